@@ -1,0 +1,102 @@
+"""Argument checking shared by every module: clear ValueErrors, one registry per kind."""
+
+import math
+
+
+class Registry:
+    """Maps names to objects of one kind; an unknown name lists the valid ones.
+
+    >>> ACTIVATIONS = Registry("activation")
+    >>> @ACTIVATIONS.register("relu")
+    ... def relu(x): ...
+    >>> ACTIVATIONS.get("relu") is relu
+    True
+    """
+
+    def __init__(self, kind):
+        self.kind = kind
+        self._items = {}
+
+    def register(self, name, obj=None):
+        """Register ``obj`` under ``name``; usable as a decorator when ``obj`` is omitted."""
+        if obj is None:
+            return lambda o: self.register(name, o)
+        self._items[name] = obj
+        return obj
+
+    def get(self, name):
+        key = name.lower() if isinstance(name, str) else name
+        if key not in self._items:
+            raise ValueError(
+                f"unknown {self.kind} {name!r}; valid names: {', '.join(self.names())}")
+        return self._items[key]
+
+    def make(self, name, *args, **settings):
+        """Call the registered class or function with ``settings``; a setting it does not
+        take raises ValueError naming it."""
+        factory = self.get(name)
+        try:
+            return factory(*args, **settings)
+        except TypeError as err:
+            raise ValueError(f"{self.kind} {name!r} got a setting it does not take "
+                             f"({', '.join(sorted(settings))}): {err}") from None
+
+    def names(self):
+        return list(self._items)
+
+    def __contains__(self, name):
+        return isinstance(name, str) and name.lower() in self._items
+
+
+def check_number(name, value, low=None, high=None, *, low_open=False, high_open=False,
+                 integer=False):
+    """Return ``value`` if it is a finite number within the bounds, else raise ValueError.
+
+    ``low_open``/``high_open`` exclude the bound itself. The message names the argument
+    and the allowed range, e.g. ``lr must be > 0, got -1``.
+    """
+    kind = "an integer" if integer else "a number"
+    ok_type = isinstance(value, (int, float)) and not isinstance(value, bool)
+    if not ok_type:
+        try:  # numpy scalars
+            import numpy as np
+            ok_type = isinstance(value, (np.integer, np.floating))
+        except ImportError:  # pragma: no cover
+            pass
+    if not ok_type or (integer and int(value) != value) or not math.isfinite(value):
+        raise ValueError(f"{name} must be {kind}{_range_text(low, high, low_open, high_open)}, "
+                         f"got {value!r}")
+    too_low = low is not None and (value <= low if low_open else value < low)
+    too_high = high is not None and (value >= high if high_open else value > high)
+    if too_low or too_high:
+        raise ValueError(f"{name} must be{_range_text(low, high, low_open, high_open)}, "
+                         f"got {value!r}")
+    return int(value) if integer else value
+
+
+def _range_text(low, high, low_open, high_open):
+    if low is not None and high is not None:
+        return f" in {'(' if low_open else '['}{low}, {high}{')' if high_open else ']'}"
+    if low is not None:
+        return f" {'>' if low_open else '>='} {low}"
+    if high is not None:
+        return f" {'<' if high_open else '<='} {high}"
+    return ""
+
+
+def check_shape(name, array, ndim=None, shape=None):
+    """Raise ValueError unless ``array`` has ``ndim`` dimensions / matches ``shape``.
+
+    In ``shape`` a ``None`` entry matches any size.
+    """
+    actual = getattr(array, "shape", None)
+    if actual is None:
+        raise ValueError(f"{name} must be an array, got {type(array).__name__}")
+    if ndim is not None and len(actual) != ndim:
+        raise ValueError(f"{name} must have {ndim} dimensions, got shape {actual}")
+    if shape is not None:
+        if len(actual) != len(shape) or any(
+                want is not None and want != got for want, got in zip(shape, actual)):
+            wanted = "(" + ", ".join("any" if s is None else str(s) for s in shape) + ")"
+            raise ValueError(f"{name} must have shape {wanted}, got {actual}")
+    return array

@@ -1,0 +1,177 @@
+"""Layers: each a forward/backward pair that keeps its own cache.
+
+The vocabulary is the one of "Deep Learning from Scratch": ``out = layer.forward(x)``,
+then ``dx = layer.backward(dout)``; a layer with parameters keeps them as attributes
+(``W``, ``b``, ``gamma``, ``beta``) and their gradients as ``dW``, ``db``, ... after
+``backward``. ``forward`` takes ``train`` where training and evaluation differ
+(BatchNorm, Dropout).
+"""
+
+import numpy as np
+
+from ._checks import check_number
+from .functions import cross_entropy, log_softmax, sigmoid
+
+
+class Affine:
+    """out = x @ W + b. Inputs of more than two dimensions are flattened per sample."""
+
+    def __init__(self, W, b):
+        self.W, self.b = W, b
+        self.x = self.x_shape = self.dW = self.db = None
+
+    def forward(self, x, train=True):
+        self.x_shape = x.shape
+        self.x = x.reshape(x.shape[0], -1)
+        out = self.x @ self.W
+        out += self.b
+        return out
+
+    def backward(self, dout, need_dx=True):
+        """Gradients dW, db; returns dx unless ``need_dx`` is False (the first layer)."""
+        self.dW = self.x.T @ dout
+        self.db = dout.sum(axis=0)
+        if not need_dx:
+            return None
+        return (dout @ self.W.T).reshape(self.x_shape)
+
+
+class Sigmoid:
+    """out = 1 / (1 + exp(-x)); backward uses out * (1 - out)."""
+
+    def __init__(self):
+        self.out = None
+
+    def forward(self, x, train=True):
+        self.out = sigmoid(x)
+        return self.out
+
+    def backward(self, dout):
+        return dout * self.out * (1.0 - self.out)
+
+
+class Tanh:
+    """out = tanh(x); backward uses 1 - out^2."""
+
+    def __init__(self):
+        self.out = None
+
+    def forward(self, x, train=True):
+        self.out = np.tanh(x)
+        return self.out
+
+    def backward(self, dout):
+        return dout * (1.0 - self.out * self.out)
+
+
+class ReLU:
+    """out = max(x, 0); backward passes the gradient where x > 0."""
+
+    def __init__(self):
+        self.mask = None
+
+    def forward(self, x, train=True):
+        self.mask = x > 0
+        return x * self.mask
+
+    def backward(self, dout):
+        return dout * self.mask
+
+
+ACTIVATION_LAYERS = {"sigmoid": Sigmoid, "tanh": Tanh, "relu": ReLU}
+
+
+class BatchNorm:
+    """Batch normalization over the batch axis, as in the course text.
+
+    Training: mu and sigma^2 = mean((x - mu)^2) of the batch (the biased variance, 1/n),
+    x_hat = (x - mu) / sqrt(sigma^2 + eps), out = gamma * x_hat + beta.
+    Evaluation: the same with running averages in place of mu and sigma^2.
+
+    Running averages: ``running = momentum * running + (1 - momentum) * batch_value``
+    with ``momentum = 0.9``, starting from mean 0 and variance 1, and the biased batch
+    variance is averaged. (PyTorch writes the same average with ``momentum=0.1`` meaning
+    the weight of the new value, and averages the unbiased variance n/(n-1) sigma^2.)
+    """
+
+    def __init__(self, gamma, beta, momentum=0.9, eps=1e-5):
+        self.gamma, self.beta = gamma, beta
+        self.momentum = check_number("momentum", momentum, 0, 1)
+        self.eps = check_number("eps", eps, low=0, low_open=True)
+        self.running_mean = np.zeros_like(gamma)
+        self.running_var = np.ones_like(gamma)
+        self.x_hat = self.inv_std = self.dgamma = self.dbeta = None
+
+    def forward(self, x, train=True):
+        if train:
+            mu = x.mean(axis=0)
+            xc = x - mu
+            var = (xc * xc).mean(axis=0)
+            m = self.momentum
+            self.running_mean = m * self.running_mean + (1 - m) * mu
+            self.running_var = m * self.running_var + (1 - m) * var
+        else:
+            xc = x - self.running_mean
+            var = self.running_var
+        self.inv_std = 1.0 / np.sqrt(var + self.eps)
+        self.x_hat = xc * self.inv_std
+        return self.gamma * self.x_hat + self.beta
+
+    def backward(self, dout):
+        """Backward of the training-mode forward (batch statistics depend on x)."""
+        n = dout.shape[0]
+        self.dbeta = dout.sum(axis=0)
+        self.dgamma = (dout * self.x_hat).sum(axis=0)
+        dx_hat = dout * self.gamma
+        # d/dx of (x - mu) * inv_std, with mu and inv_std functions of the whole batch
+        return self.inv_std / n * (n * dx_hat - dx_hat.sum(axis=0)
+                                   - self.x_hat * (dx_hat * self.x_hat).sum(axis=0))
+
+
+class Dropout:
+    """Inverted dropout, as in the course text.
+
+    Training: each unit is set to 0 with probability ``p`` and the survivors are scaled
+    by 1 / (1 - p), so the expected output equals the input. Evaluation: the input
+    passes unchanged. ``fixed_mask=True`` reuses the last mask (for gradient checks).
+    """
+
+    def __init__(self, p=0.5, rng=None):
+        self.p = check_number("dropout p", p, 0, 1, high_open=True)
+        self.rng = np.random.default_rng(rng)
+        self.mask = None
+        self.fixed_mask = False
+        self.active = False
+
+    def forward(self, x, train=True):
+        self.active = train and self.p > 0
+        if not self.active:
+            return x
+        if not self.fixed_mask or self.mask is None or self.mask.shape != x.shape:
+            keep = self.rng.random(x.shape, dtype=np.float32) >= self.p
+            self.mask = keep.astype(x.dtype) / (1.0 - self.p)
+        return x * self.mask
+
+    def backward(self, dout):
+        return dout * self.mask if self.active else dout
+
+
+class SoftmaxWithLoss:
+    """Softmax followed by mean cross-entropy; ``t`` is labels (N,) or one-hot (N, C)."""
+
+    def __init__(self):
+        self.probs = self.t = None
+
+    def forward(self, x, t):
+        log_probs = log_softmax(x)
+        self.probs, self.t = np.exp(log_probs), t
+        return cross_entropy(log_probs, t)
+
+    def backward(self, dout=1.0):
+        n = self.probs.shape[0]
+        dx = self.probs.copy()
+        if self.t.ndim == dx.ndim:
+            dx -= self.t
+        else:
+            dx[np.arange(n), self.t] -= 1
+        return dx * (dout / n)

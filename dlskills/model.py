@@ -1,0 +1,247 @@
+"""A multi-layer perceptron built from a short spec.
+
+Each hidden layer is ``Affine -> [BatchNorm] -> activation -> [Dropout]`` (batch norm
+after the linear layer and before the activation, dropout after the activation and
+before the next linear layer, as in the course text); the output layer is
+``Affine -> SoftmaxWithLoss``. Parameters live in one dict, ``net.params``::
+
+    W1, b1, [gamma1, beta1,] W2, b2, ..., WL, bL      (L = number of Affine layers)
+
+and ``net.gradient(x, t)`` returns a dict with the same keys. Optimizers may update
+``net.params`` in place or replace its arrays: the layers read it on every forward.
+"""
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from ._checks import check_number, check_shape
+from .functions import ACTIVATIONS
+from .initializers import initialize
+from .layers import ACTIVATION_LAYERS, Affine, BatchNorm, Dropout, SoftmaxWithLoss
+
+
+@dataclass
+class LayerReport:
+    """What one batch did in each hidden layer (index 0 = first hidden layer) and in the
+    output layer (last entry of the ``weight_*`` lists).
+
+    pre[i], post[i]:      input and output of hidden layer i's activation function
+    grad_pre[i]:          dL/d pre[i];  grad_post[i]: dL/d post[i]
+    weight_grad_norm[i]:  ||dL/dW_{i+1}|| (Frobenius), for every Affine layer
+    weight_norm[i]:       ||W_{i+1}||
+    loss:                 the batch loss, weight decay included
+    """
+    pre: list
+    post: list
+    grad_pre: list
+    grad_post: list
+    weight_grad_norm: np.ndarray
+    weight_norm: np.ndarray
+    loss: float
+
+
+class MLP:
+    """A fully connected network for classification.
+
+    Parameters
+    ----------
+    input_size, hidden_sizes, output_size : e.g. 784, [100, 100, 100, 100], 10
+    activation : "sigmoid", "tanh" or "relu"
+    init : an initializer name (see :mod:`dlskills.initializers`) or a number, meaning a
+        normal distribution with that standard deviation ("weight scale")
+    init_options : extra options for the initializer, e.g. ``{"std": 0.1}``
+    batchnorm : insert BatchNorm after every hidden Affine layer
+    dropout : probability p of dropping a hidden unit in training (0 = no Dropout layer)
+    weight_decay : lambda; the loss adds 1/2 lambda sum(W^2) over the weights W only
+        (not biases, not gamma/beta) and the gradient adds lambda W
+    seed : seed (or ``numpy.random.Generator``) for the weights and dropout masks
+    dtype : float64 for gradient checks, float32 for speed
+    """
+
+    def __init__(self, input_size, hidden_sizes, output_size, activation="relu", init="he",
+                 init_options=None, batchnorm=False, dropout=0.0, weight_decay=0.0, seed=0,
+                 dtype=np.float64):
+        hidden_sizes = [hidden_sizes] if np.isscalar(hidden_sizes) else list(hidden_sizes)
+        self.sizes = [check_number("input_size", input_size, low=1, integer=True)]
+        self.sizes += [check_number("hidden size", h, low=1, integer=True) for h in hidden_sizes]
+        self.sizes.append(check_number("output_size", output_size, low=1, integer=True))
+        self.activation = ACTIVATIONS.get(activation).name
+        self.weight_decay = check_number("weight_decay (lambda)", weight_decay, low=0)
+        self.dropout = check_number("dropout p", dropout, 0, 1, high_open=True)
+        self.batchnorm = bool(batchnorm)
+        self.dtype = np.dtype(dtype)
+        if self.dtype.kind != "f":
+            raise ValueError(f"dtype must be a floating type such as float32 or float64, "
+                             f"got {self.dtype}")
+        rng = np.random.default_rng(seed)
+        if isinstance(init, str):
+            self.init, self.init_options = init, dict(init_options or {})
+        else:
+            self.init = "normal"
+            self.init_options = {"std": check_number("init (weight scale)", init, low=0)}
+        self.params = {}
+        for i, (n_in, n_out) in enumerate(zip(self.sizes[:-1], self.sizes[1:]), start=1):
+            self.params[f"W{i}"] = initialize(self.init, (n_in, n_out), rng, self.dtype,
+                                              **self.init_options)
+            self.params[f"b{i}"] = np.zeros(n_out, dtype=self.dtype)
+            if self.batchnorm and i < len(self.sizes) - 1:
+                self.params[f"gamma{i}"] = np.ones(n_out, dtype=self.dtype)
+                self.params[f"beta{i}"] = np.zeros(n_out, dtype=self.dtype)
+        self._build_layers(rng)
+
+    def _build_layers(self, rng):
+        """One list of (kind, index, layer); kinds: affine, batchnorm, activation, dropout."""
+        self.layers = []
+        n_affine = len(self.sizes) - 1
+        for i in range(1, n_affine + 1):
+            self.layers.append(("affine", i, Affine(self.params[f"W{i}"], self.params[f"b{i}"])))
+            if i == n_affine:
+                break
+            if self.batchnorm:
+                self.layers.append(("batchnorm", i, BatchNorm(self.params[f"gamma{i}"],
+                                                              self.params[f"beta{i}"])))
+            self.layers.append(("activation", i, ACTIVATION_LAYERS[self.activation]()))
+            if self.dropout > 0:
+                self.layers.append(("dropout", i, Dropout(self.dropout, rng)))
+        self.loss_layer = SoftmaxWithLoss()
+
+    @property
+    def depth(self):
+        """Number of layers with weights (hidden layers + the output layer)."""
+        return len(self.sizes) - 1
+
+    def _bind_params(self):
+        for kind, i, layer in self.layers:
+            if kind == "affine":
+                layer.W, layer.b = self.params[f"W{i}"], self.params[f"b{i}"]
+            elif kind == "batchnorm":
+                layer.gamma, layer.beta = self.params[f"gamma{i}"], self.params[f"beta{i}"]
+
+    def _check_input(self, x):
+        x = np.asarray(x)
+        if x.ndim < 2 or int(np.prod(x.shape[1:])) != self.sizes[0]:
+            raise ValueError(f"x must have shape (batch, {self.sizes[0]}) "
+                             f"(or (batch, ...) with {self.sizes[0]} values per sample), "
+                             f"got {x.shape}")
+        return x.astype(self.dtype, copy=False)
+
+    def _check_target(self, t, n):
+        t = np.asarray(t)
+        if t.ndim == 1:
+            if t.shape[0] != n:
+                raise ValueError(f"t must have {n} labels (one per sample), got {t.shape}")
+            return t.astype(np.intp, copy=False)
+        check_shape("t", t, shape=(n, self.sizes[-1]))
+        return t.astype(self.dtype, copy=False)
+
+    def predict(self, x, train=False, trace=None):
+        """Logits (scores before softmax) for a batch ``x``.
+
+        ``train`` switches BatchNorm to batch statistics and Dropout on. ``trace``, if a
+        list, receives (kind, index, input, output) of every layer.
+        """
+        x = self._check_input(x)
+        self._bind_params()
+        for kind, i, layer in self.layers:
+            out = layer.forward(x, train)
+            if trace is not None:
+                trace.append((kind, i, x, out))
+            x = out
+        return x
+
+    def weight_penalty(self):
+        """1/2 * lambda * sum over weight matrices of sum(W^2)."""
+        if self.weight_decay == 0:
+            return 0.0
+        return 0.5 * self.weight_decay * sum(
+            float(np.sum(self.params[f"W{i}"] ** 2)) for i in range(1, self.depth + 1))
+
+    def loss(self, x, t, train=False):
+        """Mean cross-entropy plus the weight-decay penalty."""
+        x = self._check_input(x)
+        t = self._check_target(t, x.shape[0])
+        return self.loss_layer.forward(self.predict(x, train), t) + self.weight_penalty()
+
+    def accuracy(self, x, t, batch_size=1000):
+        """Share of samples whose largest logit is the label (evaluation mode)."""
+        x = self._check_input(x)
+        t = np.asarray(t)
+        labels = t.argmax(axis=1) if t.ndim == 2 else t
+        correct = 0
+        for start in range(0, x.shape[0], batch_size):
+            logits = self.predict(x[start:start + batch_size], train=False)
+            correct += int(np.sum(logits.argmax(axis=1) == labels[start:start + batch_size]))
+        return correct / max(1, x.shape[0])
+
+    def loss_and_gradient(self, x, t, trace=None, grad_trace=None):
+        """Forward in training mode, backpropagation; returns (loss, grads).
+
+        ``grad_trace``, if a list, receives (kind, index, dL/d output) of every layer.
+        """
+        x = self._check_input(x)
+        t = self._check_target(t, x.shape[0])
+        loss = self.loss_layer.forward(self.predict(x, train=True, trace=trace), t)
+        loss += self.weight_penalty()
+        dout = self.loss_layer.backward()
+        grads = {}
+        for position in range(len(self.layers) - 1, -1, -1):
+            kind, i, layer = self.layers[position]
+            if grad_trace is not None:
+                grad_trace.append((kind, i, dout))
+            if kind == "affine":
+                dout = layer.backward(dout, need_dx=position > 0 or grad_trace is not None)
+                grads[f"W{i}"] = layer.dW + self.weight_decay * layer.W \
+                    if self.weight_decay else layer.dW
+                grads[f"b{i}"] = layer.db
+            else:
+                dout = layer.backward(dout)
+                if kind == "batchnorm":
+                    grads[f"gamma{i}"], grads[f"beta{i}"] = layer.dgamma, layer.dbeta
+        return loss, {key: grads[key] for key in self.params}
+
+    def gradient(self, x, t):
+        """dLoss/dparam for every entry of ``net.params``, by backpropagation."""
+        return self.loss_and_gradient(x, t)[1]
+
+    def fix_dropout_masks(self, fixed=True):
+        """Reuse each Dropout layer's last mask (so a gradient check sees one function)."""
+        for kind, _, layer in self.layers:
+            if kind == "dropout":
+                layer.fixed_mask = fixed
+
+    def count_params(self, biases=True):
+        """Number of trainable numbers; ``biases=False`` counts only the weights W."""
+        return sum(p.size for key, p in self.params.items() if biases or key.startswith("W"))
+
+    def inspect(self, x, t):
+        """Run one batch forward and backward (training mode) and report, per layer, the
+        activation values and gradients. Parameters are not changed, but BatchNorm's
+        running averages are updated as in a training step."""
+        trace, grad_trace = [], []
+        loss, grads = self.loss_and_gradient(x, t, trace=trace, grad_trace=grad_trace)
+        pre = [inp for kind, _, inp, _ in trace if kind == "activation"]
+        post = [out for kind, _, _, out in trace if kind == "activation"]
+        # grad_trace holds dL/d(output) of each layer, from the last layer back
+        grad_out = {(kind, i): d for kind, i, d in grad_trace}
+        grad_post = [grad_out[("activation", i)] for i in range(1, self.depth)]
+        grad_pre = [grad_out[("batchnorm" if self.batchnorm else "affine", i)]
+                    for i in range(1, self.depth)]
+        weights = range(1, self.depth + 1)
+        return LayerReport(
+            pre=pre, post=post, grad_pre=grad_pre, grad_post=grad_post,
+            weight_grad_norm=np.array([np.linalg.norm(grads[f"W{i}"]) for i in weights]),
+            weight_norm=np.array([np.linalg.norm(self.params[f"W{i}"]) for i in weights]),
+            loss=loss)
+
+    def __repr__(self):
+        extras = [f"activation={self.activation!r}", f"init={self.init!r}"]
+        if self.init_options:
+            extras.append(f"init_options={self.init_options}")
+        if self.batchnorm:
+            extras.append("batchnorm=True")
+        if self.dropout:
+            extras.append(f"dropout={self.dropout}")
+        if self.weight_decay:
+            extras.append(f"weight_decay={self.weight_decay}")
+        return f"MLP({' -> '.join(map(str, self.sizes))}, {', '.join(extras)})"

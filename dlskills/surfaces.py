@@ -1,0 +1,96 @@
+"""2-D test surfaces f(x, y) and the path an optimizer takes on them.
+
+Each surface has ``value(x, y)`` and ``grad(x, y)`` (both work on arrays, for contour
+plots), a plotting window ``xlim``/``ylim``, a default start and its minimum (if any).
+"""
+
+import numpy as np
+
+from ._checks import Registry, check_number
+
+SURFACES = Registry("surface")
+
+
+class Surface:
+    name = ""
+    formula = ""
+    xlim = ylim = (-1.0, 1.0)
+    start = (0.0, 0.0)
+    minimum = None
+
+    def value(self, x, y):
+        raise NotImplementedError
+
+    def grad(self, x, y):
+        raise NotImplementedError
+
+    def __repr__(self):
+        return f"<surface {self.name}: f(x, y) = {self.formula}>"
+
+
+@SURFACES.register("ill_conditioned")
+class IllConditioned(Surface):
+    """The course text's example: x^2/20 + y^2, 20 times steeper along y than along x."""
+    name, formula = "ill_conditioned", "x^2/20 + y^2"
+    xlim, ylim, start, minimum = (-10.0, 10.0), (-5.0, 5.0), (-7.0, 2.0), (0.0, 0.0)
+
+    def value(self, x, y):
+        return x * x / 20.0 + y * y
+
+    def grad(self, x, y):
+        return x / 10.0, 2.0 * y
+
+
+@SURFACES.register("saddle")
+class Saddle(Surface):
+    """A saddle point at the origin (x^2 - y^2), walled in by y^4/4 so that a path that
+    leaves the saddle settles in one of the two minima (0, +-sqrt(2))."""
+    name, formula = "saddle", "x^2 - y^2 + y^4/4"
+    xlim, ylim, start, minimum = (-2.0, 2.0), (-2.5, 2.5), (-1.5, 1e-3), (0.0, np.sqrt(2.0))
+
+    def value(self, x, y):
+        return x * x - y * y + y ** 4 / 4.0
+
+    def grad(self, x, y):
+        return 2.0 * x, -2.0 * y + y ** 3
+
+
+@SURFACES.register("rosenbrock")
+class Rosenbrock(Surface):
+    """(1 - x)^2 + 100 (y - x^2)^2: a long curved valley, minimum at (1, 1)."""
+    name, formula = "rosenbrock", "(1 - x)^2 + 100 (y - x^2)^2"
+    xlim, ylim, start, minimum = (-2.0, 2.0), (-1.0, 3.0), (-1.5, 2.0), (1.0, 1.0)
+
+    def value(self, x, y):
+        return (1 - x) ** 2 + 100.0 * (y - x * x) ** 2
+
+    def grad(self, x, y):
+        return -2.0 * (1 - x) - 400.0 * x * (y - x * x), 200.0 * (y - x * x)
+
+
+def get_surface(name):
+    """A surface object by name; ValueError lists the valid names."""
+    return SURFACES.get(name)()
+
+
+def optimizer_path(optimizer, surface, start=None, steps=100):
+    """Run ``optimizer`` for ``steps`` steps on ``surface`` (an object or a name) from
+    ``start`` (default: the surface's own).
+
+    Returns an array of shape (steps + 1, 2) of the points visited. If the path leaves
+    the finite numbers (divergence) it ends early, at the last finite point.
+    """
+    surface = get_surface(surface) if isinstance(surface, str) else surface
+    steps = check_number("steps", steps, low=0, integer=True)
+    x0, y0 = surface.start if start is None else start
+    params = {"x": np.array([x0], dtype=np.float64), "y": np.array([y0], dtype=np.float64)}
+    path = [(float(x0), float(y0))]
+    with np.errstate(all="ignore"):
+        for _ in range(steps):
+            gx, gy = surface.grad(params["x"], params["y"])
+            optimizer.update(params, {"x": gx, "y": gy})
+            point = (float(params["x"][0]), float(params["y"][0]))
+            if not np.all(np.isfinite(point)):
+                break
+            path.append(point)
+    return np.array(path)

@@ -1,0 +1,137 @@
+"""One training loop for every chapter: mini-batches, history, callbacks, divergence.
+
+    history = train(net, Adam(), (x_train, t_train), (x_test, t_test), epochs=10)
+    history.loss        # one value per iteration
+    history.train_acc   # one value per epoch (history.epochs says which)
+    history.status      # "completed", "diverged at iteration N", "stopped at iteration N"
+
+Divergence (a loss or gradient that is NaN or infinite) ends training with that status
+instead of a traceback or a wall of overflow warnings. Ctrl-C / the notebook's stop
+button, a callback returning ``True``, or ``history.request_stop()`` (safe from another
+thread, e.g. a widget's Stop button) end it early; the history keeps what was done.
+"""
+
+import math
+import time
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from ._checks import check_number
+
+
+@dataclass
+class History:
+    """What a training run produced; lists grow while it runs."""
+    loss: list = field(default_factory=list)          # per iteration
+    epochs: list = field(default_factory=list)        # epoch numbers evaluated (0 = start)
+    train_acc: list = field(default_factory=list)     # per evaluated epoch
+    test_acc: list = field(default_factory=list)      # per evaluated epoch (if test data)
+    lr: list = field(default_factory=list)            # learning rate of each epoch
+    grad_norms: list = field(default_factory=list)    # per iteration: ||dW_l|| per layer
+    update_norms: list = field(default_factory=list)  # per iteration: ||Delta W_l|| per layer
+    status: str = "not started"
+    iterations: int = 0
+    seconds: float = 0.0
+    _stop: bool = False
+
+    def request_stop(self):
+        """Ask the loop to stop after the current iteration (thread-safe)."""
+        self._stop = True
+
+    @property
+    def diverged(self):
+        return self.status.startswith("diverged")
+
+    @property
+    def finished(self):
+        return self.status not in ("not started", "running")
+
+
+def _finite(loss, grads):
+    return math.isfinite(loss) and all(np.isfinite(g).all() for g in grads.values())
+
+
+def train(net, optimizer, train_data, test_data=None, *, epochs=None, iterations=None,
+          batch_size=100, schedule=None, seed=0, callbacks=(), record_layers=False,
+          eval_samples=None, history=None):
+    """Train ``net`` with ``optimizer`` on mini-batches of ``train_data = (x, t)``.
+
+    Give ``epochs`` or ``iterations`` (total mini-batch steps). Accuracy on the training
+    data (at most ``eval_samples`` of it) and on ``test_data`` is measured at the start
+    and after every epoch. ``schedule`` (an object with ``step()``) is stepped after each
+    epoch. ``record_layers`` stores per-iteration gradient and update norms of every
+    weight matrix. ``callbacks`` are called as ``cb(history, event)`` with event
+    ``"iteration"`` or ``"epoch"``; one returning ``True`` stops training.
+    ``history`` may be passed in to watch (or stop) a run from another thread.
+    """
+    x_train, t_train = train_data
+    n = x_train.shape[0]
+    if len(t_train) != n:
+        raise ValueError(f"train_data: x has {n} samples but t has {len(t_train)}")
+    if (epochs is None) == (iterations is None):
+        raise ValueError("give exactly one of epochs or iterations")
+    batch_size = check_number("batch_size", batch_size, 1, n, integer=True)
+    per_epoch = math.ceil(n / batch_size)
+    if epochs is not None:
+        total = check_number("epochs", epochs, low=1, integer=True) * per_epoch
+    else:
+        total = check_number("iterations", iterations, low=1, integer=True)
+    rng = np.random.default_rng(seed)
+    history = History() if history is None else history
+    history.status = "running"
+    weight_keys = [key for key in net.params if key.startswith("W")]
+    eval_idx = (slice(None) if eval_samples is None or eval_samples >= n
+                else rng.choice(n, eval_samples, replace=False))
+
+    def evaluate(epoch):
+        history.epochs.append(epoch)
+        history.train_acc.append(net.accuracy(x_train[eval_idx], t_train[eval_idx]))
+        if test_data is not None:
+            history.test_acc.append(net.accuracy(*test_data))
+        history.lr.append(optimizer.lr)
+
+    def notify(event):
+        return any(bool(cb(history, event)) for cb in callbacks)
+
+    start = time.perf_counter()
+    try:
+        with np.errstate(all="ignore"):
+            evaluate(0)
+            order = rng.permutation(n)
+            for it in range(total):
+                pos = (it % per_epoch) * batch_size
+                if it % per_epoch == 0 and it > 0:
+                    order = rng.permutation(n)
+                batch = order[pos:pos + batch_size]
+                loss, grads = net.loss_and_gradient(x_train[batch], t_train[batch])
+                if not _finite(loss, grads):
+                    history.loss.append(loss)
+                    history.status = f"diverged at iteration {it + 1}"
+                    break
+                if record_layers:
+                    before = [net.params[k].copy() for k in weight_keys]
+                    history.grad_norms.append([float(np.linalg.norm(grads[k]))
+                                               for k in weight_keys])
+                optimizer.update(net.params, grads)
+                if record_layers:
+                    history.update_norms.append([float(np.linalg.norm(net.params[k] - b))
+                                                 for k, b in zip(weight_keys, before)])
+                history.loss.append(loss)
+                history.iterations = it + 1
+                stop = notify("iteration") or history._stop
+                if (it + 1) % per_epoch == 0 or it + 1 == total:
+                    evaluate((it + 1) / per_epoch)
+                    if schedule is not None:
+                        schedule.step()
+                    stop = notify("epoch") or stop
+                if stop:
+                    history.status = f"stopped at iteration {it + 1}"
+                    break
+            else:
+                history.status = "completed"
+    except KeyboardInterrupt:
+        history.status = f"stopped at iteration {history.iterations}"
+    finally:
+        history.seconds = time.perf_counter() - start
+    return history
