@@ -1,0 +1,3 @@
+"""Widget apps for the notebooks, all built on :class:`Explorer`."""
+
+from .base import Explorer, TrainingExplorer  # noqa: F401

@@ -1,0 +1,274 @@
+"""The explorer pattern shared by every chapter.
+
+An explorer is: controls (ipywidgets) -> ``compute(**settings)`` (pure, numpy only)
+-> ``draw(result)`` (updates the artists of one persistent matplotlib figure made once
+in ``setup(fig)``) -> the figure rendered to PNG and shown by one ``ipywidgets.Image``,
+replaced in one step (no flicker, no pyplot, so no blank figures from JupyterLab's
+widget thread) -> a short status text naming the settings that were drawn.
+
+Driving from Python (tests, notebooks)::
+
+    ex = GradientExplorer()
+    ex.set(depth=10, activation="tanh")   # one redraw for both changes
+    ex.result, ex.status, ex.png          # what was computed, said and shown
+
+Errors in compute or draw are shown as the status (the figure keeps the last good
+drawing) and the explorer keeps working. The DOM classes (``dlskills-explorer``,
+``dlskills-explorer-<name>``, ``dlskills-control-<key>``, ``dlskills-status``,
+``dlskills-figure``) are the contract the browser tests rely on.
+"""
+
+import html
+import io
+import threading
+import time
+
+import ipywidgets as widgets
+
+from ..views.style import new_figure, style
+
+
+class Explorer:
+    """Base class. Subclasses set ``name`` and ``figsize`` and implement ``controls``,
+    ``setup``, ``compute``, ``draw`` and ``describe``."""
+
+    name = "explorer"
+    figsize = (12, 5)
+    dpi = 80          # on-screen resolution: keeps PNG encoding fast
+
+    def __init__(self, **initial):
+        self.controls = self.make_controls()
+        for key, control in self.controls.items():
+            control.add_class(f"dlskills-control-{key}")
+            control.observe(self._on_change, names="value")
+        self.fig, _ = new_figure(self.figsize, dpi=self.dpi)
+        with style():
+            self.setup(self.fig)
+        self.image = widgets.Image(format="png", layout=widgets.Layout(width="100%"))
+        self.image.add_class("dlskills-figure")
+        self.status_widget = widgets.HTML()
+        self.status_widget.add_class("dlskills-status")
+        self.widget = widgets.VBox(
+            [self.layout_controls(), self.status_widget, self.image],
+            layout=widgets.Layout(width="100%"))
+        self.widget.add_class("dlskills-explorer")
+        self.widget.add_class(f"dlskills-explorer-{self.name}")
+        self.result = None
+        self.error = None
+        self.png = b""
+        self.status = ""
+        self.redraws = 0
+        self.last_seconds = 0.0
+        self._lock = threading.RLock()
+        self._holding = False
+        self.set(**initial) if initial else self.update()
+
+    # --- to implement -------------------------------------------------------------
+    def make_controls(self):
+        """Return a dict key -> widget. Keys are the keyword names of ``compute``."""
+        raise NotImplementedError
+
+    def setup(self, fig):
+        """Create the axes and the artists that ``draw`` updates (called once)."""
+        raise NotImplementedError
+
+    def compute(self, **settings):
+        """Pure computation from the settings; returns whatever ``draw`` needs."""
+        raise NotImplementedError
+
+    def draw(self, result):
+        """Update the artists made in ``setup`` to show ``result``."""
+        raise NotImplementedError
+
+    def describe(self, settings, result):
+        """Short status text of the settings drawn, e.g. "depth=10 activation=tanh"."""
+        return " ".join(f"{key}={_fmt(value)}" for key, value in settings.items())
+
+    def layout_controls(self):
+        """How the controls are arranged; by default two rows of equal share."""
+        items = list(self.controls.values())
+        half = (len(items) + 1) // 2
+        return widgets.VBox([widgets.HBox(items[:half]), widgets.HBox(items[half:])])
+
+    # --- machinery ----------------------------------------------------------------
+    @property
+    def settings(self):
+        return {key: control.value for key, control in self.controls.items()}
+
+    def set(self, **values):
+        """Set several controls at once and redraw once. Unknown keys raise ValueError."""
+        unknown = set(values) - set(self.controls)
+        if unknown:
+            raise ValueError(f"{type(self).__name__} has no control {sorted(unknown)}; "
+                             f"controls: {', '.join(self.controls)}")
+        with self._lock:
+            self._holding = True
+            try:
+                for key, value in values.items():
+                    self.controls[key].value = value
+            finally:
+                self._holding = False
+            self.update()
+        return self
+
+    def _on_change(self, change):
+        if not self._holding:
+            self.update()
+
+    def update(self):
+        """compute -> draw -> PNG -> image and status; errors become the status."""
+        with self._lock:
+            start = time.perf_counter()
+            settings = self.settings
+            try:
+                result = self.compute(**settings)
+                self.show(result)
+            except Exception as err:  # shown to the learner; the explorer stays usable
+                self.show_error(settings, err)
+                return
+            self.last_seconds = time.perf_counter() - start
+            self._show_status(self.describe(settings, result))
+
+    def show(self, result):
+        """Draw ``result`` into the figure and put the new PNG on screen in one step."""
+        with self._lock:
+            with style():
+                self.draw(result)
+            self.png = self.render()
+            self.result, self.error = result, None
+            self.image.value = self.png
+            self.redraws += 1
+
+    def show_error(self, settings, err):
+        self.error = err
+        self._show_status(f"{self.describe_settings(settings)}: {type(err).__name__}: {err}",
+                          error=True)
+
+    def describe_settings(self, settings):
+        return Explorer.describe(self, settings, None)
+
+    def render(self):
+        """The figure as PNG bytes (fast zlib level: encoding time matters here)."""
+        buffer = io.BytesIO()
+        self.fig.canvas.print_png(buffer, pil_kwargs={"compress_level": 1})
+        return buffer.getvalue()
+
+    def _show_status(self, text, error=False):
+        self.status = text
+        color = "#D55E00" if error else "#333333"
+        self.status_widget.value = (f'<span style="font-family:monospace;color:{color}">'
+                                    f"{html.escape(text)}</span>")
+
+    def _repr_mimebundle_(self, **kwargs):
+        return self.widget._repr_mimebundle_(**kwargs)
+
+
+def _fmt(value):
+    if isinstance(value, float):
+        return f"{value:.3g}"
+    return str(value)
+
+
+class TrainingExplorer(Explorer):
+    """An explorer whose computation is a training run.
+
+    Changing a control does not train; the Run button (or ``run()``) does, in a
+    background thread so the notebook stays responsive, with a progress bar, the
+    figure redrawn at most every ``redraw_every`` seconds while it trains, and a Stop
+    button that ends the run and keeps what was drawn. Subclasses implement
+    ``train(settings, report)``: it trains, calls ``report(partial_result, fraction)``
+    now and then (which returns True when the learner asked to stop) and returns the
+    final result; ``draw`` must accept partial results, and ``None`` (nothing trained
+    yet: draw empty axes).
+    """
+
+    redraw_every = 0.4
+
+    def __init__(self, **initial):
+        self.run_button = widgets.Button(description="Run", button_style="primary",
+                                         icon="play")
+        self.stop_button = widgets.Button(description="Stop", icon="stop", disabled=True)
+        self.progress = widgets.FloatProgress(min=0.0, max=1.0, description="progress")
+        self.run_button.add_class("dlskills-control-run")
+        self.stop_button.add_class("dlskills-control-stop")
+        self.progress.add_class("dlskills-progress")
+        self.run_button.on_click(lambda _: self.run(wait=False))
+        self.stop_button.on_click(lambda _: self.stop())
+        self.running = False
+        self._stop_event = threading.Event()
+        self._thread = None
+        self._last_redraw = 0.0
+        super().__init__(**initial)
+
+    def layout_controls(self):
+        buttons = widgets.HBox([self.run_button, self.stop_button, self.progress])
+        return widgets.VBox([super().layout_controls(), buttons])
+
+    def train(self, settings, report):
+        raise NotImplementedError
+
+    def update(self):
+        """A control changed: say what Run will do (training is too slow to start on every
+        change)."""
+        if self.redraws == 0 and not self.running:
+            self.show(None)
+        if not self.running:
+            self._show_status(f"{self.describe_settings(self.settings)}: press Run to train")
+
+    def run(self, wait=True, **values):
+        """Train with the current settings (after setting ``values``); ``wait=False`` runs in
+        the background. Returns the final result when waiting."""
+        if self.running:
+            return None
+        if values:
+            self.set(**values)
+        self._stop_event.clear()
+        self.running = True
+        self.run_button.disabled, self.stop_button.disabled = True, False
+        settings = self.settings
+        if wait:
+            return self._run(settings)
+        self._thread = threading.Thread(target=self._run, args=(settings,), daemon=True)
+        self._thread.start()
+        return None
+
+    def stop(self):
+        """Ask the running training to stop; what it drew so far stays."""
+        self._stop_event.set()
+
+    def wait(self, timeout=None):
+        """Wait for a background run to finish."""
+        if self._thread is not None:
+            self._thread.join(timeout)
+        return self.result
+
+    def _report(self, result, fraction):
+        self.progress.value = min(1.0, max(0.0, float(fraction)))
+        self._show_status(f"{self.describe_settings(self._settings_running)}: "
+                          f"training, {self.progress.value:.0%}")
+        now = time.perf_counter()
+        if now - self._last_redraw >= self.redraw_every:
+            self._last_redraw = now
+            try:
+                self.show(result)
+            except Exception:  # a failed live redraw must not end the training
+                pass
+        return self._stop_event.is_set()
+
+    def _run(self, settings):
+        self._settings_running = settings
+        start = time.perf_counter()
+        self._last_redraw = 0.0
+        self.progress.value = 0.0
+        try:
+            result = self.train(settings, self._report)
+            self.show(result)
+            self.last_seconds = time.perf_counter() - start
+            self._show_status(self.describe(settings, result))
+            return result
+        except Exception as err:
+            self.show_error(settings, err)
+            return None
+        finally:
+            self.running = False
+            self.run_button.disabled, self.stop_button.disabled = False, True

@@ -1,0 +1,88 @@
+"""The one plotting style of the course: large text for a projector, a colour-blind-safe
+palette (Okabe & Ito), and the same colour for the same thing in every chapter.
+
+Figure text is English or math only, so figures render identically on machines without
+a Chinese font (no missing-glyph boxes); the notebooks explain them in Chinese.
+"""
+
+import contextlib
+
+import matplotlib
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+
+# Okabe & Ito (2008), safe for the common forms of colour blindness
+PALETTE = {
+    "black": "#000000", "orange": "#E69F00", "sky": "#56B4E9", "green": "#009E73",
+    "yellow": "#F0E442", "blue": "#0072B2", "vermillion": "#D55E00", "purple": "#CC79A7",
+    "grey": "#7F7F7F",
+}
+
+# The same thing has the same colour in every chapter.
+COLORS = {
+    # optimizers
+    "sgd": PALETTE["grey"], "momentum": PALETTE["blue"], "adagrad": PALETTE["green"],
+    "rmsprop": PALETTE["purple"], "adam": PALETTE["vermillion"],
+    # initializers
+    "constant": PALETTE["grey"], "identity": PALETTE["black"], "normal": PALETTE["sky"],
+    "uniform": PALETTE["yellow"], "xavier": PALETTE["green"], "xavier_normal": PALETTE["green"],
+    "xavier_uniform": PALETTE["green"], "he": PALETTE["vermillion"],
+    "he_normal": PALETTE["vermillion"], "he_uniform": PALETTE["vermillion"],
+    "lecun_normal": PALETTE["purple"],
+    # activations
+    "sigmoid": PALETTE["blue"], "tanh": PALETTE["green"], "relu": PALETTE["orange"],
+    # data splits
+    "train": PALETTE["blue"], "test": PALETTE["orange"],
+    # with / without a technique
+    "with": PALETTE["vermillion"], "without": PALETTE["grey"],
+}
+
+RC = {
+    "font.family": ["DejaVu Sans"],
+    "font.size": 13,
+    "axes.titlesize": 14,
+    "axes.labelsize": 13,
+    "xtick.labelsize": 12,
+    "ytick.labelsize": 12,
+    "legend.fontsize": 12,
+    "lines.linewidth": 2.2,
+    "axes.grid": True,
+    "grid.alpha": 0.3,
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+    "figure.dpi": 100,
+    "savefig.dpi": 100,
+    "figure.facecolor": "white",
+    "axes.prop_cycle": matplotlib.cycler(color=[PALETTE[k] for k in (
+        "blue", "orange", "green", "vermillion", "purple", "sky", "yellow", "black")]),
+}
+
+
+def color(name):
+    """The course colour of ``name`` (an optimizer, initializer, activation, "train"...)."""
+    return COLORS.get(str(name).lower(), PALETTE["black"])
+
+
+@contextlib.contextmanager
+def style():
+    """Context in which new figures and artists get the course style."""
+    with matplotlib.rc_context(RC):
+        yield
+
+
+def apply_style():
+    """Make the course style the default for this session (e.g. for pyplot in a notebook)."""
+    matplotlib.rcParams.update(RC)
+
+
+def new_figure(figsize=(12, 5), dpi=100, **subplots):
+    """A pyplot-free figure with an Agg canvas, and its axes from ``fig.subplots(**subplots)``.
+
+    Safe to build and update from widget callbacks (no pyplot state, no inline flush).
+    Create the artists inside ``with style():`` to get the course style.
+    """
+    with style():
+        fig = Figure(figsize=figsize, dpi=dpi, layout="constrained")
+        FigureCanvasAgg(fig)
+        axes = fig.subplots(**subplots) if subplots else None
+    return fig, axes
