@@ -64,6 +64,7 @@ def train(net, optimizer, train_data, test_data=None, *, epochs=None, iterations
     weight matrix. ``callbacks`` are called as ``cb(history, event)`` with event
     ``"iteration"`` or ``"epoch"``; one returning ``True`` stops training.
     ``history`` may be passed in to watch (or stop) a run from another thread.
+    A ``batch_size`` larger than the data set means full-batch training.
     """
     x_train, t_train = train_data
     n = x_train.shape[0]
@@ -71,7 +72,7 @@ def train(net, optimizer, train_data, test_data=None, *, epochs=None, iterations
         raise ValueError(f"train_data: x has {n} samples but t has {len(t_train)}")
     if (epochs is None) == (iterations is None):
         raise ValueError("give exactly one of epochs or iterations")
-    batch_size = check_number("batch_size", batch_size, 1, n, integer=True)
+    batch_size = min(n, check_number("batch_size", batch_size, low=1, integer=True))
     per_epoch = math.ceil(n / batch_size)
     if epochs is not None:
         total = check_number("epochs", epochs, low=1, integer=True) * per_epoch

@@ -1,0 +1,384 @@
+"""The engine against the course text's formulas, worked by hand."""
+
+import math
+import warnings
+
+import numpy as np
+import pytest
+
+import dlskills as dl
+from dlskills.layers import BatchNorm, Dropout
+
+
+# --- math ---------------------------------------------------------------------------
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_softmax_cross_entropy_finite_and_silent_for_huge_logits(dtype):
+    x = np.array([[1e4, -1e4, 0.0], [-1e4, -1e4, -1e4], [0.0, 1e4, 1e4]], dtype=dtype)
+    t = np.array([1, 0, 2])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        probs, loss = dl.softmax_cross_entropy(x, t)
+        layer = dl.SoftmaxWithLoss()
+        layer_loss = layer.forward(x, t)
+        dx = layer.backward()
+    assert probs.dtype == dtype and np.all(np.isfinite(probs))
+    np.testing.assert_allclose(probs.sum(axis=1), 1, rtol=1e-6)
+    # the first sample puts all mass on class 0 but the label is 1: loss 2e4 / 3 samples
+    assert math.isfinite(loss) and loss == pytest.approx((2e4 + math.log(3) + math.log(2)) / 3,
+                                                         rel=1e-6)
+    assert layer_loss == pytest.approx(loss)
+    assert np.all(np.isfinite(dx))
+
+
+def test_activations_and_derivatives():
+    x = np.array([-800.0, -1.0, 0.0, 2.0, 800.0])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        s = dl.sigmoid(x)
+    np.testing.assert_allclose(s, [0, 1 / (1 + math.e), 0.5, 1 / (1 + math.exp(-2)), 1])
+    assert dl.sigmoid_grad(np.array([0.0]))[0] == pytest.approx(0.25)
+    assert np.max(dl.sigmoid_grad(np.linspace(-10, 10, 1001))) <= 0.25
+    np.testing.assert_allclose(dl.tanh_grad(x), 1 - np.tanh(x) ** 2)
+    np.testing.assert_array_equal(dl.relu(x), [0, 0, 0, 2, 800])
+    np.testing.assert_array_equal(dl.relu_grad(x), [0, 0, 0, 1, 1])
+    assert dl.get_activation("ReLU").name == "relu"
+
+
+# --- initializers ---------------------------------------------------------------------
+@pytest.mark.parametrize("name, n_in, n_out, expected_std", [
+    ("xavier_normal", 300, 200, math.sqrt(2 / 500)),
+    ("xavier_uniform", 300, 200, math.sqrt(2 / 500)),
+    ("he_normal", 400, 300, math.sqrt(2 / 400)),
+    ("he_uniform", 400, 300, math.sqrt(2 / 400)),
+    ("lecun_normal", 400, 300, math.sqrt(1 / 400)),
+])
+def test_initializer_std(name, n_in, n_out, expected_std):
+    w = dl.initialize(name, (n_in, n_out), rng=0)
+    assert w.shape == (n_in, n_out)
+    assert abs(w.mean()) < 0.02 * expected_std * 10
+    assert w.std() == pytest.approx(expected_std, rel=0.02)
+
+
+@pytest.mark.parametrize("name, n_in, n_out, bound", [
+    ("xavier_uniform", 300, 200, math.sqrt(6 / 500)),
+    ("he_uniform", 400, 300, math.sqrt(6 / 400)),
+])
+def test_uniform_bounds(name, n_in, n_out, bound):
+    w = dl.initialize(name, (n_in, n_out), rng=1)
+    assert np.abs(w).max() <= bound
+    assert np.abs(w).max() > 0.99 * bound
+
+
+def test_simple_initializers():
+    np.testing.assert_array_equal(dl.initialize("constant", (2, 3)), np.zeros((2, 3)))
+    np.testing.assert_array_equal(dl.initialize("constant", (2, 3), value=0.5), np.full((2, 3), .5))
+    np.testing.assert_array_equal(dl.initialize("identity", (3, 3)), np.eye(3))
+    w = dl.initialize("normal", (500, 400), rng=0, mean=1.0, std=0.1)
+    assert w.mean() == pytest.approx(1.0, abs=0.002) and w.std() == pytest.approx(0.1, rel=0.02)
+    u = dl.initialize("uniform", (500, 400), rng=0, low=-0.2, high=0.6)
+    assert u.min() >= -0.2 and u.max() <= 0.6 and u.mean() == pytest.approx(0.2, abs=0.005)
+    assert dl.initialize("he", (10, 5), rng=3, dtype=np.float32).dtype == np.float32
+    np.testing.assert_array_equal(dl.initialize("he", (10, 5), rng=3),
+                                  dl.initialize("he_normal", (10, 5), rng=3))
+
+
+# --- optimizers, by hand from the course text's formulas -------------------------------
+def run(opt, grads_seq, w0=1.0):
+    params = {"w": np.array([w0])}
+    values = []
+    for g in grads_seq:
+        opt.update(params, {"w": np.array([g])})
+        values.append(params["w"][0])
+    return values
+
+
+def test_sgd():
+    assert run(dl.SGD(lr=0.1), [2.0, -1.0]) == pytest.approx([0.8, 0.9])
+
+
+def test_momentum():
+    # v = 0.9 v - 0.1 g ; w = w + v
+    v1 = -0.1 * 2.0
+    v2 = 0.9 * v1 - 0.1 * (-1.0)
+    assert run(dl.Momentum(lr=0.1, momentum=0.9), [2.0, -1.0]) == pytest.approx(
+        [1 + v1, 1 + v1 + v2])
+
+
+def test_adagrad():
+    h1 = 4.0
+    h2 = 4.0 + 1.0
+    w1 = 1 - 0.1 * 2.0 / (math.sqrt(h1) + 1e-8)
+    w2 = w1 - 0.1 * (-1.0) / (math.sqrt(h2) + 1e-8)
+    assert run(dl.AdaGrad(lr=0.1), [2.0, -1.0]) == pytest.approx([w1, w2], rel=1e-12)
+
+
+def test_rmsprop():
+    h1 = 0.01 * 4.0
+    h2 = 0.99 * h1 + 0.01 * 1.0
+    w1 = 1 - 0.1 * 2.0 / (math.sqrt(h1) + 1e-8)
+    w2 = w1 - 0.1 * (-1.0) / (math.sqrt(h2) + 1e-8)
+    assert run(dl.RMSProp(lr=0.1, decay=0.99), [2.0, -1.0]) == pytest.approx([w1, w2], rel=1e-12)
+
+
+def test_adam_with_bias_correction():
+    a1, a2, lr = 0.9, 0.999, 0.01
+    v = h = 0.0
+    w, expected = 1.0, []
+    for t, g in enumerate([2.0, -1.0, 0.5], start=1):
+        v = a1 * v + (1 - a1) * g
+        h = a2 * h + (1 - a2) * g * g
+        lr_t = lr * math.sqrt(1 - a2 ** t) / (1 - a1 ** t)
+        w -= lr_t * v / (math.sqrt(h) + 1e-8)
+        expected.append(w)
+    assert run(dl.Adam(lr=lr, alpha1=a1, alpha2=a2), [2.0, -1.0, 0.5]) == pytest.approx(
+        expected, rel=1e-12)
+    # the first step of Adam moves by lr (v_hat / sqrt(h_hat) = g / |g|)
+    assert run(dl.Adam(lr=0.01), [123.0])[0] == pytest.approx(1 - 0.01, rel=1e-6)
+
+
+def test_every_parameter_moves_and_lr_can_change():
+    for name in dl.OPTIMIZERS.names():
+        opt = dl.make_optimizer(name, lr=0.1)
+        params = {"a": np.ones(3), "b": np.ones((2, 2))}
+        opt.update(params, {"a": np.ones(3), "b": np.ones((2, 2))})
+        assert np.all(params["a"] < 1) and np.all(params["b"] < 1), name
+        opt.lr = 0.05
+        assert opt.lr == 0.05
+    sgd = dl.SGD(lr=0.1)
+    assert run(sgd, [1.0]) == pytest.approx([0.9])
+    sgd.lr = 0.5
+    params = {"w": np.array([1.0])}
+    sgd.update(params, {"w": np.array([1.0])})
+    assert params["w"][0] == pytest.approx(0.5)
+
+
+def test_float32_stays_float32():
+    for name in dl.OPTIMIZERS.names():
+        params = {"w": np.ones(4, np.float32)}
+        dl.make_optimizer(name).update(params, {"w": np.full(4, 0.3, np.float32)})
+        assert params["w"].dtype == np.float32, name
+
+
+# --- schedules --------------------------------------------------------------------------
+def test_step_lr_course_example():
+    values = dl.StepLR(0.1, step_size=20, gamma=0.7).values(61)
+    assert values[0] == values[19] == pytest.approx(0.1)
+    assert values[20] == values[39] == pytest.approx(0.07)
+    assert values[40] == pytest.approx(0.049) and values[60] == pytest.approx(0.0343)
+
+
+def test_multistep_lr_course_example():
+    sched = dl.MultiStepLR(0.1, milestones=[10, 50, 200], gamma=0.7)
+    assert [sched.lr_at(e) for e in (0, 9, 10, 49, 50, 199, 200, 300)] == pytest.approx(
+        [0.1, 0.1, 0.07, 0.07, 0.049, 0.049, 0.0343, 0.0343])
+
+
+def test_exponential_lr_course_example():
+    values = dl.ExponentialLR(0.1, gamma=0.99).values(101)
+    assert values[0] == pytest.approx(0.1)
+    assert values[100] == pytest.approx(0.1 * 0.99 ** 100)
+
+
+def test_schedule_drives_optimizer():
+    opt = dl.Momentum(lr=0.1)
+    sched = dl.StepLR(opt, step_size=2, gamma=0.5)
+    lrs = []
+    for _ in range(5):
+        lrs.append(opt.lr)
+        sched.step()
+    assert lrs == pytest.approx([0.1, 0.1, 0.05, 0.05, 0.025])
+    assert dl.make_schedule("exponentiallr", 1.0, gamma=0.5).lr_at(3) == 0.125
+
+
+# --- layers ---------------------------------------------------------------------------
+def test_dropout_inverted_keeps_expectation_and_passes_through_in_evaluation():
+    x = np.ones((2000, 50))
+    drop = Dropout(0.3, rng=0)
+    out = drop.forward(x, train=True)
+    np.testing.assert_allclose(np.unique(out), [0.0, 1 / 0.7])
+    assert (out == 0).mean() == pytest.approx(0.3, abs=0.01)
+    assert out.mean() == pytest.approx(1.0, abs=0.02)
+    np.testing.assert_array_equal(drop.forward(x, train=False), x)
+    np.testing.assert_array_equal(drop.backward(np.full_like(x, 2.0)), np.full_like(x, 2.0))
+
+
+def test_batchnorm_statistics_and_running_average():
+    rng = np.random.default_rng(0)
+    x = rng.normal(5.0, 3.0, size=(64, 4))
+    bn = BatchNorm(np.ones(4), np.zeros(4))
+    out = bn.forward(x, train=True)
+    np.testing.assert_allclose(out.mean(axis=0), 0, atol=1e-12)
+    np.testing.assert_allclose(out.var(axis=0), x.var(axis=0) / (x.var(axis=0) + 1e-5))
+    np.testing.assert_allclose(bn.running_mean, 0.1 * x.mean(axis=0))
+    np.testing.assert_allclose(bn.running_var, 0.9 + 0.1 * x.var(axis=0))
+
+
+# --- the model ---------------------------------------------------------------------------
+def test_param_count_matches_course_example():
+    a = 7  # "a --> 5 --> 5" to "a --> 5 --> 5 --> 5" adds 25 weights
+    shallow = dl.MLP(a, [5], 5)
+    deep = dl.MLP(a, [5, 5], 5)
+    assert deep.count_params(biases=False) - shallow.count_params(biases=False) == 25
+    assert deep.count_params() - shallow.count_params() == 25 + 5
+    # widening a --> 10 to a --> 15 adds 5a weights
+    narrow, wide = dl.MLP(a, [], 10), dl.MLP(a, [], 15)
+    assert wide.count_params(biases=False) - narrow.count_params(biases=False) == 5 * a
+
+
+def test_param_dict_names():
+    net = dl.MLP(4, [3, 3], 2, batchnorm=True)
+    assert list(net.params) == ["W1", "b1", "gamma1", "beta1", "W2", "b2", "gamma2", "beta2",
+                                "W3", "b3"]
+
+
+def test_weight_decay_penalty_counts_weights_only():
+    net = dl.MLP(3, [4], 2, batchnorm=True, weight_decay=0.2, seed=0)
+    for key in net.params:
+        net.params[key][...] = 1.0
+    x, t = np.zeros((2, 3)), np.array([0, 1])
+    assert net.weight_penalty() == pytest.approx(0.5 * 0.2 * (12 + 8))
+    data_loss = dl.MLP(3, [4], 2, batchnorm=True, seed=0)
+    data_loss.params = {k: v.copy() for k, v in net.params.items()}
+    assert net.loss(x, t) == pytest.approx(data_loss.loss(x, t) + 2.0)
+
+
+def test_inspect_reports_every_layer():
+    net = dl.MLP(6, [5, 4, 3], 2, activation="tanh", init="xavier", seed=0)
+    x, t = np.random.default_rng(0).normal(size=(10, 6)), np.arange(10) % 2
+    report = net.inspect(x, t)
+    assert [p.shape for p in report.pre] == [(10, 5), (10, 4), (10, 3)]
+    np.testing.assert_allclose(report.post[1], np.tanh(report.pre[1]))
+    grads = net.gradient(x, t)
+    np.testing.assert_allclose(report.weight_grad_norm,
+                               [np.linalg.norm(grads[f"W{i}"]) for i in (1, 2, 3, 4)])
+    # dL/dpre = dL/dpost * tanh'(pre)
+    np.testing.assert_allclose(report.grad_pre[0], report.grad_post[0] * (1 - report.post[0] ** 2))
+    assert report.loss == pytest.approx(net.loss(x, t, train=True))
+
+
+def test_same_seed_same_numbers():
+    def build(seed):
+        net = dl.MLP(784, [20, 20], 10, dropout=0.2, seed=seed, dtype=np.float32)
+        (x, t), _ = dl.load_mnist()
+        hist = dl.train(net, dl.Adam(), (x[:300], t[:300]), epochs=2, batch_size=50, seed=seed)
+        return net.params["W1"], hist.loss
+
+    w_a, loss_a = build(3)
+    w_b, loss_b = build(3)
+    w_c, _ = build(4)
+    np.testing.assert_array_equal(w_a, w_b)
+    assert loss_a == loss_b
+    assert not np.array_equal(w_a, w_c)
+
+
+# --- training loop -------------------------------------------------------------------------
+@pytest.fixture(scope="module")
+def blobs():
+    return dl.datasets.toy.make_blobs(100, n_classes=3, seed=0)
+
+
+def test_training_learns_and_records(blobs):
+    x, t = blobs
+    net = dl.MLP(2, [16], int(t.max()) + 1, activation="tanh", init="xavier", seed=0)
+    hist = dl.train(net, dl.Adam(lr=0.01), (x, t), (x, t), epochs=30, batch_size=32,
+                    record_layers=True)
+    assert hist.status == "completed"
+    per_epoch = math.ceil(len(x) / 32)
+    assert len(hist.loss) == 30 * per_epoch == hist.iterations
+    assert hist.epochs[0] == 0 and hist.epochs[-1] == 30 and len(hist.train_acc) == 31
+    assert hist.train_acc[-1] > 0.9 and hist.train_acc[-1] > hist.train_acc[0]
+    assert np.mean(hist.loss[-5:]) < np.mean(hist.loss[:5])
+    assert np.array(hist.update_norms).shape == (hist.iterations, 2)
+
+
+def test_divergence_is_a_status_not_an_exception(blobs):
+    x, t = blobs
+    net = dl.MLP(2, [50, 50, 50], 3, activation="relu", init=30.0, seed=0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        hist = dl.train(net, dl.SGD(lr=1e3), (x * 1e3, t), iterations=200, batch_size=32)
+    assert hist.diverged and hist.status.startswith("diverged at iteration ")
+    n = int(hist.status.rsplit(" ", 1)[1])
+    assert n == len(hist.loss) and n < 200
+
+
+def test_stop_by_callback_keeps_history(blobs):
+    x, t = blobs
+    net = dl.MLP(2, [8], 3, seed=0)
+    hist = dl.train(net, dl.SGD(), (x, t), iterations=100, batch_size=10,
+                    callbacks=[lambda h, event: event == "iteration" and h.iterations >= 7])
+    assert hist.status == "stopped at iteration 7" and len(hist.loss) == 7
+
+
+def test_keyboard_interrupt_keeps_history(blobs):
+    x, t = blobs
+
+    def interrupt(h, event):
+        if h.iterations == 5:
+            raise KeyboardInterrupt
+
+    hist = dl.train(dl.MLP(2, [8], 3), dl.SGD(), (x, t), iterations=50, batch_size=10,
+                    callbacks=[interrupt])
+    assert hist.status == "stopped at iteration 5" and len(hist.loss) == 5
+
+
+# --- surfaces ----------------------------------------------------------------------------
+def test_surfaces_gradients_match_numerical():
+    for name in dl.SURFACES.names():
+        s = dl.get_surface(name)
+        p = np.array([0.3, -0.7])
+        num = dl.numerical_gradient(lambda: s.value(p[0], p[1]), p)
+        assert dl.relative_error(np.array(s.grad(*p)), num) < 1e-7, name
+
+
+def test_optimizer_path_on_course_surface():
+    path = dl.optimizer_path(dl.SGD(lr=0.95), "ill_conditioned", start=(-7, 2), steps=30)
+    assert path.shape == (31, 2) and tuple(path[0]) == (-7, 2)
+    # y oscillates (factor 1 - 2 lr = -0.9 per step), x crawls (factor 1 - lr/10)
+    assert path[1, 1] == pytest.approx(2 * (1 - 2 * 0.95))
+    assert path[30, 0] == pytest.approx(-7 * (1 - 0.095) ** 30)
+    blown = dl.optimizer_path(dl.SGD(lr=10.0), "ill_conditioned", steps=500)
+    assert len(blown) < 501 and np.all(np.isfinite(blown))
+
+
+# --- bad input ----------------------------------------------------------------------------
+@pytest.mark.parametrize("make, message", [
+    (lambda: dl.MLP(4, [3], 2, activation="swish"), "valid names: sigmoid, tanh, relu"),
+    (lambda: dl.MLP(4, [3], 2, init="glorot"), "unknown initializer 'glorot'"),
+    (lambda: dl.make_optimizer("adamgrad"), "valid names: sgd, momentum, adagrad"),
+    (lambda: dl.SGD(lr=0), "lr must be > 0"),
+    (lambda: dl.Adam(lr=-1e-3), "lr must be > 0"),
+    (lambda: dl.MLP(4, [3], 2, dropout=1.0), "dropout p must be in [0, 1)"),
+    (lambda: dl.MLP(4, [3], 2, dropout=-0.1), "dropout p must be in [0, 1)"),
+    (lambda: dl.MLP(4, [3], 2, weight_decay=-1), "weight_decay (lambda) must be >= 0"),
+    (lambda: dl.MLP(4, [0], 2), "hidden size must be >= 1"),
+    (lambda: dl.MLP(0, [3], 2), "input_size must be >= 1"),
+    (lambda: dl.MLP(4, [3], 2).predict(np.zeros((2, 5))), "x must have shape (batch, 4)"),
+    (lambda: dl.MLP(4, [3], 2).loss(np.zeros((2, 4)), np.zeros(3, int)), "t must have 2 labels"),
+    (lambda: dl.initialize("identity", (3, 4)), "square"),
+    (lambda: dl.initialize("normal", (3, 4), std=-1), "std must be >= 0"),
+    (lambda: dl.initialize("normal", (3, 4), value=1), "does not take"),
+    (lambda: dl.StepLR(0.1, step_size=0), "step_size must be >= 1"),
+    (lambda: dl.MultiStepLR(0.1, milestones=[50, 10]), "milestones must be increasing"),
+    (lambda: dl.ExponentialLR(0.1, gamma=1.5), "gamma must be in (0, 1]"),
+    (lambda: dl.Momentum(momentum=1.0), "momentum must be in [0, 1)"),
+    (lambda: dl.get_surface("himmelblau"), "valid names: ill_conditioned"),
+    (lambda: dl.train(dl.MLP(4, [3], 2), dl.SGD(), (np.zeros((5, 4)), np.zeros(5, int)),
+                      epochs=0), "epochs must be >= 1"),
+    (lambda: dl.train(dl.MLP(4, [3], 2), dl.SGD(), (np.zeros((5, 4)), np.zeros(5, int)),
+                      epochs=1, batch_size=0), "batch_size must be >= 1"),
+])
+def test_bad_input_raises_clear_value_error(make, message):
+    with pytest.raises(ValueError) as info:
+        make()
+    assert message in str(info.value)
+
+
+def test_import_does_not_load_plotting_or_widgets():
+    import subprocess
+    import sys
+    code = ("import sys, dlskills; "
+            "print('matplotlib' in sys.modules, 'ipywidgets' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True).stdout.split()
+    assert out == ["False", "False"]
