@@ -1,0 +1,679 @@
+"""Tests for dlskills.datasets: the bundled MNIST subset, idx parsing, full-MNIST loading,
+downloading (offline: injected openers and a loopback HTTP server), and the toy sets."""
+
+import functools
+import gzip
+import hashlib
+import http.client
+import http.server
+import io
+import os
+import socket
+import struct
+import threading
+import urllib.error
+
+import numpy as np
+import pytest
+
+import dlskills.datasets.mnist as mnist_mod
+from dlskills.datasets import (ENV_VAR, MNIST_MD5, DownloadError, default_mnist_dir,
+                               download_mnist, load_mnist, make_blobs, make_moons,
+                               make_spirals, read_idx, train_test_split)
+
+# ------------------------------------------------------------------ helpers
+
+_BIG_ENDIAN = {0x08: ">u1", 0x09: ">i1", 0x0B: ">i2", 0x0C: ">i4", 0x0D: ">f4", 0x0E: ">f8"}
+
+
+def idx_bytes(array, code=0x08):
+    """An idx file's bytes, written here independently of the reader."""
+    a = np.asarray(array)
+    header = bytes([0, 0, code, a.ndim]) + struct.pack(f">{a.ndim}I", *a.shape)
+    return header + a.astype(_BIG_ENDIAN[code]).tobytes()
+
+
+def fake_mnist(n_train=5, n_test=3, seed=1):
+    rng = np.random.default_rng(seed)
+    return {
+        "train-images-idx3-ubyte": rng.integers(0, 256, (n_train, 28, 28), dtype=np.uint8),
+        "train-labels-idx1-ubyte": rng.integers(0, 10, n_train, dtype=np.uint8),
+        "t10k-images-idx3-ubyte": rng.integers(0, 256, (n_test, 28, 28), dtype=np.uint8),
+        "t10k-labels-idx1-ubyte": rng.integers(0, 10, n_test, dtype=np.uint8),
+    }
+
+
+def write_fake_mnist(folder, arrays, gz=("train-images-idx3-ubyte", "t10k-labels-idx1-ubyte")):
+    """Write the files, some gzipped and some plain, so both paths are exercised."""
+    for base, array in arrays.items():
+        data = idx_bytes(array)
+        if base in gz:
+            (folder / (base + ".gz")).write_bytes(gzip.compress(data))
+        else:
+            (folder / base).write_bytes(data)
+
+
+@pytest.fixture
+def payloads(monkeypatch):
+    """Fake .gz contents for the four files, with MNIST_MD5 patched to match them."""
+    arrays = fake_mnist()
+    gz = {base + ".gz": gzip.compress(idx_bytes(a), mtime=0) for base, a in arrays.items()}
+    for name, data in gz.items():
+        monkeypatch.setitem(MNIST_MD5, name, hashlib.md5(data).hexdigest())
+    return arrays, gz
+
+
+class FakeOpener:
+    """Serves bytes by file name; records the URLs asked for."""
+
+    def __init__(self, files, fail_hosts=()):
+        self.files = files
+        self.fail_hosts = fail_hosts
+        self.calls = []
+
+    def __call__(self, url, timeout):
+        self.calls.append(url)
+        if any(host in url for host in self.fail_hosts):
+            raise urllib.error.URLError(OSError(-3, "Temporary failure in name resolution"))
+        return io.BytesIO(self.files[url.rsplit("/", 1)[1]])
+
+
+class BrokenResponse:
+    """Delivers ``data`` in small pieces and raises ``exc`` after ``fail_after`` bytes."""
+
+    def __init__(self, data, fail_after, exc, on_fail=None):
+        self.data, self.fail_after, self.exc, self.on_fail = data, fail_after, exc, on_fail
+        self.pos = 0
+        self.closed = False
+
+    def read(self, n):
+        if self.pos >= self.fail_after:
+            if self.on_fail:
+                self.on_fail()
+            raise self.exc
+        chunk = self.data[self.pos:self.pos + min(n, 50, self.fail_after - self.pos)]
+        self.pos += len(chunk)
+        return chunk
+
+    def close(self):
+        self.closed = True
+
+
+# ------------------------------------------------------------------ bundled subset
+
+def test_subset_default_shapes_and_dtypes():
+    (x_train, t_train), (x_test, t_test) = load_mnist()
+    assert x_train.shape == (4000, 784) and x_train.dtype == np.float32
+    assert t_train.shape == (4000,) and t_train.dtype == np.int64
+    assert x_test.shape == (1000, 784) and x_test.dtype == np.float32
+    assert t_test.shape == (1000,) and t_test.dtype == np.int64
+
+
+def test_subset_class_balance_and_order():
+    (_, t_train), (_, t_test) = load_mnist()
+    assert np.bincount(t_train, minlength=10).tolist() == [400] * 10
+    assert np.bincount(t_test, minlength=10).tolist() == [100] * 10
+    assert np.array_equal(t_train, np.repeat(np.arange(10), 400))
+    assert np.array_equal(t_test, np.repeat(np.arange(10), 100))
+
+
+def test_subset_content_is_the_documented_data():
+    # Fingerprints of the arrays as bundled: a re-made or damaged file changes them.
+    with np.load(mnist_mod.SUBSET_FILE) as npz:
+        digests = {k: hashlib.sha256(np.ascontiguousarray(npz[k]).tobytes()).hexdigest()
+                   for k in npz.files}
+    assert digests == {
+        "x_train": "214ab262d78d564d71f868ed5cf102cc06ec63c56e0fb11696a72a7b3e3d0a81",
+        "t_train": "38718e25dbf29b9851a08be309b4e885eedc55f938a19d9e458ce5cdd16c07a3",
+        "x_test": "c472d02b59d863f010e0da4331d6b8378fd6d665b32bdad7dabd206c3343f52b",
+        "t_test": "19cab774765c7ba7873e2eb3cee313c084bbb20b53116334dd0e24cd06e8d4e5",
+    }
+
+
+def test_subset_train_and_test_are_disjoint_real_digits():
+    (x_train, _), (x_test, _) = load_mnist(normalize=False)
+    train_rows = {row.tobytes() for row in x_train}
+    assert len(train_rows) == 4000
+    assert not any(row.tobytes() in train_rows for row in x_test)
+    # MNIST's mean pixel intensity is about 0.13; blank or random images are far off.
+    assert 0.11 < x_train.mean() / 255 < 0.15
+    assert 0.11 < x_test.mean() / 255 < 0.15
+
+
+def test_subset_value_ranges_and_normalize():
+    (x_norm, _), (x_norm_test, _) = load_mnist(normalize=True)
+    (x_raw, _), (x_raw_test, _) = load_mnist(normalize=False)
+    assert x_raw.dtype == np.uint8 and x_raw_test.dtype == np.uint8
+    assert x_raw.min() == 0 and x_raw.max() == 255
+    assert x_norm.min() == 0.0 and x_norm.max() == 1.0
+    assert np.array_equal(x_norm, x_raw.astype(np.float32) / np.float32(255))
+    assert np.array_equal(x_norm_test, x_raw_test.astype(np.float32) / np.float32(255))
+
+
+def test_subset_flatten_false_is_n_1_28_28():
+    (x4, t4), (x4_test, _) = load_mnist(flatten=False)
+    (x2, t2), _ = load_mnist(flatten=True)
+    assert x4.shape == (4000, 1, 28, 28) and x4_test.shape == (1000, 1, 28, 28)
+    assert np.array_equal(x4.reshape(4000, 784), x2)
+    assert np.array_equal(t4, t2)
+    (x4_raw, _), _ = load_mnist(normalize=False, flatten=False)
+    assert x4_raw.shape == (4000, 1, 28, 28) and x4_raw.dtype == np.uint8
+
+
+def test_subset_one_hot_labels():
+    (_, t), (_, t_test) = load_mnist()
+    (_, oh), (_, oh_test) = load_mnist(one_hot_label=True)
+    assert oh.shape == (4000, 10) and oh.dtype == np.float32
+    assert oh_test.shape == (1000, 10)
+    assert set(np.unique(oh).tolist()) == {0.0, 1.0}
+    assert np.array_equal(oh.sum(axis=1), np.ones(4000))
+    assert np.array_equal(oh.argmax(axis=1), t)
+    assert np.array_equal(oh_test.argmax(axis=1), t_test)
+    (_, oh64), _ = load_mnist(normalize=False, one_hot_label=True, dtype=np.float64)
+    assert oh64.dtype == np.float64
+
+
+def test_subset_dtype_float64():
+    (x, _), (x_test, _) = load_mnist(dtype=np.float64)
+    assert x.dtype == np.float64 and x_test.dtype == np.float64
+    (x_u8, _), _ = load_mnist(normalize=False, dtype=np.float64)
+    assert x_u8.dtype == np.uint8  # dtype does not apply to raw pixels
+
+
+def test_subset_returns_copies():
+    (x, t), (x_test, _) = load_mnist(normalize=False)
+    x[:] = 7
+    t[:] = 3
+    x_test[:] = 7
+    (x2, t2), (x2_test, _) = load_mnist(normalize=False)
+    assert x2.max() == 255 and x2_test.max() == 255
+    assert np.bincount(t2).tolist() == [400] * 10
+
+
+def test_subset_is_decoded_once(monkeypatch):
+    load_mnist()  # fill the cache
+    monkeypatch.setattr(mnist_mod, "SUBSET_FILE", mnist_mod.SUBSET_FILE.with_name("gone.npz"))
+    (x, _), _ = load_mnist()  # must not touch the file again
+    assert x.shape == (4000, 784)
+    monkeypatch.setattr(mnist_mod, "_subset_cache", None)
+    with pytest.raises(FileNotFoundError):
+        load_mnist()
+
+
+@pytest.mark.parametrize("kwargs, words", [
+    ({"source": "imagenet"}, ["imagenet", "subset", "full"]),
+    ({"normalize": "yes"}, ["normalize", "True or False"]),
+    ({"flatten": None}, ["flatten"]),
+    ({"one_hot_label": 1}, ["one_hot_label"]),
+    ({"dtype": np.int32}, ["dtype", "float"]),
+    ({"dtype": "not a type"}, ["dtype"]),
+    ({"path": "/tmp"}, ["path", "full"]),
+    ({"download": True}, ["download", "full"]),
+])
+def test_load_mnist_bad_arguments(kwargs, words):
+    with pytest.raises(ValueError) as info:
+        load_mnist(**kwargs)
+    for word in words:
+        assert word in str(info.value)
+
+
+def test_load_mnist_positional_source_mistake_is_caught():
+    with pytest.raises(ValueError, match="normalize"):
+        load_mnist("full")
+
+
+# ------------------------------------------------------------------ read_idx
+
+def test_read_idx_literal_bytes_int16_big_endian(tmp_path):
+    # 0x0B = int16, 1 dimension of size 3: values 0x0102, 0xFFFE, 0x7FFF
+    path = tmp_path / "v.idx"
+    path.write_bytes(b"\x00\x00\x0b\x01\x00\x00\x00\x03\x01\x02\xff\xfe\x7f\xff")
+    a = read_idx(path)
+    assert a.dtype == np.int16 and a.dtype.isnative
+    assert a.tolist() == [258, -2, 32767]
+
+
+def test_read_idx_uint8_plain_and_gz(tmp_path):
+    images = np.arange(2 * 3 * 4, dtype=np.uint8).reshape(2, 3, 4) * 10
+    (tmp_path / "a").write_bytes(idx_bytes(images))
+    (tmp_path / "a.gz").write_bytes(gzip.compress(idx_bytes(images)))
+    for name in ("a", "a.gz"):
+        a = read_idx(tmp_path / name)
+        assert a.dtype == np.uint8 and a.shape == (2, 3, 4)
+        assert np.array_equal(a, images)
+        a[0, 0, 0] = 99  # writable
+    assert read_idx(str(tmp_path / "a.gz")).shape == (2, 3, 4)  # str path too
+
+
+@pytest.mark.parametrize("code, values", [
+    (0x09, [[-128, -1, 0, 127]]),
+    (0x0B, [[-30000, -1], [2, 30000]]),
+    (0x0C, [-2_000_000_000, 1, 2_000_000_000]),
+    (0x0D, [[1.5, -2.25, 3.0e30]]),
+    (0x0E, [np.pi, -1e-300, 1e300]),
+])
+@pytest.mark.parametrize("compress", [False, True])
+def test_read_idx_other_types(tmp_path, code, values, compress):
+    expected = np.array(values, dtype=np.dtype(_BIG_ENDIAN[code]).newbyteorder("="))
+    data = idx_bytes(expected, code)
+    path = tmp_path / ("f.gz" if compress else "f")
+    path.write_bytes(gzip.compress(data) if compress else data)
+    a = read_idx(path)
+    assert a.dtype == expected.dtype and a.dtype.isnative
+    assert np.array_equal(a, expected)
+
+
+def test_read_idx_file_objects():
+    labels = np.array([3, 1, 4, 1, 5], dtype=np.uint8)
+    assert np.array_equal(read_idx(io.BytesIO(idx_bytes(labels))), labels)
+    assert np.array_equal(read_idx(io.BytesIO(gzip.compress(idx_bytes(labels)))), labels)
+
+
+def test_read_idx_rejects_bad_magic(tmp_path):
+    path = tmp_path / "bad"
+    path.write_bytes(b"\x12\x34\x08\x01\x00\x00\x00\x01\x05")
+    with pytest.raises(ValueError, match="magic"):
+        read_idx(path)
+    with pytest.raises(ValueError, match="magic"):
+        read_idx(io.BytesIO(b"PK\x03\x04 a zip, not idx"))
+
+
+def test_read_idx_rejects_unknown_type_code():
+    with pytest.raises(ValueError, match="type code 0x0A"):
+        read_idx(io.BytesIO(b"\x00\x00\x0a\x01\x00\x00\x00\x01\x05"))
+
+
+def test_read_idx_rejects_truncated_file(tmp_path):
+    data = idx_bytes(np.zeros((4, 28, 28), dtype=np.uint8))  # 16-byte header + 3136 bytes
+    path = tmp_path / "short"
+    path.write_bytes(data[:-100])
+    with pytest.raises(ValueError) as info:
+        read_idx(path)
+    message = str(info.value)
+    assert "truncated" in message and "3136" in message and "3036" in message
+    assert "short" in message  # names the file
+    with pytest.raises(ValueError, match="truncated idx header"):
+        read_idx(io.BytesIO(data[:10]))
+    with pytest.raises(ValueError, match="4-byte header"):
+        read_idx(io.BytesIO(b"\x00\x00"))
+
+
+def test_read_idx_rejects_trailing_bytes():
+    data = idx_bytes(np.zeros(5, dtype=np.uint8)) + b"\x00\x00"
+    with pytest.raises(ValueError, match="too long.*5 bytes.*7 bytes"):
+        read_idx(io.BytesIO(data))
+
+
+def test_read_idx_rejects_truncated_gzip(tmp_path):
+    packed = gzip.compress(idx_bytes(np.arange(1000, dtype=np.int32), 0x0C))
+    path = tmp_path / "cut.gz"
+    path.write_bytes(packed[: len(packed) // 2])
+    with pytest.raises(ValueError, match="cut.gz.*gzip"):
+        read_idx(path)
+
+
+# ------------------------------------------------------------------ full MNIST from files
+
+def test_full_from_path(tmp_path):
+    arrays = fake_mnist(n_train=5, n_test=3)
+    write_fake_mnist(tmp_path, arrays)
+    (x, t), (x_test, t_test) = load_mnist(source="full", path=tmp_path)
+    assert x.shape == (5, 784) and x.dtype == np.float32
+    assert x_test.shape == (3, 784)
+    np.testing.assert_allclose(x, arrays["train-images-idx3-ubyte"].reshape(5, 784) / 255,
+                               rtol=1e-6)
+    assert np.array_equal(t, arrays["train-labels-idx1-ubyte"]) and t.dtype == np.int64
+    assert np.array_equal(t_test, arrays["t10k-labels-idx1-ubyte"])
+    (x4, _), (_, oh) = load_mnist(False, False, True, source="full", path=str(tmp_path))
+    assert x4.shape == (5, 1, 28, 28) and x4.dtype == np.uint8
+    assert np.array_equal(x4[:, 0], arrays["train-images-idx3-ubyte"])
+    assert oh.shape == (3, 10) and np.array_equal(oh.argmax(1), t_test)
+
+
+def test_full_missing_files_says_what_and_how(tmp_path, monkeypatch):
+    monkeypatch.delenv(ENV_VAR, raising=False)
+    arrays = fake_mnist()
+    del arrays["t10k-images-idx3-ubyte"]
+    write_fake_mnist(tmp_path, arrays)
+    with pytest.raises(FileNotFoundError) as info:
+        load_mnist(source="full", path=tmp_path)
+    message = str(info.value)
+    assert "t10k-images-idx3-ubyte" in message
+    assert "train-images" not in message  # only the missing one is named
+    assert str(tmp_path) in message
+    assert "download=True" in message and ENV_VAR in message
+
+
+def test_full_env_var_is_honoured(tmp_path, monkeypatch):
+    arrays = fake_mnist(n_train=4, n_test=2)
+    write_fake_mnist(tmp_path, arrays)
+    monkeypatch.setenv(ENV_VAR, str(tmp_path))
+    assert default_mnist_dir() == tmp_path
+    (x, _), (x_test, _) = load_mnist(source="full")
+    assert x.shape == (4, 784) and x_test.shape == (2, 784)
+    monkeypatch.setenv(ENV_VAR, str(tmp_path / "elsewhere"))
+    with pytest.raises(FileNotFoundError, match=f"elsewhere.*{ENV_VAR}"):
+        load_mnist(source="full")
+
+
+def test_default_folder_is_the_user_cache(tmp_path, monkeypatch):
+    monkeypatch.delenv(ENV_VAR, raising=False)
+    monkeypatch.delenv("XDG_CACHE_HOME", raising=False)
+    monkeypatch.setenv("HOME", str(tmp_path))
+    assert default_mnist_dir() == tmp_path / ".cache" / "dlskills" / "mnist"
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    assert default_mnist_dir() == tmp_path / "xdg" / "dlskills" / "mnist"
+    with pytest.raises(FileNotFoundError, match="default cache folder"):
+        load_mnist(source="full")
+
+
+def test_full_rejects_inconsistent_files(tmp_path):
+    arrays = fake_mnist()
+    arrays["train-labels-idx1-ubyte"] = arrays["train-labels-idx1-ubyte"][:4]
+    write_fake_mnist(tmp_path, arrays)
+    with pytest.raises(ValueError, match="5 images.*4 labels"):
+        load_mnist(source="full", path=tmp_path)
+
+
+def test_full_rejects_damaged_file_with_advice(tmp_path):
+    write_fake_mnist(tmp_path, fake_mnist())
+    gz = tmp_path / "train-images-idx3-ubyte.gz"
+    gz.write_bytes(gz.read_bytes()[:40])
+    with pytest.raises(ValueError, match="train-images-idx3-ubyte.gz.*delete it"):
+        load_mnist(source="full", path=tmp_path)
+
+
+def test_full_download_fetches_only_missing_files(tmp_path, monkeypatch, payloads, capsys):
+    arrays, gz = payloads
+    present = {k: v for k, v in arrays.items() if k.startswith("train")}
+    write_fake_mnist(tmp_path, present, gz=())
+    opener = FakeOpener(gz)
+    monkeypatch.setattr(mnist_mod, "_urlopen", opener)
+    (x, _), (x_test, t_test) = load_mnist(source="full", path=tmp_path, download=True)
+    assert [u.rsplit("/", 1)[1] for u in opener.calls] == [
+        "t10k-images-idx3-ubyte.gz", "t10k-labels-idx1-ubyte.gz"]
+    assert x.shape == (5, 784) and x_test.shape == (3, 784)
+    assert np.array_equal(t_test, arrays["t10k-labels-idx1-ubyte"])
+    assert "MD5 verified" in capsys.readouterr().out
+
+
+# ------------------------------------------------------------------ download
+
+def test_download_writes_verified_files(tmp_path, payloads):
+    _, gz = payloads
+    opener = FakeOpener(gz)
+    folder = tmp_path / "new" / "mnist"  # created on demand
+    paths = download_mnist(folder, opener=opener, verbose=False)
+    assert sorted(os.listdir(folder)) == sorted(gz)
+    for name, data in gz.items():
+        assert paths[name] == folder / name
+        assert (folder / name).read_bytes() == data
+    assert opener.calls[0] == mnist_mod.MNIST_MIRRORS[0] + "train-images-idx3-ubyte.gz"
+    # already verified files are not fetched again
+    again = FakeOpener(gz)
+    download_mnist(folder, opener=again, verbose=False)
+    assert again.calls == []
+
+
+def test_download_falls_back_to_next_mirror(tmp_path, payloads):
+    _, gz = payloads
+    opener = FakeOpener(gz, fail_hosts=("first.invalid",))
+    download_mnist(tmp_path, base_url=["https://first.invalid/m", "https://second.invalid/m/"],
+                   opener=opener, verbose=False)
+    assert opener.calls[:2] == ["https://first.invalid/m/train-images-idx3-ubyte.gz",
+                                "https://second.invalid/m/train-images-idx3-ubyte.gz"]
+    assert sorted(os.listdir(tmp_path)) == sorted(gz)
+
+
+def test_download_replaces_a_damaged_file(tmp_path, payloads):
+    _, gz = payloads
+    (tmp_path / "train-labels-idx1-ubyte.gz").write_bytes(b"garbage")
+    download_mnist(tmp_path, opener=FakeOpener(gz), verbose=False)
+    assert (tmp_path / "train-labels-idx1-ubyte.gz").read_bytes() == gz[
+        "train-labels-idx1-ubyte.gz"]
+
+
+def test_download_checksum_mismatch_leaves_nothing(tmp_path, payloads):
+    _, gz = payloads
+    bad = dict(gz)
+    good = gz["train-images-idx3-ubyte.gz"]
+    bad["train-images-idx3-ubyte.gz"] = good[:-5] + bytes([good[-5] ^ 0xFF]) + good[-4:]
+    actual = hashlib.md5(bad["train-images-idx3-ubyte.gz"]).hexdigest()
+    expected = MNIST_MD5["train-images-idx3-ubyte.gz"]
+    seen = []
+
+    def opener(url, timeout):  # record what is in the folder while downloading
+        seen.append(os.listdir(tmp_path))
+        return FakeOpener(bad)(url, timeout)
+
+    with pytest.raises(ValueError) as info:
+        download_mnist(tmp_path, base_url="https://only.invalid/", opener=opener,
+                       verbose=False)
+    message = str(info.value)
+    assert "train-images-idx3-ubyte.gz" in message
+    assert expected in message and actual in message
+    assert any(name.endswith(".part") for name in seen[0])  # a temp file did exist
+    assert os.listdir(tmp_path) == []
+
+
+def test_download_offline_gives_one_clear_error(tmp_path):
+    def opener(url, timeout):
+        raise urllib.error.URLError(OSError(-3, "Temporary failure in name resolution"))
+
+    with pytest.raises(DownloadError) as info:
+        download_mnist(tmp_path, opener=opener, verbose=False)
+    error = info.value
+    message = str(error)
+    assert "could not download train-images-idx3-ubyte.gz" in message
+    assert "no network" in message
+    assert "name resolution" in message  # the underlying reason
+    assert str(tmp_path) in message and ENV_VAR in message
+    assert all(m in message for m in mnist_mod.MNIST_MIRRORS)  # every mirror was tried
+    assert isinstance(error, OSError)
+    assert error.__cause__ is None and error.__context__ is None  # no urllib traceback chain
+    assert len(error.reasons) == len(mnist_mod.MNIST_MIRRORS)
+    assert os.listdir(tmp_path) == []
+
+
+@pytest.mark.parametrize("exc", [ConnectionResetError(104, "Connection reset by peer"),
+                                 TimeoutError("timed out"),
+                                 http.client.IncompleteRead(b"abc", 1000)])
+def test_download_failure_midway_leaves_nothing(tmp_path, payloads, exc):
+    _, gz = payloads
+    data = gz["train-images-idx3-ubyte.gz"]
+    during = []
+
+    def opener(url, timeout):
+        return BrokenResponse(data, fail_after=len(data) // 2, exc=exc,
+                              on_fail=lambda: during.append(os.listdir(tmp_path)))
+
+    with pytest.raises(DownloadError, match=type(exc).__name__):
+        download_mnist(tmp_path, opener=opener, verbose=False)
+    # a partial temp file existed when the stream broke, and the final name did not
+    assert during and all(len(names) == 1 and names[0].endswith(".part") for names in during)
+    assert os.listdir(tmp_path) == []
+
+
+def test_download_interrupted_leaves_nothing(tmp_path, payloads):
+    _, gz = payloads
+    data = gz["train-images-idx3-ubyte.gz"]
+    response = BrokenResponse(data, fail_after=len(data) // 2, exc=KeyboardInterrupt())
+    calls = []
+
+    def opener(url, timeout):
+        calls.append(url)
+        return response
+
+    with pytest.raises(KeyboardInterrupt):
+        download_mnist(tmp_path, opener=opener, verbose=False)
+    assert len(calls) == 1  # an interrupt stops, it does not try the next mirror
+    assert response.closed
+    assert os.listdir(tmp_path) == []
+
+
+def test_download_default_folder_follows_env_var(tmp_path, monkeypatch, payloads):
+    _, gz = payloads
+    monkeypatch.setenv(ENV_VAR, str(tmp_path / "from_env"))
+    download_mnist(opener=FakeOpener(gz), verbose=False)
+    assert sorted(os.listdir(tmp_path / "from_env")) == sorted(gz)
+
+
+def test_load_mnist_download_offline_error(tmp_path, monkeypatch):
+    def opener(url, timeout):
+        raise urllib.error.URLError("no route")
+
+    monkeypatch.setattr(mnist_mod, "_urlopen", opener)
+    with pytest.raises(DownloadError, match=f"no route(.|\n)*{ENV_VAR}"):
+        load_mnist(source="full", path=tmp_path, download=True)
+    assert os.listdir(tmp_path) == []
+
+
+@pytest.mark.parametrize("kwargs, word", [({"timeout": 0}, "timeout"),
+                                          ({"timeout": -5}, "timeout"),
+                                          ({"base_url": []}, "base_url"),
+                                          ({"base_url": [None]}, "base_url")])
+def test_download_bad_arguments(tmp_path, kwargs, word):
+    with pytest.raises(ValueError, match=word):
+        download_mnist(tmp_path, opener=FakeOpener({}), verbose=False, **kwargs)
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+def test_download_over_real_http_from_loopback(tmp_path, payloads):
+    """The default opener (urllib) against a local server: a 404 mirror, then a good one."""
+    _, gz = payloads
+    served = tmp_path / "served"
+    served.mkdir()
+    for name, data in gz.items():
+        (served / name).write_bytes(data)
+    handler = functools.partial(_QuietHandler, directory=str(served))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        base = f"http://127.0.0.1:{server.server_address[1]}/"
+        out = tmp_path / "out"
+        download_mnist(out, base_url=[base + "nothing-here/", base], timeout=10,
+                       verbose=False)
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=10)
+    assert sorted(os.listdir(out)) == sorted(gz)
+    assert all((out / name).read_bytes() == data for name, data in gz.items())
+
+
+def test_download_connection_refused_with_real_urllib(tmp_path):
+    with socket.socket() as s:  # a loopback port that nothing listens on
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    with pytest.raises(DownloadError, match="(?i)refused"):
+        download_mnist(tmp_path / "out", base_url=f"http://127.0.0.1:{port}/", timeout=5,
+                       verbose=False)
+    assert os.listdir(tmp_path / "out") == []
+
+
+# ------------------------------------------------------------------ toy data
+
+MAKERS = {
+    "spirals": lambda **kw: make_spirals(30, 3, **kw),
+    "blobs": lambda **kw: make_blobs(30, 3, **kw),
+    "moons": lambda **kw: make_moons(30, **kw),
+}
+
+
+@pytest.mark.parametrize("name, n_classes", [("spirals", 3), ("blobs", 3), ("moons", 2)])
+def test_toy_shapes_and_labels(name, n_classes):
+    x, t = MAKERS[name]()
+    assert x.shape == (30 * n_classes, 2) and x.dtype == np.float64
+    assert t.shape == (30 * n_classes,) and t.dtype == np.int64
+    assert np.array_equal(t, np.repeat(np.arange(n_classes), 30))
+    x32, _ = MAKERS[name](dtype=np.float32)
+    assert x32.dtype == np.float32
+    np.testing.assert_allclose(x32, x, rtol=1e-6, atol=1e-6)
+
+
+@pytest.mark.parametrize("name", list(MAKERS))
+def test_toy_deterministic_by_seed(name):
+    a, _ = MAKERS[name](seed=3)
+    b, _ = MAKERS[name](seed=3)
+    c, _ = MAKERS[name](seed=4)
+    assert np.array_equal(a, b)
+    assert not np.allclose(a, c)
+    d, _ = MAKERS[name](seed=np.random.default_rng(3))
+    assert np.array_equal(a, d)
+
+
+def test_spirals_geometry_without_noise():
+    x, t = make_spirals(50, 4, noise=0.0, turns=1.0)
+    radius = np.hypot(x[:, 0], x[:, 1])
+    np.testing.assert_allclose(radius, np.tile(np.linspace(0, 1, 50), 4), atol=1e-12)
+    # after one full turn each arm ends where it started: at angle 2*pi*k/4, radius 1
+    ends = x[t == 0][-1], x[t == 1][-1], x[t == 2][-1], x[t == 3][-1]
+    np.testing.assert_allclose(ends, [[1, 0], [0, 1], [-1, 0], [0, -1]], atol=1e-12)
+
+
+def test_blobs_centres():
+    x, t = make_blobs(10, noise=0.0, centers=[[0, 0], [5, 5]])
+    assert np.array_equal(x[t == 0], np.zeros((10, 2)))
+    assert np.array_equal(x[t == 1], np.full((10, 2), 5.0))
+    x, t = make_blobs(2000, 4, noise=0.5, seed=1)
+    means = np.array([x[t == k].mean(axis=0) for k in range(4)])
+    np.testing.assert_allclose(np.hypot(means[:, 0], means[:, 1]), 2.0, atol=0.05)
+    np.testing.assert_allclose(x[t == 0].std(axis=0), 0.5, atol=0.05)
+
+
+def test_moons_geometry_without_noise():
+    x, t = make_moons(40, noise=0.0)
+    upper, lower = x[t == 0], x[t == 1]
+    np.testing.assert_allclose(np.hypot(*upper.T), 1.0)
+    np.testing.assert_allclose(np.hypot(lower[:, 0] - 1, lower[:, 1] - 0.5), 1.0)
+    assert upper[:, 1].min() >= 0 and lower[:, 1].max() <= 0.5 + 1e-12
+
+
+def test_train_test_split():
+    x = np.arange(50, dtype=float).reshape(25, 2)
+    t = np.arange(25) % 3
+    (x_tr, t_tr), (x_te, t_te) = train_test_split(x, t, test_fraction=0.2, seed=0)
+    assert x_te.shape == (5, 2) and x_tr.shape == (20, 2)
+    rows = np.concatenate([x_tr, x_te])[:, 0] // 2
+    assert sorted(rows.tolist()) == list(range(25))  # every row exactly once
+    assert np.array_equal(t_tr, (x_tr[:, 0] // 2).astype(int) % 3)  # pairs kept
+    assert np.array_equal(t_te, (x_te[:, 0] // 2).astype(int) % 3)
+    (x_tr2, _), _ = train_test_split(x, t, test_fraction=0.2, seed=0)
+    (x_tr3, _), _ = train_test_split(x, t, test_fraction=0.2, seed=1)
+    assert np.array_equal(x_tr, x_tr2) and not np.array_equal(x_tr, x_tr3)
+    assert np.array_equal(x[:, 0], np.arange(0, 50, 2))  # input untouched
+
+
+@pytest.mark.parametrize("call, word", [
+    (lambda: make_spirals(0), "n_per_class"),
+    (lambda: make_spirals(2.5), "n_per_class"),
+    (lambda: make_spirals(10, 1), "n_classes"),
+    (lambda: make_spirals(10, noise=-0.1), "noise"),
+    (lambda: make_spirals(10, noise=float("nan")), "noise"),
+    (lambda: make_spirals(10, turns=0), "turns"),
+    (lambda: make_spirals(10, seed=-1), "seed"),
+    (lambda: make_spirals(10, seed="a"), "seed"),
+    (lambda: make_spirals(10, dtype=np.int64), "dtype"),
+    (lambda: make_blobs(-3), "n_per_class"),
+    (lambda: make_blobs(10, noise=-1), "noise"),
+    (lambda: make_blobs(10, 1), "n_classes"),
+    (lambda: make_blobs(10, centers=[[0, 0, 0], [1, 1, 1]]), "centers"),
+    (lambda: make_blobs(10, centers=[[0, 0]]), "centers"),
+    (lambda: make_blobs(10, centers=[["a", 0], [1, 1]]), "centers"),
+    (lambda: make_blobs(10, 3, centers=[[0, 0], [1, 1]]), "n_classes"),
+    (lambda: make_moons(0), "n_per_class"),
+    (lambda: make_moons(10, noise=-1), "noise"),
+    (lambda: train_test_split(np.zeros((10, 2)), np.zeros(9)), "t"),
+    (lambda: train_test_split(np.zeros((10, 2)), np.zeros(10), 0), "test_fraction"),
+    (lambda: train_test_split(np.zeros((10, 2)), np.zeros(10), 1.0), "test_fraction"),
+    (lambda: train_test_split(np.zeros((10, 2)), np.zeros(10), 0.01), "test_fraction"),
+    (lambda: train_test_split(np.zeros((10, 2)), np.zeros(10), 0.99), "test_fraction"),
+])
+def test_toy_bad_arguments(call, word):
+    with pytest.raises(ValueError, match=word):
+        call()
