@@ -61,7 +61,10 @@ class Explorer:
         self.last_seconds = 0.0
         self._lock = threading.RLock()
         self._holding = False
-        self.set(**initial) if initial else self.update()
+        if initial:
+            self.set(**initial)
+        else:
+            self.update()
 
     # --- to implement -------------------------------------------------------------
     def make_controls(self):
