@@ -1,0 +1,396 @@
+"""Chapter 1 figures: parameters of deeper versus wider networks, gradients per layer,
+activation histograms, and per-layer update sizes during training.
+
+Two kinds of function live here:
+
+* ``GradientView`` and ``ParamGrowthView`` make their artists once and update them in
+  place (``update(result)``), for the explorers;
+* ``plot_*`` functions draw a static figure into given axes, for notebook cells.
+
+All take numbers (arrays, a ``GradientProfile``, a ``ParamGrowth``, a ``History``), never
+a network. Figure text is English or math only.
+"""
+
+import numpy as np
+from matplotlib.ticker import FuncFormatter, LogLocator, MaxNLocator, NullLocator
+
+from ..functions import ACTIVATIONS
+from .style import PALETTE, color
+
+DEEP_COLOR, WIDE_COLOR = PALETTE["blue"], PALETTE["vermillion"]
+ALERT = PALETTE["vermillion"]
+LAYER_CMAP = "viridis"          # layer 1 (dark) ... output layer (yellow)
+
+
+def _thousands(ax):
+    ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:,.0f}"))
+
+
+def _decade_label(value, _pos=None):
+    """Log-axis tick label in the notation of the titles ("1e-16"); plain text draws much
+    faster than the default mathtext 10^-16."""
+    exponent = int(np.round(np.log10(value))) if value > 0 else 0
+    return "1" if exponent == 0 else f"1e{exponent}"
+
+
+def _plain_log_ticks(axis, most=9):
+    """Decade ticks only (at most ``most``, labelled "1e-16"), no minor ticks: a log axis
+    over 40 decades otherwise carries hundreds of minor ticks, slow to redraw."""
+    axis.set_major_locator(LogLocator(base=10, numticks=most))
+    axis.set_major_formatter(FuncFormatter(_decade_label))
+    axis.set_minor_locator(NullLocator())
+
+
+def _log_limits(values, pad=4.0, min_decades=4.0):
+    """Limits of a log axis around the finite positive ``values`` (a default if none),
+    at least ``min_decades`` wide so that a flat profile looks flat and has tick labels."""
+    good = values[np.isfinite(values) & (values > 0)]
+    if good.size == 0:
+        return 1e-3, 1e3
+    lo, hi = np.log10(float(good.min()) / pad), np.log10(float(good.max()) * pad)
+    widen = max(0.0, min_decades - (hi - lo)) / 2
+    return 10 ** (lo - widen), 10 ** (hi + widen)
+
+
+# --- the gradient explorer ----------------------------------------------------------
+
+class GradientView:
+    """Left: ||dL/dW_l|| per weight layer (log scale). Right: histograms of the
+    activation values of up to three hidden layers. The figure title is the finding."""
+
+    def __init__(self, fig, n_hist=3):
+        # fixed margins instead of a layout engine: re-running constrained layout on every
+        # redraw measured every tick label again and took most of the redraw time
+        fig.set_layout_engine("none")
+        grid = fig.add_gridspec(n_hist, 2, width_ratios=[1.3, 1.0], left=0.075, right=0.985,
+                                bottom=0.11, top=0.86, wspace=0.22, hspace=0.75)
+        ax = self.ax = fig.add_subplot(grid[:, 0])
+        ax.set_yscale("log")
+        _plain_log_ticks(ax.yaxis)
+        ax.set_xlabel("weight layer l  (1 = input side, last = output layer)")
+        ax.set_ylabel(r"gradient norm $\|\partial L / \partial W_l\|$")
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True, nbins=10))
+        self.line, = ax.plot([], [], marker="o", markersize=5, label="gradient norm")
+        self.reference = ax.axhline(1.0, color=PALETTE["grey"], linestyle="--",
+                                    linewidth=1.3, label="output layer's norm")
+        self.legend = ax.legend(loc="lower right", fontsize=11, framealpha=0.85)
+        # drawn only when some layer's gradient is exactly 0 or not finite (see the note)
+        self.zeros, = ax.plot([], [], linestyle="none", marker="v", markersize=10, color=ALERT)
+        self.infs, = ax.plot([], [], linestyle="none", marker="^", markersize=10, color=ALERT)
+        self.note = ax.text(0.02, 0.5, "", transform=ax.transAxes, va="center", ha="left",
+                            color=ALERT, fontsize=12,
+                            bbox={"facecolor": "white", "edgecolor": ALERT, "alpha": 0.9})
+        self.hist_axes, self.steps, self.hist_titles = [], [], []
+        for row in range(n_hist):
+            h = fig.add_subplot(grid[row, 1])
+            step = h.stairs(np.zeros(1), np.array([0.0, 1.0]), fill=True, alpha=0.75)
+            self.hist_axes.append(h)
+            self.steps.append(step)
+            h.yaxis.set_major_locator(MaxNLocator(nbins=2))
+            h.grid(False)                 # fewer lines to redraw; the bars need none
+            h.xaxis.set_major_locator(MaxNLocator(nbins=5))
+        self.hist_axes[n_hist // 2].set_ylabel("share of values")
+        self.title = fig.suptitle("", fontsize=15)
+
+    def update(self, p):
+        """Show a ``GradientProfile``."""
+        norms = p.grad_norms
+        layers = np.arange(1, norms.size + 1)
+        finite = np.isfinite(norms) & (norms > 0)
+        lo, hi = _log_limits(norms)
+        shown = np.where(finite, norms, np.nan)
+        self.line.set_data(layers, shown)
+        self.line.set_color(color(p.activation))
+        self.legend.legend_handles[0].set_color(color(p.activation))
+        # keep the legend where the profile is not: it falls to the right when vanishing
+        rising = np.isfinite(p.ratio) and p.ratio < 1
+        self.legend.set_loc("lower right" if rising else "upper right")
+        zero = np.isfinite(norms) & (norms == 0)
+        self.zeros.set_data(layers[zero], np.full(zero.sum(), lo * 1.6))
+        bad = ~np.isfinite(norms)
+        self.infs.set_data(layers[bad], np.full(bad.sum(), hi / 1.6))
+        out = norms[-1]
+        self.reference.set_ydata([out, out] if finite[-1] else [np.nan, np.nan])
+        self.ax.set_xlim(0.5, norms.size + 0.5)
+        self.ax.set_ylim(lo, hi)
+        weights = f"N(0, {p.scale:.3g}$^2$)" if p.init == "normal" else p.init
+        self.ax.set_title(f"{p.activation}, weights {weights}, {p.depth} hidden x 100",
+                          fontsize=13, loc="left")
+        note = self._note(p)
+        self.note.set_text(note)
+        self.note.set_visible(bool(note))
+        self.title.set_text(p.finding)
+        for ax in self.hist_axes:
+            ax.set_visible(False)
+        for i, k in enumerate(p.hist_layers):
+            self._update_hist(i, k, p)
+        visible = [ax for ax in self.hist_axes if ax.get_visible()]
+        # sigmoid and tanh histograms share one fixed range: label it once, at the bottom
+        shared = p.activation != "relu"
+        for ax in visible:
+            ax.set_xlabel("")
+            ax.tick_params(axis="x", labelbottom=not shared)
+        visible[-1].tick_params(axis="x", labelbottom=True)
+        visible[-1].set_xlabel("activation value relu(z) > 0 (zeros: see f'<0.01)"
+                               if p.activation == "relu"
+                               else f"activation value {p.activation}(z)")
+
+    @staticmethod
+    def _note(p):
+        lines = []
+        if p.zero_layers and p.zero_cause == "saturation":
+            lines.append("\u25BC gradient exactly 0: f'(z) rounds\n"
+                         "    to 0 in float32 (saturated units)")
+        elif p.zero_layers:
+            lines.append("\u25BC gradient exactly 0: below float32's\n"
+                         "    smallest number (1.4e-45)")
+        if p.overflow_grad_layers or p.overflow_activation_layer is not None:
+            lines.append("\u25B2 gradient inf / NaN: above float32's\n"
+                         "    largest number (3.4e38)")
+        return "\n".join(lines)
+
+    def _update_hist(self, i, k, p):
+        ax, step = self.hist_axes[i], self.steps[i]
+        ax.set_visible(True)
+        counts, edges, stats = p.hist_counts[i], p.hist_edges[i], p.hist_stats[i]
+        step.set_data(counts, edges)
+        step.set_color(color(p.activation))
+        ax.set_xlim(edges[0], edges[-1])
+        ax.set_ylim(0, float(counts.max()) * 1.15 if counts.max() > 0 else 1.0)
+        if stats["nonfinite"] >= 1.0:
+            text = f"layer {k}: all values inf/NaN"
+        else:
+            text = (f"layer {k}: mean {stats['mean']:.2g}, std {stats['std']:.2g}, "
+                    f"f'<0.01: {stats['flat']:.0%}")
+        ax.set_title(text, fontsize=12, loc="left")
+
+
+# --- the depth-versus-width explorer ------------------------------------------------
+
+class ParamGrowthView:
+    """Left: parameters against hidden units for "deep" (a -> w -> ... -> w) and "wide"
+    (a -> w*d). Right: what adding w more units costs each way (log scale)."""
+
+    def __init__(self, fig):
+        fig.set_layout_engine("none")     # fixed margins: see GradientView
+        self.ax, self.bar_ax = fig.subplots(
+            1, 2, width_ratios=[1.6, 1.0],
+            gridspec_kw={"left": 0.085, "right": 0.985, "bottom": 0.2, "top": 0.85,
+                         "wspace": 0.28})
+        ax = self.ax
+        ax.set_xlabel("hidden units (features learned)")
+        ax.set_ylabel("parameters")
+        _thousands(ax)
+        self.deep_line, = ax.plot([], [], marker="o", color=DEEP_COLOR)
+        self.wide_line, = ax.plot([], [], marker="s", color=WIDE_COLOR)
+        self.deep_step, = ax.plot([], [], color=DEEP_COLOR, linewidth=10, alpha=0.35)
+        self.wide_step, = ax.plot([], [], color=WIDE_COLOR, linewidth=10, alpha=0.35)
+        self.legend = None
+        b = self.bar_ax
+        b.set_yscale("log")
+        b.set_ylabel("added parameters")
+        self.bars = b.bar([0, 1], [1, 1], color=[DEEP_COLOR, WIDE_COLOR], width=0.6)
+        b.set_xticks([0, 1])
+        self.bar_labels = [b.text(x, 1, "", ha="center", va="bottom", fontsize=13)
+                           for x in (0, 1)]
+        b.grid(axis="x", visible=False)
+        self.title = fig.suptitle("", fontsize=15)
+
+    def update(self, g):
+        """Show a ``ParamGrowth``."""
+        a, w, d = g.input_size, g.width, g.depth
+        self.deep_line.set_data(g.units, g.deep)
+        self.wide_line.set_data(g.units, g.wide)
+        step = [d - 1, d]
+        self.deep_step.set_data(g.units[step], g.deep[step])
+        self.wide_step.set_data(g.units[step], g.wide[step])
+        self.deep_line.set_label(f"deeper: a -> {w} -> ... -> {w}")
+        self.wide_line.set_label(f"wider: a -> {w}d (one layer)")
+        if self.legend is not None:
+            self.legend.remove()
+        self.legend = self.ax.legend(loc="upper left")
+        top = max(g.deep.max(), g.wide.max())
+        self.ax.set_xlim(0, g.units[-1] + w)
+        self.ax.set_ylim(0, top * 1.08)
+        self.ax.set_title(f"a = {a}, w = {w}; thick: going from d = {d} to d = {d + 1}",
+                          fontsize=13, loc="left")
+        costs = [g.deep_cost, g.wide_cost]
+        bias = f" + {w}" if g.biases else ""
+        formulas = [f"{w}x{w}{bias}", f"{a}x{w}{bias}"]
+        for bar, label, cost, formula in zip(self.bars, self.bar_labels, costs, formulas):
+            bar.set_height(cost)
+            label.set_position((bar.get_x() + bar.get_width() / 2, cost * 1.15))
+            label.set_text(f"+{cost:,}\n= {formula}")
+        self.bar_ax.set_xticklabels(["deeper:\none more layer", f"wider:\n{w} more in one layer"])
+        self.bar_ax.set_ylim(0.7, max(costs) * 30)
+        self.bar_ax.set_title(f"cost of {w} more units", fontsize=13, loc="left")
+        self.title.set_text(g.finding)
+
+
+# --- static figures for the notebook ------------------------------------------------
+
+def plot_activations(ax_f, ax_d, x=None, names=("sigmoid", "tanh", "relu")):
+    """Activation functions (left) and their derivatives (right); the title of the right
+    axes states sigmoid's largest derivative, measured on ``x``."""
+    x = np.linspace(-6, 6, 601) if x is None else np.asarray(x, dtype=float)
+    for name in names:
+        act = ACTIVATIONS.get(name)
+        ax_f.plot(x, act.f(x), color=color(name), label=name)
+        ax_d.plot(x, act.grad(x), color=color(name), label=f"{name}'")
+    ax_f.set_xlabel("z")
+    ax_f.set_ylabel("f(z)")
+    ax_f.set_ylim(-1.2, 2.2)
+    ax_f.legend(loc="upper left")
+    ax_f.set_title("activation functions")
+    peak = ACTIVATIONS.get("sigmoid").grad(x)
+    best = int(np.argmax(peak))
+    ax_d.axhline(peak[best], color=color("sigmoid"), linestyle=":", linewidth=1.5)
+    ax_d.annotate(f"max sigmoid' = {peak[best]:.2f} (z = {x[best]:.0f})",
+                  xy=(x[best], peak[best]), xytext=(1.0, 0.5),
+                  arrowprops={"arrowstyle": "->", "color": color("sigmoid")}, fontsize=12)
+    ax_d.set_xlabel("z")
+    ax_d.set_ylabel("f'(z)")
+    ax_d.set_ylim(-0.1, 1.25)
+    ax_d.legend(loc="upper left")
+    ax_d.set_title(f"derivatives: sigmoid' <= {peak[best]:.2f}, tanh' <= "
+                   f"{ACTIVATIONS.get('tanh').grad(x).max():.2f}")
+    return peak[best]
+
+
+def plot_products(ax, factors, n_max=50):
+    """factor**n against n (log scale) for each ``{label: factor}``: shrinking factors in
+    blues, 1 in grey, growing ones in oranges. The title states the smallest and the
+    largest product at n = ``n_max``."""
+    n = np.arange(0, n_max + 1)
+    shrinking = iter([PALETTE["blue"], PALETTE["sky"], PALETTE["green"]])
+    growing = iter([PALETTE["orange"], PALETTE["vermillion"], PALETTE["purple"]])
+    ends = {}
+    for label, factor in factors.items():
+        factor = float(factor)
+        c = PALETTE["grey"] if factor == 1 else next(shrinking if factor < 1 else growing)
+        ax.plot(n, factor ** n, color=c, label=label)
+        ends[factor] = factor ** n_max
+    ax.set_yscale("log")
+    ax.set_xlabel("number of layers n")
+    ax.set_ylabel("product of n factors")
+    ax.legend(loc="lower left", fontsize=11)
+    low, high = min(ends), max(ends)
+    ax.set_title(f"after {n_max} layers: {low:g}^{n_max} = {ends[low]:.0e}, "
+                 f"{high:g}^{n_max} = {ends[high]:.0e}", fontsize=13)
+
+
+def _sequence_colors(n, cmap=LAYER_CMAP):
+    import matplotlib
+    return [matplotlib.colormaps[cmap](v) for v in np.linspace(0.0, 0.85, max(n, 1))]
+
+
+def plot_norm_profiles(ax, profiles, labels, measure="ratio"):
+    """Gradient norm per weight layer of several ``GradientProfile`` objects on one log
+    axes; exact zeros and inf/NaN (overflow) are marked at the axis edges.
+
+    The title states, for the first and the last profile, layer 1's share of the output
+    layer's gradient (``measure="ratio"``) or, for every profile, its largest gradient
+    norm (``measure="peak"``: the right measure when all layers blow up alike)."""
+    all_norms = np.concatenate([p.grad_norms for p in profiles])
+    lo, hi = _log_limits(all_norms)
+    for p, label, c in zip(profiles, labels, _sequence_colors(len(profiles))):
+        norms = p.grad_norms
+        layers = np.arange(1, norms.size + 1)
+        ax.plot(layers, np.where(np.isfinite(norms) & (norms > 0), norms, np.nan),
+                marker="o", markersize=4, color=c, label=f"{label}: {p.verdict}")
+        zero = norms == 0
+        bad = ~np.isfinite(norms)
+        ax.plot(layers[zero], np.full(zero.sum(), lo * 1.6), "v", color=c, markersize=9)
+        ax.plot(layers[bad], np.full(bad.sum(), hi / 1.6), "^", color=c, markersize=9)
+    ax.set_yscale("log")
+    _plain_log_ticks(ax.yaxis)
+    ax.set_ylim(lo, hi)
+    ax.set_xlabel("weight layer l  (1 = next to the input, last = output layer)")
+    ax.set_ylabel(r"gradient norm $\|\partial L / \partial W_l\|$")
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    ax.legend(loc="best", fontsize=11)
+    if measure == "peak":
+        peaks = [_peak_text(p) for p in profiles]
+        ax.set_title("largest gradient norm: " + ", ".join(
+            f"{label} {peak}" for label, peak in zip(labels, peaks)), fontsize=13)
+    else:
+        first, last = profiles[0], profiles[-1]
+        ax.set_title(f"layer 1 / output layer: {_ratio_text(first)} ({labels[0]}) -> "
+                     f"{_ratio_text(last)} ({labels[-1]})", fontsize=13)
+
+
+def _ratio_text(p):
+    r = p.ratio
+    if not np.isfinite(r):
+        return "not finite"
+    return f"{r:.2g}" if 0.01 <= r < 100 else f"{r:.0e}"
+
+
+def _peak_text(p):
+    if not np.all(np.isfinite(p.grad_norms)):
+        return "inf/NaN"
+    peak = float(np.max(p.grad_norms))
+    return f"{peak:.2g}" if 0.01 <= peak < 100 else f"{peak:.0e}"
+
+
+def moving_average(values, window=10):
+    """Mean over the last ``window`` values at each point (fewer at the start)."""
+    values = np.asarray(values, dtype=float)
+    sums = np.cumsum(values, axis=0)
+    out = sums.copy()
+    out[window:] = sums[window:] - sums[:-window]
+    counts = np.minimum(np.arange(1, values.shape[0] + 1), window)
+    return out / counts.reshape(-1, *([1] * (values.ndim - 1)))
+
+
+def plot_update_sizes(ax, history, name, window=10):
+    """Per-layer update size ||Delta W_l|| over the iterations of a run trained with
+    ``record_layers=True`` (moving average of ``window`` iterations, log scale). The title
+    states layer 1's median update as a share of the output layer's; returns that share."""
+    updates = np.asarray(history.update_norms, dtype=float)
+    if updates.size == 0:
+        raise ValueError("history has no update_norms: train with record_layers=True")
+    steps = np.arange(1, updates.shape[0] + 1)
+    n_layers = updates.shape[1]
+    smooth = moving_average(updates, window)
+    for layer, c in zip(range(n_layers), _sequence_colors(n_layers)):
+        label = "output layer" if layer == n_layers - 1 else f"layer {layer + 1}"
+        ax.plot(steps, smooth[:, layer], color=c, linewidth=1.8, label=label)
+    ax.set_yscale("log")
+    _plain_log_ticks(ax.yaxis)
+    ax.set_xlabel("iteration")
+    ax.set_ylabel(rf"update size $\|\Delta W_l\|$ (mean of {window})")
+    ratio = float(np.median(updates[:, 0]) / np.median(updates[:, -1]))
+    ax.set_title(f"{name}: layer 1 moves {ratio:.1g} x the output layer", fontsize=13)
+    return ratio
+
+
+def plot_training_comparison(fig, histories, window=10):
+    """Loss curves of ``{name: history}`` and, per run, the update size of each layer on
+    one shared log scale, with one legend for the layers. Returns {name: layer 1's median
+    update / output layer's}."""
+    axes = fig.subplots(1, len(histories) + 1, sharey=False)
+    plot_losses(axes[0], histories)
+    ratios = {name: plot_update_sizes(ax, history, name, window)
+              for ax, (name, history) in zip(axes[1:], histories.items())}
+    low = min(ax.get_ylim()[0] for ax in axes[1:])
+    high = max(ax.get_ylim()[1] for ax in axes[1:])
+    for ax in axes[1:]:
+        ax.set_ylim(low, high)
+    handles, labels = axes[1].get_legend_handles_labels()
+    fig.legend(handles, labels, loc="outside lower center", ncol=len(labels), fontsize=12)
+    return ratios
+
+
+def plot_losses(ax, histories):
+    """Training loss per iteration of ``{name: history}``, coloured by activation name
+    when the name starts with one; the title states the last loss of each."""
+    finals = []
+    for name, history in histories.items():
+        ax.plot(np.arange(1, len(history.loss) + 1), history.loss,
+                color=color(name.split()[0]), label=name, linewidth=1.6)
+        finals.append(f"{name.split()[0]} {history.loss[-1]:.2f}")
+    ax.set_xlabel("iteration")
+    ax.set_ylabel("training loss")
+    ax.legend(loc="upper right")
+    ax.set_title("final loss: " + ", ".join(finals), fontsize=13)

@@ -1,0 +1,1 @@
+"""Tests of the dlskills package, notebooks and browser explorers."""

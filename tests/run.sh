@@ -1,0 +1,76 @@
+#!/usr/bin/env bash
+# The test command: bash tests/run.sh [pytest arguments]
+#
+# 1. installs the package with its test dependencies (pip, editable);
+# 2. makes sure the system packages the browser tests need are there
+#    (Debian: chromium, fonts-wqy-microhei), installing them when it can
+#    (as root, or with password-less sudo);
+# 3. runs pytest: unit tests, every notebook (nbval), the real-browser tests.
+#
+# Without Chromium the browser tests are skipped, except in CI (CI set) or
+# with DLSKILLS_REQUIRE_BROWSER=1, where they fail.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+PYTHON="${PYTHON:-python}"
+command -v "$PYTHON" >/dev/null 2>&1 || PYTHON=python3
+
+note() { printf '\n*** %s\n\n' "$*" >&2; }
+
+"$PYTHON" -m pip install --disable-pip-version-check -e ".[test]"
+
+have_chromium() {
+    [ -n "${DLSKILLS_CHROMIUM:-}" ] && [ -x "$DLSKILLS_CHROMIUM" ] && return 0
+    [ -x /usr/bin/chromium ] || command -v chromium >/dev/null 2>&1 \
+        || command -v chromium-browser >/dev/null 2>&1
+}
+
+have_cjk_font() {
+    dpkg -s fonts-wqy-microhei >/dev/null 2>&1 && return 0
+    command -v fc-list >/dev/null 2>&1 && [ -n "$(fc-list :lang=zh family 2>/dev/null)" ]
+}
+
+missing=()
+have_chromium || missing+=(chromium)
+have_cjk_font || missing+=(fonts-wqy-microhei)
+
+if [ "${#missing[@]}" -gt 0 ]; then
+    as_root=()
+    if [ "$(id -u)" -eq 0 ]; then
+        as_root=(env)
+    elif command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then
+        as_root=(sudo -n env)
+    fi
+    if [ "${#as_root[@]}" -gt 0 ] && command -v apt-get >/dev/null 2>&1; then
+        echo "Installing system packages: ${missing[*]}"
+        if "${as_root[@]}" DEBIAN_FRONTEND=noninteractive apt-get update \
+            && "${as_root[@]}" DEBIAN_FRONTEND=noninteractive apt-get install -y "${missing[@]}"; then
+            if [[ " ${missing[*]} " == *" fonts-wqy-microhei "* ]]; then
+                # matplotlib only sees a new font once its font cache is rebuilt.
+                cache="$("$PYTHON" -c 'import matplotlib; print(matplotlib.get_cachedir())')"
+                rm -f "$cache"/fontlist-*.json
+            fi
+        else
+            note "apt-get could not install: ${missing[*]}"
+        fi
+    else
+        note "Missing system packages: ${missing[*]}. Not root and no password-less sudo
+    (or no apt-get), so they were not installed. To install them on Debian/Ubuntu:
+        sudo apt-get install -y ${missing[*]}"
+    fi
+fi
+
+if ! have_chromium; then
+    if [ -n "${CI:-}" ] || [ "${DLSKILLS_REQUIRE_BROWSER:-}" = 1 ]; then
+        note "Chromium is not installed: the browser tests will FAIL (CI / DLSKILLS_REQUIRE_BROWSER=1)."
+    else
+        note "Chromium is not installed: the browser tests will be SKIPPED.
+    Run this script as root, or: sudo apt-get install -y chromium"
+    fi
+fi
+if ! have_cjk_font; then
+    note "No Chinese font (fonts-wqy-microhei): figures fall back to fonts without CJK glyphs."
+fi
+
+export MPLBACKEND=Agg
+exec "$PYTHON" -m pytest "$@"

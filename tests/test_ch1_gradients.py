@@ -1,0 +1,370 @@
+"""Chapter 1: parameter counts, gradient profiles, the two explorers and the exercise checks."""
+
+import io
+import warnings
+
+import matplotlib.image
+import numpy as np
+import pytest
+
+import dlskills as dl
+from dlskills.exercises import gradients as exercises
+from dlskills.explorers.gradients import (DepthWidthExplorer, GradientExplorer,
+                                          GradientProfile, chain_param_count,
+                                          gradient_profile, judge, mnist_batch, param_growth)
+
+
+def ink(png):
+    """Share of pixels that are not (near) white: 0 for a blank image."""
+    image = matplotlib.image.imread(io.BytesIO(png))
+    rgb, alpha = image[..., :3], image[..., 3] if image.shape[-1] == 4 else 1.0
+    on_white = rgb * np.atleast_3d(alpha) + (1 - np.atleast_3d(alpha))
+    return float(np.mean(np.any(on_white < 0.9, axis=-1)))
+
+
+# --- parameter counts -------------------------------------------------------------------
+
+@pytest.mark.parametrize("sizes", [[784, 5, 5], [784, 10], [3, 7, 2, 9], [10, 20, 30, 40]])
+@pytest.mark.parametrize("biases", [False, True])
+def test_chain_param_count_matches_mlp(sizes, biases):
+    net = dl.MLP(sizes[0], sizes[1:-1], sizes[-1])
+    assert chain_param_count(sizes, biases) == net.count_params(biases=biases)
+
+
+@pytest.mark.parametrize("a", [1, 10, 784])
+def test_course_text_numbers(a):
+    deeper = chain_param_count([a, 5, 5, 5], False) - chain_param_count([a, 5, 5], False)
+    wider = chain_param_count([a, 15], False) - chain_param_count([a, 10], False)
+    assert deeper == 25
+    assert wider == 5 * a
+    # biases: one per added unit, the same 5 either way
+    assert chain_param_count([a, 5, 5, 5]) - chain_param_count([a, 5, 5]) == 25 + 5
+    assert chain_param_count([a, 15]) - chain_param_count([a, 10]) == 5 * a + 5
+
+
+def test_param_growth_costs_and_finding():
+    g = param_growth(input_size=784, width=5, depth=2)
+    assert (g.deep_cost, g.wide_cost, g.bias_cost) == (25, 3920, 0)
+    assert g.finding == "5 more units: deeper +25, wider +3,920: deeper is 157x cheaper"
+    g = param_growth(input_size=10, width=20, depth=3, biases=True)
+    assert (g.deep_cost, g.wide_cost) == (20 * 20 + 20, 10 * 20 + 20)
+    assert "wider is" in g.finding
+    assert list(g.units) == [20 * d for d in g.depths]
+
+
+@pytest.mark.parametrize("call, name", [
+    (lambda: chain_param_count([784]), "sizes"),
+    (lambda: chain_param_count([784, 0]), "layer size"),
+    (lambda: param_growth(width=0), "width"),
+    (lambda: param_growth(depth=1.5), "depth"),
+])
+def test_param_count_bad_input(call, name):
+    with pytest.raises(ValueError, match=name):
+        call()
+
+
+# --- gradient profiles ------------------------------------------------------------------
+
+def test_deeper_sigmoid_has_smaller_first_layer_gradient():
+    firsts = [gradient_profile(depth=d, activation="sigmoid", init="normal", scale=0.1)
+              .grad_norms[0] for d in (2, 5, 10, 20)]
+    assert all(a > 10 * b for a, b in zip(firsts, firsts[1:]))
+    deep = gradient_profile(depth=10, activation="sigmoid", init="normal", scale=0.01)
+    assert deep.verdict == "vanishing"
+    assert deep.ratio < 1e-12
+    assert deep.smallest_layer == 1 and deep.largest_layer == deep.depth + 1
+    assert deep.finding == ("vanishing: layer 1 gets 4e-16 of the output layer's gradient")
+
+
+@pytest.mark.parametrize("activation, scale", [("sigmoid", 10.0), ("tanh", 1.0)])
+def test_large_weights_explode(activation, scale):
+    p = gradient_profile(depth=10, activation=activation, init="normal", scale=scale)
+    assert p.grad_norms[0] > 100 * p.grad_norms[-1]
+    assert p.verdict == "exploding"
+    assert p.largest_layer == 1
+
+
+def test_relu_large_weights_explode_in_size():
+    p = gradient_profile(depth=10, activation="relu", init="normal", scale=1.0)
+    healthy = gradient_profile(depth=10, activation="relu", init="he")
+    assert p.verdict == "exploding"
+    assert p.grad_norms.min() > 1e6 * healthy.grad_norms.max()
+
+
+def test_relu_small_weights_vanish_in_size():
+    p = gradient_profile(depth=12, activation="relu", init="normal", scale=0.01)
+    assert 0.1 < p.ratio < 10                       # every layer shrinks alike ...
+    assert p.grad_norms.max() < 1e-10               # ... to nothing
+    assert p.verdict == "vanishing" and "at most 1e-14 in every layer" in p.finding
+
+
+@pytest.mark.parametrize("depth", [20, 50])
+def test_relu_he_keeps_norms_within_a_modest_factor(depth):
+    p = gradient_profile(depth=depth, activation="relu", init="he")
+    assert p.verdict == "stable"
+    assert p.grad_norms.max() / p.grad_norms.min() < 10
+    assert np.all((p.grad_norms > 0.01) & (p.grad_norms < 10))
+
+
+def test_norms_are_the_norms_of_the_real_gradients():
+    x, t = mnist_batch(200, 3)
+    p = gradient_profile(depth=4, activation="tanh", init="xavier", seed=3)
+    net = dl.MLP(784, [100] * 4, 10, activation="tanh", init="xavier", seed=3,
+                 dtype=np.float32)
+    grads = net.gradient(x, t)
+    expected = [np.linalg.norm(grads[f"W{i}"].astype(np.float64)) for i in range(1, 6)]
+    np.testing.assert_allclose(p.grad_norms, expected, rtol=1e-6)
+    assert p.loss == pytest.approx(net.loss(x, t, train=True), rel=1e-5)
+
+
+def test_overflow_is_a_result_not_a_warning():
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        p = gradient_profile(depth=50, activation="relu", init="normal", scale=1.0)
+    assert p.verdict == "overflow"
+    assert p.overflow_activation_layer is not None
+    assert p.finding.startswith(f"activations overflowed (inf) at hidden layer "
+                                f"{p.overflow_activation_layer}")
+    assert not np.isfinite(p.grad_norms).any()
+
+
+def test_gradient_overflow_reports_the_layer():
+    norms = np.array([np.inf, np.inf, np.nan, 3e37, 1.0])
+    p = GradientProfile(depth=4, activation="tanh", init="normal", scale=30.0,
+                        grad_norms=norms, loss=2.3, overflow_grad_layers=[1, 2, 3])
+    assert judge(p) == ("overflow", "gradients overflowed (inf) at layer 3 "
+                                    "(layers 1-3 not finite)")
+
+
+def test_huge_weights_saturate_to_exact_zeros():
+    """tanh(z) rounds to exactly 1 in float32 for |z| > 9: its derivative is 0, so with
+    huge weights the gradient is exactly 0, by saturation rather than by underflow."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        p = gradient_profile(depth=20, activation="tanh", init="normal", scale=100.0)
+    assert p.verdict == "saturated" and p.zero_cause == "saturation"
+    assert p.zero_layers == list(range(1, p.zero_layers[-1] + 1))
+    assert p.hist_stats[-1]["flat"] > 0.99
+    assert "saturated units" in p.finding
+
+
+def test_underflow_to_zero_is_reported():
+    p = gradient_profile(depth=50, activation="sigmoid", init="normal", scale=0.01)
+    assert p.verdict == "underflow" and p.zero_cause == "underflow"
+    assert p.zero_layers[0] == 1
+    assert np.all(p.grad_norms[:len(p.zero_layers)] == 0)
+    assert p.grad_norms[-1] > 0.01
+    assert "exactly 0" in p.finding
+
+
+def test_histograms():
+    p = gradient_profile(depth=9, activation="sigmoid", init="normal", scale=10.0)
+    assert p.hist_layers == [1, 5, 9]
+    for counts, edges, stats in zip(p.hist_counts, p.hist_edges, p.hist_stats):
+        assert edges[0] == 0 and edges[-1] == 1 and len(edges) == len(counts) + 1
+        assert counts.sum() == pytest.approx(1.0)
+        assert stats["flat"] > 0.8                 # large weights saturate sigmoid
+    small = gradient_profile(depth=1, activation="sigmoid", init="normal", scale=0.01)
+    assert small.hist_layers == [1]
+    assert small.hist_stats[0]["flat"] == 0 and small.hist_stats[0]["mean"] == pytest.approx(
+        0.5, abs=0.01)
+    relu = gradient_profile(depth=3, activation="relu", init="he")
+    stats = relu.hist_stats[0]
+    assert stats["flat"] == pytest.approx(1 - relu.hist_counts[0].sum())   # zeros not drawn
+
+
+def test_works_without_threadpoolctl(monkeypatch):
+    from dlskills.explorers import gradients as module
+    with_limit = gradient_profile(depth=3, activation="tanh", init="xavier")
+    monkeypatch.setattr(module, "_blas_controller", lambda: None)
+    without = gradient_profile(depth=3, activation="tanh", init="xavier")
+    np.testing.assert_allclose(without.grad_norms, with_limit.grad_norms, rtol=1e-5)
+
+
+def test_profile_is_deterministic_and_seeded():
+    a = gradient_profile(depth=6, activation="tanh", init="xavier", seed=1)
+    b = gradient_profile(depth=6, activation="tanh", init="xavier", seed=1)
+    c = gradient_profile(depth=6, activation="tanh", init="xavier", seed=2)
+    np.testing.assert_array_equal(a.grad_norms, b.grad_norms)
+    assert not np.allclose(a.grad_norms, c.grad_norms)
+
+
+@pytest.mark.parametrize("settings, name", [
+    ({"depth": 0}, "depth"), ({"activation": "softplus"}, "activation"),
+    ({"init": "magic"}, "initializer"), ({"scale": -1.0}, "scale"), ({"seed": -1}, "seed"),
+])
+def test_profile_bad_input(settings, name):
+    with pytest.raises(ValueError, match=name):
+        gradient_profile(**settings)
+
+
+# --- the gradient explorer --------------------------------------------------------------
+
+@pytest.fixture
+def explorer():
+    return GradientExplorer()
+
+
+def test_explorer_starts_drawn(explorer):
+    assert explorer.error is None
+    assert explorer.status == ("depth=10 activation=sigmoid init=normal scale=0.01 seed=0 -> "
+                               "vanishing: layer 1 gets 4e-16 of the output layer's gradient")
+    assert ink(explorer.png) > 0.03
+    assert explorer.fig.canvas.manager is None      # not a pyplot figure
+
+
+@pytest.mark.parametrize("change, status", [
+    ({"depth": 20}, "depth=20 activation=sigmoid init=normal scale=0.01 seed=0 -> vanishing"),
+    ({"activation": "tanh"}, "depth=10 activation=tanh init=normal scale=0.01 seed=0 -> "),
+    ({"init": "xavier"}, "depth=10 activation=sigmoid init=xavier seed=0 -> vanishing"),
+    ({"scale": 10.0}, "depth=10 activation=sigmoid init=normal scale=10 seed=0 -> exploding"),
+    ({"seed": 3}, "depth=10 activation=sigmoid init=normal scale=0.01 seed=3 -> vanishing"),
+])
+def test_each_control_redraws(explorer, change, status):
+    before, redraws = explorer.png, explorer.redraws
+    explorer.set(**change)
+    assert explorer.error is None
+    assert explorer.redraws == redraws + 1
+    assert explorer.status.startswith(status)
+    assert explorer.png != before
+    assert ink(explorer.png) > 0.03
+    key, value = next(iter(change.items()))
+    assert getattr(explorer.result, key, value) == value
+
+
+def test_widget_change_redraws_like_set(explorer):
+    before = explorer.png
+    explorer.controls["depth"].value = 12           # what a slider release does
+    assert explorer.status.startswith("depth=12 ")
+    assert explorer.result.depth == 12 and explorer.png != before
+
+
+def test_explorer_numbers(explorer):
+    explorer.set(depth=5)
+    shallow = explorer.result.grad_norms[0]
+    explorer.set(depth=15)
+    assert explorer.result.grad_norms[0] < 1e-6 * shallow
+    explorer.set(depth=10, activation="relu", init="he")
+    assert explorer.result.verdict == "stable"
+    explorer.set(activation="tanh", init="normal", scale=1.0)
+    assert explorer.result.grad_norms[0] > explorer.result.grad_norms[-1]
+
+
+def test_scale_is_disabled_when_init_is_named(explorer):
+    explorer.set(init="he")
+    assert explorer.controls["scale"].disabled
+    assert "scale=" not in explorer.status
+    explorer.set(init="normal")
+    assert not explorer.controls["scale"].disabled
+
+
+def test_overflow_shown_in_status_without_warnings(explorer):
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        explorer.set(depth=50, activation="relu", init="normal", scale=1.0)
+    assert explorer.error is None
+    assert "activations overflowed (inf) at hidden layer" in explorer.status
+    assert ink(explorer.png) > 0.03
+
+
+def test_error_is_shown_and_explorer_keeps_working(explorer, monkeypatch):
+    before = explorer.png
+
+    def broken(**settings):
+        raise ValueError("scale must be > 0, got 0")
+
+    monkeypatch.setattr(explorer, "compute", broken)
+    explorer.set(depth=11)
+    assert isinstance(explorer.error, ValueError)
+    assert "ValueError: scale must be > 0" in explorer.status
+    assert explorer.png == before                   # the last good drawing stays
+    monkeypatch.undo()
+    explorer.set(depth=12)
+    assert explorer.error is None and explorer.result.depth == 12
+    assert explorer.png != before
+
+
+def test_unknown_control_is_a_value_error(explorer):
+    with pytest.raises(ValueError, match="controls: depth, activation, init, scale, seed"):
+        explorer.set(width=5)
+
+
+def test_heavy_sliders_update_on_release(explorer):
+    for key in ("depth", "scale", "seed"):
+        assert explorer.controls[key].continuous_update is False
+
+
+def test_initial_settings_and_dom_classes():
+    ex = GradientExplorer(depth=3, activation="relu", init="he")
+    assert ex.result.depth == 3 and ex.result.activation == "relu"
+    assert "dlskills-explorer-gradients" in ex.widget._dom_classes
+    assert "dlskills-control-depth" in ex.controls["depth"]._dom_classes
+
+
+# --- the depth-versus-width explorer ----------------------------------------------------
+
+@pytest.mark.parametrize("change", [{"input_size": 10}, {"width": 20}, {"depth": 5},
+                                    {"biases": True}])
+def test_depth_width_explorer_controls(change):
+    ex = DepthWidthExplorer()
+    assert ex.status == ("input_size=784 width=5 depth=2 biases=False -> 5 more units: "
+                         "deeper +25, wider +3,920: deeper is 157x cheaper")
+    before = ex.png
+    ex.set(**change)
+    assert ex.error is None and ex.png != before and ink(ex.png) > 0.03
+    key, value = next(iter(change.items()))
+    assert f"{key}={value}" in ex.status
+    g = ex.result
+    assert g.deep_cost == g.width ** 2 + g.bias_cost
+    assert g.wide_cost == g.input_size * g.width + g.bias_cost
+
+
+# --- exercise checkers ------------------------------------------------------------------
+
+def test_check_reason():
+    assert exercises.check_reason("B")
+    assert exercises.check_reason(" b ")
+    for wrong in ("A", "C", "D"):
+        verdict = exercises.check_reason(wrong)
+        assert not verdict and repr(verdict).startswith("✗ 还不对: ")
+    assert "A、B、C 或 D" in repr(exercises.check_reason(None))
+
+
+def test_check_product_bound():
+    assert exercises.check_product_bound(lambda n: 0.25 ** n)
+    assert repr(exercises.check_product_bound(lambda n: 0.25 ** n)).startswith("✓ 正确")
+    assert "product_bound(1) = 0.5，应为 0.25" in repr(
+        exercises.check_product_bound(lambda n: 0.5 ** n))
+    assert "返回了 None" in repr(exercises.check_product_bound(lambda n: None))
+    assert "ZeroDivisionError" in repr(exercises.check_product_bound(lambda n: 1 / 0))
+    assert not exercises.check_product_bound(lambda n: 0.25)      # right only for n = 1
+
+
+def test_check_smallest_layer():
+    assert exercises.check_smallest_layer(1, 9)
+    wrong = exercises.check_smallest_layer(9, 9)
+    assert not wrong and "small_sigmoid: 第 9 层" in repr(wrong)
+    assert "large_tanh: 第 1 层" in repr(exercises.check_smallest_layer(1, 1))
+    assert "1 到 9" in repr(exercises.check_smallest_layer(1, 10))
+    assert not exercises.check_smallest_layer(1.5, 9)
+    assert not exercises.check_smallest_layer(None, None)
+
+
+def test_check_param_count():
+    def right(sizes, biases):
+        return chain_param_count(sizes, biases)
+
+    assert exercises.check_param_count(right)
+    assert "= 0，应为 3945" in repr(exercises.check_param_count(lambda s, b: 0))
+    forgot_biases = exercises.check_param_count(lambda s, b: chain_param_count(s, False))
+    assert not forgot_biases and "True" in repr(forgot_biases)
+    assert "出错" in repr(exercises.check_param_count(lambda s: 0))   # wrong signature
+
+
+def test_check_relu_std():
+    assert exercises.check_relu_std(np.sqrt(0.02))
+    assert exercises.check_relu_std(0.1414)
+    assert "爆炸" in repr(exercises.check_relu_std(1.0))
+    assert "消失" in repr(exercises.check_relu_std(0.01))
+    assert not exercises.check_relu_std("0.14x")
+    assert not exercises.check_relu_std(-0.14)
