@@ -90,3 +90,9 @@ def softmax_cross_entropy(x, t):
     """Softmax of logits ``x`` and the mean cross-entropy against ``t``; returns (probs, loss)."""
     log_probs = log_softmax(x)
     return np.exp(log_probs), cross_entropy(log_probs, t)
+
+
+def norm(array):
+    """Frobenius norm, summed in float64: in float32 the squares of 1e-23 (or 1e20) would
+    underflow to 0 (overflow to inf) although the values themselves do not."""
+    return float(np.linalg.norm(np.asarray(array, dtype=np.float64)))

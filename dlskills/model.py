@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ._checks import check_number, check_shape
-from .functions import ACTIVATIONS
+from .functions import ACTIVATIONS, norm
 from .initializers import initialize
 from .layers import ACTIVATION_LAYERS, Affine, BatchNorm, Dropout, SoftmaxWithLoss
 
@@ -230,8 +230,8 @@ class MLP:
         weights = range(1, self.depth + 1)
         return LayerReport(
             pre=pre, post=post, grad_pre=grad_pre, grad_post=grad_post,
-            weight_grad_norm=np.array([np.linalg.norm(grads[f"W{i}"]) for i in weights]),
-            weight_norm=np.array([np.linalg.norm(self.params[f"W{i}"]) for i in weights]),
+            weight_grad_norm=np.array([norm(grads[f"W{i}"]) for i in weights]),
+            weight_norm=np.array([norm(self.params[f"W{i}"]) for i in weights]),
             loss=loss)
 
     def __repr__(self):

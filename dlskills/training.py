@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from ._checks import check_number
+from .functions import norm
 
 
 @dataclass
@@ -112,11 +113,10 @@ def train(net, optimizer, train_data, test_data=None, *, epochs=None, iterations
                     break
                 if record_layers:
                     before = [net.params[k].copy() for k in weight_keys]
-                    history.grad_norms.append([float(np.linalg.norm(grads[k]))
-                                               for k in weight_keys])
+                    history.grad_norms.append([norm(grads[k]) for k in weight_keys])
                 optimizer.update(net.params, grads)
                 if record_layers:
-                    history.update_norms.append([float(np.linalg.norm(net.params[k] - b))
+                    history.update_norms.append([norm(net.params[k] - b)
                                                  for k, b in zip(weight_keys, before)])
                 history.loss.append(loss)
                 history.iterations = it + 1

@@ -173,14 +173,6 @@ def test_histograms():
     assert stats["flat"] == pytest.approx(1 - relu.hist_counts[0].sum())   # zeros not drawn
 
 
-def test_works_without_threadpoolctl(monkeypatch):
-    from dlskills.explorers import gradients as module
-    with_limit = gradient_profile(depth=3, activation="tanh", init="xavier")
-    monkeypatch.setattr(module, "_blas_controller", lambda: None)
-    without = gradient_profile(depth=3, activation="tanh", init="xavier")
-    np.testing.assert_allclose(without.grad_norms, with_limit.grad_norms, rtol=1e-5)
-
-
 def test_profile_is_deterministic_and_seeded():
     a = gradient_profile(depth=6, activation="tanh", init="xavier", seed=1)
     b = gradient_profile(depth=6, activation="tanh", init="xavier", seed=1)

@@ -256,6 +256,15 @@ def test_inspect_reports_every_layer():
     assert report.loss == pytest.approx(net.loss(x, t, train=True))
 
 
+def test_inspect_norms_do_not_underflow_in_float32():
+    net = dl.MLP(4, [3], 2, dtype=np.float32, seed=0)
+    net.params["W1"][...] = 1e-23
+    net.params["W2"][...] = 1e20
+    report = net.inspect(np.ones((2, 4), np.float32), np.array([0, 1]))
+    assert report.weight_norm[0] == pytest.approx(1e-23 * math.sqrt(12), rel=1e-5)
+    assert report.weight_norm[1] == pytest.approx(1e20 * math.sqrt(6), rel=1e-5)
+
+
 def test_same_seed_same_numbers():
     def build(seed):
         net = dl.MLP(784, [20, 20], 10, dropout=0.2, seed=seed, dtype=np.float32)

@@ -24,8 +24,10 @@ import threading
 import time
 
 import ipywidgets as widgets
+from matplotlib.layout_engine import ConstrainedLayoutEngine
 
-from ..views.style import new_figure, style
+from .._blas import single_thread_blas
+from ..views.style import freeze_layout, new_figure, style
 
 
 class Explorer:
@@ -124,7 +126,8 @@ class Explorer:
             start = time.perf_counter()
             settings = self.settings
             try:
-                result = self.compute(**settings)
+                with single_thread_blas():
+                    result = self.compute(**settings)
                 self.show(result)
             except Exception as err:  # shown to the learner; the explorer stays usable
                 self.show_error(settings, err)
@@ -137,6 +140,9 @@ class Explorer:
         with self._lock:
             with style():
                 self.draw(result)
+                if result is not None and isinstance(self.fig.get_layout_engine(),
+                                                      ConstrainedLayoutEngine):
+                    freeze_layout(self.fig)  # lay out once: later redraws skip it
             self.png = self.render()
             self.result, self.error = result, None
             self.image.value = self.png
@@ -264,7 +270,8 @@ class TrainingExplorer(Explorer):
         self._last_redraw = 0.0
         self.progress.value = 0.0
         try:
-            result = self.train(settings, self._report)
+            with single_thread_blas():
+                result = self.train(settings, self._report)
             self.show(result)
             self.last_seconds = time.perf_counter() - start
             self._show_status(self.describe(settings, result))

@@ -18,7 +18,6 @@ norms are summed in float64 so that the norm itself neither overflows nor underf
 before the gradient does.
 """
 
-import contextlib
 import functools
 from dataclasses import dataclass, field
 
@@ -31,6 +30,7 @@ from ..functions import ACTIVATIONS
 from ..initializers import INITIALIZERS
 from ..model import MLP
 from ..views.gradients import GradientView, ParamGrowthView
+from .._blas import single_thread_blas
 from .base import Explorer
 
 #: weight-init choices of the gradient explorer: "normal" uses the ``scale`` slider as
@@ -112,27 +112,6 @@ def growth_finding(g):
 
 
 # --- gradients through depth --------------------------------------------------------
-
-@functools.lru_cache(maxsize=1)
-def _blas_controller():
-    try:
-        from threadpoolctl import ThreadpoolController
-    except ImportError:
-        return None
-    return ThreadpoolController()
-
-
-def single_thread_blas():
-    """Context in which numpy's BLAS uses one thread, when threadpoolctl is installed.
-
-    These matrices (200 x 100) are too small to gain from two threads, and on a busy
-    machine (a kernel next to a browser, or a shared 2-core box) OpenBLAS threads
-    waiting for each other made one gradient profile 3-4x slower (measured)."""
-    controller = _blas_controller()
-    if controller is None:
-        return contextlib.nullcontext()
-    return controller.limit(limits=1, user_api="blas")
-
 
 @functools.lru_cache(maxsize=16)
 def mnist_batch(batch_size=200, seed=0):

@@ -86,3 +86,14 @@ def new_figure(figsize=(12, 5), dpi=100, **subplots):
         FigureCanvasAgg(fig)
         axes = fig.subplots(**subplots) if subplots else None
     return fig, axes
+
+
+def freeze_layout(fig):
+    """Lay ``fig`` out now (constrained layout) and keep those positions.
+
+    Constrained layout re-runs on every draw and was most of an explorer's redraw time;
+    after this, draws skip it. Call again when labels change size a lot.
+    """
+    fig.set_layout_engine("constrained")
+    fig.get_layout_engine().execute(fig)
+    fig.set_layout_engine("none")
