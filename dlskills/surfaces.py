@@ -55,6 +55,24 @@ class Saddle(Surface):
         return 2.0 * x, -2.0 * y + y ** 3
 
 
+@SURFACES.register("local_minimum")
+class LocalMinimum(Surface):
+    """A tilted double well x^4/4 - x^2 + 0.4x in x, a plain bowl y^2 in y: a shallow local
+    minimum on the right (f = -0.456) and the global one on the left (f = -1.584), with a
+    low ridge (f = 0.040 at x = 0.204) between them. Gradient descent started on the right
+    stops in the local minimum; the x coordinates are the roots of x^3 - 2x + 0.4."""
+    name, formula = "local_minimum", "x^4/4 - x^2 + 0.4x + y^2"
+    xlim, ylim, start = (-2.5, 3.0), (-2.0, 2.0), (2.6, 1.5)
+    minimum = (-1.5052371, 0.0)
+    local_minimum = (1.3009760, 0.0)
+
+    def value(self, x, y):
+        return x ** 4 / 4.0 - x * x + 0.4 * x + y * y
+
+    def grad(self, x, y):
+        return x ** 3 - 2.0 * x + 0.4, 2.0 * y
+
+
 @SURFACES.register("rosenbrock")
 class Rosenbrock(Surface):
     """(1 - x)^2 + 100 (y - x^2)^2: a long curved valley, minimum at (1, 1)."""

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from ._blas import single_thread_blas
 from ._checks import check_number
 from .functions import norm
 
@@ -65,7 +66,8 @@ def train(net, optimizer, train_data, test_data=None, *, epochs=None, iterations
     weight matrix. ``callbacks`` are called as ``cb(history, event)`` with event
     ``"iteration"`` or ``"epoch"``; one returning ``True`` stops training.
     ``history`` may be passed in to watch (or stop) a run from another thread.
-    A ``batch_size`` larger than the data set means full-batch training.
+    A ``batch_size`` larger than the data set means full-batch training. numpy's BLAS
+    uses one thread while training (see :mod:`dlskills._blas`).
     """
     x_train, t_train = train_data
     n = x_train.shape[0]
@@ -98,7 +100,7 @@ def train(net, optimizer, train_data, test_data=None, *, epochs=None, iterations
 
     start = time.perf_counter()
     try:
-        with np.errstate(all="ignore"):
+        with np.errstate(all="ignore"), single_thread_blas():
             evaluate(0)
             order = rng.permutation(n)
             for it in range(total):

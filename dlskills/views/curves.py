@@ -51,9 +51,10 @@ class CurvePanel:
 
     def show(self, name, x, y, label=None, color=None, linestyle="-"):
         if name not in self.lines:
-            (self.lines[name],) = self.ax.plot([], [], linestyle=linestyle,
-                                               color=color or course_color(name))
+            (self.lines[name],) = self.ax.plot([], [])
         line = self.lines[name]
+        line.set_color(color or course_color(name))
+        line.set_linestyle(linestyle)
         y = np.asarray(y, dtype=float)
         line.set_data(np.asarray(x, dtype=float), np.where(np.isfinite(y), y, np.nan))
         line.set_label(label if label is not None else name)
@@ -69,6 +70,7 @@ class CurvePanel:
         if xlim is not None:
             self.ax.set_xlim(*xlim)
         if self._shown:
-            self.ax.legend(loc=self.legend_loc)
+            shown = [line for name, line in self.lines.items() if name in self._shown]
+            self.ax.legend(handles=shown, loc=self.legend_loc)
         elif self.ax.get_legend() is not None:
             self.ax.get_legend().remove()

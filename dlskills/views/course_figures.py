@@ -1,0 +1,121 @@
+"""The static figures that the course text refers to (``fig/lr1.png`` ... ``fig/lr3.png``),
+drawn from dlskills code, and the course text's three learning-rate-decay examples.
+
+Regenerate every figure into the repository's ``fig/`` folder with one command, run
+from the repository root::
+
+    python -m dlskills.views.course_figures fig
+
+(any folder name works; it is created if missing). ``tests/test_ch2_figures.py``
+regenerates them into a temporary folder and checks that the committed files match.
+
+The course text's examples (section 二.3, "学习率衰减"), in epochs:
+
+* ``lr1.png`` -- step decay, ``StepLR``: x0.7 every 20 epochs;
+* ``lr2.png`` -- multi-step decay, ``MultiStepLR``: x0.7 at epochs 10, 50 and 200;
+* ``lr3.png`` -- exponential decay, ``ExponentialLR``: lr = base lr x 0.99^epoch.
+
+The course text gives no base learning rate; the figures use 0.1 (any other only moves
+the curves up or down on the log axis).
+"""
+
+import sys
+from pathlib import Path
+
+import numpy as np
+
+from ..schedules import ExponentialLR, MultiStepLR, StepLR
+from .style import PALETTE, new_figure, style
+
+#: The course text's three examples: name -> (schedule class, settings).
+COURSE_SCHEDULES = {
+    "step": (StepLR, {"step_size": 20, "gamma": 0.7}),
+    "multistep": (MultiStepLR, {"milestones": [10, 50, 200], "gamma": 0.7}),
+    "exponential": (ExponentialLR, {"gamma": 0.99}),
+}
+
+#: How each example is written as a formula (mathtext) in the figures.
+SCHEDULE_FORMULAS = {
+    "step": r"$\eta_e = \eta_0 \cdot 0.7^{\lfloor e/20 \rfloor}$",
+    "multistep": r"$\eta_e = \eta_0 \cdot 0.7^{k}$, k = milestones $\leq e$",
+    "exponential": r"$\eta_e = \eta_0 \cdot 0.99^{e}$",
+}
+
+SCHEDULE_TITLES = {
+    "step": "StepLR: x0.7 every 20 epochs",
+    "multistep": "MultiStepLR: x0.7 at epochs 10, 50, 200",
+    "exponential": "ExponentialLR: x0.99 every epoch",
+}
+
+BASE_LR = 0.1
+EPOCHS = 300
+
+#: file name -> schedule name
+FIGURES = {"lr1.png": "step", "lr2.png": "multistep", "lr3.png": "exponential"}
+
+
+def course_schedule(kind, optimizer_or_lr):
+    """The course text's example schedule ``kind`` ("step", "multistep", "exponential")
+    built on an optimizer (it then drives ``optimizer.lr``) or on a base learning rate."""
+    if kind not in COURSE_SCHEDULES:
+        raise ValueError(f"unknown schedule {kind!r}; valid names: "
+                         f"{', '.join(COURSE_SCHEDULES)}")
+    cls, settings = COURSE_SCHEDULES[kind]
+    return cls(optimizer_or_lr, **settings)
+
+
+def plot_schedule(ax, kind, base_lr=BASE_LR, epochs=EPOCHS, color=PALETTE["blue"]):
+    """Draw the learning rate of each epoch of example ``kind`` on ``ax`` (log y), mark
+    every epoch where it drops and state in the title where it ends up."""
+    lrs = course_schedule(kind, base_lr).values(epochs + 1)
+    e = np.arange(epochs + 1)
+    ax.step(e, lrs, where="post", color=color, label=SCHEDULE_FORMULAS[kind])
+    drops = np.flatnonzero(lrs[1:] < lrs[:-1] * (1 - 1e-12)) + 1
+    if len(drops) <= 20:   # the jumps of step/multi-step decay, not every epoch
+        ax.plot(drops, lrs[drops], "o", color=color, markersize=5)
+    ax.set_yscale("log")
+    ax.set_xlim(0, epochs)
+    ax.set_ylim(1e-4, 0.2)
+    ax.set_xlabel("epoch")
+    ax.set_ylabel("learning rate (log scale)")
+    ax.set_title(f"{SCHEDULE_TITLES[kind]}\n"
+                 f"lr at epoch {epochs} = {lrs[-1]:.2g} ({lrs[-1] / base_lr:.2g} x start)")
+    ax.legend(loc="lower left")
+    return lrs
+
+
+def schedule_figure(kind):
+    """A figure (pyplot-free) of the course text's example ``kind``."""
+    fig, ax = new_figure((7, 4.2), dpi=100, nrows=1, ncols=1)
+    with style():
+        plot_schedule(ax, kind)
+    return fig
+
+
+def make_course_figures(folder):
+    """Write every course figure into ``folder``; return the paths written."""
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    written = []
+    for filename, kind in FIGURES.items():
+        path = folder / filename
+        fig = schedule_figure(kind)
+        # no metadata: the same code writes the same bytes
+        fig.savefig(path, format="png", metadata={"Software": None})
+        written.append(path)
+    return written
+
+
+def main(argv=None):
+    argv = sys.argv[1:] if argv is None else argv
+    if len(argv) != 1 or argv[0].startswith("-"):
+        print("usage: python -m dlskills.views.course_figures FOLDER   (e.g. fig)",
+              file=sys.stderr)
+        return 2
+    for path in make_course_figures(argv[0]):
+        print(path)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

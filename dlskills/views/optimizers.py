@@ -1,0 +1,302 @@
+"""Chapter 2 figures: optimizer paths over the contour of a 2-D surface, f against step,
+learning rates against step, and MNIST training curves of several optimizers.
+
+Two kinds of object live here:
+
+* ``PathsView`` and ``TrainingComparisonView`` make their artists once and update them
+  in place (``update(...)``), for the explorers (the contour of each surface is drawn
+  once and cached, paths move with ``set_data``);
+* ``paths_figure`` and ``training_figure`` build a whole static figure with the same
+  views, for notebook cells.
+
+They take numbers, never a network or an optimizer: a *run* is any object with
+``name`` (course colour key), ``label``, ``points`` (shape (n+1, 2)), ``values``
+(f at each point), ``lrs`` (learning rate of each step), ``diverged_at`` (a step or
+None) and ``color`` (None for the course colour); histories are ``dlskills.History``.
+Figure text is English or math only.
+"""
+
+import numpy as np
+from matplotlib.ticker import FuncFormatter, LogLocator, NullLocator
+
+from .curves import CurvePanel, smooth
+from .style import PALETTE, color, new_figure, style
+
+FLOOR = 1e-12     # f - f_min is drawn on a log axis: an exact 0 would vanish from it
+
+
+def freeze_layout(fig):
+    """Lay ``fig`` out now (constrained layout) and keep those positions until the next
+    call: re-running the layout on every redraw costs about a third of a redraw. Call it
+    again when tick labels or titles change size (e.g. another surface)."""
+    fig.set_layout_engine("constrained")
+    fig.get_layout_engine().execute(fig)
+    fig.set_layout_engine("none")
+
+
+def visible_legend(ax, loc):
+    """A legend of the visible lines only (hidden lines keep their labels)."""
+    handles = [line for line in ax.get_lines()
+               if line.get_visible() and not line.get_label().startswith("_")]
+    if handles:
+        ax.legend(handles=handles, loc=loc)
+    elif ax.get_legend() is not None:
+        ax.get_legend().remove()
+
+
+def tidy_log_axis(axis):
+    """Readable labels on a log axis (``ax.yaxis``): plain numbers at 1-2-5 steps when
+    the range is under three decades (instead of "4 x 10^0" minor labels), powers of
+    ten otherwise; no minor ticks."""
+    low, high = sorted(axis.get_view_interval())
+    axis.set_minor_locator(NullLocator())     # unlabelled minor ticks: cost, no help
+    if low > 0 and high / low < 1e3:
+        axis.set_major_locator(LogLocator(subs=(1.0, 2.0, 5.0)))
+        axis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}"))
+    else:
+        axis.set_major_locator(LogLocator())
+        axis.set_major_formatter(FuncFormatter(_power_of_ten))
+
+
+def _power_of_ten(value, _):
+    exponent = np.log10(value) if value > 0 else 0
+    if abs(exponent - round(exponent)) > 1e-6:
+        return ""
+    return f"$10^{{{int(round(exponent))}}}$"
+
+
+def surface_min_value(surface):
+    """f at the surface's (global) minimum, or None if it has none."""
+    if surface.minimum is None:
+        return None
+    return float(surface.value(*surface.minimum))
+
+
+def _mathtext(formula):
+    return f"$f(x, y) = {formula}$"
+
+
+class ContourCache:
+    """Contour lines of each surface on one axes, computed on first use and then only
+    shown or hidden: switching back to a surface costs nothing."""
+
+    def __init__(self, ax, resolution=160, levels=14):
+        self.ax, self.resolution, self.levels = ax, resolution, levels
+        self.artists = {}
+
+    def show(self, surface):
+        if surface.name not in self.artists:
+            self.artists[surface.name] = self._draw(surface)
+        for name, artists in self.artists.items():
+            for artist in artists:
+                artist.set_visible(name == surface.name)
+        self.ax.set_xlim(*surface.xlim)
+        self.ax.set_ylim(*surface.ylim)
+
+    def _draw(self, surface):
+        x = np.linspace(*surface.xlim, self.resolution)
+        y = np.linspace(*surface.ylim, self.resolution)
+        xx, yy = np.meshgrid(x, y)
+        zz = surface.value(xx, yy)
+        low = surface_min_value(surface)
+        low = float(zz.min()) if low is None else low
+        gap = zz - low
+        top = float(np.quantile(gap, 0.95))
+        bottom = max(float(np.quantile(gap, 0.002)), top * 1e-3, FLOOR)
+        levels = low + np.geomspace(bottom, top, self.levels)
+        contour = self.ax.contour(xx, yy, zz, levels=levels, cmap="Greys_r",
+                                  linewidths=1.0, alpha=0.55, zorder=1)
+        artists = [contour]
+        if surface.minimum is not None:
+            (star,) = self.ax.plot(*surface.minimum, marker="*", markersize=16,
+                                   color=PALETTE["black"], linestyle="none", zorder=4)
+            artists.append(star)
+        local = getattr(surface, "local_minimum", None)
+        if local is not None:
+            (mark,) = self.ax.plot(*local, marker="*", markersize=13, markerfacecolor="white",
+                                   color=PALETTE["black"], linestyle="none", zorder=4)
+            artists.append(mark)
+        return artists
+
+
+class PathsView:
+    """Left: the surface's contour with each run's path (start: black circle, global
+    minimum: black star, a local minimum: white star). Right: f - f_min against step
+    (log y), and optionally a third panel with the learning rate of each step."""
+
+    def __init__(self, fig, show_lr=False, legend_loc="lower left"):
+        self.fig, self.legend_loc = fig, legend_loc
+        ratios = [1.35, 1.0, 0.8] if show_lr else [1.35, 1.0]
+        axes = fig.subplots(1, len(ratios), width_ratios=ratios)
+        self.ax, self.f_ax = axes[0], axes[1]
+        self.ax.set_xlabel("x")
+        self.ax.set_ylabel("y")
+        self.contours = ContourCache(self.ax)
+        (self.start,) = self.ax.plot([], [], "o", color=PALETTE["black"], markersize=8,
+                                     zorder=5)
+        self.paths = {}
+        self.ends = {}
+        self.f_ax.set_title("distance to the minimum in f")
+        self.f_panel = CurvePanel(self.f_ax, xlabel="step",
+                                  ylabel=r"$f(x, y) - f_{min}$  (log scale)", logy=True,
+                                  legend_loc="lower left")
+        self.lr_panel = None
+        if show_lr:
+            self.lr_panel = CurvePanel(axes[2], xlabel="step", ylabel="learning rate",
+                                       logy=True, legend_loc="lower left")
+
+    def update(self, surface, runs, finding=None):
+        """Show ``runs`` on ``surface``; the title of the f panel is ``finding`` (by default
+        computed from the runs: which one ends lowest, which diverged)."""
+        self.contours.show(surface)
+        self.ax.set_title(_mathtext(surface.formula))
+        f_min = surface_min_value(surface)
+        if f_min is None:       # no known minimum: measure from the lowest value reached
+            f_min = min((float(np.min(r.values)) for r in runs), default=0.0)
+        if runs:
+            self.start.set_data([runs[0].points[0, 0]], [runs[0].points[0, 1]])
+        self.f_panel.begin()
+        if self.lr_panel is not None:
+            self.lr_panel.begin()
+        shown = set()
+        for run in runs:
+            line_color = run.color or color(run.name)
+            key = f"{run.name}|{line_color}"
+            shown.add(key)
+            if key not in self.paths:
+                (self.paths[key],) = self.ax.plot([], [], marker="o", markersize=3.5,
+                                                  linewidth=1.8, zorder=3)
+                (self.ends[key],) = self.ax.plot([], [], marker="X", markersize=11,
+                                                 linestyle="none", zorder=6)
+            self.paths[key].set_data(run.points[:, 0], run.points[:, 1])
+            self.paths[key].set_color(line_color)
+            self.paths[key].set_markersize(3.5 if len(run.points) <= 80 else 0)
+            self.ends[key].set_data([run.points[-1, 0]], [run.points[-1, 1]])
+            self.ends[key].set_color(line_color)
+            self.ends[key].set_visible(run.diverged_at is not None)
+            steps = np.arange(len(run.values))
+            gap = np.maximum(np.asarray(run.values, dtype=float) - f_min, FLOOR)
+            legend = run.label if run.diverged_at is None else \
+                f"{run.label} (diverged at step {run.diverged_at})"
+            self.f_panel.show(key, steps, gap, label=legend, color=line_color)
+            if self.lr_panel is not None:
+                self.lr_panel.show(key, np.arange(1, len(run.lrs) + 1), run.lrs,
+                                   label=run.label, color=line_color)
+        for key in self.paths:
+            if key not in shown:
+                self.paths[key].set_visible(False)
+                self.ends[key].set_visible(False)
+            else:
+                self.paths[key].set_visible(True)
+        self.f_panel.finish()
+        visible_legend(self.f_ax, self.legend_loc)
+        tidy_log_axis(self.f_ax.yaxis)
+        if self.lr_panel is not None:
+            self.lr_panel.finish()
+            self.lr_panel.ax.get_legend().remove()
+            tidy_log_axis(self.lr_panel.ax.yaxis)
+        self.fig.suptitle(finding if finding is not None else describe_runs(runs, f_min))
+
+
+def describe_runs(runs, f_min=0.0):
+    """One line stating the finding: which run ends lowest after how many steps, and
+    which diverged."""
+    if not runs:
+        return "no optimizer selected"
+    parts = []
+    finished = [r for r in runs if r.diverged_at is None]
+    if finished:
+        best = min(finished, key=lambda r: r.values[-1])
+        parts.append(f"lowest after {len(best.values) - 1} steps: {best.label} "
+                     f"(f - f_min = {max(best.values[-1] - f_min, 0.0):.2g})")
+    diverged = [f"{r.label} at step {r.diverged_at}" for r in runs if r.diverged_at is not None]
+    if diverged:
+        parts.append("diverged: " + ", ".join(diverged))
+    return "; ".join(parts)
+
+
+def paths_figure(surface, runs, finding=None, show_lr=False, figsize=None):
+    """A static figure of ``runs`` on ``surface`` (contour + f - f_min [+ lr])."""
+    figsize = figsize or ((15, 5) if show_lr else (12, 5))
+    fig, _ = new_figure(figsize, dpi=100)
+    with style():
+        view = PathsView(fig, show_lr=show_lr, legend_loc="best")
+        view.update(surface, runs, finding)
+    return fig
+
+
+# --- MNIST -----------------------------------------------------------------------------
+
+class TrainingComparisonView:
+    """Left: training loss per iteration (thin: each mini-batch; thick: moving average),
+    log y. Right: test accuracy after each epoch. The title states the finding."""
+
+    def __init__(self, fig, smoothing=20):
+        self.smoothing = smoothing
+        self.loss_ax, self.acc_ax = fig.subplots(1, 2, width_ratios=[1.4, 1.0])
+        self.loss = CurvePanel(self.loss_ax, xlabel="iteration",
+                               ylabel="training loss (log scale)", logy=True,
+                               legend_loc="upper right")
+        self.acc = CurvePanel(self.acc_ax, xlabel="epoch", ylabel="test accuracy",
+                              ylim=(0.0, 1.0), legend_loc="lower right")
+        self.fig = fig
+
+    def update(self, histories, labels=None, iterations=None, running=None, epochs=None):
+        """``histories``: name -> History (possibly still growing). ``labels``: name ->
+        legend text. ``iterations``, ``epochs``: x-axis lengths of the two panels.
+        ``running``: the name being trained."""
+        labels = labels or {}
+        self.loss.begin()
+        self.acc.begin()
+        for name, history in histories.items():
+            loss = np.asarray(history.loss, dtype=float)
+            label = labels.get(name, name)
+            if history.diverged:
+                label += f" ({history.status})"
+            elif name == running:
+                label += " (training)"
+            x = np.arange(1, len(loss) + 1)
+            raw = self.loss.show(name + ":raw", x, loss, label="_" + name, color=color(name))
+            raw.set_alpha(0.22)
+            raw.set_linewidth(1.0)
+            self.loss.show(name, x, smooth(loss, self.smoothing), label=label)
+            if history.test_acc:
+                self.acc.show(name, history.epochs, history.test_acc, label=labels.get(name, name))
+        self.loss.finish(xlim=(0, iterations) if iterations else None)
+        self.acc.finish(xlim=(0, epochs) if epochs else None)
+        tidy_log_axis(self.loss_ax.yaxis)
+        visible_legend(self.loss_ax, self.loss.legend_loc)
+        visible_legend(self.acc_ax, self.acc.legend_loc)
+        self.loss_ax.set_title(describe_training(histories, labels), fontsize=12)
+        self.acc_ax.set_title("test accuracy after each epoch", fontsize=12)
+
+
+def describe_training(histories, labels=None, window=20):
+    """The finding, computed from the histories: lowest final (averaged) loss, and how
+    many times higher the highest one is; diverged runs named."""
+    labels = labels or {}
+    finals = {}
+    notes = []
+    for name, history in histories.items():
+        if history.diverged:
+            notes.append(f"{labels.get(name, name)} diverged")
+        elif history.loss:
+            finals[name] = float(np.mean(history.loss[-window:]))
+    if not finals:
+        return "press Run to train" if not notes else "; ".join(notes)
+    best = min(finals, key=finals.get)
+    text = f"lowest loss: {labels.get(best, best)} ({finals[best]:.3f})"
+    worst = max(finals, key=finals.get)
+    if worst != best:
+        text += f"; {labels.get(worst, worst)} {finals[worst] / finals[best]:.1f}x higher"
+    if notes:
+        text += "\n" + "; ".join(notes)
+    return text
+
+
+def training_figure(histories, labels=None, figsize=(12, 5)):
+    """A static figure of finished training runs (name -> History)."""
+    fig, _ = new_figure(figsize, dpi=100)
+    with style():
+        TrainingComparisonView(fig).update(histories, labels)
+    return fig

@@ -1,0 +1,77 @@
+"""Chapter 2 in a real JupyterLab: run the notebook, then change the optimizer
+playground's optimizers and learning rate; after each change wait for the exact status
+of those settings and a newly drawn, non-blank figure.
+
+The expected status texts are computed here with the same explorer class, so they are
+exactly what the kernel must show (the numbers of the paths included)."""
+import re
+
+import pytest
+
+from dlskills.explorers.optimizers import OPTIMIZER_NAMES, OptimizerPlayground
+
+NOTEBOOK = "02_optimizers.ipynb"
+EXPLORER = "optimizer_playground"
+MIN_INK = 0.03
+
+# the notebook's last code-driven setting of the playground
+FINAL = dict(surface="ill_conditioned", optimizers=OPTIMIZER_NAMES, tuned_lr=True, lr=0.1,
+             steps=30, schedule="none", noise=0.0)
+
+
+def status_for(**settings):
+    """The status the playground shows for these settings (computed in this process)."""
+    return OptimizerPlayground(**settings).status
+
+
+def exactly(text):
+    return re.compile("^" + re.escape(text) + "$")
+
+
+@pytest.fixture
+def notebook(browser_page, lab):
+    browser_page.open(lab, NOTEBOOK)
+    browser_page.run_all(timeout=300)
+    return browser_page
+
+
+def change_and_check(nb, action, settings):
+    """Do ``action``; wait for the status of ``settings`` and a new inked figure."""
+    expected = status_for(**settings)
+    before = nb.figure_src(EXPLORER)
+    action()
+    nb.wait_status(EXPLORER, exactly(expected), timeout=60)
+    nb.wait_new_figure(EXPLORER, before, timeout=60)
+    assert nb.figure_ink(EXPLORER) > MIN_INK, f"blank figure after {settings}"
+    return expected
+
+
+def test_playground_optimizer_and_learning_rate(notebook, tmp_path):
+    nb = notebook
+    assert nb.errors() == []
+    first = nb.wait_status(EXPLORER, exactly(status_for(**FINAL)), timeout=60)
+    assert nb.figure_ink(EXPLORER) > MIN_INK
+
+    # one optimizer instead of five: only its path and curve are left
+    only_momentum = {**FINAL, "optimizers": ("momentum",)}
+    second = change_and_check(nb, lambda: nb.select(EXPLORER, "optimizers", "momentum"),
+                              only_momentum)
+    assert second.endswith("-> momentum: f-f_min=0.048") and second != first
+
+    # one learning rate for all (0.1 for momentum too: same path), then a larger one
+    shared = {**only_momentum, "tuned_lr": False}
+    change_and_check(nb, lambda: nb.toggle(EXPLORER, "tuned_lr"), shared)
+    larger = {**shared, "lr": 10 ** -0.95}           # one slider step (0.05 in log10)
+    third = change_and_check(nb, lambda: nb.press_slider(EXPLORER, "lr", "ArrowRight"), larger)
+    assert "lr=0.112" in third and third != second
+    assert nb.slider_value(EXPLORER, "lr") == "0.112"
+
+    # SGD at a learning rate where it diverges: a status, not an error
+    nb.select(EXPLORER, "optimizers", "sgd")
+    nb.wait_status(EXPLORER, exactly(status_for(**{**larger, "optimizers": ("sgd",)})))
+    diverging = {**larger, "optimizers": ("sgd",), "lr": 10 ** 0.1}
+    status = change_and_check(
+        nb, lambda: nb.press_slider(EXPLORER, "lr", "ArrowRight", times=21), diverging)
+    assert re.search(r"-> sgd diverged at step \d+$", status)
+    assert nb.errors() == []
+    nb.screenshot(tmp_path / "ch2_playground.png", explorer=EXPLORER)

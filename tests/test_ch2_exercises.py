@@ -1,0 +1,248 @@
+"""Chapter 2 exercise checkers: right answers pass, wrong ones (including the course
+text's own Momentum code) fail with a message naming step, key and values."""
+
+import re
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import dlskills as dl
+from dlskills.exercises import optimizers as ex
+
+COURSE_TEXT = Path(__file__).resolve().parents[2] / "shared" / "seed" / "000_ded1b0d11a2b827c.txt"
+
+
+# --- answers -----------------------------------------------------------------------------
+
+class Momentum:
+    def __init__(self, lr=0.01, momentum=0.9):
+        self.lr, self.momentum, self.v = lr, momentum, None
+
+    def update(self, params, grads):
+        if self.v is None:
+            self.v = {k: np.zeros_like(p) for k, p in params.items()}
+        for k in params:
+            self.v[k] = self.momentum * self.v[k] - self.lr * grads[k]
+            params[k] += self.v[k]
+
+
+class TorchMomentum(Momentum):
+    """PyTorch's form: equal under a constant lr, different once lr changes."""
+
+    def update(self, params, grads):
+        if self.v is None:
+            self.v = {k: np.zeros_like(p) for k, p in params.items()}
+        for k in params:
+            self.v[k] = self.momentum * self.v[k] + grads[k]
+            params[k] -= self.lr * self.v[k]
+
+
+class FrozenLRMomentum(Momentum):
+    """Reads the learning rate once, at construction: misses lr changes."""
+
+    def __init__(self, lr=0.01, momentum=0.9):
+        super().__init__(lr, momentum)
+        self.first_lr = lr
+
+    def update(self, params, grads):
+        if self.v is None:
+            self.v = {k: np.zeros_like(p) for k, p in params.items()}
+        for k in params:
+            self.v[k] = self.momentum * self.v[k] - self.first_lr * grads[k]
+            params[k] += self.v[k]
+
+
+class AdaGrad:
+    def __init__(self, lr=0.01):
+        self.lr, self.h = lr, None
+
+    def update(self, params, grads):
+        if self.h is None:
+            self.h = {k: np.zeros_like(p) for k, p in params.items()}
+        for k in params:
+            self.h[k] += grads[k] ** 2
+            params[k] = params[k] - self.lr * grads[k] / (np.sqrt(self.h[k]) + 1e-8)
+
+
+class AdaGradNoSqrt(AdaGrad):
+    def update(self, params, grads):
+        if self.h is None:
+            self.h = {k: np.zeros_like(p) for k, p in params.items()}
+        for k in params:
+            self.h[k] += grads[k] ** 2
+            params[k] -= self.lr * grads[k] / (self.h[k] + 1e-8)
+
+
+class AdaGradMutatesGrads(AdaGrad):
+    def update(self, params, grads):
+        for k in grads:
+            grads[k] *= 0.5
+        super().update(params, {k: 2 * g for k, g in grads.items()})
+
+
+class AdamFormula:
+    """The formula version: eps added to sqrt(h_hat) (as PyTorch does)."""
+
+    def __init__(self, lr=0.001, alpha1=0.9, alpha2=0.999):
+        self.lr, self.alpha1, self.alpha2 = lr, alpha1, alpha2
+        self.v = self.h = None
+        self.t = 0
+
+    def update(self, params, grads):
+        if self.v is None:
+            self.v = {k: np.zeros_like(p) for k, p in params.items()}
+            self.h = {k: np.zeros_like(p) for k, p in params.items()}
+        self.t += 1
+        for k in params:
+            self.v[k] = self.alpha1 * self.v[k] + (1 - self.alpha1) * grads[k]
+            self.h[k] = self.alpha2 * self.h[k] + (1 - self.alpha2) * grads[k] ** 2
+            v_hat = self.v[k] / (1 - self.alpha1 ** self.t)
+            h_hat = self.h[k] / (1 - self.alpha2 ** self.t)
+            params[k] -= self.lr * v_hat / (np.sqrt(h_hat) + 1e-8)
+
+
+class AdamNoBiasCorrection(AdamFormula):
+    def update(self, params, grads):
+        if self.v is None:
+            self.v = {k: np.zeros_like(p) for k, p in params.items()}
+            self.h = {k: np.zeros_like(p) for k, p in params.items()}
+        for k in params:
+            self.v[k] = self.alpha1 * self.v[k] + (1 - self.alpha1) * grads[k]
+            self.h[k] = self.alpha2 * self.h[k] + (1 - self.alpha2) * grads[k] ** 2
+            params[k] -= self.lr * self.v[k] / (np.sqrt(self.h[k]) + 1e-8)
+
+
+class Stub:
+    def __init__(self, lr=0.01, momentum=0.9):
+        self.lr = lr
+
+    def update(self, params, grads):
+        pass
+
+
+class Crashes(Stub):
+    def update(self, params, grads):
+        raise KeyError("v")
+
+
+# --- right answers -------------------------------------------------------------------------
+
+@pytest.mark.parametrize("candidate, reference", [
+    (Momentum, "momentum"), (dl.Momentum, "momentum"),
+    (AdaGrad, "adagrad"), (dl.AdaGrad, "adagrad"),
+    (AdamFormula, "adam"), (dl.Adam, "adam"),
+    (dl.RMSProp, "rmsprop"),
+])
+def test_right_answers_pass(candidate, reference):
+    verdict = ex.verify_optimizer(candidate, reference)
+    assert verdict.ok, verdict.message
+    assert verdict.message.startswith("✓ 正确")
+
+
+@pytest.mark.skipif(not COURSE_TEXT.exists(), reason="the course text (shared/seed) is not "
+                    "next to this checkout")
+def test_course_adagrad_and_adam_code_pass():
+    """The course text's AdaGrad and Adam code (no indentation bug) is accepted."""
+    blocks = dict(_course_blocks())
+    adagrad, err = ex.define_course_class(blocks["AdaGrad"], "AdaGrad")
+    assert err is None and ex.verify_optimizer(adagrad, "adagrad").ok
+    adam, err = ex.define_course_class(blocks["Adam"], "Adam")
+    assert err is None and ex.verify_optimizer(adam, "adam").ok
+
+
+# --- wrong answers -------------------------------------------------------------------------
+
+def test_course_momentum_is_caught():
+    course_momentum, err = ex.define_course_class(ex.COURSE_MOMENTUM_CODE, "Momentum")
+    assert err is None
+    verdict = ex.verify_optimizer(course_momentum, "momentum")
+    assert not verdict.ok
+    message = verdict.message
+    assert message.startswith("✗ 还不对: 第 1 步后参数 W1[")
+    assert "没有更新" in message and "只有最后一个参数 'b2' 变了" in message
+    expected, got = map(float, re.search(r"应为 (\S+)，实际是 (\S+?)（", message).groups())
+    assert expected != got
+
+
+def test_course_momentum_moves_only_the_last_key():
+    course_momentum, _ = ex.define_course_class(ex.COURSE_MOMENTUM_CODE, "Momentum")
+    moved = ex.which_params_move(course_momentum(lr=0.1))
+    assert [k for k, d in moved.items() if d > 0] == ["b2"]
+    assert all(d > 0 for d in ex.which_params_move(dl.Momentum(lr=0.1)).values())
+
+
+@pytest.mark.parametrize("candidate, reference, step", [
+    (TorchMomentum, "momentum", 3),        # LR_STEPS changes the lr before step 3
+    (FrozenLRMomentum, "momentum", 3),
+    (AdaGradNoSqrt, "adagrad", 1),
+    (AdamNoBiasCorrection, "adam", 1),
+    (Stub, "momentum", 1),
+])
+def test_wrong_answers_name_first_step(candidate, reference, step):
+    verdict = ex.verify_optimizer(candidate, reference)
+    assert not verdict.ok
+    assert verdict.message.startswith(f"✗ 还不对: 第 {step} 步后参数 ")
+    assert re.search(r"(W1|b1|W2|b2)\[[0-9, ]+\] 应为 \S+，实际是 \S+", verdict.message)
+
+
+def test_changed_gradients_are_reported():
+    verdict = ex.verify_optimizer(AdaGradMutatesGrads, "adagrad")
+    assert not verdict.ok and "改动了梯度 grads['W1']" in verdict.message
+
+
+def test_errors_become_verdicts_not_exceptions():
+    verdict = ex.verify_optimizer(Crashes, "momentum")
+    assert not verdict.ok and "第 1 步调用 update 出错: KeyError" in verdict.message
+    verdict = ex.verify_optimizer(dl.SGD, "momentum")      # takes no `momentum`
+    assert not verdict.ok and "无法创建优化器 SGD" in verdict.message
+
+
+def test_nan_is_a_mismatch():
+    class Nan(Stub):
+        def update(self, params, grads):
+            for k in params:
+                params[k] *= np.nan
+    verdict = ex.verify_optimizer(Nan, "momentum")
+    assert not verdict.ok and "实际是 nan" in verdict.message
+
+
+def test_check_functions_print_and_do_not_raise(capsys):
+    ex.check_momentum(Stub)
+    ex.check_adagrad(AdaGrad)
+    ex.check_adam(AdamFormula)
+    ex.check_rmsprop(dl.RMSProp)
+    lines = capsys.readouterr().out.splitlines()
+    assert [line[0] for line in lines] == ["✗", "✓", "✓", "✓"]
+
+
+# --- the course text's RMSProp -------------------------------------------------------------
+
+def test_course_rmsprop_fails_at_class_definition():
+    cls, err = ex.define_course_class(ex.COURSE_RMSPROP_CODE, "RMSProp")
+    assert cls is None and isinstance(err, NameError) and "'params'" in str(err)
+    cls, err = ex.define_course_class(ex.COURSE_RMSPROP_CODE, "RMSProp",
+                                      {"params": {"W": np.zeros(2)}})
+    assert cls is None and isinstance(err, NameError) and "'self'" in str(err)
+    cls, err = ex.define_course_class(ex.COURSE_RMSPROP_CODE, "RMSProp", {"params": {}})
+    assert err is None
+    assert set(ex.which_params_move(cls(lr=0.1)).values()) == {0.0}
+    assert not ex.verify_optimizer(cls, "rmsprop").ok
+
+
+def _course_blocks():
+    """(class name, code) of each python block of the course text, list indent removed."""
+    text = COURSE_TEXT.read_text(encoding="utf-8")
+    for indent, body in re.findall(r"\n( *)```python\n(.*?)\n *```", text, re.S):
+        lines = [line[len(indent):] if line.startswith(indent) else line
+                 for line in body.split("\n")]
+        code = "\n".join(lines) + "\n"
+        yield re.search(r"^class (\w+)", code, re.M).group(1), code
+
+
+@pytest.mark.skipif(not COURSE_TEXT.exists(), reason="the course text (shared/seed) is not "
+                    "next to this checkout")
+def test_course_code_is_quoted_exactly():
+    blocks = dict(_course_blocks())
+    assert blocks["Momentum"] == ex.COURSE_MOMENTUM_CODE
+    assert blocks["RMSProp"] == ex.COURSE_RMSPROP_CODE
