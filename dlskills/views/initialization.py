@@ -1,0 +1,423 @@
+"""Figures of chapter 3 (parameter initialization).
+
+Functions and panels here take arrays (or histories), never a network:
+
+* :class:`Binning`: fixed histogram bins for one kind of value (sigmoid / tanh outputs on
+  a linear axis, ReLU outputs and gradients on a log10 axis with a separate "= 0" column),
+  so a heatmap can be updated with ``set_data`` instead of being rebuilt;
+* :class:`HistogramHeatmap`: one row per layer, one column per bin, colour = share of
+  the layer's values in the bin (the explorer's compact "histogram of every layer");
+* :class:`LayerStdPanel`: standard deviation of activations and gradients against the
+  layer number, log y;
+* :func:`histogram_grid`: the classic grid of small histograms ("Deep Learning from
+  Scratch", chapter 6), one row per setting, one column per layer;
+* :class:`LossPanel`: loss curves and test accuracy of a few training runs;
+* :func:`final_loss_vs_scale`: loss after training against the initial weight scale;
+* :func:`unit_images`: the input weights of hidden units as 28x28 pictures.
+"""
+
+from dataclasses import dataclass
+
+import matplotlib
+import numpy as np
+from matplotlib.colors import LogNorm
+from matplotlib.ticker import FuncFormatter, LogLocator, NullLocator
+
+from .curves import CurvePanel, smooth
+from .style import PALETTE, color
+
+#: colour map of the heatmaps (perceptually uniform, colour-blind safe); empty bins white
+HEATMAP_CMAP = "viridis"
+#: smallest share shown in colour; emptier bins are drawn white
+MIN_SHARE = 1e-4
+
+
+_SUPERSCRIPT = str.maketrans("-0123456789", "\u207b\u2070\u00b9\u00b2\u00b3\u2074"
+                                            "\u2075\u2076\u2077\u2078\u2079")
+
+
+def power_of_ten(exponent):
+    """"10⁻⁴" as plain text (Unicode superscripts): looks like math, draws much faster
+    than mathtext, and DejaVu Sans has every glyph."""
+    return "10" + str(int(round(exponent))).translate(_SUPERSCRIPT)
+
+
+def plain_log_axis(axis):
+    """Major ticks at powers of ten labelled with :func:`power_of_ten`, no minor ticks:
+    fewer artists to draw on every redraw of a live figure."""
+    axis.set_major_locator(LogLocator(base=10, numticks=8))
+    axis.set_major_formatter(FuncFormatter(
+        lambda v, _: power_of_ten(np.log10(v)) if v > 0 else ""))
+    axis.set_minor_locator(NullLocator())
+
+
+@dataclass(frozen=True)
+class Binning:
+    """Fixed bins for histograms of one kind of value.
+
+    ``scale="linear"``: ``n`` equal bins on [lo, hi] of the value itself.
+    ``scale="log"``: ``n`` equal bins on [lo, hi] of log10(|value|), plus, when
+    ``zero_column`` is set, a first column counting values that are exactly 0.
+    Values beyond the range are counted in the edge bins; non-finite values are not
+    counted (``shares`` reports their share separately).
+    """
+    scale: str
+    lo: float
+    hi: float
+    n: int
+    zero_column: bool = False
+    label: str = "value"
+
+    @property
+    def width(self):
+        return (self.hi - self.lo) / self.n
+
+    @property
+    def columns(self):
+        return self.n + (2 if self.zero_column else 0)   # zero column, gap, bins
+
+    def extent_x(self):
+        """(left, right) of the heatmap image in data units of the x axis."""
+        left = self.lo - (2 * self.width if self.zero_column else 0.0)
+        return left, self.hi
+
+    @property
+    def zero_x(self):
+        """x position of the centre of the "= 0" column."""
+        return self.lo - 1.5 * self.width
+
+    def shares(self, values):
+        """(share of values per column, share that is not finite), shares summing to 1
+        over the finite values' columns (columns as drawn, gap column included)."""
+        v = np.asarray(values).ravel()
+        if v.dtype.kind != "f":
+            v = v.astype(np.float64)
+        n_finite = int(np.count_nonzero(np.isfinite(v)))
+        n_bad = v.size - n_finite
+        if n_bad:
+            v = v[np.isfinite(v)]
+        counts = np.zeros(self.columns)
+        offset = 2 if self.zero_column else 0
+        if v.size:
+            if self.scale == "log":
+                x = np.abs(v)
+                n_zero = v.size - int(np.count_nonzero(x))
+                # zeros (and tiny values) land in the first bin; zeros move to their column
+                np.maximum(x, np.finfo(x.dtype).tiny, out=x)
+                np.log10(x, out=x)
+            else:
+                x = v - self.lo if self.lo else v.copy()
+                n_zero = 0
+            if self.scale == "log" and self.lo:
+                x -= self.lo
+            x *= 1.0 / self.width
+            idx = x.astype(np.intp)
+            np.clip(idx, 0, self.n - 1, out=idx)
+            counts[offset:] += np.bincount(idx, minlength=self.n)
+            if self.scale == "log":
+                if self.zero_column:
+                    counts[0] = n_zero
+                    counts[offset] -= n_zero
+        total = max(1, v.size + n_bad)
+        return counts / total, n_bad / total
+
+    def ticks(self):
+        """(positions, labels) for the x axis: a few values, and "0" for the zero column.
+        Values beyond the range are counted in the edge bins."""
+        if self.scale == "linear":
+            pos = np.linspace(self.lo, self.hi, 5)
+            return list(pos), [f"{p:g}" for p in pos]
+        step = 4 if self.hi - self.lo > 16 else 2
+        first = np.ceil(self.lo / step) * step
+        if self.zero_column and first == self.lo:
+            first += step                      # keep clear of the "0" label
+        pos = list(np.arange(first, self.hi + 1e-9, step))
+        labels = [power_of_ten(p) for p in pos]
+        if self.zero_column:
+            pos, labels = [self.zero_x] + pos, ["0"] + labels
+        return pos, labels
+
+    def edges(self):
+        """Bin edges on the x axis (linear value or log10 of the magnitude)."""
+        return np.linspace(self.lo, self.hi, self.n + 1)
+
+
+#: bins for the outputs of each activation function
+ACTIVATION_BINS = {
+    "sigmoid": Binning("linear", 0.0, 1.0, 40, label="activation $a$"),
+    "tanh": Binning("linear", -1.0, 1.0, 40, label="activation $a$"),
+    "relu": Binning("log", -12.0, 8.0, 40, zero_column=True, label="activation $a$ (log)"),
+}
+#: bins for gradients dL/dz (magnitude, log scale)
+GRADIENT_BINS = Binning("log", -20.0, 4.0, 48, zero_column=True,
+                        label="$|\\partial L/\\partial z|$ (log)")
+
+
+class HistogramHeatmap:
+    """Histograms of every layer as one image: row = layer (layer 1 on top), column =
+    bin, colour = share of the layer's values in that bin (log colour scale)."""
+
+    def __init__(self, ax, binning, title="", layer_labels=True):
+        self.ax = ax
+        self.binning = binning
+        self.image = ax.imshow(np.full((1, binning.columns), np.nan), aspect="auto",
+                               cmap=_heatmap_cmap(), norm=LogNorm(MIN_SHARE, 1.0),
+                               interpolation="nearest", origin="upper")
+        ax.grid(False)
+        ax.set_ylabel("layer" if layer_labels else "")
+        ax.tick_params(axis="y", labelleft=layer_labels)
+        ax.set_title(title)
+        self.set_binning(binning)
+
+    def set_binning(self, binning):
+        """Switch to other fixed bins (e.g. another activation function)."""
+        self.binning = binning
+        pos, labels = binning.ticks()
+        self.ax.set_xticks(pos, labels)
+        self.ax.set_xlabel(binning.label)
+        self.ax.set_xlim(*binning.extent_x())
+
+    def update(self, shares):
+        """``shares``: array (layers, binning.columns)."""
+        shares = np.asarray(shares, dtype=float)
+        depth = shares.shape[0]
+        self.image.set_data(np.ma.masked_less(shares, MIN_SHARE))
+        left, right = self.binning.extent_x()
+        self.image.set_extent((left, right, depth + 0.5, 0.5))
+        self.ax.set_ylim(depth + 0.5, 0.5)
+        self.ax.set_yticks(_layer_ticks(depth))
+        return self.image
+
+
+def _heatmap_cmap():
+    return matplotlib.colormaps[HEATMAP_CMAP].with_extremes(bad="white", under="white")
+
+
+def _layer_ticks(depth):
+    """Layer numbers to label: all up to 10 layers, then 1 and every 5th (and the last)."""
+    if depth <= 10:
+        return list(range(1, depth + 1))
+    ticks = [1] + list(range(5, depth + 1, 5))
+    if depth - ticks[-1] >= 2:
+        ticks.append(depth)
+    return ticks
+
+
+def add_share_colorbar(fig, image, axes):
+    """One colour bar for heatmaps that share the colour scale."""
+    bar = fig.colorbar(image, ax=axes, fraction=0.03, pad=0.01)
+    bar.set_label("share of values in bin")
+    plain_log_axis(bar.ax.yaxis)
+    return bar
+
+
+class LayerStdPanel:
+    """Standard deviation of activations and of gradients against the layer, log y.
+
+    A zero standard deviation (every value equal) cannot be drawn on a log axis: those
+    layers are left out and named in :attr:`zero_note`.
+    """
+
+    def __init__(self, ax):
+        self.ax = ax
+        self.curves = CurvePanel(ax, xlabel="layer", ylabel="standard deviation", logy=True,
+                                 legend_loc="best")
+        plain_log_axis(ax.yaxis)
+        self.zero_note = ax.text(0.98, 0.98, "", transform=ax.transAxes, ha="right",
+                                 va="top", fontsize=11, color=PALETTE["vermillion"])
+
+    def update(self, act_std, grad_std, title=""):
+        act_std = np.asarray(act_std, dtype=float)
+        grad_std = np.asarray(grad_std, dtype=float)
+        layers = np.arange(1, act_std.size + 1)
+        self.curves.begin()
+        notes = []
+        series = (("act", act_std, "activations $a$", "o", PALETTE["blue"]),
+                  ("grad", grad_std, "gradients $\\partial L/\\partial z$", "s",
+                   PALETTE["vermillion"]))
+        for name, values, label, mark, line_color in series:
+            shown = np.where(values > 0, values, np.nan)
+            line = self.curves.show(name, layers, shown, label=label, color=line_color)
+            line.set_marker(mark)
+            short = "a" if name == "act" else "grad"
+            for what, where in (("= 0", values == 0), ("overflow", ~np.isfinite(values))):
+                if where.any():
+                    notes.append(f"{short} std {what} in {_layer_list(layers[where])}")
+        self.ax.set_autoscaley_on(True)
+        self.curves.finish(xlim=(0.5, act_std.size + 0.5))
+        if not (np.isfinite(act_std) & (act_std > 0)).any() and \
+                not (np.isfinite(grad_std) & (grad_std > 0)).any():
+            self.ax.set_ylim(1e-3, 1)               # nothing to draw on a log axis
+        self.ax.set_xticks(_layer_ticks(act_std.size))
+        self.zero_note.set_text("\n".join(notes))
+        self.ax.set_title(title)
+
+
+def _layer_list(layers):
+    layers = list(layers)
+    if len(layers) == 1:
+        return f"layer {layers[0]}"
+    if layers == list(range(layers[0], layers[-1] + 1)):
+        return f"layers {layers[0]}-{layers[-1]}"
+    return "layers " + ",".join(map(str, layers))
+
+
+def std_ratio_text(act_std, grad_std):
+    """The finding of a std-vs-layer plot: activations of the last layer against the
+    first, gradients of the first layer against the last (backprop runs backwards)."""
+    a = np.asarray(act_std, dtype=float)
+    g = np.asarray(grad_std, dtype=float)
+    depth = a.size
+    if depth < 2:
+        return f"1 layer: std(a) {a[0]:.2g}, std(grad) {g[0]:.2g}"
+    return (f"std(a): layer {depth} / layer 1 = {_ratio(a[-1], a[0])}\n"
+            f"std(grad): layer 1 / layer {depth} = {_ratio(g[0], g[-1])}")
+
+
+def _ratio(top, bottom):
+    if not (np.isfinite(top) and np.isfinite(bottom)):
+        return "overflow"
+    if bottom == 0:
+        return "0/0" if top == 0 else "inf"
+    return f"{top / bottom:.2g}"
+
+
+def pin_layout(fig):
+    """Lay the figure out once and keep it, like ``views.style.freeze_layout``, and also
+    pin every title and axis label where that layout put them: otherwise each draw
+    places them again around the tick labels, a third of a redraw's time here. Call when
+    the figure holds its widest content (longest tick labels, titles)."""
+    engine = fig.get_layout_engine()
+    if engine is not None:
+        engine.execute(fig)
+    fig.canvas.draw()                      # places the axis labels
+    for ax in fig.axes:
+        ax.set_title(ax.get_title(), y=1.0, fontsize=ax.title.get_fontsize())
+        for axis in (ax.xaxis, ax.yaxis):
+            label = axis.label
+            display = label.get_transform().transform(label.get_position())
+            axis.set_label_coords(*ax.transAxes.inverted().transform(display))
+    fig.set_layout_engine("none")
+
+
+def histogram_grid(fig, rows, binning, value="activation"):
+    """The classic picture: one row per setting, one small histogram per layer.
+
+    ``rows``: list of ``(label, per_layer_values, color_name)`` (``color_name``: the
+    initializer whose course colour the row gets); ``binning``: a :class:`Binning`
+    (linear bins are drawn on the value axis, log bins on log10 of the magnitude with the
+    zero column as a separate bar at the left). Each panel's title gives the layer and
+    the standard deviation of its values. Returns the axes (rows x layers).
+    """
+    depth = max(len(values) for _, values, _ in rows)
+    axes = fig.subplots(len(rows), depth, sharex=True, sharey="row", squeeze=False)
+    edges = binning.edges()
+    pos, labels = binning.ticks()
+    for r, (label, per_layer, color_name) in enumerate(rows):
+        row_color = color(color_name)
+        for k, values in enumerate(per_layer):
+            ax = axes[r, k]
+            share, bad = binning.shares(values)
+            bins = share[2:] if binning.zero_column else share
+            ax.stairs(bins, edges, fill=True, color=row_color, alpha=0.85)
+            if binning.zero_column:
+                ax.bar(binning.zero_x, share[0], width=binning.width, color=PALETTE["grey"])
+            std = np.std(np.asarray(values, dtype=np.float64))
+            ax.set_title(f"layer {k + 1}: std {std:.2g}" if np.isfinite(std)
+                         else f"layer {k + 1}: overflow", fontsize=11)
+            ax.set_xlim(*binning.extent_x())
+            ax.set_xticks(pos[::2] if len(pos) > 4 else pos,
+                          labels[::2] if len(pos) > 4 else labels)
+            if bad:
+                ax.text(0.5, 0.5, f"{bad:.0%} not finite", transform=ax.transAxes,
+                        ha="center")
+        axes[r, 0].set_ylabel(f"{label}\nshare", fontsize=12)
+    for ax in axes[-1]:
+        ax.set_xlabel(binning.label, fontsize=11)
+    return axes
+
+
+class LossPanel:
+    """Loss per iteration (smoothed) and test accuracy per epoch of named runs."""
+
+    def __init__(self, ax_loss, ax_acc, window=20):
+        self.window = window
+        self.loss = CurvePanel(ax_loss, xlabel="iteration", ylabel="training loss (smoothed)",
+                               legend_loc="lower left")
+        self.acc = CurvePanel(ax_acc, xlabel="epoch", ylabel="test accuracy", ylim=(0, 1),
+                              legend_loc="lower right")
+        self.ax_loss, self.ax_acc = ax_loss, ax_acc
+
+    def update(self, histories, labels=None, iterations=None):
+        """``histories``: dict name -> History (possibly still growing)."""
+        labels = labels or {}
+        self.loss.begin()
+        self.acc.begin()
+        finals = []
+        for name, history in histories.items():
+            label = labels.get(name, name)
+            if history.loss:
+                loss = smooth(history.loss, self.window)
+                self.loss.show(name, np.arange(1, loss.size + 1), loss, label=label)
+                finals.append((loss[-1], label))
+            if history.test_acc:
+                self.acc.show(name, history.epochs, history.test_acc, label=label)
+        self.loss.finish(xlim=(0, iterations) if iterations else None)
+        tops = [float(np.nanmax(line.get_ydata())) for line in self.loss.lines.values()
+                if line.get_visible() and np.isfinite(line.get_ydata()).any()]
+        self.ax_loss.set_ylim(0, 1.05 * max(tops) if tops else 2.5)
+        self.acc.finish()
+        finite = [(v, lab) for v, lab in finals if np.isfinite(v)]
+        if finite:
+            best = min(finite)
+            self.ax_loss.set_title(f"lowest loss: {best[1]} ({best[0]:.2f})")
+        else:
+            self.ax_loss.set_title("training loss")
+        accs = [(h.test_acc[-1], labels.get(n, n)) for n, h in histories.items() if h.test_acc]
+        if accs:
+            top = max(accs)
+            self.ax_acc.set_title(f"best test accuracy: {top[1]} ({top[0]:.0%})")
+
+
+def unit_images(axes, weights, title=None, shape=(28, 28)):
+    """Show the input weights of hidden units (columns of ``weights``) as images, one
+    per axes, on one shared symmetric colour scale. Returns the images."""
+    weights = np.asarray(weights, dtype=float)
+    limit = float(np.max(np.abs(weights[:, :len(axes)]))) or 1.0
+    images = []
+    for k, ax in enumerate(axes):
+        images.append(ax.imshow(weights[:, k].reshape(shape), cmap="RdBu_r",
+                                vmin=-limit, vmax=limit))
+        ax.set_xticks([])
+        ax.set_yticks([])
+        ax.grid(False)
+        ax.set_title(f"unit {k + 1}", fontsize=11)
+    if title:
+        axes[0].set_ylabel(title, fontsize=12)
+    return images
+
+
+def final_loss_vs_scale(ax, scales, losses, statuses, references=None):
+    """Loss after training against the standard deviation all weights started with (log
+    x). Diverged runs are drawn as crosses at the top; ``references`` (name -> loss)
+    adds horizontal lines for starts that are not one std, e.g. He's per-layer std."""
+    scales = np.asarray(scales, dtype=float)
+    losses = np.asarray(losses, dtype=float)
+    ok = np.array([s == "completed" for s in statuses]) & np.isfinite(losses)
+    ax.plot(scales[ok], losses[ok], "o-", color=color("normal"),
+            label="normal(0, std), every layer")
+    top = float(np.nanmax(losses[ok])) * 1.15 if ok.any() else 3.0
+    if (~ok).any():
+        ax.plot(scales[~ok], np.full((~ok).sum(), top), "x", markersize=14, mew=3,
+                color=PALETTE["vermillion"], label="diverged (NaN)")
+    results = [(losses[k], f"std {scales[k]:g}") for k in np.flatnonzero(ok)]
+    for name, loss in (references or {}).items():
+        ax.axhline(loss, color=color(name), linestyle="--", label=f"{name} (std by layer)")
+        results.append((loss, name))
+    ax.set_xscale("log")
+    ax.set_xlabel("std of the initial weights")
+    ax.set_ylabel("training loss at the end")
+    if results:
+        best = min(results)
+        ax.set_title(f"lowest loss {best[0]:.2f}: {best[1]}; {int((~ok).sum())} run(s) diverged")
+    ax.legend(loc="best")

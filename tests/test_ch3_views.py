@@ -1,0 +1,115 @@
+"""Chapter 3: histogram bins and the plotting panels (arrays in, artists out)."""
+import numpy as np
+import pytest
+
+from dlskills.training import History
+from dlskills.views import new_figure
+from dlskills.views.initialization import (ACTIVATION_BINS, GRADIENT_BINS, Binning,
+                                           HistogramHeatmap, LayerStdPanel, LossPanel,
+                                           final_loss_vs_scale, histogram_grid,
+                                           std_ratio_text, unit_images)
+
+
+def test_linear_bins_count_every_value_once():
+    b = Binning("linear", 0.0, 1.0, 10)
+    shares, bad = b.shares(np.array([0.05, 0.05, 0.55, 0.999, -3.0, 7.0, np.nan]))
+    assert bad == pytest.approx(1 / 7)
+    assert shares.sum() == pytest.approx(6 / 7)
+    assert shares[0] == pytest.approx(3 / 7)        # two 0.05 and -3 (edge bin)
+    assert shares[9] == pytest.approx(2 / 7)        # 0.999 and 7 (edge bin)
+    assert shares[5] == pytest.approx(1 / 7)
+
+
+def test_log_bins_have_a_zero_column_and_a_gap():
+    b = Binning("log", -4.0, 0.0, 4, zero_column=True)
+    assert b.columns == 6
+    shares, bad = b.shares(np.array([0.0, 0.0, -1e-3, 0.5, 1e-9, np.inf]))
+    assert bad == pytest.approx(1 / 6)
+    assert shares[0] == pytest.approx(2 / 6)        # exact zeros
+    assert shares[1] == 0                           # the gap column
+    assert shares[2] == pytest.approx(1 / 6)        # 1e-9 -> edge bin [1e-4, 1e-3)
+    assert shares[3] == pytest.approx(1 / 6)        # |-1e-3| in [1e-3, 1e-2)
+    assert shares[5] == pytest.approx(1 / 6)        # 0.5
+    left, right = b.extent_x()
+    assert left == -6.0 and right == 0.0 and b.zero_x == -5.5
+    pos, labels = b.ticks()
+    assert labels[0] == "0" and pos[0] == b.zero_x
+
+
+def test_every_activation_has_bins_covering_its_range():
+    assert ACTIVATION_BINS["sigmoid"].lo == 0 and ACTIVATION_BINS["sigmoid"].hi == 1
+    assert ACTIVATION_BINS["tanh"].lo == -1 and ACTIVATION_BINS["tanh"].hi == 1
+    assert ACTIVATION_BINS["relu"].zero_column and GRADIENT_BINS.zero_column
+
+
+def test_heatmap_changes_depth_in_place():
+    fig, _ = new_figure((5, 4))
+    ax = fig.subplots()
+    heatmap = HistogramHeatmap(ax, ACTIVATION_BINS["tanh"])
+    image = heatmap.update(np.full((3, ACTIVATION_BINS["tanh"].columns), 1 / 40))
+    assert ax.get_ylim() == (3.5, 0.5)
+    same = heatmap.update(np.full((12, ACTIVATION_BINS["tanh"].columns), 1 / 40))
+    assert same is image and image.get_array().shape[0] == 12
+    heatmap.set_binning(ACTIVATION_BINS["relu"])
+    assert ax.get_xlabel().startswith("activation")
+
+
+def test_std_panel_names_zero_std_layers():
+    fig, ax = new_figure((5, 4))
+    ax = fig.subplots()
+    panel = LayerStdPanel(ax)
+    panel.update([0.5, 0.0, 0.0], [1e-3, 1e-4, 1e-5], title="t")
+    assert panel.zero_note.get_text() == "a std = 0 in layers 2-3"
+    panel.update([0.0, 0.0, 0.0], [0.0, 0.0, 0.0])      # nothing to draw: a fixed range
+    assert ax.get_ylim() == (1e-3, 1)
+    panel.update([0.5, 0.4, 0.3], [1e-3, 1e-4, 1e-5])   # ...and scaling resumes after it
+    assert panel.zero_note.get_text() == ""
+    low, high = ax.get_ylim()
+    assert low <= 1e-5 and high >= 0.5
+    assert ax.get_yscale() == "log"
+    panel.update([1.0, np.nan], [np.nan, np.nan])
+    assert panel.zero_note.get_text() == ("a std overflow in layer 2\n"
+                                          "grad std overflow in layers 1-2")
+
+
+def test_std_ratio_text():
+    text = std_ratio_text([1.0, 0.5, 0.25], [1e-6, 1e-4, 1e-2])
+    assert text == "std(a): layer 3 / layer 1 = 0.25\nstd(grad): layer 1 / layer 3 = 0.0001"
+    assert "0/0" in std_ratio_text([0.0, 0.0], [0.0, 0.0])
+    assert "overflow" in std_ratio_text([1.0, np.nan], [1.0, 1.0])
+
+
+def test_histogram_grid_shape_and_titles():
+    fig, _ = new_figure((10, 4))
+    rng = np.random.default_rng(0)
+    rows = [("a", [rng.random(100) for _ in range(4)], "xavier"),
+            ("b", [rng.random(100) for _ in range(4)], "he")]
+    axes = histogram_grid(fig, rows, ACTIVATION_BINS["sigmoid"])
+    assert axes.shape == (2, 4)
+    assert axes[0, 2].get_title().startswith("layer 3: std")
+
+
+def test_loss_panel_and_sweep_titles_come_from_data():
+    fig, _ = new_figure((10, 4))
+    ax_loss, ax_acc = fig.subplots(1, 2)
+    good, flat = History(), History()
+    good.loss, good.epochs, good.test_acc = list(np.linspace(2.3, 0.5, 50)), [0, 1], [0.1, 0.8]
+    flat.loss, flat.epochs, flat.test_acc = [2.3] * 50, [0, 1], [0.1, 0.1]
+    LossPanel(ax_loss, ax_acc, window=1).update({"he": good, "normal": flat})
+    assert ax_loss.get_title() == "lowest loss: he (0.50)"
+    assert ax_acc.get_title() == "best test accuracy: he (80%)"
+    fig, _ = new_figure((6, 4))
+    ax = fig.subplots()
+    final_loss_vs_scale(ax, [0.01, 0.1, 1.0], [2.3, 1.2, np.nan],
+                        ["completed", "completed", "diverged at iteration 3"],
+                        references={"he": 0.8})
+    assert ax.get_title() == "lowest loss 0.80: he; 1 run(s) diverged"
+
+
+def test_unit_images_share_one_colour_scale():
+    fig, _ = new_figure((6, 2))
+    axes = fig.subplots(1, 3)
+    w = np.zeros((784, 3))
+    w[0, 1] = 2.0
+    images = unit_images(axes, w, title="x")
+    assert all(im.get_clim() == (-2.0, 2.0) for im in images)
