@@ -24,6 +24,7 @@ import threading
 import time
 
 import ipywidgets as widgets
+import numpy as np
 from matplotlib.layout_engine import ConstrainedLayoutEngine
 
 from .._blas import single_thread_blas
@@ -110,7 +111,7 @@ class Explorer:
             self._holding = True
             try:
                 for key, value in values.items():
-                    self.controls[key].value = value
+                    self.controls[key].value = _on_slider_grid(self.controls[key], value)
             finally:
                 self._holding = False
             self.update()
@@ -170,6 +171,24 @@ class Explorer:
 
     def _repr_mimebundle_(self, **kwargs):
         return self.widget._repr_mimebundle_(**kwargs)
+
+
+def _on_slider_grid(control, value):
+    """``value`` moved to the nearest position a float slider can show.
+
+    The browser snaps a slider's value to its step grid and sends the snapped value
+    back; set from Python off the grid, a value would come back changed a moment later
+    and trigger another redraw with other settings (seen in JupyterLab).
+    """
+    if isinstance(control, widgets.FloatLogSlider) and isinstance(value, (int, float)) \
+            and value > 0:
+        exponent = np.log(value) / np.log(control.base)
+        exponent = control.min + round((exponent - control.min) / control.step) * control.step
+        return float(f"{control.base ** min(max(exponent, control.min), control.max):.12g}")
+    if isinstance(control, widgets.FloatSlider) and isinstance(value, (int, float)):
+        snapped = control.min + round((value - control.min) / control.step) * control.step
+        return float(f"{min(max(snapped, control.min), control.max):.12g}")
+    return value
 
 
 def _fmt(value):

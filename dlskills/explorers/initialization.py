@@ -32,7 +32,8 @@ from ..optimizers import SGD
 from ..training import History, train
 from ..views.initialization import (ACTIVATION_BINS, GRADIENT_BINS, HistogramHeatmap,
                                     LayerStdPanel, LossPanel, add_share_colorbar,
-                                    pin_layout, std_ratio_text)
+                                    std_ratio_text)
+from ..views.style import freeze_layout
 from .base import Explorer, TrainingExplorer
 
 #: the initializers the explorer offers (the six kinds of the course text, both variants
@@ -390,7 +391,7 @@ class InitializationExplorer(Explorer):
         self.std_panel.update(np.logspace(-30, 10, 20), np.logspace(-30, 10, 20),
                               title="two\nlines")
         self.std_panel.ax.title.set_fontsize(12)
-        pin_layout(fig)
+        freeze_layout(fig)
 
     def compute(self, init, std, bound, value, activation, depth, width, seed):
         stats = layer_statistics(init=init, activation=activation, depth=depth, width=width,
@@ -472,7 +473,7 @@ class InitTrainingExplorer(TrainingExplorer):
         ax_loss.set_title("placeholder")
         ax_acc.set_title("placeholder")
         ax_loss.set_ylim(0, 2.5)
-        pin_layout(fig)
+        freeze_layout(fig)
 
     def compute(self, **settings):  # training happens in train(); nothing to precompute
         return None

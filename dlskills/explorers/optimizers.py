@@ -25,8 +25,8 @@ from ..optimizers import OPTIMIZERS, make_optimizer
 from ..surfaces import SURFACES, get_surface
 from ..training import History, train
 from ..views.course_figures import COURSE_SCHEDULES, course_schedule
-from ..views.optimizers import (PathsView, TrainingComparisonView, freeze_layout,
-                                surface_min_value)
+from ..views.optimizers import PathsView, TrainingComparisonView, surface_min_value
+from ..views.style import freeze_layout
 from .base import Explorer, TrainingExplorer
 
 OPTIMIZER_NAMES = tuple(OPTIMIZERS.names())          # sgd, momentum, adagrad, rmsprop, adam

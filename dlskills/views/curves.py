@@ -70,7 +70,8 @@ class CurvePanel:
         if xlim is not None:
             self.ax.set_xlim(*xlim)
         if self._shown:
-            shown = [line for name, line in self.lines.items() if name in self._shown]
+            shown = [line for name, line in self.lines.items()
+                     if name in self._shown and not line.get_label().startswith("_")]
             self.ax.legend(handles=shown, loc=self.legend_loc)
         elif self.ax.get_legend() is not None:
             self.ax.get_legend().remove()

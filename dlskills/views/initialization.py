@@ -282,24 +282,6 @@ def _ratio(top, bottom):
     return f"{top / bottom:.2g}"
 
 
-def pin_layout(fig):
-    """Lay the figure out once and keep it, like ``views.style.freeze_layout``, and also
-    pin every title and axis label where that layout put them: otherwise each draw
-    places them again around the tick labels, a third of a redraw's time here. Call when
-    the figure holds its widest content (longest tick labels, titles)."""
-    engine = fig.get_layout_engine()
-    if engine is not None:
-        engine.execute(fig)
-    fig.canvas.draw()                      # places the axis labels
-    for ax in fig.axes:
-        ax.set_title(ax.get_title(), y=1.0, fontsize=ax.title.get_fontsize())
-        for axis in (ax.xaxis, ax.yaxis):
-            label = axis.label
-            display = label.get_transform().transform(label.get_position())
-            axis.set_label_coords(*ax.transAxes.inverted().transform(display))
-    fig.set_layout_engine("none")
-
-
 def histogram_grid(fig, rows, binning, value="activation"):
     """The classic picture: one row per setting, one small histogram per layer.
 

@@ -25,25 +25,6 @@ from .style import PALETTE, color, new_figure, style
 FLOOR = 1e-12     # f - f_min is drawn on a log axis: an exact 0 would vanish from it
 
 
-def freeze_layout(fig):
-    """Lay ``fig`` out now (constrained layout) and keep those positions until the next
-    call: re-running the layout on every redraw costs about a third of a redraw. Call it
-    again when tick labels or titles change size (e.g. another surface)."""
-    fig.set_layout_engine("constrained")
-    fig.get_layout_engine().execute(fig)
-    fig.set_layout_engine("none")
-
-
-def visible_legend(ax, loc):
-    """A legend of the visible lines only (hidden lines keep their labels)."""
-    handles = [line for line in ax.get_lines()
-               if line.get_visible() and not line.get_label().startswith("_")]
-    if handles:
-        ax.legend(handles=handles, loc=loc)
-    elif ax.get_legend() is not None:
-        ax.get_legend().remove()
-
-
 def tidy_log_axis(axis):
     """Readable labels on a log axis (``ax.yaxis``): plain numbers at 1-2-5 steps when
     the range is under three decades (instead of "4 x 10^0" minor labels), powers of
@@ -139,7 +120,7 @@ class PathsView:
         self.f_ax.set_title("distance to the minimum in f")
         self.f_panel = CurvePanel(self.f_ax, xlabel="step",
                                   ylabel=r"$f(x, y) - f_{min}$  (log scale)", logy=True,
-                                  legend_loc="lower left")
+                                  legend_loc=legend_loc)
         self.lr_panel = None
         if show_lr:
             self.lr_panel = CurvePanel(axes[2], xlabel="step", ylabel="learning rate",
@@ -189,7 +170,6 @@ class PathsView:
             else:
                 self.paths[key].set_visible(True)
         self.f_panel.finish()
-        visible_legend(self.f_ax, self.legend_loc)
         tidy_log_axis(self.f_ax.yaxis)
         if self.lr_panel is not None:
             self.lr_panel.finish()
@@ -265,8 +245,6 @@ class TrainingComparisonView:
         self.loss.finish(xlim=(0, iterations) if iterations else None)
         self.acc.finish(xlim=(0, epochs) if epochs else None)
         tidy_log_axis(self.loss_ax.yaxis)
-        visible_legend(self.loss_ax, self.loss.legend_loc)
-        visible_legend(self.acc_ax, self.acc.legend_loc)
         self.loss_ax.set_title(describe_training(histories, labels), fontsize=12)
         self.acc_ax.set_title("test accuracy after each epoch", fontsize=12)
 
