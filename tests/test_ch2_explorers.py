@@ -50,7 +50,11 @@ def test_divergence_is_a_result_not_an_exception():
         ex = OptimizerPlayground(optimizers=("sgd",), tuned_lr=False, lr=1.2)
     assert run.diverged_at == 22 and len(run.points) == 23
     assert ex.error is None
-    assert ex.status.endswith("-> sgd diverged at step 22")
+    lr = ex.settings["lr"]
+    assert lr == pytest.approx(10 ** 0.1)       # 1.2 moved onto the slider's grid
+    on_grid = run_on_surface(dl.SGD(lr=lr), "ill_conditioned", steps=30)
+    assert on_grid.diverged_at == 18
+    assert ex.status.endswith("-> sgd diverged at step 18")
     huge = run_on_surface(dl.SGD(lr=10.0), "rosenbrock", steps=50)
     assert huge.diverged_at is not None and np.isfinite(huge.points).all()
 

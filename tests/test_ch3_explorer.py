@@ -201,8 +201,10 @@ def test_each_control_changes_the_figure(explorer, change):
     assert explorer.redraws == redraws + 1
     assert explorer.png != before
     assert ink(explorer.png) > 0.05
-    for key, value in change.items():
-        shown = f"{value:g}" if isinstance(value, float) else str(value)
+    for key, asked in change.items():
+        value = explorer.settings[key]          # floats land on the slider's grid
+        assert value == pytest.approx(asked, rel=0.1)
+        shown = f"{value:.3g}" if isinstance(value, float) else str(value)
         if key in ("std", "bound", "value"):
             assert f"({key} {shown})" in explorer.status
         else:
