@@ -558,6 +558,16 @@ def _want(expected):
     return {"regex": False, "pattern": str(expected), "flags": ""}
 
 
+def starts_with(text):
+    """A status pattern: begins with exactly ``text``."""
+    return re.compile("^" + re.escape(text))
+
+
+def exactly(text):
+    """A status pattern: is exactly ``text``."""
+    return re.compile("^" + re.escape(text) + "$")
+
+
 class NotebookPage:
     """A Playwright page showing one notebook in JupyterLab.
 
@@ -756,6 +766,17 @@ class NotebookPage:
         if ink is None or ink < 0:
             raise LabTimeout(f"figure of explorer {explorer!r} could not be decoded")
         return ink
+
+    def change_and_check(self, explorer, action, expected, timeout=60.0, min_ink=0.02):
+        """Do ``action()``; wait for the status ``expected`` (see :meth:`wait_status`) and
+        a newly drawn figure with at least ``min_ink`` ink. Returns the status text."""
+        before = self.figure_src(explorer)
+        action()
+        status = self.wait_status(explorer, expected, timeout)
+        self.wait_new_figure(explorer, before, timeout)
+        ink = self.figure_ink(explorer)
+        assert ink >= min_ink, f"blank figure ({ink:.4f} ink) after status {status!r}"
+        return status
 
     def screenshot(self, path, explorer=None, full_page=False):
         """Save a PNG of the page (or of one explorer); return the path."""

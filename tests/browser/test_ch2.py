@@ -9,6 +9,7 @@ import re
 import pytest
 
 from dlskills.explorers.optimizers import OPTIMIZER_NAMES, OptimizerPlayground
+from tests.browser.lab import exactly
 
 NOTEBOOK = "02_optimizers.ipynb"
 EXPLORER = "optimizer_playground"
@@ -24,10 +25,6 @@ def status_for(**settings):
     return OptimizerPlayground(**settings).status
 
 
-def exactly(text):
-    return re.compile("^" + re.escape(text) + "$")
-
-
 @pytest.fixture
 def notebook(browser_page, lab):
     browser_page.open(lab, NOTEBOOK)
@@ -37,13 +34,8 @@ def notebook(browser_page, lab):
 
 def change_and_check(nb, action, settings):
     """Do ``action``; wait for the status of ``settings`` and a new inked figure."""
-    expected = status_for(**settings)
-    before = nb.figure_src(EXPLORER)
-    action()
-    nb.wait_status(EXPLORER, exactly(expected), timeout=60)
-    nb.wait_new_figure(EXPLORER, before, timeout=60)
-    assert nb.figure_ink(EXPLORER) > MIN_INK, f"blank figure after {settings}"
-    return expected
+    return nb.change_and_check(EXPLORER, action, exactly(status_for(**settings)),
+                               min_ink=MIN_INK)
 
 
 def test_playground_optimizer_and_learning_rate(notebook, tmp_path):
