@@ -1,2 +1,40 @@
-"""Instant checks for the notebooks' exercises: each returns a verdict a learner can read
-("✓ ..." or "✗ ..." naming the first mismatch) instead of raising."""
+"""Instant checks for the notebooks' exercises.
+
+Every ``check_*`` function of the chapter modules takes the learner's answer (a value, a
+function or a class), never raises, and returns a :class:`Verdict`: truthy when the answer
+is right, shown in the notebook as one line, "✓ 正确: ..." or "✗ 还不对: <the first
+mismatch>". Write checkers with :func:`checker` so that whatever the learner's code
+raises becomes a verdict too.
+"""
+
+import functools
+
+
+class Verdict:
+    """The outcome of a check: ``ok`` and the message shown to the learner."""
+
+    def __init__(self, ok, message):
+        self.ok = bool(ok)
+        self.message = str(message)
+
+    def __bool__(self):
+        return self.ok
+
+    def __str__(self):
+        return ("✓ 正确: " if self.ok else "✗ 还不对: ") + self.message
+
+    __repr__ = __str__
+
+
+def checker(check):
+    """Decorator for a function returning a :class:`Verdict`: an exception raised inside
+    (the learner's code failed) becomes a "✗" verdict naming it, not a traceback."""
+
+    @functools.wraps(check)
+    def safe_check(*args, **kwargs):
+        try:
+            return check(*args, **kwargs)
+        except Exception as err:  # the learner's code: report it, don't raise
+            return Verdict(False, f"运行时出错 {type(err).__name__}: {err}")
+
+    return safe_check

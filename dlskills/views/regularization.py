@@ -36,22 +36,14 @@ def _percent(values):
     return 100.0 * np.asarray(values, dtype=float)
 
 
-def zero_based(ax):
-    """y axis from 0 to just above the largest visible value (a norm that barely moves
-    is drawn flat, not blown up)."""
-    tops = [np.nanmax(line.get_ydata()) for line in ax.get_lines()
-            if line.get_visible() and len(line.get_ydata())]
-    ax.set_ylim(0, max([1e-12] + [float(t) for t in tops if np.isfinite(t)]) * 1.08)
-
-
-def finish(panel, xlim=None):
-    """``panel.finish`` with a legend of the shown lines only (a hidden line keeps its
-    legend entry in ``CurvePanel.finish``)."""
-    panel.finish(xlim=xlim)
-    shown = [line for line in panel.lines.values()
-             if line.get_visible() and not line.get_label().startswith("_")]
-    if shown:
-        panel.ax.legend(handles=shown, loc=panel.legend_loc)
+def zero_based(ax, cap=np.inf, empty=1.0):
+    """y axis from 0 to just above the largest visible value, at most ``cap`` (a norm
+    that barely moves is drawn flat, not blown up; an exploding loss leaves the top);
+    from 0 to ``empty`` when nothing is drawn yet."""
+    tops = [float(np.nanmax(line.get_ydata())) for line in ax.get_lines()
+            if line.get_visible() and np.any(np.isfinite(line.get_ydata()))]
+    top = max([t for t in tops if np.isfinite(t)], default=empty / 1.08) * 1.08
+    ax.set_ylim(0, min(top, cap))
 
 
 # --- accuracy curves and the gap ---------------------------------------------------
@@ -142,8 +134,8 @@ class OverfittingView:
             self.gap.hide()
             self.acc.ax.set_title("press Run to train", loc="left")
             self.norm.ax.set_title("")
-            finish(self.acc, xlim=(0, 1))
-            finish(self.norm, xlim=(0, 1))
+            self.acc.finish(xlim=(0, 1))
+            self.norm.finish(xlim=(0, 1))
             return
         previous = run.previous
         if previous is not None and previous.test_acc:
@@ -162,12 +154,15 @@ class OverfittingView:
             self.gap.show(run.epochs[-1], 100 * run.train_acc[-1], 100 * run.test_acc[-1])
         else:
             self.gap.hide()
-        self.acc.ax.set_title(run_title(run), loc="left")
+        title = run_title(run)
+        if run.status.startswith("diverged"):
+            title = f"{run.status}: {title}"
+        self.acc.ax.set_title(title, loc="left")
         if norm.size:
             self.norm.ax.set_title(f"||W||: {norm[0]:.1f} at start -> {norm[-1]:.1f}",
                                    loc="left")
-        finish(self.acc, xlim=(0, epochs * 1.02))
-        finish(self.norm, xlim=(0, epochs * 1.02))
+        self.acc.finish(xlim=(0, epochs * 1.02))
+        self.norm.finish(xlim=(0, epochs * 1.02))
         zero_based(self.norm.ax)
 
 
@@ -291,8 +286,12 @@ class BatchNormView:
         ax_acc, ax_loss = bottom.subplots(1, 2)
         self.acc = CurvePanel(ax_acc, "epoch", "accuracy (%)", ylim=(0, 102),
                               legend_loc="best")
-        self.loss = CurvePanel(ax_loss, "iteration", "training loss (smoothed)", logy=True,
+        # linear: the loss goes from ln(10) = 2.3 to about 0.1, barely more than a decade
+        self.loss = CurvePanel(ax_loss, "iteration", "training loss (smoothed)",
                                legend_loc="lower left")
+        self.title = fig.suptitle(" ", fontsize=14)
+        self.note = ax_loss.text(0.5, 0.55, "", transform=ax_loss.transAxes, ha="center",
+                                 va="center", fontsize=16, color=PALETTE["vermillion"])
         self.fig = fig
 
     def show(self, frame):
@@ -301,10 +300,11 @@ class BatchNormView:
         activation = frame.settings["activation"]
         self.hist.show(frame.layers, activation)
         stds = [np.std(values) for values in frame.layers]
-        self.fig.suptitle(f"{activation}, σ={frame.settings['weight_scale']:.1e}, "
-                          f"BN {'on' if frame.settings['batchnorm'] else 'off'}: activation "
-                          f"std {stds[0]:.2g} in layer 1, {stds[-1]:.2g} in layer "
-                          f"{len(stds)} (at initialization)", fontsize=14)
+        # the text changes, not the place: the explorer lays the figure out only once
+        self.title.set_text(f"{activation}, σ={frame.settings['weight_scale']:.1e}, "
+                            f"BN {'on' if frame.settings['batchnorm'] else 'off'}: activation "
+                            f"std {stds[0]:.2g} in layer 1, {stds[-1]:.2g} in layer "
+                            f"{len(stds)} (at initialization)")
         self.acc.begin()
         self.loss.begin()
         for run, previous in ((frame.previous, True), (frame.run, False)):
@@ -318,6 +318,8 @@ class BatchNormView:
                                       label=label, linestyle="--" if previous else "-",
                                       color=color("without" if previous else "with"))
                 line.set_alpha(0.6 if previous else 1.0)
+        diverged = frame.run is not None and frame.run.status.startswith("diverged")
+        self.note.set_text(f"{frame.run.status}:\nthe loss overflowed" if diverged else "")
         if frame.run is not None and frame.run.test_acc:
             self.acc.ax.set_title(run_title(frame.run), loc="left", fontsize=13)
             self.loss.ax.set_title(frame.run.status, loc="left", fontsize=13)
@@ -325,8 +327,9 @@ class BatchNormView:
             self.acc.ax.set_title("press Run to train", loc="left", fontsize=13)
             self.loss.ax.set_title("", loc="left")
         epochs = frame.settings["epochs"]
-        finish(self.acc, xlim=(0, epochs * 1.02))
-        finish(self.loss)
+        self.acc.finish(xlim=(0, epochs * 1.02))
+        self.loss.finish()
+        zero_based(self.loss.ax, cap=4 * np.log(10), empty=np.log(10))  # log(10): guessing
 
 
 # --- the weight-scale sweep -------------------------------------------------------

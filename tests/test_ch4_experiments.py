@@ -1,0 +1,123 @@
+"""Chapter 4: the experiments behind the notebook (small but real training runs)."""
+import numpy as np
+import pytest
+
+from dlskills.explorers import regularization as rx
+
+
+def test_mnist_subset_draws_every_class_and_is_repeatable():
+    (x, t), (x_test, t_test) = rx.mnist_subset(300, seed=0)
+    assert x.shape == (300, 784) and x.dtype == np.float32
+    assert x_test.shape == (1000, 784)
+    assert set(np.unique(t)) == set(range(10))       # not the first 300 (all zeros)
+    (x2, t2), _ = rx.mnist_subset(300, seed=0)
+    np.testing.assert_array_equal(t, t2)
+    (_, t3), _ = rx.mnist_subset(300, seed=1)
+    assert not np.array_equal(t, t3)
+
+
+@pytest.mark.parametrize("bad", [0, 4001, 2.5])
+def test_mnist_subset_rejects_bad_sizes(bad):
+    with pytest.raises(ValueError, match="n_train"):
+        rx.mnist_subset(bad)
+
+
+def test_run_records_one_value_per_epoch():
+    run = rx.run_overfitting(epochs=3)
+    assert run.status == "completed"
+    assert run.epochs == [0, 1, 2, 3]
+    assert len(run.train_acc) == len(run.test_acc) == len(run.norms) == 4
+    assert len(run.loss) == 9                                  # 300 / 100 = 3 steps per epoch
+    assert np.asarray(run.norms).shape == (4, 7)               # 7 weight matrices
+    assert run.gap == pytest.approx(run.train_acc[-1] - run.test_acc[-1])
+    np.testing.assert_allclose(run.total_norm,
+                               np.sqrt(np.sum(np.square(run.norms), axis=1)))
+    assert run.net is not None and run.net.depth == 7
+
+
+def test_same_seed_same_numbers():
+    a = rx.run_overfitting(epochs=2, dropout=0.2)
+    b = rx.run_overfitting(epochs=2, dropout=0.2)
+    assert a.train_acc == b.train_acc and a.test_acc == b.test_acc
+
+
+def test_weight_decay_shrinks_the_weights():
+    plain = rx.run_overfitting(epochs=20)
+    decayed = rx.run_overfitting(epochs=20, weight_decay=0.1)
+    assert decayed.total_norm[-1] < 0.95 * plain.total_norm[-1]
+    # every layer shrinks, not only the sum
+    assert np.all(decayed.norms[-1] < plain.norms[-1])
+
+
+def test_dropout_shrinks_the_gap_on_the_overfitting_setting():
+    plain = rx.run_overfitting(epochs=80)
+    dropped = rx.run_overfitting(epochs=80, dropout=0.15)
+    assert plain.train_acc[-1] > 0.95            # it does overfit
+    assert plain.gap > 0.15
+    assert dropped.gap < plain.gap - 0.03
+
+
+def test_more_data_closes_the_gap():
+    small = rx.run_overfitting(n_train=300, epochs=40)
+    large = rx.run_overfitting(n_train=1200, epochs=10)   # same number of steps
+    assert large.gap < small.gap
+    assert large.test_acc[-1] > small.test_acc[-1]
+
+
+def test_report_is_called_every_epoch_and_can_stop():
+    calls = []
+
+    def report(run, fraction):
+        calls.append((run.epochs[-1], fraction))
+        return len(calls) == 2
+
+    run = rx.run_overfitting(epochs=10, report=report)
+    assert [c[0] for c in calls] == [1, 2]
+    assert calls[0][1] == pytest.approx(0.1)
+    assert run.status == "stopped at iteration 6"
+    assert run.epochs == [0, 1, 2] and len(run.norms) == 3
+
+
+def test_batch_norm_rescues_a_tiny_weight_scale():
+    sweep = rx.bn_weight_scale_sweep([0.01], epochs=5)
+    without, with_bn = sweep.final
+    assert without[0] < 0.2                       # stuck near chance
+    assert with_bn[0] > without[0] + 0.3
+    assert sweep.with_bn.shape == (1, 6) and sweep.epochs.tolist() == list(range(6))
+
+
+def test_classic_scales_are_the_course_ones():
+    np.testing.assert_allclose(rx.CLASSIC_SCALES, np.logspace(0, -4, 16))
+
+
+def test_activation_snapshot_with_and_without_batch_norm():
+    x = np.random.default_rng(0).standard_normal((500, 100))
+    plain = rx.activation_snapshot(x, "sigmoid", 0.01, batchnorm=False)
+    normed = rx.activation_snapshot(x, "sigmoid", 0.01, batchnorm=True)
+    assert len(plain) == len(normed) == 5
+    assert all(np.std(layer) < 0.03 for layer in plain)        # all near 0.5
+    stds = [np.std(layer) for layer in normed]
+    assert min(stds) > 0.18 and max(stds) - min(stds) < 0.01   # sigmoid(N(0, 1))
+    saturated = rx.activation_snapshot(x, "sigmoid", 1.0, batchnorm=False)
+    share_at_ends = np.mean((saturated[-1] < 0.05) | (saturated[-1] > 0.95))
+    assert share_at_ends > 0.4
+
+
+def test_bad_settings_raise_value_errors_naming_them():
+    with pytest.raises(ValueError, match="epochs"):
+        rx.run_overfitting(epochs=0)
+    with pytest.raises(ValueError, match="weight_decay"):
+        rx.run_overfitting(weight_decay=-0.1, epochs=1)
+    with pytest.raises(ValueError, match="dropout"):
+        rx.run_overfitting(dropout=1.0, epochs=1)
+    with pytest.raises(ValueError, match="weight_scale"):
+        rx.run_weight_scale(0.0, batchnorm=True, epochs=1)
+
+
+def test_an_ensemble_of_dropout_subnetworks_approaches_the_single_pass():
+    run = rx.run_overfitting(n_train=1200, epochs=10, dropout=0.3, lr=0.1)
+    (_, _), (x_test, t_test) = rx.mnist_subset(300)
+    single, found = rx.ensemble_accuracy(run.net, x_test, t_test, counts=(1, 32))
+    assert single == run.test_acc[-1]
+    assert found[1] < found[32]                                # one sub-network is worse
+    assert abs(found[32] - single) < abs(found[1] - single)   # many come close
