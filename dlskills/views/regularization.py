@@ -10,15 +10,7 @@ classes make their artists once and update them in place (for the explorers); th
 import numpy as np
 
 from .curves import CurvePanel, smooth
-from .style import PALETTE, color, new_figure, style
-
-#: Colours of the techniques compared in this chapter (baseline = "without").
-TECHNIQUE_COLORS = {
-    "baseline": color("without"),
-    "weight decay": PALETTE["green"],
-    "dropout": PALETTE["purple"],
-    "batch norm": color("with"),
-}
+from .style import PALETTE, TECHNIQUES, color, new_figure, style
 
 #: x range of the activation histograms, per activation (ReLU outputs are clipped).
 HIST_RANGE = {"sigmoid": (0.0, 1.0), "tanh": (-1.0, 1.0), "relu": (0.0, 4.0)}
@@ -26,9 +18,9 @@ HIST_RANGE = {"sigmoid": (0.0, 1.0), "tanh": (-1.0, 1.0), "relu": (0.0, 4.0)}
 
 def technique_color(label):
     """Colour of a run labelled e.g. "weight decay λ=0.1" (by the technique it names)."""
-    for name, value in TECHNIQUE_COLORS.items():
+    for name in TECHNIQUES:
         if str(label).startswith(name):
-            return value
+            return color(name)
     return PALETTE["black"]
 
 

@@ -35,7 +35,12 @@ COLORS = {
     "train": PALETTE["blue"], "test": PALETTE["orange"],
     # with / without a technique
     "with": PALETTE["vermillion"], "without": PALETTE["grey"],
+    # regularization techniques
+    "baseline": PALETTE["grey"], "weight decay": PALETTE["green"],
+    "dropout": PALETTE["purple"], "batch norm": PALETTE["vermillion"],
 }
+
+TECHNIQUES = ("baseline", "weight decay", "dropout", "batch norm")
 
 RC = {
     "font.family": ["DejaVu Sans"],
