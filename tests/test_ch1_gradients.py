@@ -12,6 +12,7 @@ from dlskills.exercises import gradients as exercises
 from dlskills.explorers.gradients import (DepthWidthExplorer, GradientExplorer,
                                           GradientProfile, chain_param_count,
                                           gradient_profile, judge, mnist_batch, param_growth)
+from tests.verdicts import verdict
 
 
 def ink(png):
@@ -314,49 +315,56 @@ def test_depth_width_explorer_controls(change):
 # --- exercise checkers ------------------------------------------------------------------
 
 def test_check_reason():
-    assert exercises.check_reason("B")
-    assert exercises.check_reason(" b ")
+    verdict(exercises.check_reason("B"), True, "0.25^n")
+    verdict(exercises.check_reason(" b "), True)
     for wrong in ("A", "C", "D"):
-        verdict = exercises.check_reason(wrong)
-        assert not verdict and repr(verdict).startswith("✗ 还不对: ")
-    assert "A、B、C 或 D" in repr(exercises.check_reason(None))
+        verdict(exercises.check_reason(wrong), False, f"{wrong} 不对。")
+    verdict(exercises.check_reason(None), False, "A、B、C 或 D")
 
 
 def test_check_product_bound():
-    assert exercises.check_product_bound(lambda n: 0.25 ** n)
-    assert repr(exercises.check_product_bound(lambda n: 0.25 ** n)).startswith("✓ 正确")
-    assert "product_bound(1) = 0.5，应为 0.25" in repr(
-        exercises.check_product_bound(lambda n: 0.5 ** n))
-    assert "返回了 None" in repr(exercises.check_product_bound(lambda n: None))
-    assert "ZeroDivisionError" in repr(exercises.check_product_bound(lambda n: 1 / 0))
-    assert not exercises.check_product_bound(lambda n: 0.25)      # right only for n = 1
+    verdict(exercises.check_product_bound(lambda n: 0.25 ** n), True)
+    verdict(exercises.check_product_bound(lambda n: 0.5 ** n), False,
+            "product_bound(1) = 0.5，应为 0.25")
+    verdict(exercises.check_product_bound(lambda n: None), False, "返回了 None")
+    verdict(exercises.check_product_bound(lambda n: 1 / 0), False,
+            "product_bound(1) 出错: ZeroDivisionError")
+    verdict(exercises.check_product_bound(lambda n: 0.25), False,     # right only for n = 1
+            "product_bound(2) = 0.25，应为 0.0625")
 
 
 def test_check_smallest_layer():
-    assert exercises.check_smallest_layer(1, 9)
-    wrong = exercises.check_smallest_layer(9, 9)
-    assert not wrong and "small_sigmoid: 第 9 层" in repr(wrong)
-    assert "large_tanh: 第 1 层" in repr(exercises.check_smallest_layer(1, 1))
-    assert "1 到 9" in repr(exercises.check_smallest_layer(1, 10))
-    assert not exercises.check_smallest_layer(1.5, 9)
-    assert not exercises.check_smallest_layer(None, None)
+    verdict(exercises.check_smallest_layer(1, 9), True)
+    verdict(exercises.check_smallest_layer(9, 9), False, "small_sigmoid: 第 9 层")
+    verdict(exercises.check_smallest_layer(1, 1), False, "large_tanh: 第 1 层")
+    verdict(exercises.check_smallest_layer(1, 10), False, "1 到 9")
+    verdict(exercises.check_smallest_layer(1.5, 9), False, "small_sigmoid 应是")
+    verdict(exercises.check_smallest_layer(None, None), False, "收到的是 None")
 
 
 def test_check_param_count():
     def right(sizes, biases):
         return chain_param_count(sizes, biases)
 
-    assert exercises.check_param_count(right)
-    assert "= 0，应为 3945" in repr(exercises.check_param_count(lambda s, b: 0))
-    forgot_biases = exercises.check_param_count(lambda s, b: chain_param_count(s, False))
-    assert not forgot_biases and "True" in repr(forgot_biases)
-    assert "出错" in repr(exercises.check_param_count(lambda s: 0))   # wrong signature
+    verdict(exercises.check_param_count(right), True, "加深多 25 个参数")
+    verdict(exercises.check_param_count(lambda s, b: 0), False, "= 0，应为 3945")
+    verdict(exercises.check_param_count(lambda s, b: chain_param_count(s, False)), False,
+            "True")
+    verdict(exercises.check_param_count(lambda s: 0), False, "出错")   # wrong signature
 
 
 def test_check_relu_std():
-    assert exercises.check_relu_std(np.sqrt(0.02))
-    assert exercises.check_relu_std(0.1414)
-    assert "爆炸" in repr(exercises.check_relu_std(1.0))
-    assert "消失" in repr(exercises.check_relu_std(0.01))
-    assert not exercises.check_relu_std("0.14x")
-    assert not exercises.check_relu_std(-0.14)
+    verdict(exercises.check_relu_std(np.sqrt(0.02)), True, "He 初始化")
+    verdict(exercises.check_relu_std(0.1414), True)
+    verdict(exercises.check_relu_std(1.0), False, "爆炸")
+    verdict(exercises.check_relu_std(0.01), False, "消失")
+    verdict(exercises.check_relu_std("0.14x"), False, "正数")
+    verdict(exercises.check_relu_std(-0.14), False, "正数")
+
+
+def test_a_checker_never_raises():
+    class Unprintable:
+        def __str__(self):
+            raise RuntimeError("no text")
+
+    verdict(exercises.check_reason(Unprintable()), False, "RuntimeError: no text")

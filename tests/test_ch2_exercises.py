@@ -9,6 +9,7 @@ import pytest
 
 import dlskills as dl
 from dlskills.exercises import optimizers as ex
+from tests.verdicts import verdict
 
 COURSE_TEXT = Path(__file__).resolve().parents[2] / "shared" / "seed" / "000_ded1b0d11a2b827c.txt"
 
@@ -135,9 +136,7 @@ class Crashes(Stub):
     (dl.RMSProp, "rmsprop"),
 ])
 def test_right_answers_pass(candidate, reference):
-    verdict = ex.verify_optimizer(candidate, reference)
-    assert verdict.ok, verdict.message
-    assert verdict.message.startswith("✓ 正确")
+    verdict(ex.verify_optimizer(candidate, reference), True, "与参考实现 dl.")
 
 
 @pytest.mark.skipif(not COURSE_TEXT.exists(), reason="the course text (shared/seed) is not "
@@ -146,9 +145,11 @@ def test_course_adagrad_and_adam_code_pass():
     """The course text's AdaGrad and Adam code (no indentation bug) is accepted."""
     blocks = dict(_course_blocks())
     adagrad, err = ex.define_course_class(blocks["AdaGrad"], "AdaGrad")
-    assert err is None and ex.verify_optimizer(adagrad, "adagrad").ok
+    assert err is None
+    verdict(ex.verify_optimizer(adagrad, "adagrad"), True)
     adam, err = ex.define_course_class(blocks["Adam"], "Adam")
-    assert err is None and ex.verify_optimizer(adam, "adam").ok
+    assert err is None
+    verdict(ex.verify_optimizer(adam, "adam"), True)
 
 
 # --- wrong answers -------------------------------------------------------------------------
@@ -156,11 +157,9 @@ def test_course_adagrad_and_adam_code_pass():
 def test_course_momentum_is_caught():
     course_momentum, err = ex.define_course_class(ex.COURSE_MOMENTUM_CODE, "Momentum")
     assert err is None
-    verdict = ex.verify_optimizer(course_momentum, "momentum")
-    assert not verdict.ok
-    message = verdict.message
+    message = verdict(ex.verify_optimizer(course_momentum, "momentum"), False,
+                      "没有更新", "只有最后一个参数 'b2' 变了")
     assert message.startswith("✗ 还不对: 第 1 步后参数 W1[")
-    assert "没有更新" in message and "只有最后一个参数 'b2' 变了" in message
     expected, got = map(float, re.search(r"应为 (\S+)，实际是 (\S+?)（", message).groups())
     assert expected != got
 
@@ -180,22 +179,37 @@ def test_course_momentum_moves_only_the_last_key():
     (Stub, "momentum", 1),
 ])
 def test_wrong_answers_name_first_step(candidate, reference, step):
-    verdict = ex.verify_optimizer(candidate, reference)
-    assert not verdict.ok
-    assert verdict.message.startswith(f"✗ 还不对: 第 {step} 步后参数 ")
-    assert re.search(r"(W1|b1|W2|b2)\[[0-9, ]+\] 应为 \S+，实际是 \S+", verdict.message)
+    message = verdict(ex.verify_optimizer(candidate, reference), False)
+    assert message.startswith(f"✗ 还不对: 第 {step} 步后参数 ")
+    assert re.search(r"(W1|b1|W2|b2)\[[0-9, ]+\] 应为 \S+，实际是 \S+", message)
 
 
 def test_changed_gradients_are_reported():
-    verdict = ex.verify_optimizer(AdaGradMutatesGrads, "adagrad")
-    assert not verdict.ok and "改动了梯度 grads['W1']" in verdict.message
+    verdict(ex.verify_optimizer(AdaGradMutatesGrads, "adagrad"), False,
+            "改动了梯度 grads['W1']")
 
 
 def test_errors_become_verdicts_not_exceptions():
-    verdict = ex.verify_optimizer(Crashes, "momentum")
-    assert not verdict.ok and "第 1 步调用 update 出错: KeyError" in verdict.message
-    verdict = ex.verify_optimizer(dl.SGD, "momentum")      # takes no `momentum`
-    assert not verdict.ok and "无法创建优化器 SGD" in verdict.message
+    verdict(ex.verify_optimizer(Crashes, "momentum"), False,
+            "第 1 步调用 update 出错: KeyError")
+    verdict(ex.verify_optimizer(dl.SGD, "momentum"), False,      # takes no `momentum`
+            "无法创建优化器 SGD")
+
+    class NoLR:
+        __slots__ = ()                      # `opt.lr = ...` fails: no instance dict
+
+        def __init__(self, lr=0.01, momentum=0.9):
+            pass
+
+        def update(self, params, grads):
+            pass
+
+    verdict(ex.verify_optimizer(NoLR, "momentum"), False, "运行时出错 AttributeError")
+
+
+def test_a_wrong_reference_is_the_callers_error():
+    with pytest.raises(KeyError):
+        ex.verify_optimizer(Momentum, "momentun")
 
 
 def test_nan_is_a_mismatch():
@@ -203,17 +217,17 @@ def test_nan_is_a_mismatch():
         def update(self, params, grads):
             for k in params:
                 params[k] *= np.nan
-    verdict = ex.verify_optimizer(Nan, "momentum")
-    assert not verdict.ok and "实际是 nan" in verdict.message
+    verdict(ex.verify_optimizer(Nan, "momentum"), False, "实际是 nan")
 
 
-def test_check_functions_print_and_do_not_raise(capsys):
-    ex.check_momentum(Stub)
-    ex.check_adagrad(AdaGrad)
-    ex.check_adam(AdamFormula)
-    ex.check_rmsprop(dl.RMSProp)
-    lines = capsys.readouterr().out.splitlines()
-    assert [line[0] for line in lines] == ["✗", "✓", "✓", "✓"]
+def test_check_functions_return_verdicts_and_print_nothing(capsys):
+    verdict(ex.check_momentum(Stub), False, "没有更新")
+    verdict(ex.check_momentum(Momentum), True, "dl.Momentum")
+    verdict(ex.check_adagrad(AdaGrad), True, "dl.AdaGrad")
+    verdict(ex.check_adam(AdamFormula), True, "dl.Adam")
+    verdict(ex.check_rmsprop(dl.RMSProp), True, "dl.RMSProp")
+    verdict(ex.check_momentum(Crashes), False, "update 出错: KeyError")
+    assert capsys.readouterr().out == ""
 
 
 # --- the course text's RMSProp -------------------------------------------------------------
@@ -227,7 +241,7 @@ def test_course_rmsprop_fails_at_class_definition():
     cls, err = ex.define_course_class(ex.COURSE_RMSPROP_CODE, "RMSProp", {"params": {}})
     assert err is None
     assert set(ex.which_params_move(cls(lr=0.1)).values()) == {0.0}
-    assert not ex.verify_optimizer(cls, "rmsprop").ok
+    verdict(ex.verify_optimizer(cls, "rmsprop"), False, "没有更新")
 
 
 def _course_blocks():

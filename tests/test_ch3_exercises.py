@@ -4,9 +4,10 @@ import numpy as np
 import pytest
 
 import dlskills as dl
-from dlskills.exercises.initialization import (PREDICTION_CHOICES, Verdict, check_he_normal,
+from dlskills.exercises.initialization import (PREDICTION_CHOICES, check_he_normal,
                                                check_relu_prediction, check_xavier_uniform,
                                                check_zero_init_answer, relu_std_ratios)
+from tests.verdicts import verdict
 
 
 def he_normal(shape, rng):
@@ -18,17 +19,15 @@ def xavier_uniform(shape, rng):
     return rng.uniform(-bound, bound, size=shape)
 
 
-def test_verdict_prints_and_reads_as_bool(capsys):
-    assert Verdict(True, "").message == "✓ 正确"
-    assert not Verdict(False, "x")
-    assert str(Verdict(False, "x")) == "✗ 还不对: x"
-    check_he_normal(he_normal)
-    assert capsys.readouterr().out.startswith("✓ 正确")
+def test_checks_return_a_verdict_and_print_nothing(capsys):
+    text = verdict(check_he_normal(he_normal), True)
+    assert text == "✓ 正确: 3 种形状的标准差都等于 sqrt(2/n_in)"
+    assert capsys.readouterr().out == ""
 
 
 def test_he_normal_right_answers():
-    assert check_he_normal.verdict(he_normal)
-    assert check_he_normal.verdict(lambda s, rng: dl.initialize("he_normal", s, rng))
+    verdict(check_he_normal(he_normal), True, "sqrt(2/n_in)")
+    verdict(check_he_normal(lambda s, rng: dl.initialize("he_normal", s, rng)), True)
 
 
 @pytest.mark.parametrize("wrong, words", [
@@ -47,15 +46,12 @@ def test_he_normal_right_answers():
     (lambda s, rng: 1 / 0, "ZeroDivisionError"),
 ])
 def test_he_normal_wrong_answers(wrong, words):
-    verdict = check_he_normal.verdict(wrong)
-    assert not verdict
-    assert verdict.message.startswith("✗ 还不对: ")
-    assert words in verdict.message
+    verdict(check_he_normal(wrong), False, words)
 
 
 def test_xavier_uniform_right_answers():
-    assert check_xavier_uniform.verdict(xavier_uniform)
-    assert check_xavier_uniform.verdict(lambda s, rng: dl.initialize("xavier_uniform", s, rng))
+    verdict(check_xavier_uniform(xavier_uniform), True, "±sqrt(6/(n_in+n_out))")
+    verdict(check_xavier_uniform(lambda s, rng: dl.initialize("xavier_uniform", s, rng)), True)
 
 
 @pytest.mark.parametrize("wrong, words", [
@@ -64,12 +60,10 @@ def test_xavier_uniform_right_answers():
     (lambda s, rng: rng.normal(0, np.sqrt(2 / sum(s)), s), "取值应在"),
     (lambda s, rng: rng.uniform(0, np.sqrt(6 / sum(s)), s), "伸到"),
     (lambda s, rng: np.sqrt(6 / sum(s)) * np.sign(rng.uniform(-1, 1, s)), "标准差应为"),
-    (lambda s, rng: rng.uniform(-0.1, 0.1, size=s), "还不对"),
+    (lambda s, rng: rng.uniform(-0.1, 0.1, size=s), "伸到 ±0.1155"),
 ])
 def test_xavier_uniform_wrong_answers(wrong, words):
-    verdict = check_xavier_uniform.verdict(wrong)
-    assert not verdict
-    assert words in verdict.message
+    verdict(check_xavier_uniform(wrong), False, words)
 
 
 @pytest.fixture(scope="module")
@@ -80,23 +74,20 @@ def batch():
 
 def test_zero_init_answer(batch):
     x, t = batch
-    assert check_zero_init_answer.verdict({"W3", "b3"}, x, t)
-    assert check_zero_init_answer.verdict(["b3", "W3 "], x, t)
-    assert check_zero_init_answer.verdict({"b3"}, x, t, activation="relu")
-    missing = check_zero_init_answer.verdict({"W3"}, x, t)
-    assert not missing and "b3" in missing.message
-    extra = check_zero_init_answer.verdict({"W1", "W2", "W3", "b3"}, x, t)
-    assert not extra and "W1, W2" in extra.message
-    unknown = check_zero_init_answer.verdict({"W4"}, x, t)
-    assert not unknown and "W4" in unknown.message
-    assert not check_zero_init_answer.verdict("W3", x, t)
+    verdict(check_zero_init_answer({"W3", "b3"}, x, t), True, "只有 W3, b3")
+    verdict(check_zero_init_answer(["b3", "W3 "], x, t), True)
+    verdict(check_zero_init_answer({"b3"}, x, t, activation="relu"), True, "只有 b3")
+    verdict(check_zero_init_answer({"W3"}, x, t), False, "b3 的梯度也不是 0")
+    verdict(check_zero_init_answer({"W1", "W2", "W3", "b3"}, x, t), False,
+            "W1, W2 的梯度是 0")
+    verdict(check_zero_init_answer({"W4"}, x, t), False, "没有参数叫 W4")
+    verdict(check_zero_init_answer("W3", x, t), False, "b3")
 
 
 def test_relu_prediction():
     ratios = relu_std_ratios()
     assert set(ratios) == set(PREDICTION_CHOICES)
     assert 0.8 < ratios["he"] < 1.25 and ratios["xavier"] < 0.5 and ratios["normal_0.01"] < 1e-3
-    assert check_relu_prediction.verdict("he")
-    wrong = check_relu_prediction.verdict("xavier")
-    assert not wrong and "最接近 1 的是 he" in wrong.message
-    assert "请从" in check_relu_prediction.verdict("kaiming").message
+    verdict(check_relu_prediction("he"), True, "标准差之比")
+    verdict(check_relu_prediction("xavier"), False, "最接近 1 的是 he")
+    verdict(check_relu_prediction("kaiming"), False, "请从")

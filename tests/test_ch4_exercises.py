@@ -3,19 +3,8 @@ never raise."""
 import numpy as np
 import pytest
 
-from dlskills.exercises import Verdict
 from dlskills.exercises import regularization as ex4
-
-
-def verdict(result, ok, *fragments):
-    """``result`` is a one-line Verdict, right or wrong as ``ok``, naming ``fragments``."""
-    text = str(result)
-    assert isinstance(result, Verdict) and bool(result) is ok, text
-    assert "\n" not in text and repr(result) == text
-    assert text.startswith("✓ 正确" if ok else "✗ 还不对: "), text
-    for fragment in fragments:
-        assert fragment in text, text
-    return text
+from tests.verdicts import verdict
 
 
 # --- batch norm forward -------------------------------------------------------------

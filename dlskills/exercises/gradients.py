@@ -1,8 +1,8 @@
 """Instant checks for chapter 1 (depth, vanishing and exploding gradients).
 
-Every checker takes the learner's answer (a value or a function), never raises, and
-returns a :class:`Verdict` that shows as one line: "✓ 正确: ..." or "✗ 还不对: <the first
-mismatch>". A ``Verdict`` is truthy when the answer is right, so tests can assert on it.
+Each ``check_*`` takes the learner's answer (a value or a function), never raises, and
+returns a :class:`~dlskills.exercises.Verdict` shown as one line, "✓ 正确: ..." or
+"✗ 还不对: <the first mismatch>"; it is truthy when the answer is right.
 """
 
 import math
@@ -10,22 +10,7 @@ import math
 import numpy as np
 
 from ..explorers.gradients import chain_param_count, gradient_profile
-
-
-class Verdict:
-    """The result of a check: ``ok`` and a message for the learner (its repr)."""
-
-    def __init__(self, ok, message):
-        self.ok = bool(ok)
-        self.message = ("✓ 正确: " if self.ok else "✗ 还不对: ") + message
-
-    def __bool__(self):
-        return self.ok
-
-    def __repr__(self):
-        return self.message
-
-    __str__ = __repr__
+from . import Verdict, checker
 
 
 def _call(fn, *args):
@@ -61,6 +46,7 @@ REASONS = {
 }
 
 
+@checker
 def check_reason(answer):
     """Which statement explains why gradients vanish in a deep sigmoid network? ("B")."""
     choice = str(answer).strip().upper() if answer is not None else ""
@@ -78,6 +64,7 @@ def check_reason(answer):
 
 # --- exercise 2: the bound of a product of sigmoid derivatives ----------------------
 
+@checker
 def check_product_bound(product_bound):
     """``product_bound(n)`` must return the largest possible product of n sigmoid
     derivatives, 0.25 ** n."""
@@ -112,6 +99,7 @@ def _layer_number(value, top):
     return int(number)
 
 
+@checker
 def check_smallest_layer(small_sigmoid, large_tanh):
     """Which weight layer (1 = next to the input, 9 = output) gets the smallest gradient
     norm in ``SMALL_SIGMOID`` and in ``LARGE_TANH``? Answers are checked against the
@@ -140,6 +128,7 @@ PARAM_CASES = [([784, 5, 5], False), ([784, 5, 5, 5], False), ([784, 10], False)
                ([10, 20, 30, 40], False), ([10, 20, 30, 40], True)]
 
 
+@checker
 def check_param_count(count_params):
     """``count_params(sizes, biases)`` must count the weights (and, when ``biases`` is
     True, the biases) of the chain sizes[0] -> sizes[1] -> ..."""
@@ -158,6 +147,7 @@ def check_param_count(count_params):
 
 # --- exercise 5: the weight scale that keeps a ReLU layer's factor at 1 -------------
 
+@checker
 def check_relu_std(std, width=100):
     """The standard deviation that makes a ReLU layer of ``width`` inputs multiply the
     gradient's size by 1 on average: sigma * sqrt(width / 2) = 1 (He initialization)."""

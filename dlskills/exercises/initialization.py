@@ -1,53 +1,16 @@
 """Exercises of chapter 3 (parameter initialization), with instant checks.
 
-Each checker prints one verdict line, "✓ 正确 ..." or "✗ 还不对: <the first mismatch>",
-and never raises, whatever the learner's code does. ``checker.verdict(...)`` returns the
-:class:`Verdict` instead of printing it (for tests).
+Each ``check_*`` returns a :class:`~dlskills.exercises.Verdict` shown as one line,
+"✓ 正确: ..." or "✗ 还不对: <the first mismatch>", and never raises, whatever the
+learner's code does.
 """
-
-import functools
 
 import numpy as np
 
 from ..explorers.initialization import layer_statistics, nonzero_gradients
 from ..initializers import he_std, xavier_bound
 from ..model import MLP
-
-
-class Verdict:
-    """The outcome of a check: ``ok`` and the message shown to the learner."""
-
-    def __init__(self, ok, message):
-        self.ok = bool(ok)
-        self.message = ("✓ 正确" if ok else "✗ 还不对: ") + message
-
-    def __bool__(self):
-        return self.ok
-
-    def __str__(self):
-        return self.message
-
-    __repr__ = __str__
-
-
-def checker(verdict_function):
-    """Turn a function returning a :class:`Verdict` into a checker that prints it.
-
-    Anything the learner's code raises becomes a "✗" verdict naming the error.
-    """
-    @functools.wraps(verdict_function)
-    def verdict(*args, **kwargs):
-        try:
-            return verdict_function(*args, **kwargs)
-        except Exception as err:  # the learner's code failed: say so, don't raise
-            return Verdict(False, f"运行时出错 {type(err).__name__}: {err}")
-
-    @functools.wraps(verdict_function)
-    def check(*args, **kwargs):
-        print(verdict(*args, **kwargs))
-
-    check.verdict = verdict
-    return check
+from . import Verdict, checker
 
 
 def _sample(fn, shape, seed=0):
@@ -100,7 +63,7 @@ def check_he_normal(fn):
     problem = _same_rng_same_numbers(fn, CHECK_SHAPES[0])
     if problem is not None:
         return problem
-    return Verdict(True, f"：{len(CHECK_SHAPES)} 种形状的标准差都等于 sqrt(2/n_in)")
+    return Verdict(True, f"{len(CHECK_SHAPES)} 种形状的标准差都等于 sqrt(2/n_in)")
 
 
 def _std_hint(got, n_in, n_out):
@@ -144,7 +107,7 @@ def check_xavier_uniform(fn):
     problem = _same_rng_same_numbers(fn, CHECK_SHAPES[0])
     if problem is not None:
         return problem
-    return Verdict(True, "：取值区间是 ±sqrt(6/(n_in+n_out))，且在区间内均匀分布")
+    return Verdict(True, "取值区间是 ±sqrt(6/(n_in+n_out))，且在区间内均匀分布")
 
 
 def _bound_hint(got, n_in, n_out):
@@ -191,7 +154,7 @@ def check_zero_init_answer(answer, x, t, activation="sigmoid"):
     if extra:
         return Verdict(False, f"{', '.join(extra)} 的梯度是 0：反向传播到隐藏层时要乘以 "
                               f"W3ᵀ，而 W3 全是 0")
-    return Verdict(True, f"：只有 {', '.join(sorted(truth))} 得到非零梯度，"
+    return Verdict(True, f"只有 {', '.join(sorted(truth))} 得到非零梯度，"
                          f"隐藏层第一步一点也学不到")
 
 
@@ -224,4 +187,4 @@ def check_relu_prediction(choice):
     if choice != best:
         return Verdict(False, f"第 5 层 / 第 1 层的标准差之比是 {table}；最接近 1 的是 "
                               f"{best}")
-    return Verdict(True, f"：第 5 层 / 第 1 层的标准差之比是 {table}")
+    return Verdict(True, f"第 5 层 / 第 1 层的标准差之比是 {table}")

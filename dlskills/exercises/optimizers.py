@@ -2,8 +2,8 @@
 ``update(params, grads)`` form; the checkers compare a learner's class with the
 package's reference on random problems and name the first mismatch.
 
-    check_momentum(MyMomentum)     # prints "✓ 正确 ..." or "✗ 还不对: ..." (never raises)
-    verify_optimizer(MyMomentum, "momentum")   # the same verdict as an object (for tests)
+    check_momentum(MyMomentum)     # ✓ 正确: ... or ✗ 还不对: ... (a Verdict; never raises)
+    verify_optimizer(MyMomentum, "momentum")   # the same, for any reference's name
 
 Each check builds four parameters (``W1``, ``b1``, ``W2``, ``b2``) and feeds the
 learner's optimizer and the reference the same random gradients for several steps,
@@ -18,11 +18,10 @@ section, and helpers to run it safely (``define_course_class``) and to see which
 parameters an optimizer actually moves (``which_params_move``).
 """
 
-from dataclasses import dataclass
-
 import numpy as np
 
 from ..optimizers import make_optimizer
+from . import Verdict, checker
 
 # The course text's code, character for character (only the markdown list's indentation
 # is removed). Momentum: `params[key] += self.v[key]` sits after the loop. RMSProp: the
@@ -90,19 +89,6 @@ SHAPES = {"W1": (3, 4), "b1": (4,), "W2": (4, 2), "b2": (2,)}
 UPDATE_RTOL = 1e-4
 
 
-@dataclass
-class Verdict:
-    """The result of a check: ``ok`` and a message a learner can read."""
-    ok: bool
-    message: str
-
-    def __bool__(self):
-        return self.ok
-
-    def __str__(self):
-        return self.message
-
-
 def define_course_class(code, name, namespace=None):
     """Run ``code`` (a class definition) the way a notebook cell would, with ``np``
     available and the names in ``namespace`` as the cell's globals.
@@ -151,26 +137,34 @@ def _fmt(value):
 
 
 def _construct(candidate, settings):
+    """(the learner's optimizer, None) or (None, a sentence naming why it can't be built)."""
     try:
         return candidate(**settings), None
     except Exception as err:
         args = ", ".join(f"{k}={v}" for k, v in settings.items())
-        return None, Verdict(False, f"✗ 还不对: 无法创建优化器 {getattr(candidate, '__name__', candidate)}"
-                                    f"({args}): {type(err).__name__}: {err}")
+        return None, (f"无法创建优化器 {getattr(candidate, '__name__', candidate)}"
+                      f"({args}): {type(err).__name__}: {err}")
 
 
 def verify_optimizer(candidate, reference, settings=None, seed=0):
     """Compare optimizer class ``candidate`` with the package's ``reference`` (a name:
-    "momentum", "adagrad", "rmsprop", "adam") on a random problem; return a Verdict.
+    "momentum", "adagrad", "rmsprop", "adam") on a random problem; return a
+    :class:`~dlskills.exercises.Verdict`.
 
     Both are built with ``settings`` (default ``SETTINGS[reference]``); before step s
-    both get ``opt.lr = base lr * LR_STEPS[s]``.
+    both get ``opt.lr = base lr * LR_STEPS[s]``. An unknown ``reference`` or bad
+    ``settings`` raise (the caller's mistake); whatever ``candidate`` does is a verdict.
     """
     settings = dict(SETTINGS[reference] if settings is None else settings)
+    return _compare(candidate, make_optimizer(reference, **settings), settings, seed)
+
+
+@checker
+def _compare(candidate, ref, settings, seed):
+    """The verdict of :func:`verify_optimizer`, against the built reference ``ref``."""
     mine, failure = _construct(candidate, settings)
     if failure is not None:
-        return failure
-    ref = make_optimizer(reference, **settings)
+        return Verdict(False, failure)
     params, grads = random_problem(seed)
     expected = {key: value.copy() for key, value in params.items()}
     base_lr = settings["lr"]
@@ -181,19 +175,19 @@ def verify_optimizer(candidate, reference, settings=None, seed=0):
         try:
             mine.update(params, given)
         except Exception as err:
-            return Verdict(False, f"✗ 还不对: 第 {step} 步调用 update 出错: "
+            return Verdict(False, f"第 {step} 步调用 update 出错: "
                                   f"{type(err).__name__}: {err}")
         ref.update(expected, g)
         changed = [key for key in g if not np.array_equal(given[key], g[key])]
         if changed:
-            return Verdict(False, f"✗ 还不对: 第 {step} 步 update 改动了梯度 grads['{changed[0]}']"
+            return Verdict(False, f"第 {step} 步 update 改动了梯度 grads['{changed[0]}']"
                                   f"（应当只更新 params，不改 grads）")
         mismatch = _first_mismatch(params, expected, before, step)
         if mismatch is not None:
             return Verdict(False, mismatch)
         for key, value in expected.items():   # next step starts from the same point
             params[key][...] = value
-    return Verdict(True, f"✓ 正确: 与参考实现 dl.{type(ref).__name__} 一致"
+    return Verdict(True, f"与参考实现 dl.{type(ref).__name__} 一致"
                          f"（{len(SHAPES)} 个参数、{len(LR_STEPS)} 步、学习率在步间变化）")
 
 
@@ -201,10 +195,10 @@ def _first_mismatch(params, expected, before, step):
     """The message of the first parameter that differs from the reference, or None."""
     for key, want in expected.items():
         if key not in params:
-            return f"✗ 还不对: 第 {step} 步后 params 里没有 '{key}' 了"
+            return f"第 {step} 步后 params 里没有 '{key}' 了"
         got = np.asarray(params[key])
         if got.shape != want.shape:
-            return (f"✗ 还不对: 第 {step} 步后 params['{key}'] 的形状是 {got.shape}，"
+            return (f"第 {step} 步后 params['{key}'] 的形状是 {got.shape}，"
                     f"应为 {want.shape}")
         tolerance = UPDATE_RTOL * np.abs(want - before[key]) + 1e-12
         wrong = ~(np.abs(got - want) <= tolerance)      # NaN counts as wrong
@@ -213,7 +207,7 @@ def _first_mismatch(params, expected, before, step):
         index = np.unravel_index(np.argmax(np.where(wrong, np.abs(got - want), -1.0)),
                                  want.shape)
         where = f"{key}[{', '.join(map(str, index))}]"
-        text = (f"✗ 还不对: 第 {step} 步后参数 {where} 应为 {_fmt(want[index])}，"
+        text = (f"第 {step} 步后参数 {where} 应为 {_fmt(want[index])}，"
                 f"实际是 {_fmt(got[index])}")
         if np.array_equal(got, before[key]):
             moved = [k for k in params if not np.array_equal(np.asarray(params[k]), before[k])]
@@ -227,20 +221,20 @@ def _first_mismatch(params, expected, before, step):
 
 
 def check_momentum(candidate):
-    """Print the verdict for a learner's Momentum class (lr, momentum)."""
-    print(verify_optimizer(candidate, "momentum"))
+    """The verdict for a learner's Momentum class (lr, momentum)."""
+    return verify_optimizer(candidate, "momentum")
 
 
 def check_adagrad(candidate):
-    """Print the verdict for a learner's AdaGrad class (lr)."""
-    print(verify_optimizer(candidate, "adagrad"))
+    """The verdict for a learner's AdaGrad class (lr)."""
+    return verify_optimizer(candidate, "adagrad")
 
 
 def check_rmsprop(candidate):
-    """Print the verdict for a learner's RMSProp class (lr, decay)."""
-    print(verify_optimizer(candidate, "rmsprop"))
+    """The verdict for a learner's RMSProp class (lr, decay)."""
+    return verify_optimizer(candidate, "rmsprop")
 
 
 def check_adam(candidate):
-    """Print the verdict for a learner's Adam class (lr, alpha1, alpha2)."""
-    print(verify_optimizer(candidate, "adam"))
+    """The verdict for a learner's Adam class (lr, alpha1, alpha2)."""
+    return verify_optimizer(candidate, "adam")
