@@ -15,7 +15,12 @@ import time
 
 import numpy as np
 
-import dlskills as dl
+if __package__:                               # python -m benchmarks.core_speed
+    from . import _common as bench
+else:                                         # python benchmarks/core_speed.py
+    import _common as bench
+
+import dlskills as dl                         # this checkout's: bench put it first on sys.path
 from dlskills._blas import single_thread_blas
 
 SIZES = (784, [100, 100, 100, 100], 10)
@@ -74,14 +79,16 @@ def four_optimizers():
 
 def import_time():
     code = "import time; t = time.perf_counter(); import dlskills; print(time.perf_counter() - t)"
-    runs = [float(subprocess.run([sys.executable, "-c", code], capture_output=True,
-                                 text=True, check=True).stdout) for _ in range(5)]
+    runs = [float(subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                                 check=True, cwd=bench.REPO).stdout) for _ in range(5)]
     best = min(runs)
     print(f"import dlskills: {best * 1e3:.0f} ms (best of 5; target <= 300 ms, "
           f"ratio {best / 0.3:.2f})")
 
 
 if __name__ == "__main__":
+    print(f"at start: {bench.load_text()}")
     step_vs_products()
     four_optimizers()
     import_time()
+    print(f"at the end: {bench.load_text()}")
