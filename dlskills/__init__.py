@@ -1,7 +1,8 @@
 """dlskills: the numpy engine behind the course notebooks on training deep networks.
 
-The engine (this namespace) needs only numpy. Plotting (``dlskills.views``) and the
-widget apps (``dlskills.explorers``) load matplotlib and ipywidgets on first use.
+The engine (this namespace) and the chapters' experiments (``dlskills.experiments``)
+need only numpy. Plotting (``dlskills.views``) and the widget apps
+(``dlskills.explorers``) load matplotlib and ipywidgets on first use.
 """
 
 import importlib
@@ -22,7 +23,7 @@ from .datasets import load_mnist
 
 __version__ = "0.1.0"
 
-_LAZY_MODULES = ("views", "explorers", "datasets", "exercises")
+_LAZY_MODULES = ("views", "explorers", "datasets", "exercises", "experiments")
 
 
 def __getattr__(name):

@@ -101,3 +101,21 @@ for _cls in (StepLR, MultiStepLR, ExponentialLR):
 def make_schedule(name, optimizer_or_lr, **settings):
     """A schedule by name (``"steplr"``, ``"multisteplr"``, ``"exponentiallr"``)."""
     return SCHEDULES.make(name, optimizer_or_lr, **settings)
+
+
+#: The course text's three examples: name -> (schedule class, settings).
+COURSE_SCHEDULES = {
+    "step": (StepLR, {"step_size": 20, "gamma": 0.7}),
+    "multistep": (MultiStepLR, {"milestones": [10, 50, 200], "gamma": 0.7}),
+    "exponential": (ExponentialLR, {"gamma": 0.99}),
+}
+
+
+def course_schedule(kind, optimizer_or_lr):
+    """The course text's example schedule ``kind`` ("step", "multistep", "exponential")
+    built on an optimizer (it then drives ``optimizer.lr``) or on a base learning rate."""
+    if kind not in COURSE_SCHEDULES:
+        raise ValueError(f"unknown schedule {kind!r}; valid names: "
+                         f"{', '.join(COURSE_SCHEDULES)}")
+    cls, settings = COURSE_SCHEDULES[kind]
+    return cls(optimizer_or_lr, **settings)

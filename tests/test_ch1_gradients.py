@@ -9,9 +9,10 @@ import pytest
 
 import dlskills as dl
 from dlskills.exercises import gradients as exercises
-from dlskills.explorers.gradients import (DepthWidthExplorer, GradientExplorer,
-                                          GradientProfile, chain_param_count,
-                                          gradient_profile, judge, mnist_batch, param_growth)
+from dlskills.experiments import mnist
+from dlskills.experiments.gradients import (GradientProfile, chain_param_count,
+                                            gradient_profile, judge, param_growth)
+from dlskills.explorers.gradients import DepthWidthExplorer, GradientExplorer
 from tests.verdicts import verdict
 
 
@@ -108,7 +109,7 @@ def test_relu_he_keeps_norms_within_a_modest_factor(depth):
 
 
 def test_norms_are_the_norms_of_the_real_gradients():
-    x, t = mnist_batch(200, 3)
+    (x, t), _ = mnist(200, 3)
     p = gradient_profile(depth=4, activation="tanh", init="xavier", seed=3)
     net = dl.MLP(784, [100] * 4, 10, activation="tanh", init="xavier", seed=3,
                  dtype=np.float32)

@@ -10,8 +10,8 @@ import numpy as np
 import pytest
 
 import dlskills as dl
-from dlskills.explorers.optimizers import (OPTIMIZER_NAMES, TUNED_LR, OptimizerPlayground,
-                                           OptimizerTrainer, run_on_surface)
+from dlskills.experiments.optimizers import OPTIMIZER_NAMES, TUNED_LR, run_on_surface
+from dlskills.explorers.optimizers import OptimizerPlayground, OptimizerTrainer
 
 
 def ink(png):

@@ -7,12 +7,12 @@ import numpy as np
 import pytest
 
 import dlskills as dl
+from dlskills.experiments.initialization import (activation_finding, compare_initializers,
+                                                distinct_units, init_options,
+                                                layer_statistics, nonzero_gradients,
+                                                scale_text, symmetry_report, train_small)
 from dlskills.explorers.initialization import (INIT_KINDS, InitializationExplorer,
-                                               InitTrainingExplorer, activation_finding,
-                                               compare_initializers, distinct_units,
-                                               init_options, layer_statistics,
-                                               nonzero_gradients, scale_text,
-                                               symmetry_report, train_small)
+                                               InitTrainingExplorer)
 
 
 def ink(png):
@@ -291,8 +291,8 @@ def test_compare_initializers_progress_can_stop(tiny_mnist):
 
 
 def test_training_explorer_run_draws_curves(monkeypatch, tiny_mnist):
-    import dlskills.explorers.initialization as module
-    monkeypatch.setattr(module, "load_mnist", lambda **_: tiny_mnist)
+    import dlskills.experiments.initialization as module
+    monkeypatch.setattr(module, "mnist", lambda **_: tiny_mnist)
     ex = InitTrainingExplorer()
     assert "press Run" in ex.status
     empty = ex.png

@@ -2,24 +2,37 @@
 import numpy as np
 import pytest
 
-from dlskills.explorers import regularization as rx
+from dlskills.experiments import mnist
+from dlskills.experiments import regularization as rx
 
 
-def test_mnist_subset_draws_every_class_and_is_repeatable():
-    (x, t), (x_test, t_test) = rx.mnist_subset(300, seed=0)
+def test_mnist_draws_every_class_and_is_repeatable():
+    (x, t), (x_test, t_test) = mnist(300, seed=0)
     assert x.shape == (300, 784) and x.dtype == np.float32
     assert x_test.shape == (1000, 784)
     assert set(np.unique(t)) == set(range(10))       # not the first 300 (all zeros)
-    (x2, t2), _ = rx.mnist_subset(300, seed=0)
+    (x2, t2), _ = mnist(300, seed=0)
     np.testing.assert_array_equal(t, t2)
-    (_, t3), _ = rx.mnist_subset(300, seed=1)
+    (_, t3), _ = mnist(300, seed=1)
     assert not np.array_equal(t, t3)
 
 
 @pytest.mark.parametrize("bad", [0, 4001, 2.5])
-def test_mnist_subset_rejects_bad_sizes(bad):
+def test_mnist_rejects_bad_sizes(bad):
     with pytest.raises(ValueError, match="n_train"):
-        rx.mnist_subset(bad)
+        mnist(bad)
+
+
+def test_mnist_is_cached_and_read_only():
+    (x, t), (x_test, _) = mnist()
+    assert x.shape == (4000, 784) and x.dtype == np.float32
+    assert mnist()[0][0] is x and mnist(dtype="float32")[0][0] is x
+    assert mnist(dtype=np.float64)[0][0].dtype == np.float64
+    (x_draw, _), (x_test_draw, _) = mnist(300)
+    assert mnist(300)[0][0] is x_draw and x_test_draw is x_test
+    for array in (x, t, x_test, x_draw):
+        with pytest.raises(ValueError, match="read-only"):
+            array[0] = 0
 
 
 def test_run_records_one_value_per_epoch():
@@ -116,7 +129,7 @@ def test_bad_settings_raise_value_errors_naming_them():
 
 def test_an_ensemble_of_dropout_subnetworks_approaches_the_single_pass():
     run = rx.run_overfitting(n_train=1200, epochs=10, dropout=0.3, lr=0.1)
-    (_, _), (x_test, t_test) = rx.mnist_subset(300)
+    (_, _), (x_test, t_test) = mnist(300)
     single, found = rx.ensemble_accuracy(run.net, x_test, t_test, counts=(1, 32))
     assert single == run.test_acc[-1]
     assert found[1] < found[32]                                # one sub-network is worse

@@ -9,7 +9,7 @@ import math
 
 import numpy as np
 
-from ..explorers.gradients import chain_param_count, gradient_profile
+from ..experiments.gradients import chain_param_count, gradient_profile
 from . import Verdict, checker
 
 

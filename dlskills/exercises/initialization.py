@@ -7,7 +7,7 @@ learner's code does.
 
 import numpy as np
 
-from ..explorers.initialization import layer_statistics, nonzero_gradients
+from ..experiments.initialization import layer_statistics, nonzero_gradients
 from ..initializers import he_std, xavier_bound
 from ..model import MLP
 from . import Verdict, checker

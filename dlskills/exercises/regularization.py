@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ..experiments.regularization import run_overfitting
 from ..layers import BatchNorm
 from . import Verdict, checker
 
@@ -185,8 +186,6 @@ _RUNS = {}     # (lambda, epochs, seed) -> (final train acc, final test acc)
 def measure_gap(weight_decay, epochs=100, seed=0):
     """Final train/test accuracy of the overfitting setting with ``weight_decay`` and with
     lambda = 0 (cached), trained ``epochs`` epochs."""
-    from ..explorers.regularization import run_overfitting
-
     def final(lam):
         if (lam, epochs, seed) not in _RUNS:
             run = run_overfitting(weight_decay=lam, epochs=epochs, seed=seed)

@@ -1,5 +1,6 @@
 """The static figures that the course text refers to (``fig/lr1.png`` ... ``fig/lr3.png``),
-drawn from dlskills code, and the course text's three learning-rate-decay examples.
+drawn from dlskills code (the course text's three learning-rate-decay examples are
+``dlskills.schedules.COURSE_SCHEDULES``).
 
 Regenerate every figure into the repository's ``fig/`` folder with one command, run
 from the repository root::
@@ -24,15 +25,8 @@ from pathlib import Path
 
 import numpy as np
 
-from ..schedules import ExponentialLR, MultiStepLR, StepLR
+from ..schedules import course_schedule
 from .style import PALETTE, new_figure, style
-
-#: The course text's three examples: name -> (schedule class, settings).
-COURSE_SCHEDULES = {
-    "step": (StepLR, {"step_size": 20, "gamma": 0.7}),
-    "multistep": (MultiStepLR, {"milestones": [10, 50, 200], "gamma": 0.7}),
-    "exponential": (ExponentialLR, {"gamma": 0.99}),
-}
 
 #: How each example is written as a formula (mathtext) in the figures.
 SCHEDULE_FORMULAS = {
@@ -52,16 +46,6 @@ EPOCHS = 300
 
 #: file name -> schedule name
 FIGURES = {"lr1.png": "step", "lr2.png": "multistep", "lr3.png": "exponential"}
-
-
-def course_schedule(kind, optimizer_or_lr):
-    """The course text's example schedule ``kind`` ("step", "multistep", "exponential")
-    built on an optimizer (it then drives ``optimizer.lr``) or on a base learning rate."""
-    if kind not in COURSE_SCHEDULES:
-        raise ValueError(f"unknown schedule {kind!r}; valid names: "
-                         f"{', '.join(COURSE_SCHEDULES)}")
-    cls, settings = COURSE_SCHEDULES[kind]
-    return cls(optimizer_or_lr, **settings)
 
 
 def plot_schedule(ax, kind, base_lr=BASE_LR, epochs=EPOCHS, color=PALETTE["blue"]):

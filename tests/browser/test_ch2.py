@@ -8,7 +8,8 @@ import re
 
 import pytest
 
-from dlskills.explorers.optimizers import OPTIMIZER_NAMES, OptimizerPlayground
+from dlskills.experiments.optimizers import OPTIMIZER_NAMES
+from dlskills.explorers.optimizers import OptimizerPlayground
 from tests.browser.lab import exactly
 
 NOTEBOOK = "02_optimizers.ipynb"
