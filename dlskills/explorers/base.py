@@ -235,13 +235,26 @@ class TrainingExplorer(Explorer):
     def train(self, settings, report):
         raise NotImplementedError
 
+    def preview(self, settings):
+        """What to draw when a control changes, before Run (something fast, e.g. the
+        network's activations before training); None keeps the figure as it is."""
+        return None
+
     def update(self):
-        """A control changed: say what Run will do (training is too slow to start on every
-        change)."""
-        if self.redraws == 0 and not self.running:
-            self.show(None)
-        if not self.running:
-            self._show_status(f"{self.describe_settings(self.settings)}: press Run to train")
+        """A control changed: draw the preview, if any, and say what Run will do
+        (training is too slow to start on every change)."""
+        if self.running:
+            return
+        settings = self.settings
+        try:
+            with single_thread_blas():
+                frame = self.preview(settings)
+            if frame is not None or self.redraws == 0:
+                self.show(frame)
+        except Exception as err:  # shown to the learner; the explorer stays usable
+            self.show_error(settings, err)
+            return
+        self._show_status(f"{self.describe_settings(settings)}: press Run to train")
 
     def run(self, wait=True, **values):
         """Train with the current settings (after setting ``values``); ``wait=False`` runs in

@@ -141,19 +141,10 @@ class BatchNormExplorer(_ComparingTrainer):
         return activation_snapshot(x, settings["activation"], settings["weight_scale"],
                                    settings["batchnorm"])
 
-    def update(self):
-        """A control changed: redraw the histograms now (one forward pass), and keep the
-        curves of the last run (dashed) until Run is pressed."""
-        if self.running:
-            return
-        settings = self.settings
-        try:
-            layers = self.snapshot(settings)
-            self.show(BatchNormFrame(settings, layers, None, self.last_run))
-        except Exception as err:  # shown to the learner; the explorer stays usable
-            self.show_error(settings, err)
-            return
-        self._show_status(f"{self.describe_settings(settings)}: press Run to train")
+    def preview(self, settings):
+        """The histograms now (one forward pass); the last run's curves stay (dashed)
+        until Run is pressed."""
+        return BatchNormFrame(settings, self.snapshot(settings), None, self.last_run)
 
     def train_run(self, settings, report, previous):
         layers = self.snapshot(settings)
