@@ -1,6 +1,9 @@
 """Argument checking shared by every module: clear ValueErrors, one registry per kind."""
 
+import inspect
 import math
+
+import numpy as np
 
 
 class Registry:
@@ -35,11 +38,12 @@ class Registry:
         """Call the registered class or function with ``settings``; a setting it does not
         take raises ValueError naming it."""
         factory = self.get(name)
-        try:
-            return factory(*args, **settings)
+        try:  # check the call against the signature only, so a TypeError raised inside
+            inspect.signature(factory).bind(*args, **settings)  # is not misreported
         except TypeError as err:
             raise ValueError(f"{self.kind} {name!r} got a setting it does not take "
                              f"({', '.join(sorted(settings))}): {err}") from None
+        return factory(*args, **settings)
 
     def names(self):
         return list(self._items)
@@ -56,14 +60,9 @@ def check_number(name, value, low=None, high=None, *, low_open=False, high_open=
     and the allowed range, e.g. ``lr must be > 0, got -1``.
     """
     kind = "an integer" if integer else "a number"
-    ok_type = isinstance(value, (int, float)) and not isinstance(value, bool)
-    if not ok_type:
-        try:  # numpy scalars
-            import numpy as np
-            ok_type = isinstance(value, (np.integer, np.floating))
-        except ImportError:  # pragma: no cover
-            pass
-    if not ok_type or (integer and int(value) != value) or not math.isfinite(value):
+    ok_type = (isinstance(value, (int, float, np.integer, np.floating))
+               and not isinstance(value, bool))
+    if not ok_type or not math.isfinite(value) or (integer and int(value) != value):
         raise ValueError(f"{name} must be {kind}{_range_text(low, high, low_open, high_open)}, "
                          f"got {value!r}")
     too_low = low is not None and (value <= low if low_open else value < low)
@@ -100,3 +99,15 @@ def check_shape(name, array, ndim=None, shape=None):
             wanted = "(" + ", ".join("any" if s is None else str(s) for s in shape) + ")"
             raise ValueError(f"{name} must have shape {wanted}, got {actual}")
     return array
+
+
+def check_float_dtype(dtype):
+    """Return ``numpy.dtype(dtype)`` if it is a floating type, else raise ValueError."""
+    try:
+        dt = np.dtype(dtype)
+    except TypeError:
+        dt = None
+    if dt is None or dt.kind != "f":
+        raise ValueError(f"dtype must be a floating-point type such as np.float32 or "
+                         f"np.float64, got {dtype!r}")
+    return dt

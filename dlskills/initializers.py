@@ -38,7 +38,9 @@ def identity(shape, rng=None, dtype=np.float64, *, gain=1.0):
     if n_in != n_out:
         raise ValueError(f"identity initialization needs a square weight matrix "
                          f"(n_in == n_out), got shape {shape}")
-    return check_number("gain", gain) * np.eye(n_in, dtype=dtype)
+    w = np.eye(n_in, dtype=dtype)
+    w *= check_number("gain", gain)  # in place: a numpy float64 gain keeps ``dtype``
+    return w
 
 
 def normal(shape, rng, dtype=np.float64, *, mean=0.0, std=0.01):
@@ -113,4 +115,9 @@ def initialize(name, shape, rng=None, dtype=np.float64, **options):
     uniform, ``value`` for constant, ``gain`` for identity); ``rng`` is a
     ``numpy.random.Generator`` or a seed.
     """
-    return INITIALIZERS.make(name, tuple(shape), np.random.default_rng(rng), dtype, **options)
+    shape = tuple(shape)
+    if len(shape) != 2:
+        raise ValueError(f"shape must be (n_in, n_out), got {shape}")
+    shape = tuple(check_number(n, s, low=1, integer=True)
+                  for n, s in zip(("n_in", "n_out"), shape))
+    return INITIALIZERS.make(name, shape, np.random.default_rng(rng), dtype, **options)

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ._checks import check_number, check_shape
+from ._checks import check_float_dtype, check_number, check_shape
 from .functions import ACTIVATIONS, norm
 from .initializers import initialize
 from .layers import ACTIVATION_LAYERS, Affine, BatchNorm, Dropout, SoftmaxWithLoss
@@ -70,10 +70,7 @@ class MLP:
         self.weight_decay = check_number("weight_decay (lambda)", weight_decay, low=0)
         self.dropout = check_number("dropout p", dropout, 0, 1, high_open=True)
         self.batchnorm = bool(batchnorm)
-        self.dtype = np.dtype(dtype)
-        if self.dtype.kind != "f":
-            raise ValueError(f"dtype must be a floating type such as float32 or float64, "
-                             f"got {self.dtype}")
+        self.dtype = check_float_dtype(dtype)
         rng = np.random.default_rng(seed)
         if isinstance(init, str):
             self.init, self.init_options = init, dict(init_options or {})
@@ -131,6 +128,10 @@ class MLP:
         if t.ndim == 1:
             if t.shape[0] != n:
                 raise ValueError(f"t must have {n} labels (one per sample), got {t.shape}")
+            n_classes = self.sizes[-1]
+            if t.size and (t.min() < 0 or t.max() >= n_classes):  # -1 would index silently
+                raise ValueError(f"labels t must be class numbers 0..{n_classes - 1}, "
+                                 f"got values from {t.min()} to {t.max()}")
             return t.astype(np.intp, copy=False)
         check_shape("t", t, shape=(n, self.sizes[-1]))
         return t.astype(self.dtype, copy=False)

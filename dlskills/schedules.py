@@ -12,6 +12,7 @@ learning rate (to compute and plot values)::
 """
 
 import bisect
+import numbers
 
 import numpy as np
 
@@ -24,7 +25,7 @@ class Schedule:
     """Base: ``lr_at(epoch)`` gives the closed form; ``step()`` advances one epoch."""
 
     def __init__(self, optimizer_or_lr):
-        if isinstance(optimizer_or_lr, (int, float, np.floating)):
+        if isinstance(optimizer_or_lr, numbers.Real):  # python and numpy numbers
             self.optimizer = None
             self.base_lr = check_number("base lr", optimizer_or_lr, low=0, low_open=True)
         else:

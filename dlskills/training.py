@@ -87,6 +87,8 @@ def train(net, optimizer, train_data, test_data=None, *, epochs=None, iterations
     history = History() if history is None else history
     history.status = "running"
     weight_keys = [key for key in net.params if key.startswith("W")]
+    if eval_samples is not None:
+        eval_samples = check_number("eval_samples", eval_samples, low=1, integer=True)
     eval_idx = (slice(None) if eval_samples is None or eval_samples >= n
                 else rng.choice(n, eval_samples, replace=False))
 
@@ -99,8 +101,8 @@ def train(net, optimizer, train_data, test_data=None, *, epochs=None, iterations
         if test_data is not None:
             history.test_acc.append(net.accuracy(*test_data))
 
-    def notify(event):
-        return any(bool(cb(history, event)) for cb in callbacks)
+    def notify(event):  # every callback sees the event, even after one asks to stop
+        return any([bool(cb(history, event)) for cb in callbacks])
 
     start = time.perf_counter()
     try:

@@ -49,8 +49,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .._checks import Registry
-from .toy import _float_dtype
+from .._checks import Registry, check_float_dtype, check_number
 
 __all__ = ["load_mnist", "read_idx", "download_mnist", "default_mnist_dir", "DownloadError",
            "MNIST_FILES", "MNIST_MD5", "MNIST_MIRRORS", "ENV_VAR"]
@@ -328,8 +327,6 @@ def _mirror_list(base_url):
 
 
 def _download_files(folder, names, *, base_url, opener, timeout, verbose):
-    from .._checks import check_number
-
     check_number("timeout", timeout, 0, low_open=True)
     mirrors = _mirror_list(base_url)
     folder = Path(folder).expanduser()
@@ -456,7 +453,8 @@ def _load_full(path, download):
     for split in ("train", "test"):
         images, labels = arrays[f"{split}_images"], arrays[f"{split}_labels"]
         img_file, lab_file = found[f"{split}_images"], found[f"{split}_labels"]
-        if images.dtype != np.uint8 or images.ndim != 3 or images.shape[1:] != (28, 28):
+        if (images.dtype != np.uint8 or images.ndim != 3
+                or images.shape[1:] != (_IMAGE_SIDE, _IMAGE_SIDE)):
             raise ValueError(f"{img_file}: expected uint8 images of shape (N, 28, 28), "
                              f"got {images.dtype} {images.shape}")
         if labels.dtype != np.uint8 or labels.ndim != 1:
@@ -540,7 +538,7 @@ def load_mnist(normalize=True, flatten=True, one_hot_label=False, *, source="sub
     flatten = _check_flag("flatten", flatten)
     one_hot_label = _check_flag("one_hot_label", one_hot_label)
     download = _check_flag("download", download)
-    dtype = _float_dtype(dtype)
+    dtype = check_float_dtype(dtype)
     loader = _SOURCES.get(source)
     if loader is _load_subset:
         if path is not None:

@@ -14,7 +14,7 @@ coordinate.
 
 import numpy as np
 
-from .._checks import check_number, check_shape
+from .._checks import check_float_dtype, check_number, check_shape
 
 __all__ = ["make_spirals", "make_blobs", "make_moons", "train_test_split"]
 
@@ -25,17 +25,6 @@ def _rng(seed):
     if seed is not None:
         check_number("seed", seed, 0, integer=True)
     return np.random.default_rng(seed)
-
-
-def _float_dtype(dtype):
-    try:
-        dt = np.dtype(dtype)
-    except TypeError:
-        dt = None
-    if dt is None or dt.kind != "f":
-        raise ValueError(f"dtype must be a floating-point type such as np.float32 or "
-                         f"np.float64, got {dtype!r}")
-    return dt
 
 
 def _labels(n_per_class, n_classes):
@@ -54,7 +43,7 @@ def make_spirals(n_per_class=100, n_classes=3, noise=0.05, seed=0, *, turns=1.0,
     k = check_number("n_classes", n_classes, 2, integer=True)
     noise = check_number("noise", noise, 0)
     turns = check_number("turns", turns, 0, low_open=True)
-    dtype = _float_dtype(dtype)
+    dtype = check_float_dtype(dtype)
     rng = _rng(seed)
     radius = np.tile(np.linspace(0.0, 1.0, n), k)
     start = np.repeat(2 * np.pi * np.arange(k) / k, n)
@@ -74,7 +63,7 @@ def make_blobs(n_per_class=100, n_classes=None, noise=0.5, seed=0, *, centers=No
     """
     n = check_number("n_per_class", n_per_class, 1, integer=True)
     noise = check_number("noise", noise, 0)
-    dtype = _float_dtype(dtype)
+    dtype = check_float_dtype(dtype)
     if centers is None:
         k = 3 if n_classes is None else check_number("n_classes", n_classes, 2, integer=True)
         phi = np.pi / 2 + 2 * np.pi * np.arange(k) / k
@@ -108,7 +97,7 @@ def make_moons(n_per_class=100, noise=0.1, seed=0, *, dtype=np.float64):
     """
     n = check_number("n_per_class", n_per_class, 1, integer=True)
     noise = check_number("noise", noise, 0)
-    dtype = _float_dtype(dtype)
+    dtype = check_float_dtype(dtype)
     rng = _rng(seed)
     theta = np.linspace(0.0, np.pi, n)
     upper = np.column_stack([np.cos(theta), np.sin(theta)])
