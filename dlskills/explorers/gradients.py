@@ -100,5 +100,4 @@ class DepthWidthExplorer(_ViewExplorer):
         return param_growth(input_size, width, depth, biases)
 
     def describe(self, settings, result):
-        return (f"input_size={settings['input_size']} width={settings['width']} "
-                f"depth={settings['depth']} biases={settings['biases']} -> {result.finding}")
+        return f"{self.describe_settings(settings)} -> {result.finding}"

@@ -217,7 +217,7 @@ class OptimizerTrainer(TrainingExplorer):
         return DEFAULT_LR[name] if lr == "default" else lr
 
     def train(self, settings, report):
-        train_data, test_data = mnist(source=self.source)
+        train_data, test_data = mnist(source=self.source, dtype=self.dtype)
         names = [n for n in OPTIMIZER_NAMES if n in settings["optimizers"]]
         total = settings["iterations"]
         result = {"histories": {}, "labels": {}, "iterations": total, "running": None,

@@ -15,6 +15,7 @@ import numpy as np
 from matplotlib.ticker import FuncFormatter, LogLocator, MaxNLocator, NullLocator
 
 from ..functions import ACTIVATIONS
+from .curves import smooth
 from .style import PALETTE, color
 
 DEEP_COLOR, WIDE_COLOR = PALETTE["blue"], PALETTE["vermillion"]
@@ -333,16 +334,6 @@ def _peak_text(p):
     return f"{peak:.2g}" if 0.01 <= peak < 100 else f"{peak:.0e}"
 
 
-def moving_average(values, window=10):
-    """Mean over the last ``window`` values at each point (fewer at the start)."""
-    values = np.asarray(values, dtype=float)
-    sums = np.cumsum(values, axis=0)
-    out = sums.copy()
-    out[window:] = sums[window:] - sums[:-window]
-    counts = np.minimum(np.arange(1, values.shape[0] + 1), window)
-    return out / counts.reshape(-1, *([1] * (values.ndim - 1)))
-
-
 def plot_update_sizes(ax, history, name, window=10):
     """Per-layer update size ||Delta W_l|| over the iterations of a run trained with
     ``record_layers=True`` (moving average of ``window`` iterations, log scale). The title
@@ -352,10 +343,9 @@ def plot_update_sizes(ax, history, name, window=10):
         raise ValueError("history has no update_norms: train with record_layers=True")
     steps = np.arange(1, updates.shape[0] + 1)
     n_layers = updates.shape[1]
-    smooth = moving_average(updates, window)
     for layer, c in zip(range(n_layers), _sequence_colors(n_layers)):
         label = "output layer" if layer == n_layers - 1 else f"layer {layer + 1}"
-        ax.plot(steps, smooth[:, layer], color=c, linewidth=1.8, label=label)
+        ax.plot(steps, smooth(updates[:, layer], window), color=c, linewidth=1.8, label=label)
     ax.set_yscale("log")
     _plain_log_ticks(ax.yaxis)
     ax.set_xlabel("iteration")
