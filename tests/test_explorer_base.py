@@ -97,6 +97,22 @@ class Counter(TrainingExplorer):
         return f"steps={settings['steps']}: {len(result)} done"
 
 
+def _descendants(widget):
+    yield widget
+    for child in getattr(widget, "children", ()):
+        yield from _descendants(child)
+
+
+def test_training_explorer_shows_run_and_stop_whatever_its_layout():
+    class OwnLayout(Counter):
+        def layout_controls(self):
+            return widgets.HBox(list(self.controls.values()))
+
+    for ex in (Counter(), OwnLayout()):
+        shown = list(_descendants(ex.widget))
+        assert ex.run_button in shown and ex.stop_button in shown and ex.progress in shown
+
+
 def test_training_explorer_runs_on_demand_and_can_stop():
     ex = Counter()
     assert ex.status == "steps=5: press Run to train" and ex.result is None

@@ -51,9 +51,9 @@ class Explorer:
         self.image.add_class("dlskills-figure")
         self.status_widget = widgets.HTML()
         self.status_widget.add_class("dlskills-status")
-        self.widget = widgets.VBox(
-            [self.layout_controls(), self.status_widget, self.image],
-            layout=widgets.Layout(width="100%"))
+        rows = [self.layout_controls(), self.action_row(), self.status_widget, self.image]
+        self.widget = widgets.VBox([row for row in rows if row is not None],
+                                   layout=widgets.Layout(width="100%"))
         self.widget.add_class("dlskills-explorer")
         self.widget.add_class(f"dlskills-explorer-{self.name}")
         self.result = None
@@ -95,6 +95,11 @@ class Explorer:
         items = list(self.controls.values())
         half = (len(items) + 1) // 2
         return widgets.VBox([widgets.HBox(items[:half]), widgets.HBox(items[half:])])
+
+    def action_row(self):
+        """A row below the controls that no subclass layout replaces (Run/Stop for
+        training explorers); None for none."""
+        return None
 
     # --- machinery ----------------------------------------------------------------
     @property
@@ -228,9 +233,8 @@ class TrainingExplorer(Explorer):
         self._last_redraw = 0.0
         super().__init__(**initial)
 
-    def layout_controls(self):
-        buttons = widgets.HBox([self.run_button, self.stop_button, self.progress])
-        return widgets.VBox([super().layout_controls(), buttons])
+    def action_row(self):
+        return widgets.HBox([self.run_button, self.stop_button, self.progress])
 
     def train(self, settings, report):
         raise NotImplementedError
