@@ -113,3 +113,21 @@ def test_unit_images_share_one_colour_scale():
     w[0, 1] = 2.0
     images = unit_images(axes, w, title="x")
     assert all(im.get_clim() == (-2.0, 2.0) for im in images)
+
+
+def test_loss_panel_names_no_winner_when_every_run_ends_alike():
+    from dlskills.training import History
+    from dlskills.views import new_figure
+    from dlskills.views.initialization import LossPanel
+
+    fig, (ax_loss, ax_acc) = new_figure((8, 3), nrows=1, ncols=2)
+    panel = LossPanel(ax_loss, ax_acc, window=1)
+
+    def history(loss, acc):
+        return History(loss=[2.5, loss], epochs=[0, 1], test_acc=[0.1, acc])
+
+    panel.update({"normal": history(2.302, 0.10), "he_normal": history(2.301, 0.10)})
+    assert ax_loss.get_title().startswith("no winner") and ax_acc.get_title().startswith("no winner")
+    panel.update({"normal": history(2.30, 0.10), "he_normal": history(0.40, 0.88)})
+    assert ax_loss.get_title() == "lowest loss: he_normal (0.40)"
+    assert ax_acc.get_title() == "best test accuracy: he_normal (88%)"

@@ -350,13 +350,17 @@ class LossPanel:
         self.ax_loss.set_ylim(0, 1.05 * max(tops) if tops else 2.5)
         self.acc.finish()
         finite = [(v, lab) for v, lab in finals if np.isfinite(v)]
-        if finite:
+        if len(finite) > 1 and max(finite)[0] - min(finite)[0] < 0.01 * max(finite)[0]:
+            self.ax_loss.set_title(f"no winner: every run ends at loss {min(finite)[0]:.2f}")
+        elif finite:
             best = min(finite)
             self.ax_loss.set_title(f"lowest loss: {best[1]} ({best[0]:.2f})")
         else:
             self.ax_loss.set_title("training loss")
         accs = [(h.test_acc[-1], labels.get(n, n)) for n, h in histories.items() if h.test_acc]
-        if accs:
+        if len(accs) > 1 and max(accs)[0] - min(accs)[0] < 0.01:
+            self.ax_acc.set_title(f"no winner: every run at {max(accs)[0]:.0%} test accuracy")
+        elif accs:
             top = max(accs)
             self.ax_acc.set_title(f"best test accuracy: {top[1]} ({top[0]:.0%})")
 
