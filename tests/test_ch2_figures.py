@@ -1,4 +1,4 @@
-"""Chapter 2: the course figures fig/lr1..3.png are reproduced by their documented
+"""Chapter 2: the course figures notebooks/fig/lr1..3.png are reproduced by their documented
 command, and the schedules they show are the course text's examples."""
 
 import subprocess
@@ -13,7 +13,7 @@ from dlskills.schedules import course_schedule
 from dlskills.views import course_figures
 
 REPO = Path(__file__).resolve().parents[1]
-FIG = REPO / "fig"
+FIG = REPO / "notebooks" / "fig"
 
 
 def pixels(path):
@@ -45,7 +45,7 @@ def test_committed_figure_matches_code(regenerated, name):
 def test_figures_are_referenced_from_the_notebook():
     text = (REPO / "notebooks" / "02_optimizers.ipynb").read_text(encoding="utf-8")
     for name in course_figures.FIGURES:
-        assert f"![](../fig/{name})" in text
+        assert f"![](fig/{name})" in text
 
 
 def test_regenerated_figures_are_drawn(regenerated):

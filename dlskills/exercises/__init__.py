@@ -9,19 +9,21 @@ raises becomes a verdict too.
 
 import functools
 
+from ..messages import say
+
 
 class Verdict:
     """The outcome of a check: ``ok`` and the message shown to the learner."""
 
     def __init__(self, ok, message):
         self.ok = bool(ok)
-        self.message = str(message)
+        self.message = message      # a catalogue Message (its .key names the finding)
 
     def __bool__(self):
         return self.ok
 
     def __str__(self):
-        return ("✓ 正确: " if self.ok else "✗ 还不对: ") + self.message
+        return say("verdict.right" if self.ok else "verdict.wrong", message=self.message)
 
     __repr__ = __str__
 
@@ -35,6 +37,6 @@ def checker(check):
         try:
             return check(*args, **kwargs)
         except Exception as err:  # the learner's code: report it, don't raise
-            return Verdict(False, f"运行时出错 {type(err).__name__}: {err}")
+            return Verdict(False, say("verdict.raised", kind=type(err).__name__, error=err))
 
     return safe_check

@@ -18,6 +18,7 @@ drawing) and the explorer keeps working. The DOM classes (``dlskills-explorer``,
 ``dlskills-figure``) are the contract the browser tests rely on.
 """
 
+import base64
 import html
 import io
 import threading
@@ -28,6 +29,7 @@ import numpy as np
 from matplotlib.layout_engine import ConstrainedLayoutEngine
 
 from .._blas import single_thread_blas
+from ..messages import say
 from ..views.style import freeze_layout, new_figure, style
 
 
@@ -87,8 +89,18 @@ class Explorer:
         raise NotImplementedError
 
     def describe(self, settings, result):
-        """Short status text of the settings drawn, e.g. "depth=10 activation=tanh"."""
-        return " ".join(f"{key}={_fmt(value)}" for key, value in settings.items())
+        """The status after drawing ``result``: the settings, then the result's
+        ``finding`` (a catalogue sentence) when it has one."""
+        finding = getattr(result, "finding", None)
+        text = self.describe_settings(settings)
+        return say("explorer.result", settings=text, finding=finding) if finding else text
+
+    def describe_settings(self, settings):
+        """The settings as the learner reads them: each control's catalogue label
+        (``control.<key>``) and its value, e.g. "深度 10，激活函数 tanh"."""
+        return say("explorer.settings_sep").join(
+            say("explorer.setting", label=say(f"control.{key}"), value=_fmt(value))
+            for key, value in settings.items())
 
     def layout_controls(self):
         """How the controls are arranged; by default two rows of equal share."""
@@ -156,11 +168,8 @@ class Explorer:
 
     def show_error(self, settings, err):
         self.error = err
-        self._show_status(f"{self.describe_settings(settings)}: {type(err).__name__}: {err}",
-                          error=True)
-
-    def describe_settings(self, settings):
-        return Explorer.describe(self, settings, None)
+        self._show_status(say("explorer.error", settings=self.describe_settings(settings),
+                              kind=type(err).__name__, error=err), error=True)
 
     def render(self):
         """The figure as PNG bytes (fast zlib level: encoding time matters here)."""
@@ -175,7 +184,14 @@ class Explorer:
                                     f"{html.escape(text)}</span>")
 
     def _repr_mimebundle_(self, **kwargs):
-        return self.widget._repr_mimebundle_(**kwargs)
+        """The live widget, plus the figure as a plain PNG: a notebook viewed without a
+        kernel (GitHub, nbviewer) shows the figure the explorer was saved with."""
+        bundle = self.widget._repr_mimebundle_(**kwargs)
+        data = bundle[0] if isinstance(bundle, tuple) else bundle
+        if self.png:
+            data["image/png"] = base64.b64encode(self.png).decode("ascii")
+            data["text/plain"] = self.status
+        return bundle
 
 
 def _on_slider_grid(control, value):
@@ -197,8 +213,12 @@ def _on_slider_grid(control, value):
 
 
 def _fmt(value):
+    if isinstance(value, bool):
+        return say("explorer.yes") if value else say("explorer.no")
     if isinstance(value, float):
         return f"{value:.3g}"
+    if isinstance(value, (tuple, list)):
+        return "、".join(map(str, value))
     return str(value)
 
 
@@ -218,10 +238,12 @@ class TrainingExplorer(Explorer):
     redraw_every = 0.4
 
     def __init__(self, **initial):
-        self.run_button = widgets.Button(description="Run", button_style="primary",
-                                         icon="play")
-        self.stop_button = widgets.Button(description="Stop", icon="stop", disabled=True)
-        self.progress = widgets.FloatProgress(min=0.0, max=1.0, description="progress")
+        self.run_button = widgets.Button(description=say("explorer.run"),
+                                         button_style="primary", icon="play")
+        self.stop_button = widgets.Button(description=say("explorer.stop"), icon="stop",
+                                          disabled=True)
+        self.progress = widgets.FloatProgress(min=0.0, max=1.0,
+                                              description=say("explorer.progress"))
         self.run_button.add_class("dlskills-control-run")
         self.stop_button.add_class("dlskills-control-stop")
         self.progress.add_class("dlskills-progress")
@@ -258,7 +280,7 @@ class TrainingExplorer(Explorer):
         except Exception as err:  # shown to the learner; the explorer stays usable
             self.show_error(settings, err)
             return
-        self._show_status(f"{self.describe_settings(settings)}: press Run to train")
+        self._show_status(say("explorer.press_run", settings=self.describe_settings(settings)))
 
     def run(self, wait=True, **values):
         """Train with the current settings (after setting ``values``); ``wait=False`` runs in
@@ -289,8 +311,9 @@ class TrainingExplorer(Explorer):
 
     def _report(self, result, fraction):
         self.progress.value = min(1.0, max(0.0, float(fraction)))
-        self._show_status(f"{self.describe_settings(self._settings_running)}: "
-                          f"training, {self.progress.value:.0%}")
+        self._show_status(say("explorer.training",
+                              settings=self.describe_settings(self._settings_running),
+                              fraction=self.progress.value))
         now = time.perf_counter()
         if now - self._last_redraw >= self.redraw_every:
             self._last_redraw = now
@@ -310,7 +333,11 @@ class TrainingExplorer(Explorer):
                 result = self.train(settings, self._report)
             self.show(result)
             self.last_seconds = time.perf_counter() - start
-            self._show_status(self.describe(settings, result))
+            text = self.describe(settings, result)
+            if self.settings != settings:   # a control moved during the run
+                text = say("explorer.stale", settings=text,
+                           new=self.describe_settings(self.settings))
+            self._show_status(text)
             return result
         except Exception as err:
             self.show_error(settings, err)

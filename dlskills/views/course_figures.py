@@ -1,11 +1,11 @@
-"""The static figures that the course text refers to (``fig/lr1.png`` ... ``fig/lr3.png``),
+"""The static figures that the course text refers to (``notebooks/fig/lr1.png`` ... ``lr3.png``),
 drawn from dlskills code (the course text's three learning-rate-decay examples are
 ``dlskills.schedules.COURSE_SCHEDULES``).
 
-Regenerate every figure into the repository's ``fig/`` folder with one command, run
+Regenerate every figure into the repository's ``notebooks/fig/`` folder with one command, run
 from the repository root::
 
-    python -m dlskills.views.course_figures fig
+    python -m dlskills.views.course_figures notebooks/fig
 
 (any folder name works; it is created if missing). ``tests/test_ch2_figures.py``
 regenerates them into a temporary folder and checks that the committed files match.

@@ -140,8 +140,8 @@ class JupyterLab:
 
     ``notebooks``: folder to copy (default: the repository's ``notebooks/``).
     It is copied to ``<tmp>/root/<folder name>/``; for the repository's
-    notebooks the sibling ``fig/`` is copied too (``siblings``), so relative
-    links such as ``../fig/x.png`` resolve. Nothing is written to the
+    notebooks, ``siblings`` names folders beside it to copy too, so relative
+    links such as ``../x/y.png`` resolve. Nothing is written to the
     checkout or to $HOME: all Jupyter/IPython config, data, runtime, settings
     and workspace folders live in the temp folder. Kernels run on the
     current interpreter (``python``, default ``sys.executable``), import the
@@ -157,7 +157,7 @@ class JupyterLab:
                  startup_timeout=60.0, python=None, keep=False):
         self.source = Path(notebooks) if notebooks is not None else REPO_ROOT / "notebooks"
         if siblings is None:
-            siblings = ("fig",) if notebooks is None else ()
+            siblings = ()
         self.siblings = tuple(siblings)
         self.settings = {**DEFAULT_SETTINGS, **(settings or {})}
         self.startup_timeout = startup_timeout

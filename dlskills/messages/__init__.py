@@ -1,0 +1,79 @@
+"""The message catalogue: every sentence a learner reads that code produces.
+
+Statuses, findings, verdicts, control descriptions, exercise messages, figure titles and
+notes are looked up here by id, never written inline::
+
+    from dlskills.messages import say
+    say("gradients.finding.vanishing", ratio=3e-5)    # a str in the course language
+    say("gradients.finding.vanishing", ratio=3e-5).key  # "gradients.finding.vanishing"
+
+Chinese (``zh.py``) is the course language. Another language is one more module beside
+it with the same keys (``en.py`` with ``MESSAGES = {...}``), chosen with
+:func:`set_language`. Each text is a :meth:`str.format` template; the values a key needs
+are its placeholders. A :class:`Message` is a ``str`` that also remembers its key and
+values, so tests check *which* sentence was said and with *what* numbers, not copies of
+its wording.
+"""
+
+import importlib
+import string
+
+DEFAULT_LANGUAGE = "zh"
+_language = DEFAULT_LANGUAGE
+
+
+class Message(str):
+    """A sentence from the catalogue: the text, plus ``key`` and ``values``."""
+
+    key: str
+    values: dict
+
+    def __new__(cls, key, text, values):
+        message = super().__new__(cls, text)
+        message.key = key
+        message.values = dict(values)
+        return message
+
+    def __reduce__(self):   # pickles and copies as what it is
+        return (Message, (self.key, str(self), self.values))
+
+
+def catalogue(language=None):
+    """The ``{key: template}`` dict of ``language`` (default: the current one)."""
+    code = language or _language
+    try:
+        module = importlib.import_module(f".{code}", __name__)
+    except ModuleNotFoundError:
+        raise ValueError(f"no message catalogue for language {code!r} "
+                         f"(dlskills/messages/{code}.py)") from None
+    return module.MESSAGES
+
+
+def set_language(language):
+    """Make ``language`` (a catalogue module's name, e.g. "zh") the one learners read."""
+    global _language
+    catalogue(language)         # fails clearly if it does not exist
+    _language = language
+
+
+def language():
+    return _language
+
+
+def say(key, **values):
+    """The sentence ``key`` of the current catalogue, filled with ``values``."""
+    messages = catalogue()
+    if key not in messages:
+        raise KeyError(f"message {key!r} is not in the {_language!r} catalogue")
+    try:
+        text = messages[key].format(**values)
+    except (KeyError, IndexError) as err:
+        raise KeyError(f"message {key!r} needs the value {err}; got {sorted(values)}") \
+            from None
+    return Message(key, text, values)
+
+
+def placeholders(template):
+    """Names of the values a template uses: ``"{a:.2f} {b}"`` -> ``{"a", "b"}``."""
+    return {field.split(".")[0].split("[")[0]
+            for _, field, _, _ in string.Formatter().parse(template) if field}
