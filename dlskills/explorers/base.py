@@ -29,7 +29,7 @@ import numpy as np
 from matplotlib.layout_engine import ConstrainedLayoutEngine
 
 from .._blas import single_thread_blas
-from ..messages import say
+from ..messages import catalogue, say
 from ..views.style import freeze_layout, new_figure, style
 
 
@@ -43,7 +43,10 @@ class Explorer:
 
     def __init__(self, **initial):
         self.controls = self.make_controls()
+        labels = catalogue()
         for key, control in self.controls.items():
+            if f"control.{key}" in labels:      # the one label, shared by every chapter
+                control.description = labels[f"control.{key}"]
             control.add_class(f"dlskills-control-{key}")
             control.observe(self._on_change, names="value")
         self.fig, _ = new_figure(self.figsize, dpi=self.dpi)
@@ -96,10 +99,11 @@ class Explorer:
         return say("explorer.result", settings=text, finding=finding) if finding else text
 
     def describe_settings(self, settings):
-        """The settings as the learner reads them: each control's catalogue label
-        (``control.<key>``) and its value, e.g. "深度 10，激活函数 tanh"."""
+        """The settings as the learner reads them: each control's label (its catalogue
+        label ``control.<key>``, set on the widget too) and value, "深度 10，激活函数 tanh"."""
         return say("explorer.settings_sep").join(
-            say("explorer.setting", label=say(f"control.{key}"), value=_fmt(value))
+            say("explorer.setting", label=self.controls[key].description or key,
+                value=_fmt(value))
             for key, value in settings.items())
 
     def layout_controls(self):
