@@ -1,0 +1,115 @@
+"""What a learner meets in the stored notebooks, checked from their JSON.
+
+- maintenance stays out of sight: no nbval marker or CI/test remark in a cell's source;
+- predict, then check: in a chapter notebook, every exercise check's stored output says
+  "not yet" (the stub is unsolved) and the reference answer is not in the chapter at all;
+  the chapter's solutions notebook shows every check passing;
+- every explorer output carries a PNG, so GitHub and nbviewer show its figure;
+- markdown images are files inside notebooks/ (the folder JupyterLab serves).
+"""
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from dlskills.messages import say
+
+NOTEBOOKS = Path(__file__).resolve().parents[1] / "notebooks"
+CHAPTERS = sorted(NOTEBOOKS.glob("0*.ipynb"))
+SOLUTIONS = NOTEBOOKS / "solutions"
+CHECK_CALL = re.compile(r"\bcheck_\w+\s*\(")
+WIDGET = "application/vnd.jupyter.widget-view+json"
+RIGHT, WRONG = (say(key, message="").strip() for key in ("verdict.right", "verdict.wrong"))
+
+
+def cells(path, kind="code"):
+    notebook = json.loads(path.read_text(encoding="utf-8"))
+    return [c for c in notebook["cells"] if c["cell_type"] == kind]
+
+
+def source(cell):
+    return "".join(cell["source"])
+
+
+def output_text(cell):
+    parts = []
+    for out in cell.get("outputs", []):
+        if "text" in out:
+            parts.append("".join(out["text"]))
+        parts.append("".join(out.get("data", {}).get("text/plain", "")))
+    return "\n".join(parts)
+
+
+def solution_notebook(chapter):
+    return SOLUTIONS / f"{chapter.name[:2]}_solutions.ipynb"
+
+
+def test_there_are_four_chapters():
+    assert len(CHAPTERS) >= 4
+
+
+@pytest.mark.parametrize("path", CHAPTERS + sorted(SOLUTIONS.glob("*.ipynb")),
+                         ids=lambda p: p.name)
+def test_no_maintenance_text_in_what_the_learner_reads(path):
+    for cell in cells(path, "code") + cells(path, "markdown"):
+        text = source(cell)
+        assert "NBVAL" not in text, text[:80]
+        assert not re.search(r"\bnbval\b|\bpytest\b|\bCI\b", text), text[:120]
+
+
+@pytest.mark.parametrize("path", CHAPTERS, ids=lambda p: p.name)
+def test_unsolved_exercises_say_not_yet_and_give_nothing_away(path):
+    checks = [c for c in cells(path) if CHECK_CALL.search(source(c))]
+    assert checks, "a chapter without exercise checks"
+    for cell in checks:
+        shown = output_text(cell)
+        assert WRONG in shown and RIGHT not in shown, (source(cell)[:80], shown[:200])
+    solved = solution_notebook(path)
+    assert solved.exists(), f"{path.name}: no solutions notebook {solved.name}"
+    chapter_code = "\n".join(source(c) for c in cells(path))
+    for cell in cells(solved):
+        for line in source(cell).splitlines():
+            line = line.strip()
+            # a line of reference code (not an import, a check call or a comment)
+            if (len(line) > 25 and not line.startswith(("import", "from", "#", "print"))
+                    and not CHECK_CALL.search(line)):
+                assert line not in chapter_code, f"{path.name} shows the answer: {line}"
+    markdown = "\n".join(source(c) for c in cells(path, "markdown"))
+    assert f"solutions/{solved.name}" in markdown
+
+
+@pytest.mark.parametrize("path", CHAPTERS, ids=lambda p: p.name)
+def test_every_solution_passes_its_check(path):
+    checks = [c for c in cells(solution_notebook(path)) if CHECK_CALL.search(source(c))]
+    assert checks
+    for cell in checks:
+        shown = output_text(cell)
+        assert RIGHT in shown and WRONG not in shown, (source(cell)[:80], shown[:200])
+        assert "nbval-check-output" in cell["metadata"].get("tags", [])
+
+
+@pytest.mark.parametrize("path", CHAPTERS, ids=lambda p: p.name)
+def test_explorers_are_stored_with_a_figure(path):
+    for cell in cells(path):
+        for out in cell.get("outputs", []):
+            data = out.get("data", {})
+            assert WIDGET not in data or "image/png" in data, \
+                f"{path.name}: widget stored without a figure: {source(cell)[:80]}"
+    explorer_cells = [c for c in cells(path)
+                      if re.search(r"^\w+ = \w+(Explorer|Playground|Trainer|Lab)\(",
+                                   source(c), re.M)]
+    for cell in explorer_cells:
+        assert any("image/png" in out.get("data", {}) for out in cell.get("outputs", [])), \
+            f"{path.name}: explorer stored without its figure: {source(cell)[:80]}"
+
+
+@pytest.mark.parametrize("path", CHAPTERS, ids=lambda p: p.name)
+def test_markdown_images_live_inside_the_served_folder(path):
+    for cell in cells(path, "markdown"):
+        for target in re.findall(r"!\[[^\]]*\]\(([^)\s]+)", source(cell)):
+            if target.startswith(("http:", "https:", "attachment:", "data:")):
+                continue
+            file = (path.parent / target).resolve()
+            assert NOTEBOOKS.resolve() in file.parents, f"{target} is outside notebooks/"
+            assert file.is_file(), f"{path.name}: image {target} does not exist"
