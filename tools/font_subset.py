@@ -1,12 +1,12 @@
 """Rebuild the Chinese font subset the figures use: ``python tools/font_subset.py``.
 
-The subset (``dlskills/fonts/NotoSansSC-dlskills.ttf``) holds the characters the course
-draws: every non-ASCII character of a string in the package's Python files (the message
+The subsets (``dlskills/fonts/NotoSansSC-dlskills-{Regular,Bold}.ttf``) hold the
+characters the course draws: every non-ASCII character of a string in the package's Python files (the message
 catalogues first of all), every character of the notebooks' code cells, printable ASCII,
-Latin-1 and the common full-width punctuation. Its source is Noto Sans SC Regular as the
+Latin-1 and the common full-width punctuation. Their source is Noto Sans SC as the
 npm package ``@expo-google-fonts/noto-sans-sc`` ships it (static TrueType from Google
-Fonts, SIL OFL 1.1), fetched with ``npm pack`` once and cached; ``--source FILE.ttf``
-uses a file you already have. Run it after changing a catalogue or a notebook's code
+Fonts, SIL OFL 1.1), fetched with ``npm pack`` once and cached; ``--source REGULAR.ttf
+BOLD.ttf`` uses files you already have. Run it after changing a catalogue or a notebook's code
 when ``tests/test_fonts.py`` says a character is missing; it takes a few seconds once
 the source is cached.
 """
@@ -23,14 +23,21 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 FONT_DIR = ROOT / "dlskills" / "fonts"
-SUBSET = FONT_DIR / "NotoSansSC-dlskills.ttf"
 FAMILY = "dlskills Noto Sans SC"
 REBUILD_COMMAND = "python tools/font_subset.py"
 
 NPM_PACKAGE = "@expo-google-fonts/noto-sans-sc"
 NPM_VERSION = "0.4.3"
-NPM_MEMBER = "package/400Regular/NotoSansSC_400Regular.ttf"
-SOURCE_SHA256 = "d45f67f0a7c0ca3f256950777ce6a61cc7ce5f9696d02900cbbaac25f8aa7d16"
+# weight -> (file in the npm package, its sha256, the subset written)
+WEIGHTS = {
+    "Regular": ("package/400Regular/NotoSansSC_400Regular.ttf",
+                "d45f67f0a7c0ca3f256950777ce6a61cc7ce5f9696d02900cbbaac25f8aa7d16",
+                FONT_DIR / "NotoSansSC-dlskills-Regular.ttf"),
+    "Bold": ("package/700Bold/NotoSansSC_700Bold.ttf",
+             "9a38ae0ab28cd5a256f9ea8e00dedc688aac17f7915fcb000572990afa956b96",
+             FONT_DIR / "NotoSansSC-dlskills-Bold.ttf"),
+}
+SUBSETS = [output for _, _, output in WEIGHTS.values()]
 CACHE = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "dlskills-fonts"
 
 # Always in the subset, used or not: printable ASCII, Latin-1, general punctuation
@@ -116,43 +123,46 @@ def sha256(path):
     return digest.hexdigest()
 
 
-def fetch_source():
-    """Path of the cached Noto Sans SC Regular TTF; ``npm pack`` it if not cached."""
-    target = CACHE / f"noto-sans-sc-{NPM_VERSION}" / Path(NPM_MEMBER).name
-    licence = target.with_name("OFL.txt")
-    if not target.exists() or not licence.exists():
-        target.parent.mkdir(parents=True, exist_ok=True)
+def fetch_sources():
+    """{weight: path} of the cached Noto Sans SC TTFs; ``npm pack`` them if not cached."""
+    folder = CACHE / f"noto-sans-sc-{NPM_VERSION}"
+    targets = {weight: folder / Path(member).name for weight, (member, _, _) in WEIGHTS.items()}
+    licence = folder / "OFL.txt"
+    if not licence.exists() or not all(path.exists() for path in targets.values()):
+        folder.mkdir(parents=True, exist_ok=True)
         with tempfile.TemporaryDirectory() as tmp:
             print(f"npm pack {NPM_PACKAGE}@{NPM_VERSION} (about 57 MB, once) ...", flush=True)
             subprocess.run(["npm", "pack", "--silent", f"{NPM_PACKAGE}@{NPM_VERSION}"],
                            cwd=tmp, check=True, stdout=subprocess.DEVNULL)
             tarball = next(Path(tmp).glob("*.tgz"))
+            members = [(member, targets[weight]) for weight, (member, _, _) in WEIGHTS.items()]
             with tarfile.open(tarball) as archive:
-                for member, path in ((NPM_MEMBER, target), ("package/LICENSE_FONT", licence)):
+                for member, path in members + [("package/LICENSE_FONT", licence)]:
                     data = archive.extractfile(member).read()
                     partial = path.with_suffix(".part")
                     partial.write_bytes(data)
                     partial.replace(path)
-    if SOURCE_SHA256 and sha256(target) != SOURCE_SHA256:
-        raise SystemExit(f"{target}: sha256 is not the one pinned in {__file__}; "
-                         "delete it and run again, or check the package version")
-    return target
+    for weight, path in targets.items():
+        if sha256(path) != WEIGHTS[weight][1]:
+            raise SystemExit(f"{path}: sha256 is not the one pinned in {__file__}; "
+                             "delete it and run again, or check the package version")
+    return targets, licence
 
 
-def rename(font):
+def rename(font, weight):
     """Give the subset its own family name, so it never shadows an installed Noto Sans SC."""
     names = font["name"]
     for record in list(names.names):
         if record.nameID in (16, 17, 21, 22):
             names.removeNames(nameID=record.nameID)
-    postscript = FAMILY.replace(" ", "") + "-Regular"
-    for name_id, value in ((1, FAMILY), (2, "Regular"), (3, f"{postscript};subset"),
-                           (4, f"{FAMILY} Regular"), (6, postscript)):
+    postscript = FAMILY.replace(" ", "") + f"-{weight}"
+    for name_id, value in ((1, FAMILY), (2, weight), (3, f"{postscript};subset"),
+                           (4, f"{FAMILY} {weight}"), (6, postscript)):
         names.setName(value, name_id, 3, 1, 0x409)
         names.setName(value, name_id, 1, 0, 0)
 
 
-def build(source, output=SUBSET):
+def build(source, output, weight):
     """Subset ``source`` to :func:`course_characters`; return (kept, missing) characters."""
     from fontTools import subset
     from fontTools.ttLib import TTFont
@@ -171,7 +181,7 @@ def build(source, output=SUBSET):
     subsetter = subset.Subsetter(options)
     subsetter.populate(unicodes=[ord(c) for c in keep])
     subsetter.subset(font)
-    rename(font)
+    rename(font, weight)
     output.parent.mkdir(parents=True, exist_ok=True)
     partial = output.with_suffix(".part")
     font.save(partial)
@@ -181,18 +191,21 @@ def build(source, output=SUBSET):
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--source", type=Path,
-                        help="a Noto Sans SC Regular TTF to use instead of the npm package")
+    parser.add_argument("--source", type=Path, nargs=2, metavar=("REGULAR", "BOLD"),
+                        help="Noto Sans SC Regular and Bold TTFs to use instead of the npm package")
     args = parser.parse_args(argv)
-    source = args.source or fetch_source()
     FONT_DIR.mkdir(parents=True, exist_ok=True)
-    if args.source is None:
-        licence = source.with_name("OFL.txt")
+    if args.source:
+        sources = dict(zip(WEIGHTS, args.source))
+    else:
+        sources, licence = fetch_sources()
         (FONT_DIR / "OFL.txt").write_bytes(licence.read_bytes())
-    keep, missing = build(source)
-    cjk = sum(1 for c in keep if ord(c) >= 0x2E80)
-    print(f"{SUBSET.relative_to(ROOT)}: {len(keep)} characters ({cjk} CJK), "
-          f"{SUBSET.stat().st_size / 1024:.0f} KiB")
+    for weight, source in sources.items():
+        output = WEIGHTS[weight][2]
+        keep, missing = build(source, output, weight)
+        cjk = sum(1 for c in keep if ord(c) >= 0x2E80)
+        print(f"{output.relative_to(ROOT)}: {len(keep)} characters ({cjk} CJK), "
+              f"{output.stat().st_size / 1024:.0f} KiB")
     if missing:
         shown = " ".join(f"U+{ord(c):04X}({c})" for c in missing)
         print(f"not in Noto Sans SC (drawn by DejaVu Sans, or not at all): {shown}")

@@ -3,8 +3,9 @@ palette (Okabe & Ito), and the same colour for the same thing in every chapter.
 
 Figure text is Chinese (from the message catalogue) with English technical terms and
 math. Chinese renders on any machine, with or without a Chinese font installed: the
-package ships a subset of Noto Sans SC (``dlskills/fonts/``, SIL OFL 1.1) holding every
-character the course draws, registered with matplotlib when this module is imported.
+package ships a subset of Noto Sans SC, regular and bold (``dlskills/fonts/``, SIL OFL
+1.1), holding every character the course draws, registered with matplotlib when this
+module is imported.
 ``font.family`` lists DejaVu Sans first (Latin, digits, math symbols) and the subset
 second (CJK); matplotlib falls back per character. Chinese fonts installed on the
 machine follow as a last resort for text a learner types that the subset lacks.
@@ -19,7 +20,8 @@ from matplotlib import font_manager
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
-CJK_FONT_FILE = Path(__file__).resolve().parents[1] / "fonts" / "NotoSansSC-dlskills.ttf"
+FONT_DIR = Path(__file__).resolve().parents[1] / "fonts"
+CJK_FONT_FILES = [FONT_DIR / f"NotoSansSC-dlskills-{weight}.ttf" for weight in ("Regular", "Bold")]
 
 # Installed Chinese fonts used (when present) after the bundled subset.
 SYSTEM_CJK_FAMILIES = (
@@ -29,9 +31,11 @@ SYSTEM_CJK_FAMILIES = (
 
 
 def _register_cjk_font():
-    """Add the bundled subset to matplotlib's font manager; return its family name."""
-    font_manager.fontManager.addfont(str(CJK_FONT_FILE))
-    return font_manager.FontProperties(fname=CJK_FONT_FILE).get_name()
+    """Add the bundled subset (regular and bold) to matplotlib's font manager; return
+    its family name."""
+    for path in CJK_FONT_FILES:
+        font_manager.fontManager.addfont(str(path))
+    return font_manager.FontProperties(fname=CJK_FONT_FILES[0]).get_name()
 
 
 CJK_FAMILY = _register_cjk_font()
