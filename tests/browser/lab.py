@@ -64,6 +64,16 @@ DEFAULT_SETTINGS = {
 }
 
 
+def readme_served_folder(readme=None):
+    """The folder the README's first command opens (``... && jupyter lab notebooks/``)."""
+    readme = Path(readme) if readme is not None else REPO_ROOT / "README.md"
+    match = re.search(r"^\s*python -m pip install .*&&\s*jupyter lab\s+(\S+)\s*$",
+                      readme.read_text(encoding="utf-8"), re.MULTILINE)
+    if not match:
+        raise AssertionError(f"{readme} has no 'pip install ... && jupyter lab <folder>' command")
+    return match.group(1)
+
+
 # Added for a server on a folder served in place: never write into it.
 IN_PLACE_SETTINGS = {
     "@jupyterlab/docmanager-extension:plugin": {"autosave": False},

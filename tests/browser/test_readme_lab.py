@@ -16,9 +16,8 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from .lab import REPO_ROOT, JupyterLab, NotebookPage
+from .lab import REPO_ROOT, JupyterLab, NotebookPage, readme_served_folder
 
-README = REPO_ROOT / "README.md"
 _MARKDOWN_IMAGE = re.compile(r"!\[[^\]]*\]\([^)]+\)|<img\s", re.IGNORECASE)
 
 # Every <img> of the notebook, scrolled into view; done when all have settled
@@ -44,14 +43,6 @@ _IMAGES = """() => {
     markdown: !!img.closest('.jp-MarkdownCell'),
   }));
 }"""
-
-
-def readme_served_folder():
-    """The folder the README's first command gives ``jupyter lab`` (e.g. ``notebooks/``)."""
-    match = re.search(r"^\s*python -m pip install .*&&\s*jupyter lab\s+(\S+)\s*$",
-                      README.read_text(encoding="utf-8"), re.MULTILINE)
-    assert match, "README.md has no 'pip install ... && jupyter lab <folder>' command"
-    return match.group(1)
 
 
 def notebooks_in(folder):
