@@ -152,9 +152,8 @@ def fetch_sources():
 def rename(font, weight):
     """Give the subset its own family name, so it never shadows an installed Noto Sans SC."""
     names = font["name"]
-    for record in list(names.names):
-        if record.nameID in (16, 17, 21, 22):
-            names.removeNames(nameID=record.nameID)
+    for name_id in (1, 2, 3, 4, 6, 16, 17, 21, 22):
+        names.removeNames(nameID=name_id)
     postscript = FAMILY.replace(" ", "") + f"-{weight}"
     for name_id, value in ((1, FAMILY), (2, weight), (3, f"{postscript};subset"),
                            (4, f"{FAMILY} {weight}"), (6, postscript)):
@@ -177,7 +176,7 @@ def build(source, output, weight):
     options.notdef_outline = True
     options.hinting = False
     options.drop_tables += ["STAT", "BASE"]
-    font = TTFont(source)
+    font = TTFont(source, recalcTimestamp=False)     # same input, same bytes
     subsetter = subset.Subsetter(options)
     subsetter.populate(unicodes=[ord(c) for c in keep])
     subsetter.subset(font)
