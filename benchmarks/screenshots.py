@@ -51,12 +51,14 @@ def full_notebook(nb, path):
         height = nb.page.evaluate(f"() => document.querySelector('{SCROLLER}').scrollHeight")
         if actual + box["height"] >= height - 1 or actual < top:
             break
-        top += int(box["height"])
+        top += int(box["height"]) - 2          # overlap: each shot's top row is a border
     scale = parts[0][1].height / box["height"]
     total = int(round((parts[-1][0] + box["height"]) * scale))
     page = Image.new("RGB", (parts[0][1].width, total), "white")
-    for offset, shot in parts:
-        page.paste(shot, (0, int(round(offset * scale))))
+    for k, (offset, shot) in enumerate(parts):
+        skip = 0 if k == 0 else int(round(scale))
+        page.paste(shot.crop((0, skip, shot.width, shot.height)),
+                   (0, int(round(offset * scale)) + skip))
     page.save(path)
     return path
 

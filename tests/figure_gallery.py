@@ -339,11 +339,10 @@ def _render_all(out, rendered, done):
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         for cls in explorer_classes():
-            explorer = cls()
+            explorer = cls()                   # draws its PNG, warnings as errors
             if explorer.error is not None:
                 raise RuntimeError(f"{cls.__name__}: {explorer.error}")
-            explorer.fig.canvas.draw()         # text laid out with the current fonts
-            png = _png(explorer.fig)
+            png = explorer.png
             rendered[f"explorer.{cls.__name__}"] = len(png)
             if out:
                 Path(out, f"explorer_{cls.__name__}.png").write_bytes(png)
