@@ -13,7 +13,8 @@ JSON line: what was rendered and which font files the course style resolves to.
 ``dlskills.views`` modules that draw no figure of their own (helpers, and the classes
 the explorers use, which are rendered through the explorers). ``tests/test_fonts.py``
 checks that every public name is in one of the two, so a new figure function cannot be
-missed.
+missed. A maker whose function the package does not have (yet) is not called; the
+JSON line lists it under "absent".
 """
 import argparse
 import importlib
@@ -160,7 +161,7 @@ def ch3_histograms():
                   for label, s, c in rows]
         from dlskills.views import style
         with style():
-            iv.histogram_grid(fig, values, binning, value=value)
+            iv.histogram_grid(fig, values, binning)
         figures.append(fig)
     return figures
 
@@ -210,6 +211,23 @@ def ch4_scale_sweep():
     return [rv.plot_scale_curves(sweep), rv.plot_scale_sweep(sweep.scales, *sweep.final)]
 
 
+def ch4_seed_comparison():
+    from dlskills.experiments import regularization as rx
+    from dlskills.views import regularization as rv
+    comparison = rx.compare_seeds({"baseline": {}, "weight decay λ=0.1": {"weight_decay": 0.1}},
+                                  seeds=(0, 1), epochs=2, n_train=100)
+    return rv.plot_seed_comparison(comparison)
+
+
+def ch4_lambda_search():
+    from dlskills.experiments import regularization as rx
+    from dlskills.views import regularization as rv
+    lambdas = [0.01, 0.1]
+    runs = [rx.run_overfitting(n_train=100, weight_decay=lam, epochs=2) for lam in lambdas]
+    return rv.plot_lambda_search(lambdas, [run.train_acc[-1] for run in runs],
+                                 [run.held_out_acc[-1] for run in runs])
+
+
 STATIC = {
     "gradients.plot_activations": ch1_activations,
     "gradients.plot_products": ch1_products,
@@ -228,6 +246,8 @@ STATIC = {
     "regularization.plot_activation_grid": ch4_activation_grid,
     "regularization.plot_scale_curves": ch4_scale_sweep,
     "regularization.plot_scale_sweep": ch4_scale_sweep,
+    "regularization.plot_seed_comparison": ch4_seed_comparison,
+    "regularization.plot_lambda_search": ch4_lambda_search,
 }
 
 # Public names of dlskills.views modules that are not figures of their own: helpers that
@@ -250,7 +270,9 @@ NOT_FIGURES = {
     "regularization.settings_text", "regularization.OverfittingView",
     "regularization.settings_text_short", "regularization.histogram_edges",
     "regularization.layer_histogram", "regularization.HistogramRow",
-    "regularization.BatchNormView",
+    "regularization.BatchNormView", "regularization.split_color",
+    "regularization.integer_epochs", "regularization.gap_xlim", "regularization.epoch_ticks",
+    "regularization.technique_label",
 }
 
 
@@ -346,8 +368,9 @@ def _render_all(out, rendered, done):
             rendered[f"explorer.{cls.__name__}"] = len(png)
             if out:
                 Path(out, f"explorer_{cls.__name__}.png").write_bytes(png)
+        present = public_view_names()
         for name, make in STATIC.items():
-            if make in done:
+            if name not in present or make in done:
                 continue
             done.add(make)
             figures = make()
@@ -390,8 +413,10 @@ def main(argv=None):
     others = sorted({entry.fname for entry in font_manager.fontManager.ttflist
                      if own not in Path(entry.fname).resolve().parents})
     rendered = render_all(args.out)
+    absent = sorted(set(STATIC) - public_view_names())
     print(json.dumps({"families": families, "font_files": files, "other_fonts": others,
-                      "rendered": rendered, "canary_warns": missing_glyph_detected()}))
+                      "rendered": rendered, "absent": absent,
+                      "canary_warns": missing_glyph_detected()}))
     return 0
 
 
