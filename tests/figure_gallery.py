@@ -142,6 +142,14 @@ def ch2_training():
     return training_figure(histories)
 
 
+def ch2_seed_spread():
+    from dlskills.experiments.optimizers import compare_over_seeds
+    from dlskills.views.optimizers import seed_spread_figure
+    spread = compare_over_seeds(names=("sgd", "adam"), seeds=(0, 1), iterations=10,
+                                hidden=(20, 20), eval_samples=100)
+    return seed_spread_figure(spread)
+
+
 def ch2_schedules():
     from dlskills.views import course_figures
     return [course_figures.schedule_figure(kind) for kind in course_figures.FIGURES.values()]
@@ -237,6 +245,7 @@ STATIC = {
     "gradients.plot_losses": ch1_update_sizes_and_losses,
     "optimizers.paths_figure": ch2_paths,
     "optimizers.training_figure": ch2_training,
+    "optimizers.seed_spread_figure": ch2_seed_spread,
     "course_figures.schedule_figure": ch2_schedules,
     "course_figures.make_course_figures": ch2_schedules,
     "initialization.histogram_grid": ch3_histograms,
