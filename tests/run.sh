@@ -2,9 +2,10 @@
 # The test command: bash tests/run.sh [pytest arguments]
 #
 # 1. installs the package with its test dependencies (pip, editable);
-# 2. makes sure the system packages the browser tests need are there
-#    (Debian: chromium, fonts-wqy-microhei), installing them when it can
-#    (as root, or with password-less sudo);
+# 2. makes sure the system package the browser tests need is there
+#    (Debian: chromium), installing it when it can (as root, or with
+#    password-less sudo); figures need no system font (the package ships a
+#    Chinese font subset, dlskills/fonts/);
 # 3. runs pytest: unit tests, every notebook (nbval), the real-browser tests.
 #
 # Without Chromium the browser tests are skipped, except in CI (CI set) or
@@ -25,14 +26,8 @@ have_chromium() {
         || command -v chromium-browser >/dev/null 2>&1
 }
 
-have_cjk_font() {
-    dpkg -s fonts-wqy-microhei >/dev/null 2>&1 && return 0
-    command -v fc-list >/dev/null 2>&1 && [ -n "$(fc-list :lang=zh family 2>/dev/null)" ]
-}
-
 missing=()
 have_chromium || missing+=(chromium)
-have_cjk_font || missing+=(fonts-wqy-microhei)
 
 if [ "${#missing[@]}" -gt 0 ]; then
     as_root=()
@@ -43,14 +38,8 @@ if [ "${#missing[@]}" -gt 0 ]; then
     fi
     if [ "${#as_root[@]}" -gt 0 ] && command -v apt-get >/dev/null 2>&1; then
         echo "Installing system packages: ${missing[*]}"
-        if "${as_root[@]}" DEBIAN_FRONTEND=noninteractive apt-get update \
-            && "${as_root[@]}" DEBIAN_FRONTEND=noninteractive apt-get install -y "${missing[@]}"; then
-            if [[ " ${missing[*]} " == *" fonts-wqy-microhei "* ]]; then
-                # matplotlib only sees a new font once its font cache is rebuilt.
-                cache="$("$PYTHON" -c 'import matplotlib; print(matplotlib.get_cachedir())')"
-                rm -f "$cache"/fontlist-*.json
-            fi
-        else
+        if ! { "${as_root[@]}" DEBIAN_FRONTEND=noninteractive apt-get update \
+            && "${as_root[@]}" DEBIAN_FRONTEND=noninteractive apt-get install -y "${missing[@]}"; }; then
             note "apt-get could not install: ${missing[*]}"
         fi
     else
@@ -67,9 +56,6 @@ if ! have_chromium; then
         note "Chromium is not installed: the browser tests will be SKIPPED.
     Run this script as root, or: sudo apt-get install -y chromium"
     fi
-fi
-if ! have_cjk_font; then
-    note "No Chinese font (fonts-wqy-microhei): figures fall back to fonts without CJK glyphs."
 fi
 
 export MPLBACKEND=Agg

@@ -1,15 +1,52 @@
 """The one plotting style of the course: large text for a projector, a colour-blind-safe
 palette (Okabe & Ito), and the same colour for the same thing in every chapter.
 
-Figure text is English or math only, so figures render identically on machines without
-a Chinese font (no missing-glyph boxes); the notebooks explain them in Chinese.
+Figure text is Chinese (from the message catalogue) with English technical terms and
+math. Chinese renders on any machine, with or without a Chinese font installed: the
+package ships a subset of Noto Sans SC, regular and bold (``dlskills/fonts/``, SIL OFL
+1.1), holding every character the course draws, registered with matplotlib when this
+module is imported.
+``font.family`` lists DejaVu Sans first (Latin, digits, math symbols) and the subset
+second (CJK); matplotlib falls back per character. Chinese fonts installed on the
+machine follow as a last resort for text a learner types that the subset lacks.
+Rebuild the subset after adding characters: ``python tools/font_subset.py``.
 """
 
 import contextlib
+from pathlib import Path
 
 import matplotlib
+from matplotlib import font_manager
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
+
+FONT_DIR = Path(__file__).resolve().parents[1] / "fonts"
+CJK_FONT_FILES = [FONT_DIR / f"NotoSansSC-dlskills-{weight}.ttf" for weight in ("Regular", "Bold")]
+
+# Installed Chinese fonts used (when present) after the bundled subset.
+SYSTEM_CJK_FAMILIES = (
+    "Noto Sans CJK SC", "Noto Sans SC", "Source Han Sans SC", "WenQuanYi Micro Hei",
+    "Microsoft YaHei", "PingFang SC", "Heiti SC", "SimHei",
+)
+
+
+def _register_cjk_font():
+    """Add the bundled subset (regular and bold) to matplotlib's font manager; return
+    its family name."""
+    for path in CJK_FONT_FILES:
+        font_manager.fontManager.addfont(str(path))
+    return font_manager.FontProperties(fname=CJK_FONT_FILES[0]).get_name()
+
+
+CJK_FAMILY = _register_cjk_font()
+
+
+def font_families():
+    """The course's ``font.family`` list: DejaVu Sans, the bundled CJK subset, then any
+    installed Chinese font (only installed ones: a missing family makes matplotlib log)."""
+    installed = {entry.name for entry in font_manager.fontManager.ttflist}
+    return (["DejaVu Sans", CJK_FAMILY]
+            + [name for name in SYSTEM_CJK_FAMILIES if name in installed])
 
 # Okabe & Ito (2008), safe for the common forms of colour blindness
 PALETTE = {
@@ -43,7 +80,7 @@ COLORS = {
 TECHNIQUES = ("baseline", "weight decay", "dropout", "batch norm")
 
 RC = {
-    "font.family": ["DejaVu Sans"],
+    "font.family": font_families(),
     "font.size": 13,
     "axes.titlesize": 14,
     "axes.labelsize": 13,

@@ -64,6 +64,22 @@ DEFAULT_SETTINGS = {
 }
 
 
+def readme_served_folder(readme=None):
+    """The folder the README's first command opens (``... && jupyter lab notebooks/``)."""
+    readme = Path(readme) if readme is not None else REPO_ROOT / "README.md"
+    match = re.search(r"^\s*python -m pip install .*&&\s*jupyter lab\s+(\S+)\s*$",
+                      readme.read_text(encoding="utf-8"), re.MULTILINE)
+    if not match:
+        raise AssertionError(f"{readme} has no 'pip install ... && jupyter lab <folder>' command")
+    return match.group(1)
+
+
+# Added for a server on a folder served in place: never write into it.
+IN_PLACE_SETTINGS = {
+    "@jupyterlab/docmanager-extension:plugin": {"autosave": False},
+}
+
+
 class LabTimeout(AssertionError):
     """Something expected in the page did not happen in time."""
 
@@ -147,6 +163,11 @@ class JupyterLab:
     current interpreter (``python``, default ``sys.executable``), import the
     checkout's ``dlskills`` first, and use the inline matplotlib backend.
 
+    ``serve`` and ``cwd`` (together): serve that folder in place instead of a copy,
+    started the way the README says, ``jupyter lab <serve>`` run in ``cwd`` (e.g.
+    ``serve="notebooks/", cwd=REPO_ROOT``), so the server root is what a learner gets.
+    Nothing is written there: checkpoints go to the temp folder and autosave is off.
+
     ``settings``: extra JupyterLab user settings, ``{plugin_id: {key: value}}``,
     e.g. ``{"@jupyterlab/apputils-extension:kernels-settings":
     {"commsOverSubshells": "disabled"}}``. ``keep=True`` leaves the temp
@@ -154,7 +175,16 @@ class JupyterLab:
     """
 
     def __init__(self, notebooks=None, *, siblings=None, settings=None,
-                 startup_timeout=60.0, python=None, keep=False):
+                 startup_timeout=60.0, python=None, keep=False, serve=None, cwd=None):
+        if (serve is None) != (cwd is None):
+            raise ValueError("serve and cwd go together")
+        self.serve = serve
+        self.cwd = Path(cwd) if cwd is not None else None
+        if serve is not None:
+            if notebooks is not None or siblings:
+                raise ValueError("serve/cwd serve in place: no notebooks or siblings to copy")
+            notebooks = self.cwd / serve
+            settings = {**IN_PLACE_SETTINGS, **(settings or {})}
         self.source = Path(notebooks) if notebooks is not None else REPO_ROOT / "notebooks"
         if siblings is None:
             siblings = ()
@@ -225,9 +255,12 @@ class JupyterLab:
 
     def _prepare(self):
         ignore = shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__")
-        self.root = self.tmp / "root"
-        self.notebook_dir = self.root / self.source.name
-        shutil.copytree(self.source, self.notebook_dir, ignore=ignore)
+        if self.serve is not None:                 # in place: the server root is the folder
+            self.root = self.notebook_dir = self.source.resolve()
+        else:
+            self.root = self.tmp / "root"
+            self.notebook_dir = self.root / self.source.name
+            shutil.copytree(self.source, self.notebook_dir, ignore=ignore)
         for name in self.siblings:
             sibling = self.source.parent / name
             if sibling.is_dir():
@@ -279,6 +312,9 @@ class JupyterLab:
         return env
 
     def _launch(self):
+        if self.serve is not None:
+            self._launch_in_place()
+            return
         command = [
             self.python, "-m", "jupyterlab",
             "--no-browser",
@@ -295,6 +331,31 @@ class JupyterLab:
         try:
             self.process = subprocess.Popen(
                 command, cwd=self.root, env=self._environment(),
+                stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT)
+        finally:
+            log.close()
+
+    def _launch_in_place(self):
+        """``jupyter lab <serve>`` in ``cwd``, as the README says, plus only what a
+        headless test needs: no browser, port, token, root allowed; checkpoints kept in
+        the temp folder so the served folder stays untouched."""
+        jupyter = Path(self.python).with_name("jupyter")
+        if not jupyter.exists():
+            jupyter = Path(shutil.which("jupyter") or "jupyter")
+        command = [
+            str(jupyter), "lab", self.serve,
+            "--no-browser",
+            "--ip=127.0.0.1",
+            f"--port={self.port}",
+            "--ServerApp.port_retries=0",
+            f"--ServerApp.token={self.token}",
+            "--allow-root",
+            f"--FileCheckpoints.checkpoint_dir={self.tmp / 'checkpoints'}",
+        ]
+        log = open(self._log_path, "wb")
+        try:
+            self.process = subprocess.Popen(
+                command, cwd=self.cwd, env=self._environment(),
                 stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT)
         finally:
             log.close()
@@ -335,7 +396,9 @@ class JupyterLab:
         return f"{self.base_url}/{path.lstrip('/')}?{'&'.join(parts)}"
 
     def notebook_path(self, name):
-        """Server path of a notebook of the copied folder."""
+        """Server path of a notebook of the served folder."""
+        if self.serve is not None:
+            return name
         return f"{self.notebook_dir.name}/{name}"
 
     def notebook_url(self, name):
