@@ -99,8 +99,9 @@ def growth_finding(g):
     if g.deep_cost == g.wide_cost:
         return say("gradients.growth.same", head=head)
     factor = max(g.deep_cost, g.wide_cost) / min(g.deep_cost, g.wide_cost)
-    key = "deeper_cheaper" if g.deep_cost < g.wide_cost else "wider_cheaper"
-    return say(f"gradients.growth.{key}", head=head, factor=factor)
+    key = ("gradients.growth.deeper_cheaper" if g.deep_cost < g.wide_cost
+           else "gradients.growth.wider_cheaper")
+    return say(key, head=head, factor=factor)
 
 
 # --- gradients through depth --------------------------------------------------------

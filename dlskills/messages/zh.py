@@ -83,7 +83,7 @@ MESSAGES = {
     "gradients.finding.vanishing": "梯度消失：第 1 层的梯度只有输出层的 {ratio:.0e}",
     "gradients.finding.exploding": "梯度爆炸：第 1 层的梯度是输出层的 {ratio:.0e} 倍",
     "gradients.finding.exploding_size": "梯度爆炸：梯度范数高达 {peak:.0e}（第 {layer} 层；这个网络正常时约 0.1–1）",
-    "gradients.finding.vanishing_size": "梯度消失：每一层的梯度范数都不超过 {peak:.0e}（这个网络正常时约 0.1–1）",
+    "gradients.finding.vanishing_size": "梯度消失：每一层的梯度范数都不超过 {peak:.1e}（这个网络正常时约 0.1–1）",
     "gradients.finding.stable": "稳定：第 1 层的梯度是输出层的 {ratio:.2g} 倍",
     # explorers/gradients.py
     "gradients.init_normal_option": "normal（std = 标准差 std）",
