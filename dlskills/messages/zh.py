@@ -128,7 +128,7 @@ MESSAGES = {
     "gradients.fig.output_layer": "输出层",
     "gradients.fig.iteration_axis": "迭代次数 iteration",
     "gradients.fig.update_axis": "更新量 ‖ΔWₗ‖（{window} 步平均）",
-    "gradients.fig.update_title": "{name}：第 1 层的更新量是输出层的 {ratio:.1g} 倍",
+    "gradients.fig.update_title": "{name}：第 1 层的更新量是输出层的 {ratio:.2g} 倍",
     "gradients.fig.loss_axis": "训练损失 loss",
     "gradients.fig.loss_title": "最终损失：{finals}",
     "gradients.fig.loss_item": "{name} {loss:.2f}",
