@@ -19,9 +19,26 @@ else:                                         # python benchmarks/ch1_latency.py
     import _common as bench
 
 NOTEBOOK = "01_vanishing_exploding_gradients.ipynb"
-SETTINGS = "activation=sigmoid init=normal scale=0.01 seed=0"
 CHANGES = [{"depth": 20}, {"depth": 21}, {"activation": "tanh"},
            {"activation": "sigmoid"}, {"scale": 0.0126}, {"scale": 0.01}]
+
+
+def settings(depth):
+    """The status's settings part at ``depth`` (other controls at their defaults), from
+    the message catalogue: "深度 20，激活函数 sigmoid，…"."""
+    from dlskills.messages import say
+
+    values = dict(depth=depth, activation="sigmoid", init="normal", scale="0.01", seed=0)
+    return say("explorer.settings_sep").join(
+        say("explorer.setting", label=say(f"control.{key}"), value=value)
+        for key, value in values.items())
+
+
+def drawn(depth):
+    """The start of the status once the figure for ``depth`` is drawn ("… → ")."""
+    from dlskills.messages import say
+
+    return say("explorer.result", settings=settings(depth), finding="")
 
 
 def kernel(args):
@@ -36,13 +53,12 @@ def kernel(args):
 def browser(args):
     with bench.lab_page(NOTEBOOK) as nb:
         nb.run_all(timeout=300)
-        nb.wait_status("gradients", f"depth=10 {SETTINGS}", timeout=60)
+        nb.wait_status("gradients", drawn(10), timeout=60)
         if args.screenshots:
             bench.screenshots(nb, args.screenshots, "ch1", ("gradients", "depth_width"))
         nb.press_slider("gradients", "depth", "ArrowRight", times=10)
-        nb.wait_status("gradients", f"depth=20 {SETTINGS}", timeout=60)
-        times = bench.time_slider(nb, "gradients", "depth", f"depth=21 {SETTINGS} -> ",
-                                  f"depth=20 {SETTINGS} -> ", args.n)
+        nb.wait_status("gradients", drawn(20), timeout=60)
+        times = bench.time_slider(nb, "gradients", "depth", drawn(21), drawn(20), args.n)
         if args.screenshots:
             print("saved", nb.screenshot(Path(args.screenshots) / "ch1_explorer_depth20.png",
                                          explorer="gradients"))

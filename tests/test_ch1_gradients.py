@@ -1,7 +1,9 @@
 """Chapter 1: parameter counts, gradient profiles, the two explorers and the exercise checks."""
 
 import io
+import json
 import warnings
+from pathlib import Path
 
 import matplotlib.image
 import numpy as np
@@ -13,7 +15,25 @@ from dlskills.experiments import mnist
 from dlskills.experiments.gradients import (GradientProfile, chain_param_count,
                                             gradient_profile, judge, param_growth)
 from dlskills.explorers.gradients import DepthWidthExplorer, GradientExplorer
+from dlskills.messages import say
 from tests.verdicts import verdict
+
+
+def said(message, key, **values):
+    """``message`` is the catalogue sentence ``key`` said with at least ``values``."""
+    assert message.key == key, (message.key, str(message))
+    for name, value in values.items():
+        assert message.values.get(name) == value, (name, message.values)
+
+
+def settings_text(**settings):
+    """The status's settings part, built from the catalogue labels, e.g. "深度 10，…"."""
+    return say("explorer.settings_sep").join(
+        say("explorer.setting", label=say(f"control.{key}"), value=value)
+        for key, value in settings.items())
+
+
+DEFAULT = dict(depth=10, activation="sigmoid", init="normal", scale="0.01", seed=0)
 
 
 def ink(png):
@@ -47,10 +67,13 @@ def test_course_text_numbers(a):
 def test_param_growth_costs_and_finding():
     g = param_growth(input_size=784, width=5, depth=2)
     assert (g.deep_cost, g.wide_cost, g.bias_cost) == (25, 3920, 0)
-    assert g.finding == "5 more units: deeper +25, wider +3,920: deeper is 157x cheaper"
+    said(g.finding, "gradients.growth.deeper_cheaper", factor=3920 / 25)
+    said(g.finding.values["head"], "gradients.growth.head", width=5, deep=25, wide=3920)
     g = param_growth(input_size=10, width=20, depth=3, biases=True)
     assert (g.deep_cost, g.wide_cost) == (20 * 20 + 20, 10 * 20 + 20)
-    assert "wider is" in g.finding
+    said(g.finding, "gradients.growth.wider_cheaper", factor=420 / 220)
+    assert g.finding.values["head"].values["bias"].key == "gradients.growth.with_biases"
+    said(param_growth(input_size=5, width=5, depth=2).finding, "gradients.growth.same")
     assert list(g.units) == [20 * d for d in g.depths]
 
 
@@ -75,7 +98,8 @@ def test_deeper_sigmoid_has_smaller_first_layer_gradient():
     assert deep.verdict == "vanishing"
     assert deep.ratio < 1e-12
     assert deep.smallest_layer == 1 and deep.largest_layer == deep.depth + 1
-    assert deep.finding == ("vanishing: layer 1 gets 4e-16 of the output layer's gradient")
+    said(deep.finding, "gradients.finding.vanishing", ratio=deep.ratio)
+    assert f"{deep.ratio:.0e}" == "4e-16" and "4e-16" in deep.finding
 
 
 @pytest.mark.parametrize("activation, scale", [("sigmoid", 10.0), ("tanh", 1.0)])
@@ -97,7 +121,8 @@ def test_relu_small_weights_vanish_in_size():
     p = gradient_profile(depth=12, activation="relu", init="normal", scale=0.01)
     assert 0.1 < p.ratio < 10                       # every layer shrinks alike ...
     assert p.grad_norms.max() < 1e-10               # ... to nothing
-    assert p.verdict == "vanishing" and "at most 1e-14 in every layer" in p.finding
+    assert p.verdict == "vanishing"
+    said(p.finding, "gradients.finding.vanishing_size", peak=float(p.grad_norms.max()))
 
 
 @pytest.mark.parametrize("depth", [20, 50])
@@ -125,8 +150,8 @@ def test_overflow_is_a_result_not_a_warning():
         p = gradient_profile(depth=50, activation="relu", init="normal", scale=1.0)
     assert p.verdict == "overflow"
     assert p.overflow_activation_layer is not None
-    assert p.finding.startswith(f"activations overflowed (inf) at hidden layer "
-                                f"{p.overflow_activation_layer}")
+    said(p.finding, "gradients.finding.overflow_hidden", layer=p.overflow_activation_layer)
+    said(p.finding.values["tail"], "gradients.finding.tail_nan")
     assert not np.isfinite(p.grad_norms).any()
 
 
@@ -134,8 +159,10 @@ def test_gradient_overflow_reports_the_layer():
     norms = np.array([np.inf, np.inf, np.nan, 3e37, 1.0])
     p = GradientProfile(depth=4, activation="tanh", init="normal", scale=30.0,
                         grad_norms=norms, loss=2.3, overflow_grad_layers=[1, 2, 3])
-    assert judge(p) == ("overflow", "gradients overflowed (inf) at layer 3 "
-                                    "(layers 1-3 not finite)")
+    verdict_, finding = judge(p)
+    assert verdict_ == "overflow"
+    said(finding, "gradients.finding.overflow_grads")
+    said(finding.values["layers"], "gradients.layers.range", first=1, last=3)
 
 
 def test_huge_weights_saturate_to_exact_zeros():
@@ -147,7 +174,9 @@ def test_huge_weights_saturate_to_exact_zeros():
     assert p.verdict == "saturated" and p.zero_cause == "saturation"
     assert p.zero_layers == list(range(1, p.zero_layers[-1] + 1))
     assert p.hist_stats[-1]["flat"] > 0.99
-    assert "saturated units" in p.finding
+    said(p.finding, "gradients.finding.saturated")
+    said(p.finding.values["layers"], "gradients.layers.range", first=1,
+         last=p.zero_layers[-1])
 
 
 def test_underflow_to_zero_is_reported():
@@ -156,7 +185,7 @@ def test_underflow_to_zero_is_reported():
     assert p.zero_layers[0] == 1
     assert np.all(p.grad_norms[:len(p.zero_layers)] == 0)
     assert p.grad_norms[-1] > 0.01
-    assert "exactly 0" in p.finding
+    said(p.finding, "gradients.finding.underflow")
 
 
 def test_histograms():
@@ -201,25 +230,29 @@ def explorer():
 
 def test_explorer_starts_drawn(explorer):
     assert explorer.error is None
-    assert explorer.status == ("depth=10 activation=sigmoid init=normal scale=0.01 seed=0 -> "
-                               "vanishing: layer 1 gets 4e-16 of the output layer's gradient")
+    said(explorer.status, "explorer.result", settings=settings_text(**DEFAULT))
+    said(explorer.status.values["finding"], "gradients.finding.vanishing",
+         ratio=explorer.result.ratio)
     assert ink(explorer.png) > 0.03
     assert explorer.fig.canvas.manager is None      # not a pyplot figure
 
 
-@pytest.mark.parametrize("change, status", [
-    ({"depth": 20}, "depth=20 activation=sigmoid init=normal scale=0.01 seed=0 -> vanishing"),
-    ({"activation": "tanh"}, "depth=10 activation=tanh init=normal scale=0.01 seed=0 -> "),
-    ({"init": "xavier"}, "depth=10 activation=sigmoid init=xavier seed=0 -> vanishing"),
-    ({"scale": 10.0}, "depth=10 activation=sigmoid init=normal scale=10 seed=0 -> exploding"),
-    ({"seed": 3}, "depth=10 activation=sigmoid init=normal scale=0.01 seed=3 -> vanishing"),
+@pytest.mark.parametrize("change, shown, finding", [
+    ({"depth": 20}, {"depth": 20}, "vanishing"),
+    ({"activation": "tanh"}, {"activation": "tanh"}, None),
+    ({"init": "xavier"}, {"init": "xavier", "scale": None}, "vanishing"),
+    ({"scale": 10.0}, {"scale": "10"}, "exploding"),
+    ({"seed": 3}, {"seed": 3}, "vanishing"),
 ])
-def test_each_control_redraws(explorer, change, status):
+def test_each_control_redraws(explorer, change, shown, finding):
     before, redraws = explorer.png, explorer.redraws
     explorer.set(**change)
     assert explorer.error is None
     assert explorer.redraws == redraws + 1
-    assert explorer.status.startswith(status)
+    settings = {key: value for key, value in {**DEFAULT, **shown}.items() if value is not None}
+    said(explorer.status, "explorer.result", settings=settings_text(**settings))
+    if finding:
+        assert explorer.status.values["finding"].key == f"gradients.finding.{finding}"
     assert explorer.png != before
     assert ink(explorer.png) > 0.03
     key, value = next(iter(change.items()))
@@ -229,7 +262,7 @@ def test_each_control_redraws(explorer, change, status):
 def test_widget_change_redraws_like_set(explorer):
     before = explorer.png
     explorer.controls["depth"].value = 12           # what a slider release does
-    assert explorer.status.startswith("depth=12 ")
+    assert explorer.status.startswith(settings_text(depth=12))
     assert explorer.result.depth == 12 and explorer.png != before
 
 
@@ -247,7 +280,7 @@ def test_explorer_numbers(explorer):
 def test_scale_is_disabled_when_init_is_named(explorer):
     explorer.set(init="he")
     assert explorer.controls["scale"].disabled
-    assert "scale=" not in explorer.status
+    assert say("control.scale") not in explorer.status
     explorer.set(init="normal")
     assert not explorer.controls["scale"].disabled
 
@@ -257,7 +290,7 @@ def test_overflow_shown_in_status_without_warnings(explorer):
         warnings.simplefilter("error")
         explorer.set(depth=50, activation="relu", init="normal", scale=1.0)
     assert explorer.error is None
-    assert "activations overflowed (inf) at hidden layer" in explorer.status
+    assert explorer.status.values["finding"].key == "gradients.finding.overflow_hidden"
     assert ink(explorer.png) > 0.03
 
 
@@ -270,7 +303,8 @@ def test_error_is_shown_and_explorer_keeps_working(explorer, monkeypatch):
     monkeypatch.setattr(explorer, "compute", broken)
     explorer.set(depth=11)
     assert isinstance(explorer.error, ValueError)
-    assert "ValueError: scale must be > 0" in explorer.status
+    said(explorer.status, "explorer.error", kind="ValueError")
+    assert str(explorer.status.values["error"]) == "scale must be > 0, got 0"
     assert explorer.png == before                   # the last good drawing stays
     monkeypatch.undo()
     explorer.set(depth=12)
@@ -301,13 +335,15 @@ def test_initial_settings_and_dom_classes():
                                     {"biases": True}])
 def test_depth_width_explorer_controls(change):
     ex = DepthWidthExplorer()
-    assert ex.status == ("input_size=784 width=5 depth=2 biases=False -> 5 more units: "
-                         "deeper +25, wider +3,920: deeper is 157x cheaper")
+    said(ex.status, "explorer.result", settings=settings_text(
+        input_size=784, width=5, depth=2, biases=say("explorer.no")))
+    said(ex.status.values["finding"], "gradients.growth.deeper_cheaper")
     before = ex.png
     ex.set(**change)
     assert ex.error is None and ex.png != before and ink(ex.png) > 0.03
     key, value = next(iter(change.items()))
-    assert f"{key}={value}" in ex.status
+    value = say("explorer.yes") if value is True else value
+    assert settings_text(**{key: value}) in ex.status
     g = ex.result
     assert g.deep_cost == g.width ** 2 + g.bias_cost
     assert g.wide_cost == g.input_size * g.width + g.bias_cost
@@ -316,51 +352,74 @@ def test_depth_width_explorer_controls(change):
 # --- exercise checkers ------------------------------------------------------------------
 
 def test_check_reason():
-    verdict(exercises.check_reason("B"), True, "0.25^n")
+    verdict(exercises.check_reason("B"), True, "gradients.ex.reason_right")
     verdict(exercises.check_reason(" b "), True)
     for wrong in ("A", "C", "D"):
-        verdict(exercises.check_reason(wrong), False, f"{wrong} 不对。")
-    verdict(exercises.check_reason(None), False, "A、B、C 或 D")
+        verdict(exercises.check_reason(wrong), False, f"gradients.ex.reason_wrong_{wrong}")
+    verdict(exercises.check_reason(None), False, "gradients.ex.reason_invalid", answer=None)
+    verdict(exercises.check_reason("AB"), False, "gradients.ex.reason_invalid")
+    assert list(exercises.reasons()) == list("ABCD")
+
+
+def test_option_b_states_only_what_is_bounded():
+    """Option B (the right one) must not claim the gradient itself shrinks 4x per layer:
+    a std-10 sigmoid network's layer 1 gets thousands of times the output layer's."""
+    assert gradient_profile(depth=10, activation="sigmoid", scale=10.0).ratio > 1e3
+    assert exercises.reasons()["B"] == say("gradients.reason.B")
 
 
 def test_check_product_bound():
-    verdict(exercises.check_product_bound(lambda n: 0.25 ** n), True)
+    verdict(exercises.check_product_bound(lambda n: 0.25 ** n), True,
+            "gradients.ex.bound_right", ten=0.25 ** 10)
     verdict(exercises.check_product_bound(lambda n: 0.5 ** n), False,
-            "product_bound(1) = 0.5，应为 0.25")
-    verdict(exercises.check_product_bound(lambda n: None), False, "返回了 None")
-    verdict(exercises.check_product_bound(lambda n: 1 / 0), False,
-            "product_bound(1) 出错: ZeroDivisionError")
+            "gradients.ex.bound_wrong", call="product_bound(1)", got=0.5, want=0.25)
+    verdict(exercises.check_product_bound(lambda n: None), False, "gradients.ex.not_a_number",
+            value=None)
+    message = verdict(exercises.check_product_bound(lambda n: 1 / 0), False,
+                      "gradients.ex.call_error", call="product_bound(1)")
+    assert message.values["error"].startswith("ZeroDivisionError")
     verdict(exercises.check_product_bound(lambda n: 0.25), False,     # right only for n = 1
-            "product_bound(2) = 0.25，应为 0.0625")
+            "gradients.ex.bound_wrong", call="product_bound(2)", got=0.25, want=0.0625)
 
 
 def test_check_smallest_layer():
-    verdict(exercises.check_smallest_layer(1, 9), True)
-    verdict(exercises.check_smallest_layer(9, 9), False, "small_sigmoid: 第 9 层")
-    verdict(exercises.check_smallest_layer(1, 1), False, "large_tanh: 第 1 层")
-    verdict(exercises.check_smallest_layer(1, 10), False, "1 到 9")
-    verdict(exercises.check_smallest_layer(1.5, 9), False, "small_sigmoid 应是")
-    verdict(exercises.check_smallest_layer(None, None), False, "收到的是 None")
+    verdict(exercises.check_smallest_layer(1, 9), True, "gradients.ex.layer_right")
+    verdict(exercises.check_smallest_layer(9, 9), False, "gradients.ex.layer_wrong",
+            name="small_sigmoid", layer=9)
+    verdict(exercises.check_smallest_layer(1, 1), False, "gradients.ex.layer_wrong",
+            name="large_tanh", layer=1)
+    verdict(exercises.check_smallest_layer(1, 10), False, "gradients.ex.layer_invalid",
+            name="large_tanh", top=9)
+    verdict(exercises.check_smallest_layer(1.5, 9), False, "gradients.ex.layer_invalid",
+            name="small_sigmoid")
+    verdict(exercises.check_smallest_layer(None, None), False, "gradients.ex.layer_invalid",
+            answer=None)
 
 
 def test_check_param_count():
     def right(sizes, biases):
         return chain_param_count(sizes, biases)
 
-    verdict(exercises.check_param_count(right), True, "加深多 25 个参数")
-    verdict(exercises.check_param_count(lambda s, b: 0), False, "= 0，应为 3945")
+    verdict(exercises.check_param_count(right), True, "gradients.ex.count_right",
+            deeper=25, wider=3920)
+    verdict(exercises.check_param_count(lambda s, b: 0), False, "gradients.ex.count_wrong",
+            got=0, want=3945)
+    verdict(exercises.check_param_count(lambda s, b: None), False,
+            "gradients.ex.not_a_number", value=None)
     verdict(exercises.check_param_count(lambda s, b: chain_param_count(s, False)), False,
-            "True")
-    verdict(exercises.check_param_count(lambda s: 0), False, "出错")   # wrong signature
+            "gradients.ex.count_wrong", call="count_params([2, 3], True)")
+    verdict(exercises.check_param_count(lambda s: 0), False, "gradients.ex.call_error")
 
 
 def test_check_relu_std():
-    verdict(exercises.check_relu_std(np.sqrt(0.02)), True, "He 初始化")
+    verdict(exercises.check_relu_std(np.sqrt(0.02)), True, "gradients.ex.std_right",
+            width=100)
     verdict(exercises.check_relu_std(0.1414), True)
-    verdict(exercises.check_relu_std(1.0), False, "爆炸")
-    verdict(exercises.check_relu_std(0.01), False, "消失")
-    verdict(exercises.check_relu_std("0.14x"), False, "正数")
-    verdict(exercises.check_relu_std(-0.14), False, "正数")
+    verdict(exercises.check_relu_std(1.0), False, "gradients.ex.std_explodes")
+    verdict(exercises.check_relu_std(0.01), False, "gradients.ex.std_vanishes")
+    verdict(exercises.check_relu_std("0.14x"), False, "gradients.ex.std_invalid")
+    verdict(exercises.check_relu_std(-0.14), False, "gradients.ex.std_invalid")
+    verdict(exercises.check_relu_std(None), False, "gradients.ex.std_invalid")
 
 
 def test_a_checker_never_raises():
@@ -368,4 +427,73 @@ def test_a_checker_never_raises():
         def __str__(self):
             raise RuntimeError("no text")
 
-    verdict(exercises.check_reason(Unprintable()), False, "RuntimeError: no text")
+    verdict(exercises.check_reason(Unprintable()), False, "verdict.raised",
+            kind="RuntimeError")
+
+
+def test_every_chapter_1_key_is_used():
+    """Each gradients.* catalogue key is said somewhere in chapter 1's code."""
+    from dlskills.messages import catalogue
+    root = Path(dl.__file__).parent
+    code = "".join((root / area / "gradients.py").read_text(encoding="utf-8")
+                   for area in ("experiments", "views", "explorers", "exercises"))
+    dynamic = ("gradients.verdict.", "gradients.finding.", "gradients.reason.",
+               "gradients.ex.reason_wrong_")
+    unused = [key for key in catalogue() if key.startswith("gradients.")
+              and f'"{key}"' not in code and not key.startswith(dynamic)]
+    assert unused == []
+
+
+# --- the stored notebooks -----------------------------------------------------------------
+
+NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
+
+
+def _cells(name):
+    return json.loads((NOTEBOOKS / name).read_text(encoding="utf-8"))["cells"]
+
+
+def _text(cell):
+    parts = []
+    for out in cell.get("outputs", []):
+        parts.append("".join(out.get("text", "")))
+        parts.append("".join(out.get("data", {}).get("text/plain", "")))
+    return "".join(parts)
+
+
+def _checks(cells):
+    return [i for i, c in enumerate(cells)
+            if c["cell_type"] == "code" and "exercises.check_" in "".join(c["source"])]
+
+
+def test_stored_explorers_carry_their_figure():
+    outputs = [out for c in _cells("01_vanishing_exploding_gradients.ipynb")
+               if c["cell_type"] == "code" for out in c["outputs"]
+               if "application/vnd.jupyter.widget-view+json" in out.get("data", {})]
+    assert len(outputs) == 2                       # the two explorers, shown once each
+    assert all("image/png" in out["data"] for out in outputs)
+
+
+def test_stored_exercises_do_not_give_the_answer_away():
+    cells = _cells("01_vanishing_exploding_gradients.ipynb")
+    wrong = say("verdict.wrong", message="")
+    checks = _checks(cells)
+    assert len(checks) == 5
+    for i in checks:
+        assert _text(cells[i]).startswith(wrong), (i, _text(cells[i]))
+        assert "solutions/01_solutions.ipynb" in "".join(cells[i + 1]["source"])
+    sources = "".join("".join(c["source"]) for c in cells)
+    for answer in ('answer = "B"', "return 0.25", "small_sigmoid = 1", "np.sqrt(2 / 100)",
+                   "n_in * n_out"):
+        assert answer not in sources
+    assert "NBVAL" not in sources
+
+
+def test_solutions_notebook_checks_every_exercise_right():
+    cells = _cells("solutions/01_solutions.ipynb")
+    right = say("verdict.right", message="")
+    checks = _checks(cells)
+    assert len(checks) == 5
+    for i in checks:
+        assert "nbval-check-output" in cells[i]["metadata"].get("tags", [])
+        assert _text(cells[i]).startswith(right), (i, _text(cells[i]))

@@ -1,8 +1,9 @@
 """Instant checks for chapter 1 (depth, vanishing and exploding gradients).
 
 Each ``check_*`` takes the learner's answer (a value or a function), never raises, and
-returns a :class:`~dlskills.exercises.Verdict` shown as one line, "✓ 正确: ..." or
-"✗ 还不对: <the first mismatch>"; it is truthy when the answer is right.
+returns a :class:`~dlskills.exercises.Verdict` whose message is a catalogue sentence
+(``gradients.ex.*``), shown as one line, "✓ 正确：..." or "✗ 还不对：<the first
+mismatch>"; it is truthy when the answer is right.
 """
 
 import math
@@ -10,6 +11,7 @@ import math
 import numpy as np
 
 from ..experiments.gradients import chain_param_count, gradient_profile
+from ..messages import say
 from . import Verdict, checker
 
 
@@ -38,28 +40,23 @@ def _call_text(name, args):
 
 # --- exercise 1: what really makes sigmoid networks vanish --------------------------
 
-REASONS = {
-    "A": "sigmoid 的输出值在 [0, 1] 之间",
-    "B": "sigmoid 的导数最大只有 0.25，每经过一层梯度至少缩小到 1/4",
-    "C": "多个小于 0 的数连乘",
-    "D": "学习率太小",
-}
+CHOICES = "ABCD"
+
+
+def reasons():
+    """The options of exercise 1, {letter: statement} (statements from the catalogue)."""
+    return {letter: say(f"gradients.reason.{letter}") for letter in CHOICES}
 
 
 @checker
 def check_reason(answer):
     """Which statement explains why gradients vanish in a deep sigmoid network? ("B")."""
     choice = str(answer).strip().upper() if answer is not None else ""
-    if choice not in REASONS:
-        return Verdict(False, f"请填 A、B、C 或 D 中的一个字母，收到的是 {answer!r}")
+    if len(choice) != 1 or choice not in CHOICES:
+        return Verdict(False, say("gradients.ex.reason_invalid", answer=answer))
     if choice == "B":
-        return Verdict(True, "反向传播每过一层乘以 sigmoid'(z) <= 0.25，n 层之后最多 0.25^n。")
-    why = {
-        "A": "输出在 [0, 1] 里并不决定梯度：反向传播乘的是导数 sigmoid'(z)，不是输出值。",
-        "C": "课文的笔误：应为“小于 1”；而且连乘的是导数，它的上界是 0.25。",
-        "D": "学习率对所有层一视同仁，解释不了为什么前面的层比后面的层慢。",
-    }[choice]
-    return Verdict(False, f"{choice} 不对。{why}")
+        return Verdict(True, say("gradients.ex.reason_right"))
+    return Verdict(False, say(f"gradients.ex.reason_wrong_{choice}"))
 
 
 # --- exercise 2: the bound of a product of sigmoid derivatives ----------------------
@@ -67,21 +64,20 @@ def check_reason(answer):
 @checker
 def check_product_bound(product_bound):
     """``product_bound(n)`` must return the largest possible product of n sigmoid
-    derivatives, 0.25 ** n."""
+    derivatives, 0.25 ** n (a bound on the derivatives' part of the gradient only)."""
     for n in (1, 2, 3, 5, 10, 20):
         value, error = _call(product_bound, n)
         call = _call_text("product_bound", [n])
         if error:
-            return Verdict(False, f"{call} 出错: {error}")
+            return Verdict(False, say("gradients.ex.call_error", call=call, error=error))
         number = _number(value)
         if number is None:
-            return Verdict(False, f"{call} 返回了 {value!r}，应返回一个数")
+            return Verdict(False, say("gradients.ex.not_a_number", call=call, value=value))
         want = 0.25 ** n
         if not math.isclose(number, want, rel_tol=1e-9):
-            return Verdict(False, f"{call} = {number:.6g}，应为 {want:.6g}"
-                                  "（提示：sigmoid 的导数最大是多少？）")
-    return Verdict(True, f"0.25^n：10 层之后最多 {0.25 ** 10:.1e}，20 层之后最多 "
-                         f"{0.25 ** 20:.1e}。")
+            return Verdict(False, say("gradients.ex.bound_wrong", call=call, got=number,
+                                      want=want))
+    return Verdict(True, say("gradients.ex.bound_right", ten=0.25 ** 10, twenty=0.25 ** 20))
 
 
 # --- exercise 3: predict, then check, which layer gets the smallest gradient --------
@@ -109,16 +105,14 @@ def check_smallest_layer(small_sigmoid, large_tanh):
         top = config["depth"] + 1
         layer = _layer_number(answer, top)
         if layer is None:
-            return Verdict(False, f"{name} 应是 1 到 {top} 之间的层号，收到的是 {answer!r}")
+            return Verdict(False, say("gradients.ex.layer_invalid", name=name, top=top,
+                                      answer=answer))
         profile = gradient_profile(**config)
-        best = profile.smallest_layer
-        if layer != best:
+        if layer != profile.smallest_layer:
             settings = ", ".join(f"{key}={value!r}" for key, value in config.items())
-            return Verdict(False, f"{name}: 第 {layer} 层的梯度范数是 "
-                                  f"{profile.grad_norms[layer - 1]:.1e}，还有更小的层。"
-                                  f"在探索器里设 {settings} 看一看。")
-    return Verdict(True, "小权重的 sigmoid 网络梯度在第 1 层最小（消失）；大权重的 tanh 网络"
-                         "正好相反，第 1 层最大、输出层最小（爆炸）。")
+            return Verdict(False, say("gradients.ex.layer_wrong", name=name, layer=layer,
+                                      norm=profile.grad_norms[layer - 1], settings=settings))
+    return Verdict(True, say("gradients.ex.layer_right"))
 
 
 # --- exercise 4: count parameters ---------------------------------------------------
@@ -136,13 +130,16 @@ def check_param_count(count_params):
         value, error = _call(count_params, list(sizes), biases)
         call = _call_text("count_params", [sizes, biases])
         if error:
-            return Verdict(False, f"{call} 出错: {error}")
+            return Verdict(False, say("gradients.ex.call_error", call=call, error=error))
+        if _number(value) is None:
+            return Verdict(False, say("gradients.ex.not_a_number", call=call, value=value))
         want = chain_param_count(sizes, biases)
         if _number(value) != want:
-            return Verdict(False, f"{call} = {value!r}，应为 {want}")
+            return Verdict(False, say("gradients.ex.count_wrong", call=call, got=value,
+                                      want=want))
     deeper = chain_param_count([784, 5, 5, 5], False) - chain_param_count([784, 5, 5], False)
     wider = chain_param_count([784, 15], False) - chain_param_count([784, 10], False)
-    return Verdict(True, f"a=784 时，加深多 {deeper} 个参数，加宽多 {wider} 个 (= 5a)。")
+    return Verdict(True, say("gradients.ex.count_right", deeper=deeper, wider=wider))
 
 
 # --- exercise 5: the weight scale that keeps a ReLU layer's factor at 1 -------------
@@ -153,12 +150,10 @@ def check_relu_std(std, width=100):
     gradient's size by 1 on average: sigma * sqrt(width / 2) = 1 (He initialization)."""
     number = _number(std)
     if number is None or number <= 0:
-        return Verdict(False, f"std 应是一个正数，收到的是 {std!r}")
+        return Verdict(False, say("gradients.ex.std_invalid", std=std))
     want = float(np.sqrt(2.0 / width))
-    factor = number * np.sqrt(width / 2.0)
+    factor = float(number * np.sqrt(width / 2.0))
     if abs(factor - 1.0) > 0.02:
-        trend = "变大（爆炸）" if factor > 1 else "变小（消失）"
-        return Verdict(False, f"std = {number:.4g} 时每层系数约为 {factor:.3g}，"
-                              f"50 层后梯度约{trend}为 {factor ** 50:.1e} 倍")
-    return Verdict(True, f"std = sqrt(2/{width}) = {want:.4f}，这就是 He 初始化"
-                         "（见第 3 章）。")
+        key = "gradients.ex.std_explodes" if factor > 1 else "gradients.ex.std_vanishes"
+        return Verdict(False, say(key, std=number, factor=factor, total=factor ** 50))
+    return Verdict(True, say("gradients.ex.std_right", width=width, want=want))

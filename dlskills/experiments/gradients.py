@@ -23,6 +23,7 @@ from .._blas import single_thread_blas
 from .._checks import check_number
 from ..functions import ACTIVATIONS, norm
 from ..initializers import INITIALIZERS
+from ..messages import say
 from ..model import MLP
 from . import mnist
 
@@ -70,7 +71,7 @@ class ParamGrowth:
     deep_cost: int            # deep(depth + 1) - deep(depth)
     wide_cost: int            # wide(depth + 1) - wide(depth)
     bias_cost: int            # the biases inside each cost: one per added unit
-    finding: str = ""         # one line, stated from the counts
+    finding: str = ""         # one catalogue sentence, stated from the counts
 
 
 def param_growth(input_size=784, width=5, depth=2, biases=False, max_depth=10):
@@ -91,14 +92,16 @@ def param_growth(input_size=784, width=5, depth=2, biases=False, max_depth=10):
 
 
 def growth_finding(g):
-    """One line stating the comparison, from the counts."""
-    bias = " (biases incl.)" if g.biases else ""
-    head = f"{g.width} more units: deeper +{g.deep_cost:,}, wider +{g.wide_cost:,}{bias}"
+    """One catalogue sentence stating the comparison, from the counts."""
+    bias = say("gradients.growth.with_biases") if g.biases else ""
+    head = say("gradients.growth.head", width=g.width, deep=g.deep_cost, wide=g.wide_cost,
+               bias=bias)
     if g.deep_cost == g.wide_cost:
-        return f"{head}: the same (w = a)"
-    cheaper = "deeper" if g.deep_cost < g.wide_cost else "wider"
+        return say("gradients.growth.same", head=head)
     factor = max(g.deep_cost, g.wide_cost) / min(g.deep_cost, g.wide_cost)
-    return f"{head}: {cheaper} is {factor:.3g}x cheaper"
+    key = ("gradients.growth.deeper_cheaper" if g.deep_cost < g.wide_cost
+           else "gradients.growth.wider_cheaper")
+    return say(key, head=head, factor=factor)
 
 
 # --- gradients through depth --------------------------------------------------------
@@ -127,7 +130,7 @@ class GradientProfile:
     zero_layers: list = field(default_factory=list)            # layers whose dW is all 0
     zero_cause: str = None   # "underflow" (too small for float32) or "saturation" (f' = 0)
     verdict: str = ""        # vanishing, exploding, stable, overflow, underflow, saturated
-    finding: str = ""        # one line, stated from the numbers
+    finding: str = ""        # one catalogue sentence, stated from the numbers
 
     @property
     def ratio(self):
@@ -244,54 +247,46 @@ def _zero_cause(report, k, activation):
     return "saturation" if not np.any(derivative[upstream]) else "underflow"
 
 
-def _layer_range(layers):
-    """[1, 2, 3] -> "layers 1-3"; [4] -> "layer 4"; [1, 3] -> "layers 1, 3"."""
+def layer_range(layers):
+    """[1, 2, 3] -> "第 1–3 层"; [4] -> "第 4 层"; [1, 3] -> "第 1、3 层"."""
     if len(layers) == 1:
-        return f"layer {layers[0]}"
+        return say("gradients.layers.one", first=layers[0])
     if layers == list(range(layers[0], layers[-1] + 1)):
-        return f"layers {layers[0]}-{layers[-1]}"
-    return "layers " + ", ".join(map(str, layers))
+        return say("gradients.layers.range", first=layers[0], last=layers[-1])
+    return say("gradients.layers.list", layers="、".join(map(str, layers)))
 
 
 def judge(profile):
-    """(verdict, one-line finding) from the numbers of a :class:`GradientProfile`."""
+    """(verdict, finding) from the numbers of a :class:`GradientProfile`; the finding is
+    a catalogue sentence (``gradients.finding.<...>``)."""
     p = profile
     out = p.depth + 1
     if p.overflow_activation_layer is not None:
-        where = ("the output scores" if p.overflow_activation_layer == out
-                 else f"hidden layer {p.overflow_activation_layer}")
         nan = not np.isfinite(p.loss) and not np.isfinite(p.grad_norms).any()
-        tail = "loss and gradients are NaN" if nan else "some gradients are not finite"
-        return "overflow", f"activations overflowed (inf) at {where}: {tail}"
+        tail = say("gradients.finding.tail_nan" if nan else "gradients.finding.tail_some")
+        if p.overflow_activation_layer == out:
+            return "overflow", say("gradients.finding.overflow_logits", tail=tail)
+        return "overflow", say("gradients.finding.overflow_hidden",
+                               layer=p.overflow_activation_layer, tail=tail)
     if p.overflow_grad_layers:
-        return "overflow", (f"gradients overflowed (inf) at layer {p.overflow_grad_layers[-1]}"
-                            f" ({_layer_range(p.overflow_grad_layers)} not finite)")
-    if p.zero_layers and p.zero_cause == "saturation":
-        return "saturated", (f"vanishing: gradients are exactly 0 at "
-                             f"{_layer_range(p.zero_layers)}: saturated units, f'(z) = 0")
+        return "overflow", say("gradients.finding.overflow_grads",
+                               layers=layer_range(p.overflow_grad_layers))
     if p.zero_layers:
-        return "underflow", (f"vanishing: gradients underflowed to exactly 0 at "
-                             f"{_layer_range(p.zero_layers)} (below float32's 1e-45)")
+        cause = "saturated" if p.zero_cause == "saturation" else "underflow"
+        return cause, say(f"gradients.finding.{cause}", layers=layer_range(p.zero_layers))
     ratio, peak = p.ratio, float(np.max(p.grad_norms))
     if ratio < VANISHING_RATIO:
-        return "vanishing", f"vanishing: layer 1 gets {ratio:.0e} of the output layer's gradient"
+        return "vanishing", say("gradients.finding.vanishing", ratio=ratio)
     if ratio > EXPLODING_RATIO:
-        return "exploding", f"exploding: layer 1 gets {ratio:.0e} x the output layer's gradient"
+        return "exploding", say("gradients.finding.exploding", ratio=ratio)
     if peak > EXPLODED_NORM:
-        return "exploding", (f"exploding: gradient norms reach {peak:.0e} "
-                             f"(layer {p.largest_layer}; healthy here: about 0.1-1)")
+        return "exploding", say("gradients.finding.exploding_size", peak=peak,
+                                layer=p.largest_layer)
     if peak < VANISHED_NORM:
-        return "vanishing", (f"vanishing: gradient norms are at most {peak:.0e} in every "
-                             f"layer (healthy here: about 0.1-1)")
-    return "stable", f"stable: layer 1 gets {ratio:.2g} x the output layer's gradient"
+        return "vanishing", say("gradients.finding.vanishing_size", peak=peak)
+    return "stable", say("gradients.finding.stable", ratio=ratio)
 
 
-def describe_gradient_settings(settings):
-    """Status text of the settings; ``scale`` only where it is used (init="normal")."""
-    parts = [f"depth={settings['depth']}", f"activation={settings['activation']}",
-             f"init={settings['init']}"]
-    if settings["init"] == "normal":
-        parts.append(f"scale={settings['scale']:.3g}")
-    parts.append(f"seed={settings['seed']}")
-    return " ".join(parts)
-
+def verdict_name(verdict):
+    """The learner's word for a verdict ("vanishing" -> "消失")."""
+    return say(f"gradients.verdict.{verdict}")

@@ -10,8 +10,9 @@
 
 import ipywidgets as widgets
 
-from ..experiments.gradients import describe_gradient_settings, gradient_profile, param_growth
+from ..experiments.gradients import gradient_profile, param_growth
 from ..functions import ACTIVATIONS
+from ..messages import say
 from ..views.gradients import GradientView, ParamGrowthView
 from .base import Explorer
 
@@ -22,9 +23,10 @@ INIT_CHOICES = ("normal", "xavier", "he")
 
 # --- the explorers ------------------------------------------------------------------
 
-def _control(kind, **settings):
-    """A control whose whole description is readable (each with its own Layout)."""
-    return kind(style={"description_width": "initial"},
+def _control(kind, key, **settings):
+    """A control labelled from the catalogue (``control.<key>``), whose whole
+    description is readable (each with its own Layout)."""
+    return kind(description=say(f"control.{key}"), style={"description_width": "initial"},
                 layout=widgets.Layout(flex="1 1 0%", min_width="300px"), **settings)
 
 
@@ -50,17 +52,18 @@ class GradientExplorer(_ViewExplorer):
 
     def make_controls(self):
         return {
-            "depth": _control(widgets.IntSlider, value=10, min=1, max=50,
-                              description="depth (hidden layers)", continuous_update=False),
-            "activation": _control(widgets.Dropdown, options=ACTIVATIONS.names(),
-                                   value="sigmoid", description="activation"),
-            "init": _control(widgets.Dropdown, value="normal", description="init",
-                             options=[("normal (std = scale)" if name == "normal" else name,
-                                       name) for name in INIT_CHOICES]),
-            "scale": _control(widgets.FloatLogSlider, value=0.01, base=10, min=-3, max=2,
-                              step=0.1, description="scale (weight std)",
-                              readout_format=".3g", continuous_update=False),
-            "seed": _control(widgets.IntSlider, value=0, min=0, max=9, description="seed",
+            "depth": _control(widgets.IntSlider, "depth", value=10, min=1, max=50,
+                              continuous_update=False),
+            "activation": _control(widgets.Dropdown, "activation",
+                                   options=ACTIVATIONS.names(), value="sigmoid"),
+            "init": _control(widgets.Dropdown, "init", value="normal",
+                             options=[(say("gradients.init_normal_option")
+                                       if name == "normal" else name, name)
+                                      for name in INIT_CHOICES]),
+            "scale": _control(widgets.FloatLogSlider, "scale", value=0.01, base=10, min=-3,
+                              max=2, step=0.1, readout_format=".3g",
+                              continuous_update=False),
+            "seed": _control(widgets.IntSlider, "seed", value=0, min=0, max=9,
                              continuous_update=False),
         }
 
@@ -74,8 +77,11 @@ class GradientExplorer(_ViewExplorer):
     def compute(self, depth, activation, init, scale, seed):
         return gradient_profile(depth, activation, init, scale, seed)
 
-    def describe(self, settings, result):
-        return f"{describe_gradient_settings(settings)} -> {result.finding}"
+    def describe_settings(self, settings):
+        """The base's settings text, with ``scale`` only where it is used (init="normal")."""
+        if settings.get("init") != "normal":
+            settings = {key: value for key, value in settings.items() if key != "scale"}
+        return super().describe_settings(settings)
 
 
 class DepthWidthExplorer(_ViewExplorer):
@@ -87,17 +93,14 @@ class DepthWidthExplorer(_ViewExplorer):
 
     def make_controls(self):
         return {
-            "input_size": _control(widgets.IntSlider, value=784, min=1, max=1000,
-                                   description="input size a", continuous_update=False),
-            "width": _control(widgets.IntSlider, value=5, min=1, max=50,
-                              description="width w", continuous_update=False),
-            "depth": _control(widgets.IntSlider, value=2, min=1, max=10,
-                              description="depth d", continuous_update=False),
-            "biases": _control(widgets.Checkbox, value=False, description="count biases"),
+            "input_size": _control(widgets.IntSlider, "input_size", value=784, min=1,
+                                   max=1000, continuous_update=False),
+            "width": _control(widgets.IntSlider, "width", value=5, min=1, max=50,
+                              continuous_update=False),
+            "depth": _control(widgets.IntSlider, "depth", value=2, min=1, max=10,
+                              continuous_update=False),
+            "biases": _control(widgets.Checkbox, "biases", value=False),
         }
 
     def compute(self, input_size, width, depth, biases):
         return param_growth(input_size, width, depth, biases)
-
-    def describe(self, settings, result):
-        return f"{self.describe_settings(settings)} -> {result.finding}"

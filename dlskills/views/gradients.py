@@ -8,13 +8,16 @@ Two kinds of function live here:
 * ``plot_*`` functions draw a static figure into given axes, for notebook cells.
 
 All take numbers (arrays, a ``GradientProfile``, a ``ParamGrowth``, a ``History``), never
-a network. Figure text is English or math only.
+a network. Every text drawn comes from the message catalogue (``gradients.view.*``,
+``gradients.growth.*``, ``gradients.fig.*``).
 """
 
 import numpy as np
 from matplotlib.ticker import FuncFormatter, LogLocator, MaxNLocator, NullLocator
 
+from ..experiments.gradients import verdict_name
 from ..functions import ACTIVATIONS
+from ..messages import say
 from .curves import smooth
 from .style import PALETTE, color
 
@@ -68,12 +71,13 @@ class GradientView:
         ax = self.ax = fig.add_subplot(grid[:, 0])
         ax.set_yscale("log")
         _plain_log_ticks(ax.yaxis)
-        ax.set_xlabel("weight layer l  (1 = input side, last = output layer)")
-        ax.set_ylabel(r"gradient norm $\|\partial L / \partial W_l\|$")
+        ax.set_xlabel(say("gradients.view.layer_axis"))
+        ax.set_ylabel(say("gradients.view.norm_axis"))
         ax.xaxis.set_major_locator(MaxNLocator(integer=True, nbins=10))
-        self.line, = ax.plot([], [], marker="o", markersize=5, label="gradient norm")
+        self.line, = ax.plot([], [], marker="o", markersize=5,
+                             label=say("gradients.view.norm_legend"))
         self.reference = ax.axhline(1.0, color=PALETTE["grey"], linestyle="--",
-                                    linewidth=1.3, label="output layer's norm")
+                                    linewidth=1.3, label=say("gradients.view.output_legend"))
         self.legend = ax.legend(loc="lower right", fontsize=11, framealpha=0.85)
         # drawn only when some layer's gradient is exactly 0 or not finite (see the note)
         self.zeros, = ax.plot([], [], linestyle="none", marker="v", markersize=10, color=ALERT)
@@ -90,7 +94,7 @@ class GradientView:
             h.yaxis.set_major_locator(MaxNLocator(nbins=2))
             h.grid(False)                 # fewer lines to redraw; the bars need none
             h.xaxis.set_major_locator(MaxNLocator(nbins=5))
-        self.hist_axes[n_hist // 2].set_ylabel("share of values")
+        self.hist_axes[n_hist // 2].set_ylabel(say("gradients.view.share_axis"))
         self.title = fig.suptitle("", fontsize=15)
 
     def update(self, p):
@@ -103,9 +107,11 @@ class GradientView:
         self.line.set_data(layers, shown)
         self.line.set_color(color(p.activation))
         self.legend.legend_handles[0].set_color(color(p.activation))
-        # keep the legend where the profile is not: it falls to the right when vanishing
+        # keep the legend where the profile is not: it falls to the right when vanishing;
+        # inf/NaN markers sit along the top edge
         rising = np.isfinite(p.ratio) and p.ratio < 1
-        self.legend.set_loc("lower right" if rising else "upper right")
+        overflow = not np.all(np.isfinite(norms))
+        self.legend.set_loc("lower right" if rising or overflow else "upper right")
         zero = np.isfinite(norms) & (norms == 0)
         self.zeros.set_data(layers[zero], np.full(zero.sum(), lo * 1.6))
         bad = ~np.isfinite(norms)
@@ -114,9 +120,9 @@ class GradientView:
         self.reference.set_ydata([out, out] if finite[-1] else [np.nan, np.nan])
         self.ax.set_xlim(0.5, norms.size + 0.5)
         self.ax.set_ylim(lo, hi)
-        weights = f"N(0, {p.scale:.3g}$^2$)" if p.init == "normal" else p.init
-        self.ax.set_title(f"{p.activation}, weights {weights}, {p.depth} hidden x 100",
-                          fontsize=13, loc="left")
+        weights = f"N(0, {p.scale:.3g}²)" if p.init == "normal" else p.init
+        self.ax.set_title(say("gradients.view.net_title", activation=p.activation,
+                              weights=weights, depth=p.depth), fontsize=13, loc="left")
         note = self._note(p)
         self.note.set_text(note)
         self.note.set_visible(bool(note))
@@ -132,22 +138,19 @@ class GradientView:
             ax.set_xlabel("")
             ax.tick_params(axis="x", labelbottom=not shared)
         visible[-1].tick_params(axis="x", labelbottom=True)
-        visible[-1].set_xlabel("activation value relu(z) > 0 (zeros: see f'<0.01)"
+        visible[-1].set_xlabel(say("gradients.view.relu_value_axis")
                                if p.activation == "relu"
-                               else f"activation value {p.activation}(z)")
+                               else say("gradients.view.value_axis", activation=p.activation))
 
     @staticmethod
     def _note(p):
         lines = []
         if p.zero_layers and p.zero_cause == "saturation":
-            lines.append("\u25BC gradient exactly 0: f'(z) rounds\n"
-                         "    to 0 in float32 (saturated units)")
+            lines.append(say("gradients.view.note_saturation"))
         elif p.zero_layers:
-            lines.append("\u25BC gradient exactly 0: below float32's\n"
-                         "    smallest number (1.4e-45)")
+            lines.append(say("gradients.view.note_underflow"))
         if p.overflow_grad_layers or p.overflow_activation_layer is not None:
-            lines.append("\u25B2 gradient inf / NaN: above float32's\n"
-                         "    largest number (3.4e38)")
+            lines.append(say("gradients.view.note_overflow"))
         return "\n".join(lines)
 
     def _update_hist(self, i, k, p):
@@ -159,10 +162,10 @@ class GradientView:
         ax.set_xlim(edges[0], edges[-1])
         ax.set_ylim(0, float(counts.max()) * 1.15 if counts.max() > 0 else 1.0)
         if stats["nonfinite"] >= 1.0:
-            text = f"layer {k}: all values inf/NaN"
+            text = say("gradients.view.hist_nonfinite", layer=k)
         else:
-            text = (f"layer {k}: mean {stats['mean']:.2g}, std {stats['std']:.2g}, "
-                    f"f'<0.01: {stats['flat']:.0%}")
+            text = say("gradients.view.hist_title", layer=k, mean=stats["mean"],
+                       std=stats["std"], flat=stats["flat"])
         ax.set_title(text, fontsize=12, loc="left")
 
 
@@ -179,8 +182,8 @@ class ParamGrowthView:
             gridspec_kw={"left": 0.085, "right": 0.985, "bottom": 0.2, "top": 0.85,
                          "wspace": 0.28})
         ax = self.ax
-        ax.set_xlabel("hidden units (features learned)")
-        ax.set_ylabel("parameters")
+        ax.set_xlabel(say("gradients.growth.units_axis"))
+        ax.set_ylabel(say("gradients.growth.params_axis"))
         _thousands(ax)
         self.deep_line, = ax.plot([], [], marker="o", color=DEEP_COLOR)
         self.wide_line, = ax.plot([], [], marker="s", color=WIDE_COLOR)
@@ -189,7 +192,7 @@ class ParamGrowthView:
         self.legend = None
         b = self.bar_ax
         b.set_yscale("log")
-        b.set_ylabel("added parameters")
+        b.set_ylabel(say("gradients.growth.added_axis"))
         self.bars = b.bar([0, 1], [1, 1], color=[DEEP_COLOR, WIDE_COLOR], width=0.6)
         b.set_xticks([0, 1])
         self.bar_labels = [b.text(x, 1, "", ha="center", va="bottom", fontsize=13)
@@ -205,26 +208,27 @@ class ParamGrowthView:
         step = [d - 1, d]
         self.deep_step.set_data(g.units[step], g.deep[step])
         self.wide_step.set_data(g.units[step], g.wide[step])
-        self.deep_line.set_label(f"deeper: a -> {w} -> ... -> {w}")
-        self.wide_line.set_label(f"wider: a -> {w}d (one layer)")
+        self.deep_line.set_label(say("gradients.growth.deep_label", w=w))
+        self.wide_line.set_label(say("gradients.growth.wide_label", w=w))
         if self.legend is not None:
             self.legend.remove()
         self.legend = self.ax.legend(loc="upper left")
         top = max(g.deep.max(), g.wide.max())
         self.ax.set_xlim(0, g.units[-1] + w)
         self.ax.set_ylim(0, top * 1.08)
-        self.ax.set_title(f"a = {a}, w = {w}; thick: going from d = {d} to d = {d + 1}",
+        self.ax.set_title(say("gradients.growth.title", a=a, w=w, d=d, next=d + 1),
                           fontsize=13, loc="left")
         costs = [g.deep_cost, g.wide_cost]
         bias = f" + {w}" if g.biases else ""
-        formulas = [f"{w}x{w}{bias}", f"{a}x{w}{bias}"]
+        formulas = [f"{w}×{w}{bias}", f"{a}×{w}{bias}"]
         for bar, label, cost, formula in zip(self.bars, self.bar_labels, costs, formulas):
             bar.set_height(cost)
             label.set_position((bar.get_x() + bar.get_width() / 2, cost * 1.15))
-            label.set_text(f"+{cost:,}\n= {formula}")
-        self.bar_ax.set_xticklabels(["deeper:\none more layer", f"wider:\n{w} more in one layer"])
+            label.set_text(say("gradients.growth.bar_label", cost=cost, formula=formula))
+        self.bar_ax.set_xticklabels([say("gradients.growth.deeper_tick"),
+                                     say("gradients.growth.wider_tick", w=w)])
         self.bar_ax.set_ylim(0.7, max(costs) * 30)
-        self.bar_ax.set_title(f"cost of {w} more units", fontsize=13, loc="left")
+        self.bar_ax.set_title(say("gradients.growth.cost_title", w=w), fontsize=13, loc="left")
         self.title.set_text(g.finding)
 
 
@@ -242,19 +246,19 @@ def plot_activations(ax_f, ax_d, x=None, names=("sigmoid", "tanh", "relu")):
     ax_f.set_ylabel("f(z)")
     ax_f.set_ylim(-1.2, 2.2)
     ax_f.legend(loc="upper left")
-    ax_f.set_title("activation functions")
+    ax_f.set_title(say("gradients.fig.activations_title"))
     peak = ACTIVATIONS.get("sigmoid").grad(x)
     best = int(np.argmax(peak))
     ax_d.axhline(peak[best], color=color("sigmoid"), linestyle=":", linewidth=1.5)
-    ax_d.annotate(f"max sigmoid' = {peak[best]:.2f} (z = {x[best]:.0f})",
+    ax_d.annotate(say("gradients.fig.sigmoid_peak", peak=peak[best], z=x[best]),
                   xy=(x[best], peak[best]), xytext=(1.0, 0.5),
                   arrowprops={"arrowstyle": "->", "color": color("sigmoid")}, fontsize=12)
     ax_d.set_xlabel("z")
     ax_d.set_ylabel("f'(z)")
     ax_d.set_ylim(-0.1, 1.25)
     ax_d.legend(loc="upper left")
-    ax_d.set_title(f"derivatives: sigmoid' <= {peak[best]:.2f}, tanh' <= "
-                   f"{ACTIVATIONS.get('tanh').grad(x).max():.2f}")
+    ax_d.set_title(say("gradients.fig.derivatives_title", sigmoid=peak[best],
+                       tanh=ACTIVATIONS.get("tanh").grad(x).max()))
     return peak[best]
 
 
@@ -272,12 +276,13 @@ def plot_products(ax, factors, n_max=50):
         ax.plot(n, factor ** n, color=c, label=label)
         ends[factor] = factor ** n_max
     ax.set_yscale("log")
-    ax.set_xlabel("number of layers n")
-    ax.set_ylabel("product of n factors")
+    _plain_log_ticks(ax.yaxis)
+    ax.set_xlabel(say("gradients.fig.layers_axis"))
+    ax.set_ylabel(say("gradients.fig.product_axis"))
     ax.legend(loc="lower left", fontsize=11)
     low, high = min(ends), max(ends)
-    ax.set_title(f"after {n_max} layers: {low:g}^{n_max} = {ends[low]:.0e}, "
-                 f"{high:g}^{n_max} = {ends[high]:.0e}", fontsize=13)
+    ax.set_title(say("gradients.fig.products_title", n=n_max, low=low, low_end=ends[low],
+                     high=high, high_end=ends[high]), fontsize=13)
 
 
 def _sequence_colors(n, cmap=LAYER_CMAP):
@@ -298,7 +303,9 @@ def plot_norm_profiles(ax, profiles, labels, measure="ratio"):
         norms = p.grad_norms
         layers = np.arange(1, norms.size + 1)
         ax.plot(layers, np.where(np.isfinite(norms) & (norms > 0), norms, np.nan),
-                marker="o", markersize=4, color=c, label=f"{label}: {p.verdict}")
+                marker="o", markersize=4, color=c,
+                label=say("gradients.fig.profile_legend", label=label,
+                          verdict=verdict_name(p.verdict)))
         zero = norms == 0
         bad = ~np.isfinite(norms)
         ax.plot(layers[zero], np.full(zero.sum(), lo * 1.6), "v", color=c, markersize=9)
@@ -306,30 +313,31 @@ def plot_norm_profiles(ax, profiles, labels, measure="ratio"):
     ax.set_yscale("log")
     _plain_log_ticks(ax.yaxis)
     ax.set_ylim(lo, hi)
-    ax.set_xlabel("weight layer l  (1 = next to the input, last = output layer)")
-    ax.set_ylabel(r"gradient norm $\|\partial L / \partial W_l\|$")
+    ax.set_xlabel(say("gradients.view.layer_axis"))
+    ax.set_ylabel(say("gradients.view.norm_axis"))
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.legend(loc="best", fontsize=11)
     if measure == "peak":
-        peaks = [_peak_text(p) for p in profiles]
-        ax.set_title("largest gradient norm: " + ", ".join(
-            f"{label} {peak}" for label, peak in zip(labels, peaks)), fontsize=13)
+        peaks = say("explorer.settings_sep").join(
+            say("gradients.fig.peak_item", label=label, peak=_peak_text(p))
+            for label, p in zip(labels, profiles))
+        ax.set_title(say("gradients.fig.peak_title", peaks=peaks), fontsize=13)
     else:
-        first, last = profiles[0], profiles[-1]
-        ax.set_title(f"layer 1 / output layer: {_ratio_text(first)} ({labels[0]}) -> "
-                     f"{_ratio_text(last)} ({labels[-1]})", fontsize=13)
+        ax.set_title(say("gradients.fig.ratio_title", first=_ratio_text(profiles[0]),
+                         first_label=labels[0], last=_ratio_text(profiles[-1]),
+                         last_label=labels[-1]), fontsize=13)
 
 
 def _ratio_text(p):
     r = p.ratio
     if not np.isfinite(r):
-        return "not finite"
+        return say("gradients.fig.not_finite")
     return f"{r:.2g}" if 0.01 <= r < 100 else f"{r:.0e}"
 
 
 def _peak_text(p):
     if not np.all(np.isfinite(p.grad_norms)):
-        return "inf/NaN"
+        return say("gradients.fig.not_finite")
     peak = float(np.max(p.grad_norms))
     return f"{peak:.2g}" if 0.01 <= peak < 100 else f"{peak:.0e}"
 
@@ -344,14 +352,15 @@ def plot_update_sizes(ax, history, name, window=10):
     steps = np.arange(1, updates.shape[0] + 1)
     n_layers = updates.shape[1]
     for layer, c in zip(range(n_layers), _sequence_colors(n_layers)):
-        label = "output layer" if layer == n_layers - 1 else f"layer {layer + 1}"
+        label = (say("gradients.fig.output_layer") if layer == n_layers - 1
+                 else say("gradients.fig.layer", layer=layer + 1))
         ax.plot(steps, smooth(updates[:, layer], window), color=c, linewidth=1.8, label=label)
     ax.set_yscale("log")
     _plain_log_ticks(ax.yaxis)
-    ax.set_xlabel("iteration")
-    ax.set_ylabel(rf"update size $\|\Delta W_l\|$ (mean of {window})")
+    ax.set_xlabel(say("gradients.fig.iteration_axis"))
+    ax.set_ylabel(say("gradients.fig.update_axis", window=window))
     ratio = float(np.median(updates[:, 0]) / np.median(updates[:, -1]))
-    ax.set_title(f"{name}: layer 1 moves {ratio:.1g} x the output layer", fontsize=13)
+    ax.set_title(say("gradients.fig.update_title", name=name, ratio=ratio), fontsize=13)
     return ratio
 
 
@@ -379,8 +388,10 @@ def plot_losses(ax, histories):
     for name, history in histories.items():
         ax.plot(np.arange(1, len(history.loss) + 1), history.loss,
                 color=color(name.split()[0]), label=name, linewidth=1.6)
-        finals.append(f"{name.split()[0]} {history.loss[-1]:.2f}")
-    ax.set_xlabel("iteration")
-    ax.set_ylabel("training loss")
-    ax.legend(loc="upper right")
-    ax.set_title("final loss: " + ", ".join(finals), fontsize=13)
+        finals.append(say("gradients.fig.loss_item", name=name.split()[0],
+                          loss=history.loss[-1]))
+    ax.set_xlabel(say("gradients.fig.iteration_axis"))
+    ax.set_ylabel(say("gradients.fig.loss_axis"))
+    ax.legend(loc="center right")
+    ax.set_title(say("gradients.fig.loss_title",
+                     finals=say("explorer.settings_sep").join(finals)), fontsize=13)
