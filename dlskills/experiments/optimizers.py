@@ -305,29 +305,42 @@ class SeedSpread:
         return [(a, b) for a in names for b in names if a != b
                 and np.all(np.asarray(self.final_loss[a]) < np.asarray(self.final_loss[b]))]
 
+    def tiers(self):
+        """Optimizers grouped from lowest to highest final loss, so that every member of a
+        group ended below every member of each later group in every seed; within a group
+        the order changed from seed to seed."""
+        mean = {name: float(np.mean(v)) for name, v in self.final_loss.items()}
+        below = set(self.always_below())
+        tiers = []
+        for name in sorted(mean, key=mean.get):
+            if tiers and not all((other, name) in below for other in tiers[-1]):
+                tiers[-1].append(name)
+            else:
+                tiers.append([name])
+        return tiers
+
     @property
     def finding(self):
-        """Which optimizer was worst / best in every seed, and which was not stable."""
-        n = len(self.seeds)
-        firsts = [self.ranking(i)[0] for i in range(n)]
-        lasts = [self.ranking(i)[-1] for i in range(n)]
-        parts = []
-        if len(set(lasts)) == 1:
-            parts.append(say("optimizers.seeds.always_worst", name=lasts[0], n=n))
-        if len(set(firsts)) == 1:
-            parts.append(say("optimizers.seeds.always_best", name=firsts[0], n=n))
-        else:
-            parts.append(say("optimizers.seeds.best_varies", n=n, names="、".join(
-                f"{name}×{firsts.count(name)}" for name in dict.fromkeys(firsts))))
-        return say("optimizers.sep").join(parts)
+        """The order that held in every seed; which neighbours swapped places."""
+        tiers = self.tiers()
+        text = say("optimizers.seeds.order", n=len(self.seeds),
+                   order=" < ".join("/".join(tier) for tier in tiers))
+        mixed = [say("optimizers.seeds.varies", names="/".join(tier))
+                 for tier in tiers if len(tier) > 1]
+        return say("optimizers.sep").join([text] + mixed)
 
 
-def compare_over_seeds(names=OPTIMIZER_NAMES, seeds=(0, 1, 2), progress=None, **settings):
+def compare_over_seeds(names=OPTIMIZER_NAMES, seeds=(0, 1, 2), done=(), progress=None,
+                       **settings):
     """:func:`compare_optimizers` once per seed (other settings as given); returns a
-    :class:`SeedSpread`. ``progress(fraction)`` is called after each seed."""
+    :class:`SeedSpread`. ``done``: comparisons already run with the same settings (e.g. an
+    explorer's result); the seeds they cover are not trained again. ``progress(fraction)``
+    is called after each seed."""
+    known = {run.seed: run for run in done}
     runs = []
     for k, seed in enumerate(seeds):
-        runs.append(compare_optimizers(names, seed=seed, **settings))
+        runs.append(known[seed] if seed in known else
+                    compare_optimizers(names, seed=seed, **settings))
         if progress is not None:
             progress((k + 1) / len(seeds))
     names = list(runs[0].histories)

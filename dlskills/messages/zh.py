@@ -69,9 +69,8 @@ MESSAGES = {
     "optimizers.train.completed": "{name}：损失 {loss:.3f}，测试准确率 {accuracy:.1%}",
     "optimizers.train.diverged": "{name} 在第 {iteration} 次迭代发散",
     "optimizers.train.stopped": "{name} 在第 {iteration} 次迭代停下",
-    "optimizers.seeds.always_worst": "{n} 个种子里损失最高的每次都是 {name}",
-    "optimizers.seeds.always_best": "{n} 个种子里损失最低的每次都是 {name}",
-    "optimizers.seeds.best_varies": "损失最低的是谁因种子而异（{n} 个种子：{names}）",
+    "optimizers.seeds.order": "{n} 个种子里每次都成立的顺序（最后的损失从低到高）：{order}",
+    "optimizers.seeds.varies": "{names} 谁更低因种子而异",
     # explorers/optimizers.py: control texts
     "optimizers.lr_default": "各用常用值",
     # views/optimizers.py: figure titles, axes, legends
@@ -105,9 +104,11 @@ MESSAGES = {
                             "但在 y 方向来回震荡",
     "optimizers.note.noise": "有噪声的梯度：最后 50 步里 StepLR 的平均 f 比不衰减低 {ratio:.0f} 倍",
     "optimizers.note.course_momentum": "课文的代码只动 y：x 一直停在 {x:.2f}",
+    "optimizers.note.course_label": "课文的 Momentum",
     # views/course_figures.py: the course text's learning-rate decay figures
     "optimizers.course.step": "StepLR：每 20 个 epoch 乘 0.7",
-    "optimizers.course.multistep": "MultiStepLR：在 epoch 10、50、200 各乘 0.7（k(e) = 已过的里程碑数）",
+    "optimizers.course.multistep": "MultiStepLR：在 epoch 10、50、200 各乘 0.7"
+                                   "（k(e) = 已过的里程碑数）",
     "optimizers.course.exponential": "ExponentialLR：每个 epoch 乘 0.99",
     "optimizers.course.final": "第 {epochs} 个 epoch：学习率 {lr:.2g}（起始值的 {ratio:.2g} 倍）",
     # exercises/optimizers.py: checker messages
