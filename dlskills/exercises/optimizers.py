@@ -179,7 +179,7 @@ def _compare(candidate, ref, settings, seed):
         changed = [key for key in g if not np.array_equal(given[key], g[key])]
         if changed:
             return Verdict(False, say("optimizers.check.grads_changed", step=step,
-                                      key=changed[0]))
+                                      param=changed[0]))
         mismatch = _first_mismatch(params, expected, before, step)
         if mismatch is not None:
             return Verdict(False, mismatch)
@@ -195,7 +195,7 @@ def _first_mismatch(params, expected, before, step):
     learns nothing from them)."""
     for key in expected:
         if key not in params:
-            return say("optimizers.check.missing_key", step=step, key=key)
+            return say("optimizers.check.missing_key", step=step, param=key)
     unchanged = [key for key in expected if np.array_equal(np.asarray(params[key]), before[key])]
     if len(unchanged) == len(expected) and any(
             not np.array_equal(want, before[key]) for key, want in expected.items()):
@@ -203,7 +203,7 @@ def _first_mismatch(params, expected, before, step):
     for key, want in expected.items():
         got = np.asarray(params[key])
         if got.shape != want.shape:
-            return say("optimizers.check.shape", step=step, key=key, got=got.shape,
+            return say("optimizers.check.shape", step=step, param=key, got=got.shape,
                        want=want.shape)
         tolerance = UPDATE_RTOL * np.abs(want - before[key]) + 1e-12
         wrong = ~(np.abs(got - want) <= tolerance)      # NaN counts as wrong

@@ -323,11 +323,12 @@ class SeedSpread:
     def finding(self):
         """The order that held in every seed; which neighbours swapped places."""
         tiers = self.tiers()
-        text = say("optimizers.seeds.order", n=len(self.seeds),
-                   order=" < ".join("/".join(tier) for tier in tiers))
-        mixed = [say("optimizers.seeds.varies", names="/".join(tier))
-                 for tier in tiers if len(tier) > 1]
-        return say("optimizers.sep").join([text] + mixed)
+        order = " < ".join("/".join(tier) for tier in tiers)
+        mixed = "、".join("/".join(tier) for tier in tiers if len(tier) > 1)
+        if mixed:
+            return say("optimizers.seeds.order_mixed", n=len(self.seeds), order=order,
+                       names=mixed)
+        return say("optimizers.seeds.order", n=len(self.seeds), order=order)
 
 
 def compare_over_seeds(names=OPTIMIZER_NAMES, seeds=(0, 1, 2), done=(), progress=None,

@@ -70,7 +70,8 @@ MESSAGES = {
     "optimizers.train.diverged": "{name} 在第 {iteration} 次迭代发散",
     "optimizers.train.stopped": "{name} 在第 {iteration} 次迭代停下",
     "optimizers.seeds.order": "{n} 个种子里每次都成立的顺序（最后的损失从低到高）：{order}",
-    "optimizers.seeds.varies": "{names} 谁更低因种子而异",
+    "optimizers.seeds.order_mixed": "{n} 个种子里每次都成立的顺序（最后的损失从低到高）：{order}；"
+                                    "{names} 谁更低因种子而异",
     # explorers/optimizers.py: control texts
     "optimizers.lr_default": "各用常用值",
     # views/optimizers.py: figure titles, axes, legends
@@ -107,8 +108,8 @@ MESSAGES = {
     "optimizers.note.course_label": "课文的 Momentum",
     # views/course_figures.py: the course text's learning-rate decay figures
     "optimizers.course.step": "StepLR：每 20 个 epoch 乘 0.7",
-    "optimizers.course.multistep": "MultiStepLR：在 epoch 10、50、200 各乘 0.7"
-                                   "（k(e) = 已过的里程碑数）",
+    "optimizers.course.multistep": "MultiStepLR：在 epoch 10、50、200 各乘 0.7",
+    "optimizers.course.multistep_k": "k(e)：到第 e 个 epoch 为止已过的里程碑数",
     "optimizers.course.exponential": "ExponentialLR：每个 epoch 乘 0.99",
     "optimizers.course.final": "第 {epochs} 个 epoch：学习率 {lr:.2g}（起始值的 {ratio:.2g} 倍）",
     # exercises/optimizers.py: checker messages
@@ -116,12 +117,12 @@ MESSAGES = {
                               "学习率在步间变化）",
     "optimizers.check.cannot_build": "无法创建优化器 {name}({args})：{kind}：{error}",
     "optimizers.check.update_raised": "第 {step} 步调用 update 出错：{kind}：{error}",
-    "optimizers.check.grads_changed": "第 {step} 步 update 改动了梯度 grads['{key}']"
+    "optimizers.check.grads_changed": "第 {step} 步 update 改动了梯度 grads['{param}']"
                                       "（应当只更新 params，不改 grads）",
     "optimizers.check.nothing_moved": "第 {step} 步调用 update 后，参数一个都没有变"
                                       "（update 还没有更新 params）",
-    "optimizers.check.missing_key": "第 {step} 步后 params 里没有 '{key}' 了",
-    "optimizers.check.shape": "第 {step} 步后 params['{key}'] 的形状是 {got}，应为 {want}",
+    "optimizers.check.missing_key": "第 {step} 步后 params 里没有 '{param}' 了",
+    "optimizers.check.shape": "第 {step} 步后 params['{param}'] 的形状是 {got}，应为 {want}",
     "optimizers.check.mismatch": "第 {step} 步后参数 {where} 应为 {want:.6g}，实际是 {got:.6g}",
     "optimizers.check.not_updated": "第 {step} 步后参数 {where} 应为 {want:.6g}，实际是 {got:.6g}"
                                     "（这个参数在这一步没有更新）",

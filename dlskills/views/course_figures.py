@@ -30,8 +30,8 @@ from ..schedules import course_schedule
 from .style import PALETTE, new_figure, style
 
 #: How each example is written as a formula (mathtext only: a string with "$" is drawn
-#: all in the math font, which has no Chinese) in the figures; k(e) is the number of
-#: milestones (10, 50, 200) up to epoch e, as the title says.
+#: all in the math font, which has no Chinese) in the figures; k(e), the number of
+#: milestones (10, 50, 200) up to epoch e, is explained in a note on the figure.
 SCHEDULE_FORMULAS = {
     "step": r"$\eta_e = \eta_0 \cdot 0.7^{\lfloor e/20 \rfloor}$",
     "multistep": r"$\eta_e = \eta_0 \cdot 0.7^{k(e)}$",
@@ -62,6 +62,9 @@ def plot_schedule(ax, kind, base_lr=BASE_LR, epochs=EPOCHS, color=PALETTE["blue"
     ax.set_title(say(f"optimizers.course.{kind}") + "\n" + say(
         "optimizers.course.final", epochs=epochs, lr=lrs[-1], ratio=lrs[-1] / base_lr))
     ax.legend(loc="lower left")
+    if kind == "multistep":     # what k(e) in the legend's formula is
+        ax.text(0.98, 0.55, say("optimizers.course.multistep_k"), transform=ax.transAxes,
+                ha="right", va="center", fontsize=11)
     return lrs
 
 
