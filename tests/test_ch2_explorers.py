@@ -306,3 +306,14 @@ def test_trainer_stop_keeps_the_curve(trainer):
     assert result.outcome("sgd").key == "optimizers.train.stopped"
     assert trainer.status.values["finding"] == result.finding
     assert ink(trainer.png) > 0.02
+
+
+def test_a_waited_run_draws_once_a_live_run_draws_frames(trainer):
+    base = dict(optimizers=("sgd",), lr="default", schedule="none", iterations=50)
+    before = trainer.redraws
+    trainer.run(wait=True, **base)
+    assert trainer.redraws == before + 1            # only the final figure
+    before = trainer.redraws
+    trainer.run(wait=True, live=True, **base)
+    assert trainer.redraws >= before + 2            # a frame while training, then the final
+    assert trainer.redraw_every == OptimizerTrainer.redraw_every
