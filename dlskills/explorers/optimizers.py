@@ -43,7 +43,7 @@ class OptimizerPlayground(Explorer):
 
     def make_controls(self):
         wide = widgets.Layout(width="340px")
-        style = {"description_width": "82px"}
+        style = {"description_width": "100px"}
         surface = get_surface("ill_conditioned")
 
         # Float sliders update on release: with continuous updates the browser sends back

@@ -89,7 +89,7 @@ MESSAGES = {
     "optimizers.fig.epoch": "epoch",
     "optimizers.fig.acc_axis": "测试准确率 accuracy",
     "optimizers.fig.acc_title": "每个 epoch 结束时的测试准确率",
-    "optimizers.fig.lowest_loss": "损失最低：{label}（{loss:.3f}）",
+    "optimizers.fig.lowest_loss": "这次运行损失最低：{label}（{loss:.3f}）",
     "optimizers.fig.times_higher": "{label} 高 {ratio:.1f} 倍",
     "optimizers.fig.run_diverged": "{label} 发散",
     "optimizers.fig.press_run": "按 Run 开始训练",
