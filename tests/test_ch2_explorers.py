@@ -11,8 +11,7 @@ import numpy as np
 import pytest
 
 import dlskills as dl
-from dlskills.experiments.optimizers import (FLOOR, OPTIMIZER_NAMES, TUNED_LR, compare_paths,
-                                             run_on_surface)
+from dlskills.experiments.optimizers import FLOOR, OPTIMIZER_NAMES, TUNED_LR, run_on_surface
 from dlskills.explorers.optimizers import OptimizerPlayground, OptimizerTrainer
 from dlskills.messages import say
 

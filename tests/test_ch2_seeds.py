@@ -6,7 +6,6 @@ import pytest
 
 from dlskills.experiments.optimizers import (OptimizerComparison, SeedSpread,
                                              compare_optimizers, compare_over_seeds)
-from dlskills.messages import say
 
 
 def spread_of(losses):
