@@ -1,5 +1,6 @@
 """Chapter 2 explorers driven from Python: every control changes the figure and the
-numbers; divergence is a status, not an exception; the trainer trains, stops, diverges."""
+numbers; divergence is a status, not an exception; the trainer trains, stops, diverges.
+Statuses are checked by message key and values, not by their wording."""
 
 import io
 import time
@@ -10,8 +11,9 @@ import numpy as np
 import pytest
 
 import dlskills as dl
-from dlskills.experiments.optimizers import OPTIMIZER_NAMES, TUNED_LR, run_on_surface
+from dlskills.experiments.optimizers import FLOOR, OPTIMIZER_NAMES, TUNED_LR, run_on_surface
 from dlskills.explorers.optimizers import OptimizerPlayground, OptimizerTrainer
+from dlskills.messages import say
 
 
 def ink(png):
@@ -21,7 +23,18 @@ def ink(png):
 
 
 def finals(ex):
-    return {r.name: (tuple(np.round(r.points[-1], 12)), len(r.points)) for r in ex.result["runs"]}
+    return {r.name: (tuple(np.round(r.points[-1], 12)), len(r.points)) for r in ex.result.runs}
+
+
+def outcomes(ex):
+    """name -> (message key, values) of each run's outcome in the playground's result."""
+    return {r.name: (m.key, m.values) for r in ex.result.runs
+            for m in [r.outcome(ex.result.f_min)]}
+
+
+def setting(key, value):
+    """How the base class says one setting in a status."""
+    return say("explorer.setting", label=say(f"control.{key}"), value=value)
 
 
 # --- the surface computation -----------------------------------------------------------------
@@ -29,10 +42,16 @@ def finals(ex):
 def test_momentum_ends_closer_than_sgd_on_course_surface():
     ex = OptimizerPlayground()
     ex.set(optimizers=("sgd", "momentum"), tuned_lr=False, lr=0.1, steps=30)
-    runs = {r.name: r for r in ex.result["runs"]}
+    runs = {r.name: r for r in ex.result.runs}
     minimum = dl.get_surface("ill_conditioned").minimum
     assert runs["momentum"].distance_to(minimum) < 0.2 * runs["sgd"].distance_to(minimum)
-    assert "sgd: f-f_min=1.3; momentum: f-f_min=0.048" in ex.status
+    found = outcomes(ex)
+    assert [key for key, _ in found.values()] == ["optimizers.outcome.gap"] * 2
+    assert found["sgd"][1]["gap"] == pytest.approx(1.34, abs=0.01)
+    assert found["momentum"][1]["gap"] == pytest.approx(0.048, abs=0.001)
+    assert ex.status.key == "explorer.result"
+    assert ex.status.values["finding"] == ex.result.finding
+    assert ex.result.finding.key == "optimizers.outcomes"
 
 
 def test_run_on_surface_matches_sgd_closed_form():
@@ -54,7 +73,8 @@ def test_divergence_is_a_result_not_an_exception():
     assert lr == pytest.approx(10 ** 0.1)       # 1.2 moved onto the slider's grid
     on_grid = run_on_surface(dl.SGD(lr=lr), "ill_conditioned", steps=30)
     assert on_grid.diverged_at == 18
-    assert ex.status.endswith("-> sgd diverged at step 18")
+    assert outcomes(ex) == {"sgd": ("optimizers.outcome.diverged", {"name": "sgd", "step": 18})}
+    assert ex.status.values["finding"].endswith(str(ex.result.runs[0].outcome(ex.result.f_min)))
     huge = run_on_surface(dl.SGD(lr=10.0), "rosenbrock", steps=50)
     assert huge.diverged_at is not None and np.isfinite(huge.points).all()
 
@@ -122,7 +142,46 @@ def test_each_control_changes_figure_and_numbers(playground, key, value):
     assert playground.png != before_png
     assert ink(playground.png) > 0.03
     assert finals(playground) != before
-    assert playground.status.startswith("surface=")
+    assert playground.status.key == "explorer.result"
+
+
+def test_status_names_every_setting_that_changes_the_result(playground):
+    """momentum, decay, alpha1 and alpha2 included; the shared lr only when it is used."""
+    playground.set(**BASE)
+    shown = playground.status.values["settings"]
+    for key, value in playground.settings.items():
+        assert str(say(f"control.{key}")) in shown, key
+    assert setting("lr", "0.1") in shown
+    playground.set(tuned_lr=True)
+    assert setting("lr", "0.1") not in playground.status.values["settings"]
+
+
+def test_below_floor_is_said_as_floor_and_drawn_on_it(playground):
+    """SGD with lr 0.5 on x^2/20 + y^2 reaches f - f_min ~ 1e-23 in 500 steps: the
+    status says "< 1e-12" and the f panel's curve ends on the same floor."""
+    playground.set(**{**BASE, "optimizers": ("sgd",), "lr": 10 ** -0.3, "steps": 500})
+    run = playground.result.runs[0]
+    assert run.values[-1] < 1e-15
+    assert outcomes(playground)["sgd"] == ("optimizers.outcome.below_floor",
+                                           {"name": "sgd", "floor": FLOOR})
+    line = playground.view.f_panel.lines[next(iter(playground.view.f_panel.lines))]
+    assert line.get_ydata()[-1] == FLOOR
+    assert playground.fig._suptitle.get_text() == say("optimizers.fig.lowest_floor", steps=500,
+                                                       label="sgd", floor=FLOOR)
+
+
+def test_double_well_paths_stay_distinguishable():
+    """AdaGrad and RMSProp slide into the same well: different marker, dashes and size,
+    RMSProp's small markers drawn above AdaGrad's large open ones."""
+    ex = OptimizerPlayground(surface="local_minimum", steps=100)
+    lines = {key.split("|")[0]: line for key, line in ex.view.paths.items()}
+    ada, rms = lines["adagrad"], lines["rmsprop"]
+    assert ada.get_marker() != rms.get_marker()
+    # both are dashed ("--"); the dash patterns differ (no public getter for them)
+    assert ada._unscaled_dash_pattern != rms._unscaled_dash_pattern
+    assert ada.get_markersize() > rms.get_markersize()
+    assert rms.get_zorder() > ada.get_zorder()
+    assert ada.get_markerfacecolor() == "none"
 
 
 def test_surface_moves_start_and_keeps_one_redraw(playground):
@@ -133,7 +192,8 @@ def test_surface_moves_start_and_keeps_one_redraw(playground):
     s = dl.get_surface("local_minimum")
     assert (playground.controls["x0"].value, playground.controls["y0"].value) == s.start
     assert (playground.controls["x0"].min, playground.controls["x0"].max) == s.xlim
-    assert "start=(2.6, 1.5)" in playground.status
+    shown = playground.status.values["settings"]
+    assert setting("x0", "2.6") in shown and setting("y0", "1.5") in shown
 
 
 def test_tuned_lr_uses_table_and_disables_slider(playground):
@@ -141,8 +201,8 @@ def test_tuned_lr_uses_table_and_disables_slider(playground):
     assert not playground.controls["lr"].disabled
     playground.set(surface="saddle", tuned_lr=True)
     assert playground.controls["lr"].disabled
-    assert "lr=tuned" in playground.status
-    for run in playground.result["runs"]:
+    assert setting("tuned_lr", say("explorer.yes")) in playground.status.values["settings"]
+    for run in playground.result.runs:
         assert run.lrs[0] == TUNED_LR["saddle"][run.name]
 
 
@@ -150,7 +210,8 @@ def test_no_optimizer_selected_is_shown(playground):
     playground.set(**BASE)
     playground.set(optimizers=())
     assert playground.error is None
-    assert playground.status.endswith("-> no optimizer selected")
+    assert playground.result.finding.key == "optimizers.outcome.none"
+    assert playground.status.values["finding"] == playground.result.finding
 
 
 def test_kernel_redraw_is_fast(playground):
@@ -170,7 +231,8 @@ def trainer():
 
 
 def test_trainer_starts_empty_and_asks_for_run(trainer):
-    assert trainer.status.endswith("press Run to train")
+    assert trainer.status.key == "explorer.press_run"
+    assert trainer.view.loss_ax.get_title() == say("optimizers.fig.press_run")
     assert ink(trainer.png) > 0.01
 
 
@@ -179,29 +241,35 @@ def test_trainer_trains_each_selected_optimizer(trainer):
     result = trainer.run(wait=True, optimizers=("sgd", "adam"), lr="default",
                          schedule="none", iterations=60)
     assert trainer.error is None, trainer.status
-    histories = result["histories"]
+    histories = result.histories
     assert list(histories) == ["sgd", "adam"]
     for history in histories.values():
         assert history.status == "completed" and len(history.loss) == 60
         assert np.mean(history.loss[-10:]) < history.loss[0]
     assert np.mean(histories["adam"].loss[-10:]) < np.mean(histories["sgd"].loss[-10:])
     assert trainer.png != before and ink(trainer.png) > 0.03
-    assert trainer.status.startswith("optimizers=sgd,adam lr=default schedule=none "
-                                     "iterations=60 -> sgd: loss ")
+    assert trainer.status.key == "explorer.result"
+    assert setting("lr", say("optimizers.lr_default")) in trainer.status.values["settings"]
+    assert setting("iterations", "60") in trainer.status.values["settings"]
+    for name in ("sgd", "adam"):
+        said = result.outcome(name)
+        assert said.key == "optimizers.train.completed"
+        assert said.values["loss"] == pytest.approx(np.mean(histories[name].loss[-20:]))
+        assert said in trainer.status.values["finding"]
 
 
 def test_trainer_controls_change_the_run(trainer):
     base = dict(optimizers=("momentum",), lr="default", schedule="none", iterations=50)
-    first = trainer.run(wait=True, **base)["histories"]["momentum"]
+    first = trainer.run(wait=True, **base).histories["momentum"]
     variants = {"lr": 0.1, "schedule": "exponential", "iterations": 100,
                 "optimizers": ("rmsprop",)}
     for key, value in variants.items():
         png = trainer.png
-        history = list(trainer.run(wait=True, **{**base, key: value})["histories"].values())[0]
+        history = list(trainer.run(wait=True, **{**base, key: value}).histories.values())[0]
         assert history.loss != first.loss, key
         assert trainer.png != png, key
     decayed = trainer.run(wait=True, **{**base, "schedule": "exponential"})
-    assert decayed["histories"]["momentum"].lr[-1] == pytest.approx(0.01 * 0.99 ** 50)
+    assert decayed.histories["momentum"].lr[-1] == pytest.approx(0.01 * 0.99 ** 50)
 
 
 def test_trainer_divergence_is_a_result(trainer):
@@ -209,8 +277,16 @@ def test_trainer_divergence_is_a_result(trainer):
         warnings.simplefilter("error")
         trainer.run(wait=True, optimizers=("sgd",), lr=10.0, iterations=50)
     assert trainer.error is None
-    assert "-> sgd diverged at iteration" in trainer.status
+    said = trainer.result.outcome("sgd")
+    assert said.key == "optimizers.train.diverged" and said.values["iteration"] <= 10
+    assert trainer.status.values["finding"] == said
     assert ink(trainer.png) > 0.02
+    # the accuracy panel: whole-epoch ticks only, none beyond the axis' end
+    ax = trainer.view.acc_ax
+    ticks = [t for t in ax.get_xticks() if ax.get_xlim()[0] <= t <= ax.get_xlim()[1]]
+    assert ticks and all(float(t).is_integer() for t in ticks)
+    (acc_line,) = [line for line in ax.get_lines() if line.get_visible()]
+    assert acc_line.get_marker() == "o"      # one point before the divergence: visible
 
 
 def test_trainer_stop_keeps_the_curve(trainer):
@@ -222,9 +298,21 @@ def test_trainer_stop_keeps_the_curve(trainer):
     trainer.stop()
     result = trainer.wait(timeout=60)
     assert not trainer.running
-    history = result["histories"]["sgd"]
+    history = result.histories["sgd"]
     assert history.status.startswith("stopped at iteration")
     assert 0 < len(history.loss) < 3000
-    assert "adam" not in result["histories"]          # stopping ends the whole comparison
-    assert "sgd stopped at iteration" in trainer.status
+    assert "adam" not in result.histories          # stopping ends the whole comparison
+    assert result.outcome("sgd").key == "optimizers.train.stopped"
+    assert trainer.status.values["finding"] == result.finding
     assert ink(trainer.png) > 0.02
+
+
+def test_a_waited_run_draws_once_a_live_run_draws_frames(trainer):
+    base = dict(optimizers=("sgd",), lr="default", schedule="none", iterations=50)
+    before = trainer.redraws
+    trainer.run(wait=True, **base)
+    assert trainer.redraws == before + 1            # only the final figure
+    before = trainer.redraws
+    trainer.run(wait=True, live=True, **base)
+    assert trainer.redraws >= before + 2            # a frame while training, then the final
+    assert trainer.redraw_every == OptimizerTrainer.redraw_every

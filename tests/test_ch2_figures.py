@@ -9,6 +9,7 @@ import matplotlib.image as mpimg
 import numpy as np
 import pytest
 
+from dlskills.messages import say
 from dlskills.schedules import course_schedule
 from dlskills.views import course_figures
 
@@ -74,4 +75,7 @@ def test_course_schedule_examples():
 def test_figure_title_states_final_value():
     fig = course_figures.schedule_figure("step")
     title = fig.axes[0].get_title()
-    assert "lr at epoch 300 = 0.00047" in title
+    final = 0.1 * 0.7 ** 15                         # epoch 300: 15 drops of x0.7
+    said = say("optimizers.course.final", epochs=300, lr=final, ratio=final / 0.1)
+    assert said.values["lr"] == pytest.approx(4.75e-4, rel=1e-3)
+    assert title == say("optimizers.course.step") + "\n" + said

@@ -20,6 +20,7 @@ parameters an optimizer actually moves (``which_params_move``).
 
 import numpy as np
 
+from ..messages import say
 from ..optimizers import make_optimizer
 from . import Verdict, checker
 
@@ -132,18 +133,15 @@ def which_params_move(optimizer, steps=3, seed=0):
     return {key: float(np.linalg.norm(params[key] - start[key])) for key in start}
 
 
-def _fmt(value):
-    return f"{value:.6g}"
-
-
 def _construct(candidate, settings):
     """(the learner's optimizer, None) or (None, a sentence naming why it can't be built)."""
     try:
         return candidate(**settings), None
     except Exception as err:
         args = ", ".join(f"{k}={v}" for k, v in settings.items())
-        return None, (f"无法创建优化器 {getattr(candidate, '__name__', candidate)}"
-                      f"({args}): {type(err).__name__}: {err}")
+        return None, say("optimizers.check.cannot_build",
+                         name=getattr(candidate, "__name__", str(candidate)), args=args,
+                         kind=type(err).__name__, error=err)
 
 
 def verify_optimizer(candidate, reference, settings=None, seed=0):
@@ -175,48 +173,52 @@ def _compare(candidate, ref, settings, seed):
         try:
             mine.update(params, given)
         except Exception as err:
-            return Verdict(False, f"第 {step} 步调用 update 出错: "
-                                  f"{type(err).__name__}: {err}")
+            return Verdict(False, say("optimizers.check.update_raised", step=step,
+                                      kind=type(err).__name__, error=err))
         ref.update(expected, g)
         changed = [key for key in g if not np.array_equal(given[key], g[key])]
         if changed:
-            return Verdict(False, f"第 {step} 步 update 改动了梯度 grads['{changed[0]}']"
-                                  f"（应当只更新 params，不改 grads）")
+            return Verdict(False, say("optimizers.check.grads_changed", step=step,
+                                      param=changed[0]))
         mismatch = _first_mismatch(params, expected, before, step)
         if mismatch is not None:
             return Verdict(False, mismatch)
         for key, value in expected.items():   # next step starts from the same point
             params[key][...] = value
-    return Verdict(True, f"与参考实现 dl.{type(ref).__name__} 一致"
-                         f"（{len(SHAPES)} 个参数、{len(LR_STEPS)} 步、学习率在步间变化）")
+    return Verdict(True, say("optimizers.check.right", reference=type(ref).__name__,
+                             n_params=len(SHAPES), n_steps=len(LR_STEPS)))
 
 
 def _first_mismatch(params, expected, before, step):
-    """The message of the first parameter that differs from the reference, or None."""
-    for key, want in expected.items():
+    """The message of the first parameter that differs from the reference, or None.
+    A step that moved no parameter at all is said as such (no expected numbers: a stub
+    learns nothing from them)."""
+    for key in expected:
         if key not in params:
-            return f"第 {step} 步后 params 里没有 '{key}' 了"
+            return say("optimizers.check.missing_key", step=step, param=key)
+    unchanged = [key for key in expected if np.array_equal(np.asarray(params[key]), before[key])]
+    if len(unchanged) == len(expected) and any(
+            not np.array_equal(want, before[key]) for key, want in expected.items()):
+        return say("optimizers.check.nothing_moved", step=step)
+    for key, want in expected.items():
         got = np.asarray(params[key])
         if got.shape != want.shape:
-            return (f"第 {step} 步后 params['{key}'] 的形状是 {got.shape}，"
-                    f"应为 {want.shape}")
+            return say("optimizers.check.shape", step=step, param=key, got=got.shape,
+                       want=want.shape)
         tolerance = UPDATE_RTOL * np.abs(want - before[key]) + 1e-12
         wrong = ~(np.abs(got - want) <= tolerance)      # NaN counts as wrong
         if not wrong.any():
             continue
         index = np.unravel_index(np.argmax(np.where(wrong, np.abs(got - want), -1.0)),
                                  want.shape)
-        where = f"{key}[{', '.join(map(str, index))}]"
-        text = (f"第 {step} 步后参数 {where} 应为 {_fmt(want[index])}，"
-                f"实际是 {_fmt(got[index])}")
-        if np.array_equal(got, before[key]):
-            moved = [k for k in params if not np.array_equal(np.asarray(params[k]), before[k])]
-            text += "（这个参数在这一步没有更新"
-            if moved == [list(params)[-1]]:
-                text += (f"；只有最后一个参数 '{moved[0]}' 变了——检查更新参数的那一行"
-                         f"是否缩进在 for 循环里面")
-            text += "）"
-        return text
+        values = dict(step=step, where=f"{key}[{', '.join(map(str, index))}]",
+                      want=float(want[index]), got=float(got[index]))
+        if key not in unchanged:
+            return say("optimizers.check.mismatch", **values)
+        moved = [k for k in params if k not in unchanged]
+        if moved == [list(params)[-1]]:
+            return say("optimizers.check.only_last", last=moved[0], **values)
+        return say("optimizers.check.not_updated", **values)
     return None
 
 

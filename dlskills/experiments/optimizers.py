@@ -1,4 +1,4 @@
-"""Chapter 2: optimizer paths on 2-D surfaces.
+"""Chapter 2: optimizer paths on 2-D surfaces, and optimizers training MNIST.
 
 ``run_on_surface`` steps an optimizer (optionally under one of the course text's
 learning-rate schedules, stepped once per step here) and reports where it went and
@@ -6,19 +6,31 @@ whether it diverged::
 
     from dlskills.experiments.optimizers import TUNED_LR, run_on_surface
     run = run_on_surface(dl.SGD(lr=TUNED_LR["ill_conditioned"]["sgd"]), "ill_conditioned")
-    run.points[-1], run.diverged_at
+    run.points[-1], run.diverged_at, run.outcome()
 
-The optimizer playground (:class:`dlskills.explorers.optimizers.OptimizerPlayground`)
-draws these runs.
+``compare_optimizers`` trains the classic MNIST network once per optimizer from the same
+start and batches; ``compare_over_seeds`` repeats that for several seeds and says which
+ordering held in every one (a ranking from one seed is one run, not a rule)::
+
+    spread = compare_over_seeds(seeds=(0, 1, 2), iterations=200)
+    spread.final_loss["sgd"], spread.finding
+
+The explorers (:mod:`dlskills.explorers.optimizers`) draw these results.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
-from ..optimizers import OPTIMIZERS
+from .._blas import single_thread_blas
+from .._checks import check_number
+from ..messages import say
+from ..model import MLP
+from ..optimizers import OPTIMIZERS, make_optimizer
 from ..schedules import COURSE_SCHEDULES, course_schedule
 from ..surfaces import get_surface
+from ..training import History, train
+from . import mnist
 
 OPTIMIZER_NAMES = tuple(OPTIMIZERS.names())          # sgd, momentum, adagrad, rmsprop, adam
 SCHEDULE_NAMES = ("none",) + tuple(COURSE_SCHEDULES)  # none, step, multistep, exponential
@@ -41,6 +53,10 @@ DEFAULT_LR = {"sgd": 0.01, "momentum": 0.01, "adagrad": 0.01, "rmsprop": 0.01, "
 
 #: f growing by this factor over its start value counts as divergence.
 BLOWUP = 1e6
+
+#: f - f_min below this is reported (and drawn) as "< FLOOR": float64 rounding leaves
+#: values like 2e-16 that say nothing about how close a path really is.
+FLOOR = 1e-12
 
 
 def optimizer_settings(name, lr, momentum=0.9, decay=0.99, alpha1=0.9, alpha2=0.999):
@@ -69,6 +85,65 @@ class PathRun:
     def distance_to(self, point):
         """Distance of the last point from ``point``."""
         return float(np.hypot(*(self.points[-1] - np.asarray(point, dtype=float))))
+
+    def gaps(self, f_min):
+        """f - f_min at each point, floored at :data:`FLOOR` (what the figures draw)."""
+        return np.maximum(np.asarray(self.values, dtype=float) - f_min, FLOOR)
+
+    def outcome(self, f_min):
+        """One catalogue sentence: where the run ended (f - f_min, "< 1e-12" when under
+        :data:`FLOOR`), or the step at which it diverged."""
+        if self.diverged_at is not None:
+            return say("optimizers.outcome.diverged", name=self.label, step=self.diverged_at)
+        gap = float(self.values[-1]) - f_min
+        if gap < FLOOR:
+            return say("optimizers.outcome.below_floor", name=self.label, floor=FLOOR)
+        return say("optimizers.outcome.gap", name=self.label, gap=gap)
+
+
+@dataclass
+class PathComparison:
+    """Several :class:`PathRun` on one surface; ``f_min`` is f at its minimum (or the
+    lowest value reached when it has none); ``finding`` says how each run ended."""
+    surface: object
+    runs: list
+    f_min: float
+
+    @property
+    def finding(self):
+        if not self.runs:
+            return say("optimizers.outcome.none")
+        return say("optimizers.outcomes", outcomes=say("optimizers.sep").join(
+            run.outcome(self.f_min) for run in self.runs))
+
+
+def surface_min_value(surface, runs=()):
+    """f at the surface's (global) minimum; without a known minimum, the lowest value any
+    of ``runs`` reached (0.0 if none)."""
+    if surface.minimum is not None:
+        return float(surface.value(*surface.minimum))
+    return min((float(np.min(r.values)) for r in runs), default=0.0)
+
+
+def compare_paths(surface, names=OPTIMIZER_NAMES, lrs=None, lr=0.1, momentum=0.9,
+                  decay=0.99, alpha1=0.9, alpha2=0.999, schedule=None, steps=30,
+                  noise=0.0, start=None, seed=0):
+    """One :class:`PathRun` per optimizer in ``names`` (always in course order) on
+    ``surface``. ``lrs``: name -> learning rate (e.g. ``TUNED_LR[surface]``; a name missing
+    from it uses ``lr``); the other settings as in :func:`optimizer_settings` and
+    :func:`run_on_surface`. Labels name the learning rate when ``lrs`` is given."""
+    surf = get_surface(surface) if isinstance(surface, str) else surface
+    runs = []
+    for name in OPTIMIZER_NAMES:
+        if name not in names:
+            continue
+        rate = (lrs or {}).get(name, lr)
+        opt = make_optimizer(name, **optimizer_settings(name, rate, momentum, decay,
+                                                        alpha1, alpha2))
+        label = f"{name} lr={rate:.3g}" if lrs is not None else name
+        runs.append(run_on_surface(opt, surf, start, steps, schedule, noise, seed=seed,
+                                   name=name, label=label))
+    return PathComparison(surf, runs, surface_min_value(surf, runs))
 
 
 def run_on_surface(optimizer, surface, start=None, steps=30, schedule=None, noise=0.0,
@@ -112,3 +187,164 @@ def run_on_surface(optimizer, surface, start=None, steps=30, schedule=None, nois
     return PathRun(name=name, label=label or name, points=np.array(points),
                    values=np.array(values), lrs=np.array(lrs), diverged_at=diverged_at,
                    color=color)
+
+
+# --- MNIST ---------------------------------------------------------------------------
+
+#: The classic network of "Deep Learning from Scratch" (ch. 6): 784-100-100-100-100-10.
+HIDDEN = (100, 100, 100, 100)
+
+
+@dataclass
+class OptimizerComparison:
+    """MNIST training curves of several optimizers from the same start.
+
+    histories: name -> :class:`~dlskills.History` (still growing while ``running`` names
+    the one in training); labels: name -> "sgd lr=0.01"; iterations: per optimizer;
+    epochs: how many epochs that is. ``window``: iterations the final loss averages."""
+    histories: dict = field(default_factory=dict)
+    labels: dict = field(default_factory=dict)
+    iterations: int = 0
+    epochs: float = 0.0
+    running: str = None
+    seed: int = 0
+    window: int = 20
+
+    def final_loss(self, name):
+        """Mean loss of the last ``window`` iterations (NaN if the run diverged)."""
+        history = self.histories[name]
+        if history.diverged or not history.loss:
+            return float("nan")
+        return float(np.mean(history.loss[-self.window:]))
+
+    def test_accuracy(self, name):
+        history = self.histories[name]
+        return float(history.test_acc[-1]) if history.test_acc else float("nan")
+
+    def outcome(self, name):
+        """One catalogue sentence on how optimizer ``name`` ended."""
+        history = self.histories[name]
+        if history.diverged:
+            return say("optimizers.train.diverged", name=name, iteration=len(history.loss))
+        if history.status.startswith("stopped"):
+            return say("optimizers.train.stopped", name=name, iteration=history.iterations)
+        return say("optimizers.train.completed", name=name, loss=self.final_loss(name),
+                   accuracy=self.test_accuracy(name))
+
+    @property
+    def finding(self):
+        return say("optimizers.outcomes", outcomes=say("optimizers.sep").join(
+            self.outcome(name) for name in self.histories))
+
+
+def compare_optimizers(names=OPTIMIZER_NAMES, lr="default", schedule="none",
+                       iterations=300, batch_size=128, hidden=HIDDEN, seed=0,
+                       source="subset", dtype=np.float32, eval_samples=1000,
+                       progress=None, report_every=10, data=None):
+    """Train the classic network once per optimizer in ``names`` (course order), each from
+    the same initial weights (``seed``) on the same mini-batches; return an
+    :class:`OptimizerComparison`.
+
+    ``lr``: "default" (:data:`DEFAULT_LR`, each optimizer's usual value) or one value for
+    all; ``schedule``: "none" or one of the course text's examples, stepped after every
+    iteration. ``progress(comparison, fraction)`` is called every ``report_every``
+    iterations; returning True stops the comparison (the current run keeps what it did,
+    later ones are not started). ``data`` may pass ``((x, t), (x_test, t_test))``.
+    """
+    iterations = check_number("iterations", iterations, 1, integer=True)
+    names = [n for n in OPTIMIZER_NAMES if n in names]
+    (x_train, t_train), test = mnist(source=source, dtype=dtype) if data is None else data
+    result = OptimizerComparison(iterations=iterations, seed=seed,
+                                 epochs=iterations * batch_size / len(x_train))
+    for index, name in enumerate(names):
+        net = MLP(x_train.shape[1], list(hidden), 10, activation="relu", init="he",
+                  seed=seed, dtype=dtype)
+        opt = make_optimizer(name, lr=DEFAULT_LR[name] if lr == "default" else lr)
+        sched = None if schedule in (None, "none") else course_schedule(schedule, opt)
+        history = result.histories[name] = History()
+        result.labels[name] = f"{name} lr={opt.lr:.3g}"
+        result.running = name
+
+        def callback(hist, event, index=index, sched=sched):
+            if event != "iteration":
+                return False
+            if sched is not None:
+                sched.step()
+            if progress is None or (hist.iterations % report_every
+                                    and hist.iterations < iterations):
+                return False
+            return bool(progress(result, (index + hist.iterations / iterations) / len(names)))
+
+        with single_thread_blas():
+            train(net, opt, (x_train, t_train), test, iterations=iterations,
+                  batch_size=batch_size, seed=seed, callbacks=[callback],
+                  eval_samples=eval_samples, history=history)
+        if history.status.startswith("stopped"):
+            break
+    result.running = None
+    return result
+
+
+@dataclass
+class SeedSpread:
+    """The same comparison over several seeds (each seed: other initial weights and other
+    mini-batches). ``final_loss[name]`` and ``test_accuracy[name]`` hold one value per
+    seed, in the order of ``seeds``; ``runs`` the comparisons themselves."""
+    seeds: tuple
+    runs: list
+    final_loss: dict
+    test_accuracy: dict
+
+    def ranking(self, index):
+        """Optimizer names of seed number ``index``, lowest final loss first."""
+        return sorted(self.final_loss, key=lambda name: self.final_loss[name][index])
+
+    def always_below(self):
+        """Pairs (a, b) where a ended with a lower loss than b in every seed."""
+        names = list(self.final_loss)
+        return [(a, b) for a in names for b in names if a != b
+                and np.all(np.asarray(self.final_loss[a]) < np.asarray(self.final_loss[b]))]
+
+    def tiers(self):
+        """Optimizers grouped from lowest to highest final loss, so that every member of a
+        group ended below every member of each later group in every seed; within a group
+        the order changed from seed to seed."""
+        mean = {name: float(np.mean(v)) for name, v in self.final_loss.items()}
+        below = set(self.always_below())
+        tiers = []
+        for name in sorted(mean, key=mean.get):
+            if tiers and not all((other, name) in below for other in tiers[-1]):
+                tiers[-1].append(name)
+            else:
+                tiers.append([name])
+        return tiers
+
+    @property
+    def finding(self):
+        """The order that held in every seed; which neighbours swapped places."""
+        tiers = self.tiers()
+        order = " < ".join("/".join(tier) for tier in tiers)
+        mixed = "、".join("/".join(tier) for tier in tiers if len(tier) > 1)
+        if mixed:
+            return say("optimizers.seeds.order_mixed", n=len(self.seeds), order=order,
+                       names=mixed)
+        return say("optimizers.seeds.order", n=len(self.seeds), order=order)
+
+
+def compare_over_seeds(names=OPTIMIZER_NAMES, seeds=(0, 1, 2), done=(), progress=None,
+                       **settings):
+    """:func:`compare_optimizers` once per seed (other settings as given); returns a
+    :class:`SeedSpread`. ``done``: comparisons already run with the same settings (e.g. an
+    explorer's result); the seeds they cover are not trained again. ``progress(fraction)``
+    is called after each seed."""
+    known = {run.seed: run for run in done}
+    runs = []
+    for k, seed in enumerate(seeds):
+        runs.append(known[seed] if seed in known else
+                    compare_optimizers(names, seed=seed, **settings))
+        if progress is not None:
+            progress((k + 1) / len(seeds))
+    names = list(runs[0].histories)
+    return SeedSpread(tuple(seeds), runs,
+                      {n: [run.final_loss(n) for run in runs] for n in names},
+                      {n: [run.test_accuracy(n) for run in runs] for n in names})

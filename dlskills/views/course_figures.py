@@ -25,20 +25,17 @@ from pathlib import Path
 
 import numpy as np
 
+from ..messages import say
 from ..schedules import course_schedule
 from .style import PALETTE, new_figure, style
 
-#: How each example is written as a formula (mathtext) in the figures.
+#: How each example is written as a formula (mathtext only: a string with "$" is drawn
+#: all in the math font, which has no Chinese) in the figures; k(e), the number of
+#: milestones (10, 50, 200) up to epoch e, is explained in a note on the figure.
 SCHEDULE_FORMULAS = {
     "step": r"$\eta_e = \eta_0 \cdot 0.7^{\lfloor e/20 \rfloor}$",
-    "multistep": r"$\eta_e = \eta_0 \cdot 0.7^{k}$, k = milestones $\leq e$",
+    "multistep": r"$\eta_e = \eta_0 \cdot 0.7^{k(e)}$",
     "exponential": r"$\eta_e = \eta_0 \cdot 0.99^{e}$",
-}
-
-SCHEDULE_TITLES = {
-    "step": "StepLR: x0.7 every 20 epochs",
-    "multistep": "MultiStepLR: x0.7 at epochs 10, 50, 200",
-    "exponential": "ExponentialLR: x0.99 every epoch",
 }
 
 BASE_LR = 0.1
@@ -60,11 +57,14 @@ def plot_schedule(ax, kind, base_lr=BASE_LR, epochs=EPOCHS, color=PALETTE["blue"
     ax.set_yscale("log")
     ax.set_xlim(0, epochs)
     ax.set_ylim(1e-4, 0.2)
-    ax.set_xlabel("epoch")
-    ax.set_ylabel("learning rate (log scale)")
-    ax.set_title(f"{SCHEDULE_TITLES[kind]}\n"
-                 f"lr at epoch {epochs} = {lrs[-1]:.2g} ({lrs[-1] / base_lr:.2g} x start)")
+    ax.set_xlabel(say("optimizers.fig.epoch"))
+    ax.set_ylabel(say("optimizers.fig.lr_axis"))
+    ax.set_title(say(f"optimizers.course.{kind}") + "\n" + say(
+        "optimizers.course.final", epochs=epochs, lr=lrs[-1], ratio=lrs[-1] / base_lr))
     ax.legend(loc="lower left")
+    if kind == "multistep":     # what k(e) in the legend's formula is
+        ax.text(0.98, 0.55, say("optimizers.course.multistep_k"), transform=ax.transAxes,
+                ha="right", va="center", fontsize=11)
     return lrs
 
 

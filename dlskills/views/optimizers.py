@@ -13,16 +13,24 @@ They take numbers, never a network or an optimizer: a *run* is any object with
 ``name`` (course colour key), ``label``, ``points`` (shape (n+1, 2)), ``values``
 (f at each point), ``lrs`` (learning rate of each step), ``diverged_at`` (a step or
 None) and ``color`` (None for the course colour); histories are ``dlskills.History``.
-Figure text is English or math only.
+Titles, axis labels and legend notes come from the message catalogue.
 """
 
 import numpy as np
-from matplotlib.ticker import FuncFormatter, LogLocator, NullLocator
+from matplotlib.ticker import FuncFormatter, LogLocator, MaxNLocator, NullLocator
 
+from ..experiments.optimizers import FLOOR, surface_min_value
+from ..messages import say
 from .curves import CurvePanel, smooth
 from .style import PALETTE, color, new_figure, style
 
-FLOOR = 1e-12     # f - f_min is drawn on a log axis: an exact 0 would vanish from it
+#: Marker, line style, marker size and z-order of each optimizer's path, so that paths
+#: running on top of each other stay distinguishable: AdaGrad's large open triangles and
+#: dashes stay visible under RMSProp's small dots (both slide into the same well of the
+#: double-well surface).
+PATH_STYLES = {"sgd": ("o", "-", 4, 3.2), "momentum": ("s", "-", 4.5, 3.3),
+               "adagrad": ("^", (0, (6, 3)), 8, 3.0), "rmsprop": ("o", (0, (1.5, 2)), 3, 3.4),
+               "adam": ("D", "-", 4, 3.1)}
 
 
 def tidy_log_axis(axis):
@@ -44,13 +52,6 @@ def _power_of_ten(value, _):
     if abs(exponent - round(exponent)) > 1e-6:
         return ""
     return f"$10^{{{int(round(exponent))}}}$"
-
-
-def surface_min_value(surface):
-    """f at the surface's (global) minimum, or None if it has none."""
-    if surface.minimum is None:
-        return None
-    return float(surface.value(*surface.minimum))
 
 
 def _mathtext(formula):
@@ -79,8 +80,7 @@ class ContourCache:
         y = np.linspace(*surface.ylim, self.resolution)
         xx, yy = np.meshgrid(x, y)
         zz = surface.value(xx, yy)
-        low = surface_min_value(surface)
-        low = float(zz.min()) if low is None else low
+        low = float(zz.min()) if surface.minimum is None else surface_min_value(surface)
         gap = zz - low
         top = float(np.quantile(gap, 0.95))
         bottom = max(float(np.quantile(gap, 0.002)), top * 1e-3, FLOOR)
@@ -117,13 +117,14 @@ class PathsView:
                                      zorder=5)
         self.paths = {}
         self.ends = {}
-        self.f_ax.set_title("distance to the minimum in f")
-        self.f_panel = CurvePanel(self.f_ax, xlabel="step",
-                                  ylabel=r"$f(x, y) - f_{min}$  (log scale)", logy=True,
+        self.f_ax.set_title(say("optimizers.fig.f_title"))
+        self.f_panel = CurvePanel(self.f_ax, xlabel=say("optimizers.fig.step"),
+                                  ylabel=say("optimizers.fig.gap_axis"), logy=True,
                                   legend_loc=legend_loc)
         self.lr_panel = None
         if show_lr:
-            self.lr_panel = CurvePanel(axes[2], xlabel="step", ylabel="learning rate",
+            self.lr_panel = CurvePanel(axes[2], xlabel=say("optimizers.fig.step"),
+                                       ylabel=say("optimizers.fig.lr_axis"),
                                        logy=True, legend_loc="lower left")
 
     def update(self, surface, runs, finding=None):
@@ -131,9 +132,7 @@ class PathsView:
         computed from the runs: which one ends lowest, which diverged)."""
         self.contours.show(surface)
         self.ax.set_title(_mathtext(surface.formula))
-        f_min = surface_min_value(surface)
-        if f_min is None:       # no known minimum: measure from the lowest value reached
-            f_min = min((float(np.min(r.values)) for r in runs), default=0.0)
+        f_min = surface_min_value(surface, runs)
         if runs:
             self.start.set_data([runs[0].points[0, 0]], [runs[0].points[0, 1]])
         self.f_panel.begin()
@@ -142,24 +141,28 @@ class PathsView:
         shown = set()
         for run in runs:
             line_color = run.color or color(run.name)
+            marker, dashes, size, zorder = PATH_STYLES.get(run.name, ("o", "-", 4, 3.0))
             key = f"{run.name}|{line_color}"
             shown.add(key)
             if key not in self.paths:
-                (self.paths[key],) = self.ax.plot([], [], marker="o", markersize=3.5,
-                                                  linewidth=1.8, zorder=3)
+                (self.paths[key],) = self.ax.plot([], [], marker=marker, linewidth=1.8,
+                                                  linestyle=dashes, zorder=zorder,
+                                                  markerfacecolor="none" if size > 4
+                                                  else None)
                 (self.ends[key],) = self.ax.plot([], [], marker="X", markersize=11,
                                                  linestyle="none", zorder=6)
             self.paths[key].set_data(run.points[:, 0], run.points[:, 1])
             self.paths[key].set_color(line_color)
-            self.paths[key].set_markersize(3.5 if len(run.points) <= 80 else 0)
+            self.paths[key].set_markersize(size if len(run.points) <= 120 else 0)
             self.ends[key].set_data([run.points[-1, 0]], [run.points[-1, 1]])
             self.ends[key].set_color(line_color)
             self.ends[key].set_visible(run.diverged_at is not None)
             steps = np.arange(len(run.values))
             gap = np.maximum(np.asarray(run.values, dtype=float) - f_min, FLOOR)
             legend = run.label if run.diverged_at is None else \
-                f"{run.label} (diverged at step {run.diverged_at})"
-            self.f_panel.show(key, steps, gap, label=legend, color=line_color)
+                say("optimizers.fig.legend_diverged", label=run.label, step=run.diverged_at)
+            self.f_panel.show(key, steps, gap, label=legend, color=line_color,
+                              linestyle=dashes)
             if self.lr_panel is not None:
                 self.lr_panel.show(key, np.arange(1, len(run.lrs) + 1), run.lrs,
                                    label=run.label, color=line_color)
@@ -180,19 +183,22 @@ class PathsView:
 
 def describe_runs(runs, f_min=0.0):
     """One line stating the finding: which run ends lowest after how many steps, and
-    which diverged."""
+    which diverged (f - f_min under the drawn floor is said as "< 1e-12")."""
     if not runs:
-        return "no optimizer selected"
+        return say("optimizers.outcome.none")
     parts = []
     finished = [r for r in runs if r.diverged_at is None]
     if finished:
         best = min(finished, key=lambda r: r.values[-1])
-        parts.append(f"lowest after {len(best.values) - 1} steps: {best.label} "
-                     f"(f - f_min = {max(best.values[-1] - f_min, 0.0):.2g})")
-    diverged = [f"{r.label} at step {r.diverged_at}" for r in runs if r.diverged_at is not None]
+        gap, steps = float(best.values[-1]) - f_min, len(best.values) - 1
+        parts.append(say("optimizers.fig.lowest_floor", steps=steps, label=best.label,
+                         floor=FLOOR) if gap < FLOOR else
+                     say("optimizers.fig.lowest", steps=steps, label=best.label, gap=gap))
+    diverged = [say("optimizers.fig.diverged_run", label=r.label, step=r.diverged_at)
+                for r in runs if r.diverged_at is not None]
     if diverged:
-        parts.append("diverged: " + ", ".join(diverged))
-    return "; ".join(parts)
+        parts.append(say("optimizers.fig.diverged", runs="、".join(diverged)))
+    return say("optimizers.sep").join(parts)
 
 
 def paths_figure(surface, runs, finding=None, show_lr=False, figsize=None):
@@ -214,10 +220,11 @@ class TrainingComparisonView:
     def __init__(self, fig, smoothing=20):
         self.smoothing = smoothing
         self.loss_ax, self.acc_ax = fig.subplots(1, 2, width_ratios=[1.4, 1.0])
-        self.loss = CurvePanel(self.loss_ax, xlabel="iteration",
-                               ylabel="training loss (log scale)", logy=True,
+        self.loss = CurvePanel(self.loss_ax, xlabel=say("optimizers.fig.iteration"),
+                               ylabel=say("optimizers.fig.loss_axis"), logy=True,
                                legend_loc="upper right")
-        self.acc = CurvePanel(self.acc_ax, xlabel="epoch", ylabel="test accuracy",
+        self.acc = CurvePanel(self.acc_ax, xlabel=say("optimizers.fig.epoch"),
+                              ylabel=say("optimizers.fig.acc_axis"),
                               ylim=(0.0, 1.0), legend_loc="lower right")
         self.fig = fig
 
@@ -232,43 +239,53 @@ class TrainingComparisonView:
             loss = np.asarray(history.loss, dtype=float)
             label = labels.get(name, name)
             if history.diverged:
-                label += f" ({history.status})"
+                label = say("optimizers.fig.legend_diverged_at", label=label,
+                            iteration=len(history.loss))
+            elif history.status.startswith("stopped"):
+                label = say("optimizers.fig.legend_stopped_at", label=label,
+                            iteration=history.iterations)
             elif name == running:
-                label += " (training)"
+                label = say("optimizers.fig.legend_training", label=label)
             x = np.arange(1, len(loss) + 1)
             raw = self.loss.show(name + ":raw", x, loss, label="_" + name, color=color(name))
             raw.set_alpha(0.22)
             raw.set_linewidth(1.0)
             self.loss.show(name, x, smooth(loss, self.smoothing), label=label)
-            if history.test_acc:
-                self.acc.show(name, history.epochs, history.test_acc, label=labels.get(name, name))
+            if history.test_acc:     # markers: a run that diverged early has one point
+                self.acc.show(name, history.epochs, history.test_acc,
+                              label=labels.get(name, name)).set_marker("o")
         self.loss.finish(xlim=(0, iterations) if iterations else None)
         self.acc.finish(xlim=(0, epochs) if epochs else None)
+        # whole epochs only, and the right end (often a fraction) inside the axes
+        self.acc_ax.xaxis.set_major_locator(MaxNLocator(nbins=6, integer=True))
         tidy_log_axis(self.loss_ax.yaxis)
         self.loss_ax.set_title(describe_training(histories, labels), fontsize=12)
-        self.acc_ax.set_title("test accuracy after each epoch", fontsize=12)
+        self.acc_ax.set_title(say("optimizers.fig.acc_title"), fontsize=12)
 
 
 def describe_training(histories, labels=None, window=20):
     """The finding, computed from the histories: lowest final (averaged) loss, and how
     many times higher the highest one is; diverged runs named."""
     labels = labels or {}
+    sep = say("optimizers.sep")
     finals = {}
     notes = []
     for name, history in histories.items():
         if history.diverged:
-            notes.append(f"{labels.get(name, name)} diverged")
+            notes.append(say("optimizers.fig.run_diverged", label=labels.get(name, name)))
         elif history.loss:
             finals[name] = float(np.mean(history.loss[-window:]))
     if not finals:
-        return "press Run to train" if not notes else "; ".join(notes)
+        return say("optimizers.fig.press_run") if not notes else sep.join(notes)
     best = min(finals, key=finals.get)
-    text = f"lowest loss: {labels.get(best, best)} ({finals[best]:.3f})"
+    parts = [say("optimizers.fig.lowest_loss", label=labels.get(best, best), loss=finals[best])]
     worst = max(finals, key=finals.get)
     if worst != best:
-        text += f"; {labels.get(worst, worst)} {finals[worst] / finals[best]:.1f}x higher"
+        parts.append(say("optimizers.fig.times_higher", label=labels.get(worst, worst),
+                         ratio=finals[worst] / finals[best]))
+    text = sep.join(parts)
     if notes:
-        text += "\n" + "; ".join(notes)
+        text += "\n" + sep.join(notes)
     return text
 
 
@@ -277,4 +294,38 @@ def training_figure(histories, labels=None, figsize=(12, 5)):
     fig, _ = new_figure(figsize, dpi=100)
     with style():
         TrainingComparisonView(fig).update(histories, labels)
+    return fig
+
+
+def seed_spread_figure(spread, figsize=(12, 4.6)):
+    """Each optimizer's final loss (left, log y) and test accuracy (right) in every seed of
+    a :class:`~dlskills.experiments.optimizers.SeedSpread`: one dot per run, a bar from
+    the lowest to the highest value, the mean as a short line. The title is its finding."""
+    fig, (loss_ax, acc_ax) = new_figure(figsize, dpi=100, nrows=1, ncols=2)
+    names = list(spread.final_loss)
+    window = spread.runs[0].window if spread.runs else 20
+    with style():
+        for ax, values, label in (
+                (loss_ax, spread.final_loss, say("optimizers.fig.seed_loss_axis",
+                                                 window=window)),
+                (acc_ax, spread.test_accuracy, say("optimizers.fig.acc_axis"))):
+            for k, name in enumerate(names):
+                v = np.asarray(values[name], dtype=float)
+                ok = v[np.isfinite(v)]
+                if ok.size:
+                    ax.plot([k, k], [ok.min(), ok.max()], color=color(name), linewidth=6,
+                            alpha=0.3, solid_capstyle="butt")
+                    ax.plot([k - 0.25, k + 0.25], [ok.mean()] * 2, color=color(name),
+                            linewidth=2.5)
+                offsets = np.linspace(-0.12, 0.12, len(v)) if len(v) > 1 else [0.0]
+                ax.plot(k + np.asarray(offsets), v, "o", color=color(name), markersize=7,
+                        markerfacecolor="white", markeredgewidth=2, linestyle="none")
+            ax.set_xticks(range(len(names)), names)
+            ax.set_xlim(-0.6, len(names) - 0.4)
+            ax.set_ylabel(label)
+        loss_ax.set_yscale("log")
+        tidy_log_axis(loss_ax.yaxis)
+        acc_ax.set_ylim(0.0, 1.0)
+        fig.suptitle(say("optimizers.fig.seed_title", n=len(spread.seeds)) + "\n"
+                     + spread.finding, fontsize=13)
     return fig

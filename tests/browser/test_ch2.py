@@ -3,13 +3,13 @@ playground's optimizers and learning rate; after each change wait for the exact 
 of those settings and a newly drawn, non-blank figure.
 
 The expected status texts are computed here with the same explorer class, so they are
-exactly what the kernel must show (the numbers of the paths included)."""
-import re
-
+exactly what the kernel must show (the numbers of the paths included); what they say is
+checked by message key and values."""
 import pytest
 
 from dlskills.experiments.optimizers import OPTIMIZER_NAMES
 from dlskills.explorers.optimizers import OptimizerPlayground
+from dlskills.messages import say
 from tests.browser.lab import exactly
 
 NOTEBOOK = "02_optimizers.ipynb"
@@ -24,6 +24,13 @@ FINAL = dict(surface="ill_conditioned", optimizers=OPTIMIZER_NAMES, tuned_lr=Tru
 def status_for(**settings):
     """The status the playground shows for these settings (computed in this process)."""
     return OptimizerPlayground(**settings).status
+
+
+def outcome_for(**settings):
+    """(key, values) of the single run's outcome for these settings."""
+    result = OptimizerPlayground(**settings).result
+    (said,) = [run.outcome(result.f_min) for run in result.runs]
+    return said.key, said.values
 
 
 @pytest.fixture
@@ -49,14 +56,17 @@ def test_playground_optimizer_and_learning_rate(notebook, tmp_path):
     only_momentum = {**FINAL, "optimizers": ("momentum",)}
     second = change_and_check(nb, lambda: nb.select(EXPLORER, "optimizers", "momentum"),
                               only_momentum)
-    assert second.endswith("-> momentum: f-f_min=0.048") and second != first
+    key, values = outcome_for(**only_momentum)
+    assert key == "optimizers.outcome.gap" and values["gap"] == pytest.approx(0.048, abs=1e-3)
+    assert second != first
 
     # one learning rate for all (0.1 for momentum too: same path), then a larger one
     shared = {**only_momentum, "tuned_lr": False}
     change_and_check(nb, lambda: nb.toggle(EXPLORER, "tuned_lr"), shared)
     larger = {**shared, "lr": 10 ** -0.95}           # one slider step (0.05 in log10)
     third = change_and_check(nb, lambda: nb.press_slider(EXPLORER, "lr", "ArrowRight"), larger)
-    assert "lr=0.112" in third and third != second
+    lr_said = say("explorer.setting", label=say("control.lr"), value="0.112")
+    assert lr_said in third and third != second
     assert nb.slider_value(EXPLORER, "lr") == "0.112"
 
     # SGD at a learning rate where it diverges: a status, not an error
@@ -65,6 +75,7 @@ def test_playground_optimizer_and_learning_rate(notebook, tmp_path):
     diverging = {**larger, "optimizers": ("sgd",), "lr": 10 ** 0.1}
     status = change_and_check(
         nb, lambda: nb.press_slider(EXPLORER, "lr", "ArrowRight", times=21), diverging)
-    assert re.search(r"-> sgd diverged at step \d+$", status)
+    assert outcome_for(**diverging)[0] == "optimizers.outcome.diverged"
+    assert status == status_for(**diverging)
     assert nb.errors() == []
     nb.screenshot(tmp_path / "ch2_playground.png", explorer=EXPLORER)

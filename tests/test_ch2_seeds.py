@@ -1,0 +1,67 @@
+"""Chapter 2: the MNIST comparison over several seeds (experiments.optimizers), and the
+figure that shows its spread."""
+
+import numpy as np
+import pytest
+
+from dlskills.experiments.optimizers import (OptimizerComparison, SeedSpread,
+                                             compare_optimizers, compare_over_seeds)
+
+
+def spread_of(losses):
+    """A SeedSpread from name -> per-seed final losses (no training)."""
+    n = len(next(iter(losses.values())))
+    return SeedSpread(tuple(range(n)), [], losses, {k: [0.9] * n for k in losses})
+
+
+def test_tiers_keep_only_the_order_that_held_in_every_seed():
+    spread = spread_of({"sgd": [0.5, 0.6, 0.55], "adam": [0.04, 0.03, 0.05],
+                        "adagrad": [0.03, 0.04, 0.04], "momentum": [0.1, 0.12, 0.11]})
+    assert spread.tiers() == [["adagrad", "adam"], ["momentum"], ["sgd"]]
+    assert spread.ranking(1) == ["adam", "adagrad", "momentum", "sgd"]
+    finding = spread.finding
+    assert finding.key == "optimizers.seeds.order_mixed"
+    assert finding.values == {"n": 3, "order": "adagrad/adam < momentum < sgd",
+                              "names": "adagrad/adam"}
+
+
+def test_a_strict_order_has_no_mixed_tier():
+    spread = spread_of({"a": [1.0, 1.0], "b": [2.0, 3.0], "c": [4.0, 3.5]})
+    assert spread.tiers() == [["a"], ["b"], ["c"]]
+    assert spread.finding.key == "optimizers.seeds.order"
+
+
+def test_compare_over_seeds_trains_each_seed_and_reuses_done_runs():
+    settings = dict(iterations=20, eval_samples=200)
+    first = compare_optimizers(("sgd", "adam"), seed=0, **settings)
+    assert isinstance(first, OptimizerComparison) and first.seed == 0
+    spread = compare_over_seeds(("sgd", "adam"), seeds=(0, 1), done=[first], **settings)
+    assert spread.runs[0] is first                 # not trained again
+    assert spread.runs[1].seed == 1
+    assert list(spread.final_loss) == ["sgd", "adam"]
+    for name in ("sgd", "adam"):
+        assert spread.final_loss[name][0] == first.final_loss(name)
+        assert len(spread.final_loss[name]) == len(spread.test_accuracy[name]) == 2
+    # another seed: other initial weights and batches, so other numbers
+    assert spread.final_loss["sgd"][0] != spread.final_loss["sgd"][1]
+    again = compare_optimizers(("sgd",), seed=1, **settings)
+    assert again.histories["sgd"].loss == spread.runs[1].histories["sgd"].loss
+
+
+def test_final_loss_averages_the_last_window():
+    result = compare_optimizers(("momentum",), iterations=30, eval_samples=200)
+    history = result.histories["momentum"]
+    assert result.final_loss("momentum") == pytest.approx(np.mean(history.loss[-20:]))
+    assert result.test_accuracy("momentum") == history.test_acc[-1]
+    assert result.outcome("momentum").key == "optimizers.train.completed"
+
+
+def test_seed_spread_figure_draws_every_run():
+    from dlskills.views.optimizers import seed_spread_figure
+    spread = spread_of({"sgd": [0.5, 0.6, 0.55], "adam": [0.04, 0.03, 0.05]})
+    fig = seed_spread_figure(spread)
+    loss_ax = fig.axes[0]
+    dots = [line for line in loss_ax.get_lines() if line.get_marker() == "o"]
+    assert sorted(len(line.get_xdata()) for line in dots) == [3, 3]
+    assert [t.get_text() for t in loss_ax.get_xticklabels()] == ["sgd", "adam"]
+    assert spread.finding in fig._suptitle.get_text()
