@@ -108,6 +108,7 @@ MESSAGES = {
     "init.grid.overflow": "第 {layer} 层：溢出",
     "init.grid.not_finite": "{share:.0%} 不是有限值",
     "init.grid.row": "{label}\n占比",
+    "init.grid.zero_share": "0：{share:.0%}",
     "init.axis.iteration": "迭代次数 iteration",
     "init.axis.loss": "训练损失（平滑）loss",
     "init.axis.epoch": "epoch",

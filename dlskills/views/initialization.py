@@ -284,37 +284,59 @@ def _layer_list(layers):
     return say("init.layers.list", layers="、".join(map(str, layers)))
 
 
-def histogram_grid(fig, rows, binning, value="activation"):
+def histogram_grid(fig, rows, binning):
     """The classic picture: one row per setting, one small histogram per layer.
 
     ``rows``: list of ``(label, per_layer_values, color_name)`` (``color_name``: the
     initializer whose course colour the row gets); ``binning``: a :class:`Binning`
     (linear bins are drawn on the value axis, log bins on log10 of the magnitude with the
-    zero column as a separate bar at the left). Each panel's title gives the layer and
-    the standard deviation of its values. Returns the axes (rows x layers).
+    zero column as a separate grey bar at the left). Each panel's title gives the layer
+    and the standard deviation of its values. On log bins a dashed line in every panel
+    of a row marks the median magnitude of its layer 1, so a drift from layer to layer
+    shows even when it is a fraction of a decade; the y axis is scaled to the non-zero
+    values and the zero bar, when taller, is clipped and labelled with its share.
+    Returns the axes (rows x layers).
     """
     depth = max(len(values) for _, values, _ in rows)
     axes = fig.subplots(len(rows), depth, sharex=True, sharey="row", squeeze=False)
     edges = binning.edges()
     pos, labels = binning.ticks()
+    if len(pos) > 6:
+        pos, labels = pos[::2], labels[::2]
     for r, (label, per_layer, color_name) in enumerate(rows):
         row_color = color(color_name)
+        reference = None
+        if binning.scale == "log":
+            first = np.abs(np.asarray(per_layer[0], dtype=np.float64))
+            first = first[np.isfinite(first) & (first > 0)]
+            reference = float(np.log10(np.median(first))) if first.size else None
+        top, zeros = 0.0, []
         for k, values in enumerate(per_layer):
             ax = axes[r, k]
             share, bad = binning.shares(values)
             bins = share[2:] if binning.zero_column else share
+            top = max(top, float(bins.max()))
             ax.stairs(bins, edges, fill=True, color=row_color, alpha=0.85)
             if binning.zero_column:
                 ax.bar(binning.zero_x, share[0], width=binning.width, color=PALETTE["grey"])
+                zeros.append((ax, float(share[0])))
+            if reference is not None:
+                ax.axvline(reference, color=PALETTE["black"], linestyle="--", linewidth=1.2)
             std = np.std(np.asarray(values, dtype=np.float64))
             ax.set_title(say("init.grid.title", layer=k + 1, std=std) if np.isfinite(std)
                          else say("init.grid.overflow", layer=k + 1), fontsize=11)
             ax.set_xlim(*binning.extent_x())
-            ax.set_xticks(pos[::2] if len(pos) > 4 else pos,
-                          labels[::2] if len(pos) > 4 else labels)
+            ax.set_xticks(pos, labels)
             if bad:
                 ax.text(0.5, 0.5, say("init.grid.not_finite", share=bad),
                         transform=ax.transAxes, ha="center")
+        limit = 1.3 * top if top > 0 else 1.0
+        axes[r, 0].set_ylim(0, limit)
+        for ax, zero in zeros:
+            if zero > limit:
+                ax.text(binning.zero_x + binning.width, 0.97 * limit,
+                        say("init.grid.zero_share", share=zero), ha="left", va="top",
+                        fontsize=10, color=PALETTE["grey"])
         axes[r, 0].set_ylabel(say("init.grid.row", label=label), fontsize=12)
     for ax in axes[-1]:
         ax.set_xlabel(say(binning.label), fontsize=11)
