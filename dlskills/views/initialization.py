@@ -163,14 +163,15 @@ class Binning:
         return np.linspace(self.lo, self.hi, self.n + 1)
 
 
-#: bins for the outputs of each activation function
+#: bins for the outputs of each activation function (log bins: a quarter decade each, so
+#: a layer-to-layer factor of sqrt(1/2) shows as a drift after a few layers)
 ACTIVATION_BINS = {
     "sigmoid": Binning("linear", 0.0, 1.0, 40, label="init.axis.activation"),
     "tanh": Binning("linear", -1.0, 1.0, 40, label="init.axis.activation"),
-    "relu": Binning("log", -12.0, 8.0, 40, zero_column=True, label="init.axis.activation_log"),
+    "relu": Binning("log", -12.0, 8.0, 80, zero_column=True, label="init.axis.activation_log"),
 }
 #: bins for gradients dL/dz (magnitude, log scale)
-GRADIENT_BINS = Binning("log", -20.0, 4.0, 48, zero_column=True,
+GRADIENT_BINS = Binning("log", -20.0, 4.0, 96, zero_column=True,
                         label="init.axis.gradient_log")
 
 
