@@ -55,11 +55,11 @@ def kernel(args):
         bench.report(f"kernel, depth {depth:2d}: ex.set(...)", wall, bench.KERNEL_MS, cpu)
 
 
-def status(init, scale, activation, depth):
-    from tests.browser.lab import starts_with
+def status(init, activation, depth):
+    """The exact beginning of the status for these settings (std 1 for "normal")."""
+    from tests.browser.test_ch3 import settings_status
 
-    return starts_with(f"init={init} ({scale}) activation={activation} "
-                       f"depth={depth} width=100 seed=0 | ")
+    return settings_status(init, activation, depth)
 
 
 def notebook_folder():
@@ -81,23 +81,23 @@ def browser(args):
     times = {"init (dropdown)": [], "activation (dropdown)": [], "depth (slider key)": []}
     with bench.lab_page(NOTEBOOK, notebook_folder()) as page:
         page.run_all()
-        page.wait_status(EXPLORER, status("normal", "std 1", "sigmoid", 5))
+        page.wait_status(EXPLORER, status("normal", "sigmoid", 5))
         if args.screenshots:
             bench.screenshots(page, args.screenshots, "ch3", (EXPLORER,))
         activation, depth = "sigmoid", 5
         for k in range(rounds):
-            for init, scale in (("he_normal", "std 0.141 by formula"), ("normal", "std 1")):
+            for init in ("he_normal", "normal"):
                 times["init (dropdown)"].append(page.time_change(
                     lambda: page.select(EXPLORER, "init", init), EXPLORER,
-                    status(init, scale, activation, depth)))
+                    status(init, activation, depth)))
             activation = "relu" if activation != "relu" else "tanh"
             times["activation (dropdown)"].append(page.time_change(
                 lambda: page.select(EXPLORER, "activation", activation), EXPLORER,
-                status("normal", "std 1", activation, depth)))
+                status("normal", activation, depth)))
             key, depth = ("ArrowRight", depth + 1) if k % 2 == 0 else ("ArrowLeft", depth - 1)
             times["depth (slider key)"].append(page.time_change(
                 lambda: page.press_slider(EXPLORER, "depth", key), EXPLORER,
-                status("normal", "std 1", activation, depth)))
+                status("normal", activation, depth)))
     for what, values in times.items():
         bench.report(f"browser, {what}", values, bench.BROWSER_MS)
     bench.report("browser, all changes", list(itertools.chain(*times.values())),

@@ -7,6 +7,7 @@ import numpy as np
 import pytest
 
 import dlskills as dl
+from dlskills.messages import say
 from dlskills.experiments.initialization import (activation_finding, compare_initializers,
                                                 distinct_units, init_options,
                                                 layer_statistics, nonzero_gradients,
@@ -32,14 +33,16 @@ def test_sigmoid_std1_saturates_at_0_and_1():
     s = layer_statistics("normal", "sigmoid", depth=5, std=1.0)
     for a in s.activations:
         assert np.mean((a < 0.1) | (a > 0.9)) > 0.5
-    assert "saturated" in activation_finding("sigmoid", s.activations[-1])
+    assert activation_finding("sigmoid", s.activations[-1]).key == "init.act.saturated"
 
 
 def test_sigmoid_std001_collapses_to_half():
     s = layer_statistics("normal", "sigmoid", depth=5, std=0.01)
     for a in s.activations:
         assert np.mean(np.abs(a - 0.5) < 0.1) > 0.99
-    assert "within 0.02 of 0.5" in activation_finding("sigmoid", s.activations[-1])
+    finding = activation_finding("sigmoid", s.activations[-1])
+    assert finding.key == "init.act.collapsed" and finding.values["centre"] == "0.5"
+    assert finding.values["share"] > 0.5
 
 
 def test_tanh_xavier_keeps_std_within_a_factor():
@@ -127,23 +130,30 @@ def test_weights_have_the_scale_the_status_states(init):
     text = scale_text(init, n, n, std=0.05, bound=0.08, value=0.3)
     w = dl.initialize(init, (n, n), rng=0, **init_options(init, std=0.05, bound=0.08,
                                                              value=0.3))
-    if text.startswith("std"):
-        assert abs(w.std() / float(text.split()[1]) - 1) < 0.02
-    elif text.startswith("bound"):
-        bound = float(text.split()[1])
+    setting = text.values.get("setting")
+    if setting == "std":
+        assert abs(w.std() / float(text.values["value"]) - 1) < 0.02
+    elif setting == "bound":
+        bound = float(text.values["value"])
         assert -1.005 * bound <= w.min() < -0.98 * bound     # the status rounds to 3 digits
         assert 0.98 * bound < w.max() <= 1.005 * bound
         assert abs(w.std() / (bound / np.sqrt(3)) - 1) < 0.02
-    elif text.startswith("value"):
+    elif setting == "value":
         assert np.all(w == 0.3)
     else:
+        assert text.key == "init.scale.diagonal"
         np.testing.assert_array_equal(w, np.eye(n))
 
 
 def test_scale_text_formulas():
-    assert scale_text("xavier_normal", 100, 100) == "std 0.1 by formula"
-    assert scale_text("he_uniform", 100, 100) == "bound 0.245 by formula"
-    assert scale_text("lecun_normal", 784, 100) == "std 0.0357 by formula"
+    for args, setting, value in ((("xavier_normal", 100, 100), "std", "0.1"),
+                                 (("he_uniform", 100, 100), "bound", "0.245"),
+                                 (("lecun_normal", 784, 100), "std", "0.0357")):
+        text = scale_text(*args)
+        assert text.key == "init.scale.formula"
+        assert (text.values["setting"], text.values["value"]) == (setting, value)
+    text = scale_text("normal", 100, 100, std=0.01)
+    assert text.key == "init.scale.setting" and text.values["name"] == say("control.std")
 
 
 # --- symmetry helpers ------------------------------------------------------------------
@@ -179,11 +189,24 @@ def test_zero_start_only_output_layer_gets_gradient():
 
 # --- the explorer --------------------------------------------------------------------
 
+def status_start(init, scale, activation, depth, width=100, seed=0):
+    """The settings part of the explorer's status, built from the catalogue."""
+    return say("explorer.settings_sep").join([
+        say("explorer.setting", label=say("control.init"),
+            value=say("init.scale.with", init=init, scale=scale)),
+        *(say("explorer.setting", label=say(f"control.{key}"), value=str(value))
+          for key, value in (("activation", activation), ("depth", depth),
+                             ("width", width), ("seed", seed)))])
+
+
 def test_default_explorer_draws_with_exact_status(explorer):
     explorer.set(init="normal", std=1.0, activation="sigmoid", depth=5, width=100, seed=0)
     assert explorer.error is None
-    assert explorer.status.startswith(
-        "init=normal (std 1) activation=sigmoid depth=5 width=100 seed=0 | ")
+    scale = scale_text("normal", 100, 100, std=1.0)
+    assert explorer.status.key == "explorer.result"
+    assert explorer.status.values["settings"] == status_start("normal", scale, "sigmoid", 5)
+    assert explorer.status.values["finding"] == explorer.result.finding
+    assert explorer.result.finding.key == "init.std_ratio"
     assert ink(explorer.png) > 0.05
 
 
@@ -201,14 +224,13 @@ def test_each_control_changes_the_figure(explorer, change):
     assert explorer.redraws == redraws + 1
     assert explorer.png != before
     assert ink(explorer.png) > 0.05
+    s = explorer.settings
     for key, asked in change.items():
-        value = explorer.settings[key]          # floats land on the slider's grid
+        value = s[key]          # floats land on the slider's grid
         assert value == (pytest.approx(asked, rel=0.1) if isinstance(asked, float) else asked)
-        shown = f"{value:.3g}" if isinstance(value, float) else str(value)
-        if key in ("std", "bound", "value"):
-            assert f"({key} {shown})" in explorer.status
-        else:
-            assert f"{key}={shown}" in explorer.status
+    scale = scale_text(s["init"], s["width"], s["width"], s["std"], s["bound"], s["value"])
+    assert explorer.status.values["settings"] == status_start(
+        s["init"], scale, s["activation"], s["depth"], s["width"], s["seed"])
 
 
 def test_the_result_matches_the_experiment(explorer):
@@ -227,20 +249,26 @@ def test_unused_scale_sliders_are_disabled(explorer):
         explorer.set(init=init)
         for key in ("std", "bound", "value"):
             assert explorer.controls[key].disabled == (used.get(init) != key), (init, key)
+        width = explorer.settings["width"]
+        scale = scale_text(init, width, width, **{k: explorer.settings[k]
+                                                   for k in ("std", "bound", "value")})
         if init not in used:
-            assert "by formula" in explorer.status or "diagonal" in explorer.status
+            assert scale.key in ("init.scale.formula", "init.scale.diagonal")
+        assert scale in explorer.status
 
 
 def test_symmetry_and_overflow_are_reported_in_status(explorer):
     explorer.set(init="constant", value=0.0, activation="sigmoid", depth=5)
-    assert "all units of each layer identical" in explorer.status
-    assert "0/0" in explorer.status
+    finding = explorer.status.values["finding"]
+    assert finding.key == "init.finding.symmetric"
+    assert finding.values["ratios"].values["act"] == "0/0"
     with warnings.catch_warnings():
-        warnings.simplefilter("error")
+        warnings.simplefilter("error", RuntimeWarning)
         explorer.set(init="constant", value=1.0, activation="relu", depth=20, width=100)
-    assert "overflow" in explorer.status and explorer.error is None
+    assert explorer.error is None
+    assert explorer.status.values["finding"].key == "init.finding.act_overflow"
     explorer.set(depth=5, value=0.0, init="normal")
-    assert "overflow" not in explorer.status
+    assert explorer.status.values["finding"].key == "init.std_ratio"
 
 
 def test_unknown_control_raises(explorer):
@@ -294,12 +322,36 @@ def test_training_explorer_run_draws_curves(monkeypatch, tiny_mnist):
     import dlskills.experiments.initialization as module
     monkeypatch.setattr(module, "mnist", lambda **_: tiny_mnist)
     ex = InitTrainingExplorer()
-    assert "press Run" in ex.status
+    assert ex.status.key == "explorer.press_run"
     empty = ex.png
     result = ex.run(wait=True, iterations=100, seed=1)
     assert ex.error is None, ex.status
-    assert ex.status.startswith("activation=relu std=0.01 iterations=100 lr=0.01 seed=1 | ")
-    assert set(result["histories"]) == {"normal", "xavier_normal", "he_normal"}
+    assert ex.status.key == "explorer.result"
+    assert ex.status.values["settings"] == ex.describe_settings(ex.settings)
+    finding = ex.status.values["finding"]
+    assert finding == result.finding
+    assert set(result.histories) == {"normal", "xavier_normal", "he_normal"}
+    assert result.settings == ex.settings and not result.previous
     assert ex.png != empty and ink(ex.png) > 0.03
-    ex.set(activation="tanh")
-    assert "press Run" in ex.status
+    drawn = ex.png
+    ex.set(activation="tanh")        # the old run stays, marked as the previous run's
+    assert ex.status.key == "explorer.press_run"
+    assert ex.result.previous and ex.result.histories is result.histories
+    line = ex.panel.loss.lines["he_normal"]
+    assert line.get_linestyle() == "--"
+    assert line.get_label() == say("init.previous.label", label="he_normal")
+    assert ex.png != drawn
+    ex.set(activation="relu")        # back at the settings it ran with: current again
+    assert not ex.result.previous and line.get_linestyle() == "-"
+
+
+def test_run_summary_names_each_outcome():
+    from dlskills.experiments.initialization import run_summary
+    from dlskills.training import History
+    done = History(loss=[2.0, 1.0], status="completed")
+    assert run_summary("he", done).key == "init.run.loss"
+    assert run_summary("he", done).values["loss"] == pytest.approx(1.5)
+    for status, key in (("diverged at iteration 3", "init.run.diverged"),
+                        ("stopped at iteration 10", "init.run.stopped"),
+                        ("running", "init.run.running"), ("not started", "init.run.not_started")):
+        assert run_summary("he", History(status=status)).key == key

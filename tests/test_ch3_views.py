@@ -2,6 +2,7 @@
 import numpy as np
 import pytest
 
+from dlskills.messages import say
 from dlskills.training import History
 from dlskills.views import new_figure
 from dlskills.views.initialization import (ACTIVATION_BINS, GRADIENT_BINS, Binning,
@@ -51,7 +52,22 @@ def test_heatmap_changes_depth_in_place():
     same = heatmap.update(np.full((12, ACTIVATION_BINS["tanh"].columns), 1 / 40))
     assert same is image and image.get_array().shape[0] == 12
     heatmap.set_binning(ACTIVATION_BINS["relu"])
-    assert ax.get_xlabel().startswith("activation")
+    assert ax.get_xlabel() == say("init.axis.activation_log")
+
+
+def test_fitted_log_bins_cover_the_data_finely():
+    rng = np.random.default_rng(0)
+    rows = [np.maximum(rng.standard_normal(1000), 0) * 10.0 ** -k for k in range(5)]
+    b = Binning.fit(rows, per_decade=8)
+    assert b.scale == "log" and b.zero_column
+    assert b.lo <= -6 and b.hi >= 1 and b.hi - b.lo <= 12
+    assert b.n == 8 * (b.hi - b.lo)
+    shares = np.array([b.shares(r)[0] for r in rows])
+    np.testing.assert_allclose(shares.sum(axis=1), 1.0)
+    # a shift by a factor 10 moves the histogram by 8 bins
+    peaks = shares[:, 2:].argmax(axis=1)
+    assert np.all(np.abs(np.diff(peaks) + 8) <= 2), peaks
+    assert Binning.fit([np.zeros(5)]).n > 0
 
 
 def test_std_panel_names_zero_std_layers():
@@ -59,7 +75,8 @@ def test_std_panel_names_zero_std_layers():
     ax = fig.subplots()
     panel = LayerStdPanel(ax)
     panel.update([0.5, 0.0, 0.0], [1e-3, 1e-4, 1e-5], title="t")
-    assert panel.zero_note.get_text() == "a std = 0 in layers 2-3"
+    assert panel.zero_note.get_text() == say("init.note.zero", what="a",
+                                             layers=say("init.layers.range", first=2, last=3))
     panel.update([0.0, 0.0, 0.0], [0.0, 0.0, 0.0])      # nothing to draw: a fixed range
     assert ax.get_ylim() == (1e-3, 1)
     panel.update([0.5, 0.4, 0.3], [1e-3, 1e-4, 1e-5])   # ...and scaling resumes after it
@@ -68,15 +85,20 @@ def test_std_panel_names_zero_std_layers():
     assert low <= 1e-5 and high >= 0.5
     assert ax.get_yscale() == "log"
     panel.update([1.0, np.nan], [np.nan, np.nan])
-    assert panel.zero_note.get_text() == ("a std overflow in layer 2\n"
-                                          "grad std overflow in layers 1-2")
+    assert panel.zero_note.get_text() == "\n".join([
+        say("init.note.overflow", what="a", layers=say("init.layers.one", layer=2)),
+        say("init.note.overflow", what="grad", layers=say("init.layers.range", first=1,
+                                                           last=2))])
 
 
 def test_std_ratio_text():
     text = std_ratio_text([1.0, 0.5, 0.25], [1e-6, 1e-4, 1e-2])
-    assert text == "std(a): layer 3 / layer 1 = 0.25\nstd(grad): layer 1 / layer 3 = 0.0001"
-    assert "0/0" in std_ratio_text([0.0, 0.0], [0.0, 0.0])
-    assert "overflow" in std_ratio_text([1.0, np.nan], [1.0, 1.0])
+    assert text.key == "init.std_ratio"
+    assert text.values == {"depth": 3, "act": "0.25", "grad": "0.0001"}
+    assert std_ratio_text([1.0, 0.5], [1.0, 2.0], lines=2).key == "init.std_ratio.title"
+    assert std_ratio_text([0.0, 0.0], [0.0, 0.0]).values["act"] == "0/0"
+    assert std_ratio_text([1.0, np.nan], [1.0, 1.0]).values["act"] == say("init.ratio.overflow")
+    assert std_ratio_text([2.0], [3.0]).key == "init.std_ratio.one"
 
 
 def test_histogram_grid_shape_and_titles():
@@ -86,7 +108,8 @@ def test_histogram_grid_shape_and_titles():
             ("b", [rng.random(100) for _ in range(4)], "he")]
     axes = histogram_grid(fig, rows, ACTIVATION_BINS["sigmoid"])
     assert axes.shape == (2, 4)
-    assert axes[0, 2].get_title().startswith("layer 3: std")
+    std = np.std(rows[0][1][2])
+    assert axes[0, 2].get_title() == say("init.grid.title", layer=3, std=std)
 
 
 def test_loss_panel_and_sweep_titles_come_from_data():
@@ -96,14 +119,14 @@ def test_loss_panel_and_sweep_titles_come_from_data():
     good.loss, good.epochs, good.test_acc = list(np.linspace(2.3, 0.5, 50)), [0, 1], [0.1, 0.8]
     flat.loss, flat.epochs, flat.test_acc = [2.3] * 50, [0, 1], [0.1, 0.1]
     LossPanel(ax_loss, ax_acc, window=1).update({"he": good, "normal": flat})
-    assert ax_loss.get_title() == "lowest loss: he (0.50)"
-    assert ax_acc.get_title() == "best test accuracy: he (80%)"
+    assert ax_loss.get_title() == say("init.loss.best", label="he", loss=0.5)
+    assert ax_acc.get_title() == say("init.acc.best", label="he", acc=0.8)
     fig, _ = new_figure((6, 4))
     ax = fig.subplots()
     final_loss_vs_scale(ax, [0.01, 0.1, 1.0], [2.3, 1.2, np.nan],
                         ["completed", "completed", "diverged at iteration 3"],
                         references={"he": 0.8})
-    assert ax.get_title() == "lowest loss 0.80: he; 1 run(s) diverged"
+    assert ax.get_title() == say("init.sweep.title", loss=0.8, label="he", diverged=1)
 
 
 def test_unit_images_share_one_colour_scale():
@@ -127,7 +150,24 @@ def test_loss_panel_names_no_winner_when_every_run_ends_alike():
         return History(loss=[2.5, loss], epochs=[0, 1], test_acc=[0.1, acc])
 
     panel.update({"normal": history(2.302, 0.10), "he_normal": history(2.301, 0.10)})
-    assert ax_loss.get_title().startswith("no winner") and ax_acc.get_title().startswith("no winner")
+    assert ax_loss.get_title() == say("init.loss.no_winner", loss=2.301)
+    assert ax_acc.get_title() == say("init.acc.no_winner", acc=0.10)
     panel.update({"normal": history(2.30, 0.10), "he_normal": history(0.40, 0.88)})
-    assert ax_loss.get_title() == "lowest loss: he_normal (0.40)"
-    assert ax_acc.get_title() == "best test accuracy: he_normal (88%)"
+    assert ax_loss.get_title() == say("init.loss.best", label="he_normal", loss=0.40)
+    assert ax_acc.get_title() == say("init.acc.best", label="he_normal", acc=0.88)
+
+
+def test_loss_panel_marks_a_previous_run_and_keeps_one_legend_below():
+    fig, (ax_loss, ax_acc) = new_figure((8, 3), nrows=1, ncols=2)
+    panel = LossPanel(ax_loss, ax_acc, window=1)
+    runs = {"he_normal": History(loss=[2.5, 0.4], epochs=[0, 1], test_acc=[0.1, 0.9])}
+    panel.update(runs)
+    line = panel.loss.lines["he_normal"]
+    assert line.get_linestyle() == "-" and line.get_label() == "he_normal"
+    assert ax_loss.get_legend() is None and ax_acc.get_legend() is None
+    assert fig.legends == [panel.legend]
+    panel.update(runs, previous=True)
+    assert line.get_linestyle() == "--"
+    assert line.get_label() == say("init.previous.label", label="he_normal")
+    assert ax_loss.get_title() == say("init.previous.title")
+    assert fig.legends == [panel.legend]                   # replaced, not added

@@ -1,14 +1,16 @@
 """Exercises of chapter 3 (parameter initialization), with instant checks.
 
 Each ``check_*`` returns a :class:`~dlskills.exercises.Verdict` shown as one line,
-"✓ 正确: ..." or "✗ 还不对: <the first mismatch>", and never raises, whatever the
-learner's code does.
+"✓ 正确：..." or "✗ 还不对：<the first mismatch>", and never raises, whatever the
+learner's code does. A wrong answer's message says what is off without naming the right
+answer, so the stored output of an unsolved exercise gives nothing away.
 """
 
 import numpy as np
 
 from ..experiments.initialization import layer_statistics, nonzero_gradients
 from ..initializers import he_std, xavier_bound
+from ..messages import say
 from ..model import MLP
 from . import Verdict, checker
 
@@ -17,11 +19,11 @@ def _sample(fn, shape, seed=0):
     """Call the learner's initializer; return a float array of ``shape`` or a Verdict."""
     out = fn(shape, np.random.default_rng(seed))
     if not isinstance(out, np.ndarray):
-        return Verdict(False, f"应返回 numpy 数组，得到的是 {type(out).__name__}")
+        return Verdict(False, say("init.ex.not_array", kind=type(out).__name__))
     if out.shape != tuple(shape):
-        return Verdict(False, f"形状应为 {tuple(shape)}，得到 {out.shape}")
+        return Verdict(False, say("init.ex.shape", want=tuple(shape), got=out.shape))
     if not np.all(np.isfinite(out)):
-        return Verdict(False, "数组里有 nan 或 inf")
+        return Verdict(False, say("init.ex.not_finite"))
     return out.astype(np.float64)
 
 
@@ -30,10 +32,9 @@ def _same_rng_same_numbers(fn, shape):
     b = fn(shape, np.random.default_rng(1))
     c = fn(shape, np.random.default_rng(2))
     if not np.array_equal(a, b):
-        return Verdict(False, "同一个 rng 种子应得到同样的数：请用参数 rng 抽随机数"
-                              "（rng.normal / rng.uniform），不要用 np.random 的全局状态")
+        return Verdict(False, say("init.ex.global_rng"))
     if np.array_equal(a, c):
-        return Verdict(False, "不同种子得到了完全一样的数组：权重应是随机的")
+        return Verdict(False, say("init.ex.not_random"))
     return None
 
 
@@ -52,33 +53,34 @@ def check_he_normal(fn):
         want = he_std(n_in)
         got = float(np.std(w))
         if abs(float(np.mean(w))) > 5 * want / np.sqrt(w.size):
-            return Verdict(False, f"形状 {shape}: 均值应接近 0，得到 {np.mean(w):.4f}")
+            return Verdict(False, say("init.ex.mean", shape=shape, mean=float(np.mean(w))))
         if abs(got / want - 1) > 0.05:
-            return Verdict(False, f"形状 {shape}: 标准差应为 sqrt(2/n_in) = {want:.4f}，"
-                                  f"得到 {got:.4f}" + _std_hint(got, n_in, n_out))
+            guess = _guess(got, {"n_out": np.sqrt(2 / n_out),
+                                 "xavier_std": np.sqrt(2 / (n_in + n_out)),
+                                 "lecun": np.sqrt(1 / n_in), "no_sqrt": 2 / n_in,
+                                 "he_bound": np.sqrt(6 / n_in)}, tolerance=0.05)
+            return Verdict(False, say("init.ex.he_std", shape=shape, want=want, got=got,
+                                      guess=guess, hint=_hint(guess)))
         kurtosis = float(np.mean((w - w.mean()) ** 4) / np.var(w) ** 2)
         if abs(kurtosis - 3) > 0.5:
-            return Verdict(False, f"形状 {shape}: 标准差对了，但分布不像正态分布"
-                                  f"（峰度 {kurtosis:.2f}，正态分布是 3，均匀分布是 1.8）")
+            return Verdict(False, say("init.ex.not_normal", shape=shape, kurtosis=kurtosis))
     problem = _same_rng_same_numbers(fn, CHECK_SHAPES[0])
     if problem is not None:
         return problem
-    return Verdict(True, f"{len(CHECK_SHAPES)} 种形状的标准差都等于 sqrt(2/n_in)")
+    return Verdict(True, say("init.ex.he_right", n=len(CHECK_SHAPES)))
 
 
-def _std_hint(got, n_in, n_out):
-    """Name the formula the learner probably used instead."""
-    candidates = {
-        "sqrt(2/n_out)（应该用 n_in）": np.sqrt(2 / n_out),
-        "sqrt(2/(n_in+n_out))，这是 Xavier": np.sqrt(2 / (n_in + n_out)),
-        "sqrt(1/n_in)（少了因子 2）": np.sqrt(1 / n_in),
-        "2/n_in（忘了开平方）": 2 / n_in,
-        "sqrt(6/n_in)（这是均匀分布的边界，不是标准差）": np.sqrt(6 / n_in),
-    }
+def _guess(got, candidates, tolerance):
+    """The id of the formula (``candidates``: id -> value) the learner probably used
+    instead, or None."""
     for name, value in candidates.items():
-        if abs(got / value - 1) < 0.05:
-            return f"；看起来你用了 {name}"
-    return ""
+        if abs(got / value - 1) < tolerance:
+            return name
+    return None
+
+
+def _hint(guess):
+    return say("init.ex.hint", formula=say(f"init.ex.guess.{guess}")) if guess else ""
 
 
 @checker
@@ -92,34 +94,24 @@ def check_xavier_uniform(fn):
         n_in, n_out = shape
         bound = xavier_bound(n_in, n_out)
         low, high = float(w.min()), float(w.max())
-        if low < -bound * (1 + 1e-9) or high > bound * (1 + 1e-9):
-            return Verdict(False, f"形状 {shape}: 取值应在 [-{bound:.4f}, {bound:.4f}] 内，"
-                                  f"得到 [{low:.4f}, {high:.4f}]"
-                                  + _bound_hint(max(-low, high), n_in, n_out))
-        if min(-low, high) < 0.95 * bound:
-            return Verdict(False, f"形状 {shape}: 区间应一直伸到 ±{bound:.4f}，"
-                                  f"得到 [{low:.4f}, {high:.4f}]"
-                                  + _bound_hint(max(-low, high), n_in, n_out))
+        for key, wrong in (("init.ex.xavier_outside",
+                            low < -bound * (1 + 1e-9) or high > bound * (1 + 1e-9)),
+                           ("init.ex.xavier_reach", min(-low, high) < 0.95 * bound)):
+            if wrong:
+                guess = _guess(max(-low, high),
+                               {"he_bound_for_xavier": np.sqrt(6 / n_in),
+                                "xavier_std_for_bound": np.sqrt(2 / (n_in + n_out)),
+                                "lecun_bound": np.sqrt(1 / n_in)}, tolerance=0.06)
+                return Verdict(False, say(key, shape=shape, bound=bound, low=low, high=high,
+                                          guess=guess, hint=_hint(guess)))
         want_std = bound / np.sqrt(3)
         if abs(float(np.std(w)) / want_std - 1) > 0.05:
-            return Verdict(False, f"形状 {shape}: 在区间内均匀分布时标准差应为 "
-                                  f"{want_std:.4f}，得到 {np.std(w):.4f}（分布不均匀？）")
+            return Verdict(False, say("init.ex.xavier_std", shape=shape, want=want_std,
+                                      got=float(np.std(w))))
     problem = _same_rng_same_numbers(fn, CHECK_SHAPES[0])
     if problem is not None:
         return problem
-    return Verdict(True, "取值区间是 ±sqrt(6/(n_in+n_out))，且在区间内均匀分布")
-
-
-def _bound_hint(got, n_in, n_out):
-    candidates = {
-        "sqrt(6/n_in)，这是 He 的边界": np.sqrt(6 / n_in),
-        "sqrt(2/(n_in+n_out))，这是 Xavier 的标准差，不是边界": np.sqrt(2 / (n_in + n_out)),
-        "sqrt(1/n_in)": np.sqrt(1 / n_in),
-    }
-    for name, value in candidates.items():
-        if abs(got / value - 1) < 0.06:
-            return f"；看起来你用了 {name}"
-    return ""
+    return Verdict(True, say("init.ex.xavier_right"))
 
 
 #: the network of the zero-initialization exercise
@@ -145,17 +137,16 @@ def check_zero_init_answer(answer, x, t, activation="sigmoid"):
     names = [f"{p}{i}" for i in (1, 2, 3) for p in ("W", "b")]
     unknown = sorted(answer - set(names))
     if unknown:
-        return Verdict(False, f"没有参数叫 {', '.join(unknown)}；参数名是 {', '.join(names)}")
+        return Verdict(False, say("init.ex.zero_unknown", unknown=", ".join(unknown),
+                                  names=", ".join(names)))
+    # counts, not names: the message of a wrong answer must not be the answer
     missing = sorted(truth - answer)
     extra = sorted(answer - truth)
     if missing:
-        return Verdict(False, f"{', '.join(missing)} 的梯度也不是 0：想想输出层的梯度 "
-                              f"dL/dz = (y - t)/N 和它前面一层的输出")
+        return Verdict(False, say("init.ex.zero_missing", n=len(missing)))
     if extra:
-        return Verdict(False, f"{', '.join(extra)} 的梯度是 0：反向传播到隐藏层时要乘以 "
-                              f"W3ᵀ，而 W3 全是 0")
-    return Verdict(True, f"只有 {', '.join(sorted(truth))} 得到非零梯度，"
-                         f"隐藏层第一步一点也学不到")
+        return Verdict(False, say("init.ex.zero_extra", n=len(extra)))
+    return Verdict(True, say("init.ex.zero_right", names=", ".join(sorted(truth))))
 
 
 #: choices of the prediction exercise
@@ -179,12 +170,12 @@ def check_relu_prediction(choice):
     """Exercise: which initializer keeps the layer-5 activation std of a 5 x 100 ReLU
     network closest to layer 1's? ``choice``: one of :data:`PREDICTION_CHOICES`."""
     if choice not in PREDICTION_CHOICES:
-        return Verdict(False, f"请从 {', '.join(repr(c) for c in PREDICTION_CHOICES)} "
-                              f"中选一个，得到 {choice!r}")
+        return Verdict(False, say("init.ex.choose", choice=choice,
+                                  choices="、".join(repr(c) for c in PREDICTION_CHOICES)))
     ratios = relu_std_ratios()
     best = min(ratios, key=lambda c: abs(np.log(ratios[c])))
+    if choice != best:       # only the chosen start's ratio: the others would tell
+        return Verdict(False, say("init.ex.prediction_wrong", choice=choice,
+                                  ratio=ratios[choice]))
     table = "，".join(f"{c}: {r:.2g}" for c, r in ratios.items())
-    if choice != best:
-        return Verdict(False, f"第 5 层 / 第 1 层的标准差之比是 {table}；最接近 1 的是 "
-                              f"{best}")
-    return Verdict(True, f"第 5 层 / 第 1 层的标准差之比是 {table}")
+    return Verdict(True, say("init.ex.prediction_right", table=table, choice=choice))

@@ -17,6 +17,7 @@ import numpy as np
 
 from .._blas import single_thread_blas
 from .._checks import check_number
+from ..messages import say
 from ..functions import ACTIVATIONS
 from ..initializers import INITIALIZERS, he_bound, he_std, xavier_bound, xavier_std
 from ..model import MLP
@@ -47,24 +48,48 @@ def init_options(init, std=0.01, bound=0.05, value=0.0):
 
 
 def scale_text(init, n_in, n_out, std=0.01, bound=0.05, value=0.0):
-    """What sets the size of ``init``'s weights: "std 0.01" (a setting), "std 0.141 by
-    formula" (Xavier, He, LeCun for these layer sizes) or "1 on the diagonal"."""
+    """What sets the size of ``init``'s weights, as the learner reads it: "std 0.01" (a
+    setting), "按公式 std 0.141" (Xavier, He, LeCun for these layer sizes) or "对角线为 1"
+    (identity). A catalogue Message whose ``name``/``value`` give the scale."""
     init = INITIALIZERS.get(init).__name__
     setting = SCALE_SETTING.get(init)
     if setting is not None:
-        return f"{setting} {format_number({'std': std, 'bound': bound, 'value': value}[setting])}"
+        number = {"std": std, "bound": bound, "value": value}[setting]
+        return say("init.scale.setting", name=say(f"control.{setting}"),
+                   value=format_number(number), setting=setting)
     formula = {"xavier_normal": ("std", xavier_std(n_in, n_out)),
                "xavier_uniform": ("bound", xavier_bound(n_in, n_out)),
                "he_normal": ("std", he_std(n_in)), "he_uniform": ("bound", he_bound(n_in)),
                "lecun_normal": ("std", np.sqrt(1.0 / n_in))}
     if init in formula:
         name, number = formula[init]
-        return f"{name} {number:.3g} by formula"
-    return "1 on the diagonal"
+        return say("init.scale.formula", name=name, value=format_number(number),
+                   setting=name)
+    return say("init.scale.diagonal")
 
 
 def format_number(x):
     return f"{x:.3g}"
+
+
+def std_ratio_text(act_std, grad_std, lines=1):
+    """The finding of a std-vs-layer plot: activations of the last layer against the
+    first, gradients of the first layer against the last (backprop runs backwards); on
+    two lines for a figure title (``lines=2``)."""
+    a = np.asarray(act_std, dtype=float)
+    g = np.asarray(grad_std, dtype=float)
+    if a.size < 2:
+        return say("init.std_ratio.one", act=a[0], grad=g[0])
+    key = "init.std_ratio.title" if lines == 2 else "init.std_ratio"
+    return say(key, depth=a.size, act=_ratio(a[-1], a[0]), grad=_ratio(g[0], g[-1]))
+
+
+def _ratio(top, bottom):
+    if not (np.isfinite(top) and np.isfinite(bottom)):
+        return say("init.ratio.overflow")
+    if bottom == 0:
+        return "0/0" if top == 0 else "inf"
+    return f"{top / bottom:.2g}"
 
 
 @dataclass
@@ -103,6 +128,19 @@ class LayerStats:
     def symmetric(self):
         """True when every layer's units are identical for every input (constant start)."""
         return bool(np.all(self.unit_spread <= 1e-6))
+
+    @property
+    def finding(self):
+        """What the numbers say, in one catalogue sentence: where values overflow, else
+        the std ratios across the network (and that every neuron is the same, if so)."""
+        if self.overflow_layer is not None:
+            return say("init.finding.act_overflow", layer=self.overflow_layer)
+        if self.grad_overflow_layer is not None:
+            return say("init.finding.grad_overflow", layer=self.grad_overflow_layer)
+        ratios = std_ratio_text(self.act_std, self.grad_std)
+        if self.symmetric:
+            return say("init.finding.symmetric", ratios=ratios)
+        return ratios
 
 
 def layer_statistics(init="xavier_normal", activation="sigmoid", depth=5, width=100,
@@ -170,16 +208,18 @@ def _unit_spread(a, rows=64):
 
 
 def activation_finding(activation, values):
-    """One short sentence about a layer's activations: saturated, collapsed or zero."""
+    """One short phrase about a layer's activations: saturated, collapsed, zero or spread
+    out (a catalogue Message)."""
     a = np.asarray(values)
     a = a[np.isfinite(a)]
     if a.size == 0:
-        return "overflow"
+        return say("init.act.overflow")
     if activation == "relu":
         zero = float(np.mean(a == 0))
         positive = a[a > 0]
-        median = f", median(a>0) {np.median(positive):.1g}" if positive.size else ""
-        return f"{zero:.0%} are 0{median}"
+        if positive.size:
+            return say("init.act.relu", zero=zero, median=float(np.median(positive)))
+        return say("init.act.relu_all_zero", zero=zero)
     if activation == "sigmoid":
         saturated = float(np.mean((a < 0.02) | (a > 0.98)))
         middle = float(np.mean(np.abs(a - 0.5) < 0.02))
@@ -188,10 +228,10 @@ def activation_finding(activation, values):
         middle = float(np.mean(np.abs(a) < 0.02))
     centre = "0.5" if activation == "sigmoid" else "0"
     if saturated >= 0.5:
-        return f"{saturated:.0%} saturated (slope ~0)"
+        return say("init.act.saturated", share=saturated)
     if middle >= 0.5:
-        return f"{middle:.0%} within 0.02 of {centre}"
-    return f"spread out (std {float(np.std(a)):.2g})"
+        return say("init.act.collapsed", share=middle, centre=centre)
+    return say("init.act.spread", std=float(np.std(a)))
 
 
 # --- symmetry of a constant start ------------------------------------------------------
@@ -258,7 +298,42 @@ COMPARED_INITS = ("normal", "xavier_normal", "he_normal")
 
 
 def init_label(init, std=0.01):
-    return f"normal std {std:g}" if init == "normal" else init
+    """The name a run from ``init`` has in legends and statuses."""
+    return say("init.label.normal", std=std) if init == "normal" else init
+
+
+def run_summary(label, history, window=20):
+    """One run in a status: its final loss (mean of the last ``window`` iterations), or
+    that it diverged / was stopped / never started."""
+    status = history.status
+    if status == "completed":
+        return say("init.run.loss", label=label, loss=float(np.mean(history.loss[-window:])))
+    if status.startswith("diverged"):
+        return say("init.run.diverged", label=label)
+    if status.startswith("stopped"):
+        return say("init.run.stopped", label=label)
+    if status == "running":
+        return say("init.run.running", label=label)
+    return say("init.run.not_started", label=label)
+
+
+@dataclass
+class ComparedRuns:
+    """Training runs of :func:`compare_initializers` for one set of settings.
+
+    ``previous`` marks runs drawn after a control changed (before the next Run): a
+    figure shows them as the previous run's."""
+    histories: dict
+    labels: dict
+    iterations: int
+    settings: dict = field(default_factory=dict)
+    previous: bool = False
+
+    @property
+    def finding(self):
+        return say("explorer.settings_sep").join(
+            run_summary(self.labels[name], history)
+            for name, history in self.histories.items())
 
 
 def compare_initializers(inits=COMPARED_INITS, activation="relu", iterations=400, lr=0.01,

@@ -8,15 +8,20 @@
   :func:`~dlskills.experiments.initialization.compare_initializers`.
 """
 
+import dataclasses
+
 import ipywidgets as widgets
+import matplotlib
 import numpy as np
 
-from ..experiments.initialization import (SCALE_SETTING, activation_finding,
-                                          compare_initializers, format_number, init_label,
-                                          layer_statistics, median_nonzero, scale_text)
+from ..experiments.initialization import (SCALE_SETTING, ComparedRuns, activation_finding,
+                                          compare_initializers, init_label,
+                                          layer_statistics, median_nonzero, scale_text,
+                                          std_ratio_text)
+from ..messages import say
+from ..training import History
 from ..views.initialization import (ACTIVATION_BINS, GRADIENT_BINS, HistogramHeatmap,
-                                    LayerStdPanel, LossPanel, add_share_colorbar,
-                                    std_ratio_text)
+                                    LayerStdPanel, LossPanel, add_share_colorbar)
 from ..views.style import freeze_layout
 from .base import Explorer, TrainingExplorer
 
@@ -26,10 +31,15 @@ INIT_KINDS = ("constant", "identity", "normal", "uniform", "xavier_normal",
               "xavier_uniform", "he_normal", "he_uniform", "lecun_normal")
 
 
-def _slider(kind, description, **options):
+def _slider(kind, key, **options):
     options.setdefault("continuous_update", False)
     options.setdefault("style", {"description_width": "initial"})
-    return kind(description=description, **options)
+    return kind(description=say(f"control.{key}"), **options)
+
+
+def _dropdown(key, options, value):
+    return widgets.Dropdown(options=list(options), value=value,
+                            description=say(f"control.{key}"))
 
 
 class InitializationExplorer(Explorer):
@@ -39,8 +49,8 @@ class InitializationExplorer(Explorer):
     per activation function); middle: the same for the gradients dL/dz on a log scale,
     its rows aligned with the left ones; right: the standard deviation of both against
     the layer (log y). The std / bound / value sliders apply to normal / uniform /
-    constant; a slider the initializer does not use is disabled, and the status names
-    the scale that was used. The inputs are as wide as the layers, so every weight
+    constant; a slider the initializer does not use is disabled and left out of the
+    status, which names the scale that was used instead. The inputs are as wide as the layers, so every weight
     matrix is square and the identity initializer always applies.
     """
 
@@ -49,19 +59,16 @@ class InitializationExplorer(Explorer):
 
     def make_controls(self):
         return {
-            "init": widgets.Dropdown(options=list(INIT_KINDS), value="normal",
-                                     description="init"),
-            "std": _slider(widgets.FloatLogSlider, "std (normal)", value=1.0, base=10,
-                           min=-3, max=1, step=0.25, readout_format=".3g"),
-            "bound": _slider(widgets.FloatLogSlider, "bound (uniform)", value=0.1, base=10,
-                             min=-3, max=1, step=0.25, readout_format=".3g"),
-            "value": _slider(widgets.FloatSlider, "value (constant)", value=0.0, min=-1.0,
-                             max=1.0, step=0.05, readout_format=".2f"),
-            "activation": widgets.Dropdown(options=["sigmoid", "tanh", "relu"],
-                                           value="sigmoid", description="activation"),
+            "init": _dropdown("init", INIT_KINDS, "normal"),
+            "std": _slider(widgets.FloatLogSlider, "std", value=1.0, base=10, min=-3, max=1,
+                           step=0.25, readout_format=".3g"),
+            "bound": _slider(widgets.FloatLogSlider, "bound", value=0.1, base=10, min=-3,
+                             max=1, step=0.25, readout_format=".3g"),
+            "value": _slider(widgets.FloatSlider, "value", value=0.0, min=-1.0, max=1.0,
+                             step=0.05, readout_format=".2f"),
+            "activation": _dropdown("activation", ["sigmoid", "tanh", "relu"], "sigmoid"),
             "depth": _slider(widgets.IntSlider, "depth", value=5, min=1, max=20),
-            "width": _slider(widgets.IntSlider, "width", value=100, min=10, max=300,
-                             step=10),
+            "width": _slider(widgets.IntSlider, "width", value=100, min=10, max=300, step=10),
             "seed": _slider(widgets.IntSlider, "seed", value=0, min=0, max=20),
         }
 
@@ -94,9 +101,12 @@ class InitializationExplorer(Explorer):
             heatmap.update(np.zeros((20, heatmap.binning.columns)))
             heatmap.ax.set_title("placeholder title", fontsize=12)
         self.std_panel.update(np.logspace(-30, 10, 20), np.logspace(-30, 10, 20),
-                              title="two\nlines")
+                              title=std_ratio_text([1.0, 1.0], [1.0, 1.0], lines=2))
         self.std_panel.ax.title.set_fontsize(12)
-        freeze_layout(fig)
+        # more room between panels than the default, so the colour bar's label keeps
+        # clear of the right panel's axis label
+        with matplotlib.rc_context({"figure.constrained_layout.w_pad": 0.12}):
+            freeze_layout(fig)
 
     def compute(self, init, std, bound, value, activation, depth, width, seed):
         stats = layer_statistics(init=init, activation=activation, depth=depth, width=width,
@@ -123,32 +133,24 @@ class InitializationExplorer(Explorer):
             self.act_map.set_binning(binning)
             self._binning = binning
         self.act_map.update(stats.extra["act_shares"])
-        self.act_map.ax.set_title(f"layer {stats.depth}: {stats.extra['finding']}",
-                                  fontsize=12)
+        self.act_map.ax.set_title(say("init.heatmap.act", depth=stats.depth,
+                                      finding=stats.extra["finding"]), fontsize=12)
         self.grad_map.update(stats.extra["grad_shares"])
         first, last = stats.extra["grad_median"]
-        self.grad_map.ax.set_title(f"median |grad|>0: layer 1 {first:.1g}, "
-                                   f"layer {stats.depth} {last:.1g}", fontsize=12)
+        self.grad_map.ax.set_title(say("init.heatmap.grad", first=first, last=last,
+                                       depth=stats.depth), fontsize=12)
         self.std_panel.update(stats.act_std, stats.grad_std,
-                              title=std_ratio_text(stats.act_std, stats.grad_std))
+                              title=std_ratio_text(stats.act_std, stats.grad_std, lines=2))
         self.std_panel.ax.title.set_fontsize(12)
 
-    def describe(self, settings, stats):
-        text = self.describe_settings(settings)
-        notes = [std_ratio_text(stats.act_std, stats.grad_std).replace("\n", ", ")]
-        if stats.overflow_layer is not None:
-            notes = [f"activations overflow float32 from layer {stats.overflow_layer} on"]
-        elif stats.grad_overflow_layer is not None:
-            notes = [f"gradients overflow float32 from layer {stats.grad_overflow_layer} down"]
-        elif stats.symmetric:
-            notes.append("all units of each layer identical (symmetry)")
-        return f"{text} | {'; '.join(notes)}"
-
     def describe_settings(self, settings):
-        s = settings
-        scale = scale_text(s["init"], s["width"], s["width"], s["std"], s["bound"], s["value"])
-        return (f"init={s['init']} ({scale}) activation={s['activation']} "
-                f"depth={s['depth']} width={s['width']} seed={s['seed']}")
+        """The base status, with the initializer's scale instead of the three scale
+        sliders: "初始化 he_normal（按公式 std 0.141），激活函数 relu，…"."""
+        s = dict(settings)
+        scale = scale_text(s["init"], s["width"], s["width"], s.pop("std"), s.pop("bound"),
+                           s.pop("value"))
+        s["init"] = say("init.scale.with", init=s["init"], scale=scale)
+        return super().describe_settings(s)
 
 
 class InitTrainingExplorer(TrainingExplorer):
@@ -161,23 +163,25 @@ class InitTrainingExplorer(TrainingExplorer):
 
     def make_controls(self):
         return {
-            "activation": widgets.Dropdown(options=["relu", "sigmoid", "tanh"], value="relu",
-                                           description="activation"),
-            "std": _slider(widgets.FloatLogSlider, "std (normal)", value=0.01, base=10,
-                           min=-3, max=0, step=0.25, readout_format=".3g"),
+            "activation": _dropdown("activation", ["relu", "sigmoid", "tanh"], "relu"),
+            "std": _slider(widgets.FloatLogSlider, "std", value=0.01, base=10, min=-3, max=0,
+                           step=0.25, readout_format=".3g"),
             "iterations": _slider(widgets.IntSlider, "iterations", value=400, min=100,
                                   max=2000, step=100),
-            "lr": _slider(widgets.FloatLogSlider, "lr (SGD)", value=0.01, base=10, min=-3,
-                          max=0, step=0.25, readout_format=".3g"),
+            "lr": _slider(widgets.FloatLogSlider, "lr", value=0.01, base=10, min=-3, max=0,
+                          step=0.25, readout_format=".3g"),
             "seed": _slider(widgets.IntSlider, "seed", value=0, min=0, max=20),
         }
 
     def setup(self, fig):
         ax_loss, ax_acc = fig.subplots(1, 2, width_ratios=[1.4, 1])
         self.panel = LossPanel(ax_loss, ax_acc)
-        ax_loss.set_title("placeholder")
-        ax_acc.set_title("placeholder")
-        ax_loss.set_ylim(0, 2.5)
+        # lay out once with what the figure will hold: titles and the legend below
+        placeholder = ComparedRuns(
+            {name: _placeholder_history() for name in ("normal", "xavier_normal",
+                                                        "he_normal")},
+            {"normal": init_label("normal", 0.01)}, 400)
+        self.panel.update(placeholder.histories, placeholder.labels, 400, previous=True)
         freeze_layout(fig)
 
     def compute(self, **settings):  # training happens in train(); nothing to precompute
@@ -193,26 +197,25 @@ class InitTrainingExplorer(TrainingExplorer):
     @staticmethod
     def _result(histories, settings):
         labels = {name: init_label(name, settings["std"]) for name in histories}
-        return {"histories": histories, "labels": labels,
-                "iterations": settings["iterations"]}
+        return ComparedRuns(histories, labels, settings["iterations"], dict(settings))
+
+    def preview(self, settings):
+        """After a control change, the last run stays on screen, dashed and labelled as
+        the previous run's until Run; back at its settings it is the current one again."""
+        if self.result is None:
+            return None
+        previous = self.result.settings != settings
+        if previous == self.result.previous:
+            return None
+        return dataclasses.replace(self.result, previous=previous)
 
     def draw(self, result):
         if result is None:
             self.panel.update({}, iterations=self.controls["iterations"].value)
             return
-        self.panel.update(result["histories"], result["labels"], result["iterations"])
+        self.panel.update(result.histories, result.labels, result.iterations,
+                          previous=result.previous)
 
-    def describe(self, settings, result):
-        parts = []
-        for name, history in result["histories"].items():
-            label = result["labels"][name]
-            if history.status == "completed":
-                parts.append(f"{label}: loss {np.mean(history.loss[-20:]):.2f}")
-            else:
-                parts.append(f"{label}: {history.status}")
-        return f"{self.describe_settings(settings)} | {', '.join(parts)}"
 
-    def describe_settings(self, settings):
-        s = settings
-        return (f"activation={s['activation']} std={format_number(s['std'])} "
-                f"iterations={s['iterations']} lr={format_number(s['lr'])} seed={s['seed']}")
+def _placeholder_history():
+    return History(loss=[2.3, 0.5], epochs=[0, 1], test_acc=[0.1, 0.9])

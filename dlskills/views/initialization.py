@@ -23,6 +23,8 @@ import numpy as np
 from matplotlib.colors import LogNorm
 from matplotlib.ticker import FuncFormatter, LogLocator, NullLocator
 
+from ..experiments.initialization import std_ratio_text  # noqa: F401  (re-exported)
+from ..messages import say
 from .curves import CurvePanel, smooth
 from .style import PALETTE, color
 
@@ -59,14 +61,32 @@ class Binning:
     ``scale="log"``: ``n`` equal bins on [lo, hi] of log10(|value|), plus, when
     ``zero_column`` is set, a first column counting values that are exactly 0.
     Values beyond the range are counted in the edge bins; non-finite values are not
-    counted (``shares`` reports their share separately).
+    counted (``shares`` reports their share separately). ``label`` is the catalogue key
+    of the axis label.
     """
     scale: str
     lo: float
     hi: float
     n: int
     zero_column: bool = False
-    label: str = "value"
+    label: str = "init.axis.activation"
+
+    @classmethod
+    def fit(cls, arrays, per_decade=8, label="init.axis.gradient_log", coverage=0.998):
+        """Log bins (with a zero column) just wide enough for the non-zero magnitudes of
+        ``arrays`` (all but the outer ``1 - coverage`` of them), ``per_decade`` bins per
+        power of ten: a shift of a fraction of a decade between rows stays visible."""
+        mags = [np.abs(np.asarray(a, dtype=np.float64)).ravel() for a in arrays]
+        mags = np.concatenate([m[np.isfinite(m) & (m > 0)] for m in mags])
+        if mags.size == 0:
+            return cls("log", -1.0, 1.0, 2 * per_decade, zero_column=True, label=label)
+        tail = (1 - coverage) / 2
+        low, high = np.log10(np.quantile(mags, [tail, 1 - tail]))
+        lo, hi = np.floor(low), np.ceil(high)
+        if hi - lo < 2:
+            hi = lo + 2
+        return cls("log", float(lo), float(hi), int(round((hi - lo) * per_decade)),
+                   zero_column=True, label=label)
 
     @property
     def width(self):
@@ -127,7 +147,8 @@ class Binning:
         if self.scale == "linear":
             pos = np.linspace(self.lo, self.hi, 5)
             return list(pos), [f"{p:g}" for p in pos]
-        step = 4 if self.hi - self.lo > 16 else 2
+        span = self.hi - self.lo
+        step = 4 if span > 16 else 2 if span > 6 else 1
         first = np.ceil(self.lo / step) * step
         if self.zero_column and first == self.lo:
             first += step                      # keep clear of the "0" label
@@ -142,15 +163,16 @@ class Binning:
         return np.linspace(self.lo, self.hi, self.n + 1)
 
 
-#: bins for the outputs of each activation function
+#: bins for the outputs of each activation function (log bins: a quarter decade each, so
+#: a layer-to-layer factor of sqrt(1/2) shows as a drift after a few layers)
 ACTIVATION_BINS = {
-    "sigmoid": Binning("linear", 0.0, 1.0, 40, label="activation $a$"),
-    "tanh": Binning("linear", -1.0, 1.0, 40, label="activation $a$"),
-    "relu": Binning("log", -12.0, 8.0, 40, zero_column=True, label="activation $a$ (log)"),
+    "sigmoid": Binning("linear", 0.0, 1.0, 40, label="init.axis.activation"),
+    "tanh": Binning("linear", -1.0, 1.0, 40, label="init.axis.activation"),
+    "relu": Binning("log", -12.0, 8.0, 80, zero_column=True, label="init.axis.activation_log"),
 }
 #: bins for gradients dL/dz (magnitude, log scale)
-GRADIENT_BINS = Binning("log", -20.0, 4.0, 48, zero_column=True,
-                        label="$|\\partial L/\\partial z|$ (log)")
+GRADIENT_BINS = Binning("log", -20.0, 4.0, 96, zero_column=True,
+                        label="init.axis.gradient_log")
 
 
 class HistogramHeatmap:
@@ -164,7 +186,7 @@ class HistogramHeatmap:
                                cmap=_heatmap_cmap(), norm=LogNorm(MIN_SHARE, 1.0),
                                interpolation="nearest", origin="upper")
         ax.grid(False)
-        ax.set_ylabel("layer" if layer_labels else "")
+        ax.set_ylabel(say("init.axis.layer") if layer_labels else "")
         ax.tick_params(axis="y", labelleft=layer_labels)
         ax.set_title(title)
         self.set_binning(binning)
@@ -174,7 +196,7 @@ class HistogramHeatmap:
         self.binning = binning
         pos, labels = binning.ticks()
         self.ax.set_xticks(pos, labels)
-        self.ax.set_xlabel(binning.label)
+        self.ax.set_xlabel(say(binning.label))
         self.ax.set_xlim(*binning.extent_x())
 
     def update(self, shares):
@@ -206,7 +228,7 @@ def _layer_ticks(depth):
 def add_share_colorbar(fig, image, axes):
     """One colour bar for heatmaps that share the colour scale."""
     bar = fig.colorbar(image, ax=axes, fraction=0.03, pad=0.01)
-    bar.set_label("share of values in bin")
+    bar.set_label(say("init.axis.share"))
     plain_log_axis(bar.ax.yaxis)
     return bar
 
@@ -220,8 +242,8 @@ class LayerStdPanel:
 
     def __init__(self, ax):
         self.ax = ax
-        self.curves = CurvePanel(ax, xlabel="layer", ylabel="standard deviation", logy=True,
-                                 legend_loc="best")
+        self.curves = CurvePanel(ax, xlabel=say("init.axis.layer"),
+                                 ylabel=say("init.axis.std"), logy=True, legend_loc="best")
         plain_log_axis(ax.yaxis)
         self.zero_note = ax.text(0.98, 0.98, "", transform=ax.transAxes, ha="right",
                                  va="top", fontsize=11, color=PALETTE["vermillion"])
@@ -232,17 +254,18 @@ class LayerStdPanel:
         layers = np.arange(1, act_std.size + 1)
         self.curves.begin()
         notes = []
-        series = (("act", act_std, "activations $a$", "o", PALETTE["blue"]),
-                  ("grad", grad_std, "gradients $\\partial L/\\partial z$", "s",
+        series = (("act", act_std, say("init.legend.activations"), "o", PALETTE["blue"]),
+                  ("grad", grad_std, say("init.legend.gradients"), "s",
                    PALETTE["vermillion"]))
         for name, values, label, mark, line_color in series:
             shown = np.where(values > 0, values, np.nan)
             line = self.curves.show(name, layers, shown, label=label, color=line_color)
             line.set_marker(mark)
             short = "a" if name == "act" else "grad"
-            for what, where in (("= 0", values == 0), ("overflow", ~np.isfinite(values))):
+            for key, where in (("init.note.zero", values == 0),
+                               ("init.note.overflow", ~np.isfinite(values))):
                 if where.any():
-                    notes.append(f"{short} std {what} in {_layer_list(layers[where])}")
+                    notes.append(say(key, what=short, layers=_layer_list(layers[where])))
         self.ax.set_autoscaley_on(True)
         self.curves.finish(xlim=(0.5, act_std.size + 0.5))
         if not (np.isfinite(act_std) & (act_std > 0)).any() and \
@@ -254,115 +277,144 @@ class LayerStdPanel:
 
 
 def _layer_list(layers):
-    layers = list(layers)
+    layers = [int(k) for k in layers]
     if len(layers) == 1:
-        return f"layer {layers[0]}"
+        return say("init.layers.one", layer=layers[0])
     if layers == list(range(layers[0], layers[-1] + 1)):
-        return f"layers {layers[0]}-{layers[-1]}"
-    return "layers " + ",".join(map(str, layers))
+        return say("init.layers.range", first=layers[0], last=layers[-1])
+    return say("init.layers.list", layers="、".join(map(str, layers)))
 
 
-def std_ratio_text(act_std, grad_std):
-    """The finding of a std-vs-layer plot: activations of the last layer against the
-    first, gradients of the first layer against the last (backprop runs backwards)."""
-    a = np.asarray(act_std, dtype=float)
-    g = np.asarray(grad_std, dtype=float)
-    depth = a.size
-    if depth < 2:
-        return f"1 layer: std(a) {a[0]:.2g}, std(grad) {g[0]:.2g}"
-    return (f"std(a): layer {depth} / layer 1 = {_ratio(a[-1], a[0])}\n"
-            f"std(grad): layer 1 / layer {depth} = {_ratio(g[0], g[-1])}")
-
-
-def _ratio(top, bottom):
-    if not (np.isfinite(top) and np.isfinite(bottom)):
-        return "overflow"
-    if bottom == 0:
-        return "0/0" if top == 0 else "inf"
-    return f"{top / bottom:.2g}"
-
-
-def histogram_grid(fig, rows, binning, value="activation"):
+def histogram_grid(fig, rows, binning):
     """The classic picture: one row per setting, one small histogram per layer.
 
     ``rows``: list of ``(label, per_layer_values, color_name)`` (``color_name``: the
     initializer whose course colour the row gets); ``binning``: a :class:`Binning`
     (linear bins are drawn on the value axis, log bins on log10 of the magnitude with the
-    zero column as a separate bar at the left). Each panel's title gives the layer and
-    the standard deviation of its values. Returns the axes (rows x layers).
+    zero column as a separate grey bar at the left). Each panel's title gives the layer
+    and the standard deviation of its values. On log bins a dashed line in every panel
+    of a row marks the median magnitude of its layer 1, so a drift from layer to layer
+    shows even when it is a fraction of a decade; the y axis is scaled to the non-zero
+    values and the zero bar, when taller, is clipped and labelled with its share.
+    Returns the axes (rows x layers).
     """
     depth = max(len(values) for _, values, _ in rows)
     axes = fig.subplots(len(rows), depth, sharex=True, sharey="row", squeeze=False)
     edges = binning.edges()
     pos, labels = binning.ticks()
+    if len(pos) > 6:
+        pos, labels = pos[::2], labels[::2]
     for r, (label, per_layer, color_name) in enumerate(rows):
         row_color = color(color_name)
+        reference = None
+        if binning.scale == "log":
+            first = np.abs(np.asarray(per_layer[0], dtype=np.float64))
+            first = first[np.isfinite(first) & (first > 0)]
+            reference = float(np.log10(np.median(first))) if first.size else None
+        top, zeros = 0.0, []
         for k, values in enumerate(per_layer):
             ax = axes[r, k]
             share, bad = binning.shares(values)
             bins = share[2:] if binning.zero_column else share
+            top = max(top, float(bins.max()))
             ax.stairs(bins, edges, fill=True, color=row_color, alpha=0.85)
             if binning.zero_column:
                 ax.bar(binning.zero_x, share[0], width=binning.width, color=PALETTE["grey"])
+                zeros.append((ax, float(share[0])))
+            if reference is not None:
+                ax.axvline(reference, color=PALETTE["black"], linestyle="--", linewidth=1.2)
             std = np.std(np.asarray(values, dtype=np.float64))
-            ax.set_title(f"layer {k + 1}: std {std:.2g}" if np.isfinite(std)
-                         else f"layer {k + 1}: overflow", fontsize=11)
+            ax.set_title(say("init.grid.title", layer=k + 1, std=std) if np.isfinite(std)
+                         else say("init.grid.overflow", layer=k + 1), fontsize=11)
             ax.set_xlim(*binning.extent_x())
-            ax.set_xticks(pos[::2] if len(pos) > 4 else pos,
-                          labels[::2] if len(pos) > 4 else labels)
+            ax.set_xticks(pos, labels)
             if bad:
-                ax.text(0.5, 0.5, f"{bad:.0%} not finite", transform=ax.transAxes,
-                        ha="center")
-        axes[r, 0].set_ylabel(f"{label}\nshare", fontsize=12)
+                ax.text(0.5, 0.5, say("init.grid.not_finite", share=bad),
+                        transform=ax.transAxes, ha="center")
+        limit = 1.3 * top if top > 0 else 1.0
+        axes[r, 0].set_ylim(0, limit)
+        for ax, zero in zeros:
+            if zero > limit:
+                ax.text(binning.zero_x + binning.width, 0.97 * limit,
+                        say("init.grid.zero_share", share=zero), ha="left", va="top",
+                        fontsize=10, color=PALETTE["grey"])
+        axes[r, 0].set_ylabel(say("init.grid.row", label=label), fontsize=12)
     for ax in axes[-1]:
-        ax.set_xlabel(binning.label, fontsize=11)
+        ax.set_xlabel(say(binning.label), fontsize=11)
     return axes
 
 
 class LossPanel:
-    """Loss per iteration (smoothed) and test accuracy per epoch of named runs."""
+    """Loss per iteration (smoothed) and test accuracy per epoch of named runs.
+
+    One legend for both panels, below them (``loc="outside lower center"``: give the
+    figure the constrained layout). Runs flagged ``previous`` (a control changed since
+    they ran) are drawn dashed and labelled as the previous run's."""
 
     def __init__(self, ax_loss, ax_acc, window=20):
         self.window = window
-        self.loss = CurvePanel(ax_loss, xlabel="iteration", ylabel="training loss (smoothed)",
-                               legend_loc="lower left")
-        self.acc = CurvePanel(ax_acc, xlabel="epoch", ylabel="test accuracy", ylim=(0, 1),
-                              legend_loc="lower right")
+        self.loss = CurvePanel(ax_loss, xlabel=say("init.axis.iteration"),
+                               ylabel=say("init.axis.loss"))
+        self.acc = CurvePanel(ax_acc, xlabel=say("init.axis.epoch"),
+                              ylabel=say("init.axis.accuracy"), ylim=(0, 1))
         self.ax_loss, self.ax_acc = ax_loss, ax_acc
+        self.legend = None
 
-    def update(self, histories, labels=None, iterations=None):
+    def update(self, histories, labels=None, iterations=None, previous=False):
         """``histories``: dict name -> History (possibly still growing)."""
         labels = labels or {}
+        style = "--" if previous else "-"
         self.loss.begin()
         self.acc.begin()
         finals = []
         for name, history in histories.items():
             label = labels.get(name, name)
+            shown = say("init.previous.label", label=label) if previous else label
             if history.loss:
                 loss = smooth(history.loss, self.window)
-                self.loss.show(name, np.arange(1, loss.size + 1), loss, label=label)
+                self.loss.show(name, np.arange(1, loss.size + 1), loss, label=shown,
+                               linestyle=style)
                 finals.append((loss[-1], label))
             if history.test_acc:
-                self.acc.show(name, history.epochs, history.test_acc, label=label)
+                self.acc.show(name, history.epochs, history.test_acc, label=shown,
+                              linestyle=style)
         self.loss.finish(xlim=(0, iterations) if iterations else None)
         tops = [float(np.nanmax(line.get_ydata())) for line in self.loss.lines.values()
                 if line.get_visible() and np.isfinite(line.get_ydata()).any()]
         self.ax_loss.set_ylim(0, 1.05 * max(tops) if tops else 2.5)
         self.acc.finish()
+        self._one_legend()
         finite = [(v, lab) for v, lab in finals if np.isfinite(v)]
-        if len(finite) > 1 and max(finite)[0] - min(finite)[0] < 0.01 * max(finite)[0]:
-            self.ax_loss.set_title(f"no winner: every run ends at loss {min(finite)[0]:.2f}")
+        if previous:
+            self.ax_loss.set_title(say("init.previous.title"))
+        elif len(finite) > 1 and max(finite)[0] - min(finite)[0] < 0.01 * max(finite)[0]:
+            self.ax_loss.set_title(say("init.loss.no_winner", loss=min(finite)[0]))
         elif finite:
             best = min(finite)
-            self.ax_loss.set_title(f"lowest loss: {best[1]} ({best[0]:.2f})")
+            self.ax_loss.set_title(say("init.loss.best", label=best[1], loss=best[0]))
         else:
-            self.ax_loss.set_title("training loss")
+            self.ax_loss.set_title(say("init.loss.title"))
         accs = [(h.test_acc[-1], labels.get(n, n)) for n, h in histories.items() if h.test_acc]
         if len(accs) > 1 and max(accs)[0] - min(accs)[0] < 0.01:
-            self.ax_acc.set_title(f"no winner: every run at {max(accs)[0]:.0%} test accuracy")
+            self.ax_acc.set_title(say("init.acc.no_winner", acc=max(accs)[0]))
         elif accs:
             top = max(accs)
-            self.ax_acc.set_title(f"best test accuracy: {top[1]} ({top[0]:.0%})")
+            self.ax_acc.set_title(say("init.acc.best", label=top[1], acc=top[0]))
+        else:
+            self.ax_acc.set_title("")
+
+    def _one_legend(self):
+        """Replace the two panels' legends by one below both (it covers no curve)."""
+        for ax in (self.ax_loss, self.ax_acc):
+            if ax.get_legend() is not None:
+                ax.get_legend().remove()
+        if self.legend is not None:
+            self.legend.remove()
+            self.legend = None
+        handles = [line for line in self.loss.lines.values() if line.get_visible()]
+        if handles:
+            self.legend = self.ax_loss.figure.legend(
+                handles=handles, loc="outside lower center", ncols=len(handles))
 
 
 def unit_images(axes, weights, title=None, shape=(28, 28)):
@@ -377,7 +429,7 @@ def unit_images(axes, weights, title=None, shape=(28, 28)):
         ax.set_xticks([])
         ax.set_yticks([])
         ax.grid(False)
-        ax.set_title(f"unit {k + 1}", fontsize=11)
+        ax.set_title(say("init.unit", k=k + 1), fontsize=11)
     if title:
         axes[0].set_ylabel(title, fontsize=12)
     return images
@@ -391,19 +443,21 @@ def final_loss_vs_scale(ax, scales, losses, statuses, references=None):
     losses = np.asarray(losses, dtype=float)
     ok = np.array([s == "completed" for s in statuses]) & np.isfinite(losses)
     ax.plot(scales[ok], losses[ok], "o-", color=color("normal"),
-            label="normal(0, std), every layer")
+            label=say("init.sweep.normal"))
     top = float(np.nanmax(losses[ok])) * 1.15 if ok.any() else 3.0
     if (~ok).any():
         ax.plot(scales[~ok], np.full((~ok).sum(), top), "x", markersize=14, mew=3,
-                color=PALETTE["vermillion"], label="diverged (NaN)")
-    results = [(losses[k], f"std {scales[k]:g}") for k in np.flatnonzero(ok)]
+                color=PALETTE["vermillion"], label=say("init.sweep.diverged"))
+    results = [(losses[k], say("init.sweep.label", std=scales[k])) for k in np.flatnonzero(ok)]
     for name, loss in (references or {}).items():
-        ax.axhline(loss, color=color(name), linestyle="--", label=f"{name} (std by layer)")
+        ax.axhline(loss, color=color(name), linestyle="--",
+                   label=say("init.sweep.reference", name=name))
         results.append((loss, name))
     ax.set_xscale("log")
-    ax.set_xlabel("std of the initial weights")
-    ax.set_ylabel("training loss at the end")
+    ax.set_xlabel(say("init.axis.initial_std"))
+    ax.set_ylabel(say("init.axis.final_loss"))
     if results:
         best = min(results)
-        ax.set_title(f"lowest loss {best[0]:.2f}: {best[1]}; {int((~ok).sum())} run(s) diverged")
+        ax.set_title(say("init.sweep.title", loss=best[0], label=best[1],
+                         diverged=int((~ok).sum())))
     ax.legend(loc="best")

@@ -1,22 +1,35 @@
 """Chapter 3 in a real JupyterLab: run the notebook, then change the initializer, the
 activation and the depth of the initialization explorer; after each change the exact
-status and a new, inked figure must appear."""
+status and a new, inked figure must appear. Statuses are built from the catalogue."""
 import os
 import re
 from pathlib import Path
 
 import pytest
 
+from dlskills.experiments.initialization import scale_text
+from dlskills.messages import say
+
 NOTEBOOK = "03_initialization.ipynb"
 EXPLORER = "initialization"
 SHOTS = Path(__file__).resolve().parent / "artifacts"
 
 
-def settings_status(init, scale, activation, depth, width=100, seed=0):
-    """The exact beginning of the explorer's status for these settings."""
-    text = (f"init={init} ({scale}) activation={activation} depth={depth} "
-            f"width={width} seed={seed} | ")
-    return re.compile("^" + re.escape(text))
+def settings_text(settings):
+    """The settings part of a status, as the explorer base writes it."""
+    return say("explorer.settings_sep").join(
+        say("explorer.setting", label=say(f"control.{key}"), value=str(value))
+        for key, value in settings.items())
+
+
+def settings_status(init, activation, depth, std=1.0, bound=0.1, value=0.0, width=100,
+                    seed=0):
+    """The exact beginning of the initialization explorer's status for these settings."""
+    scale = scale_text(init, width, width, std, bound, value)
+    text = settings_text({"init": say("init.scale.with", init=init, scale=scale),
+                          "activation": activation, "depth": depth, "width": width,
+                          "seed": seed})
+    return re.compile("^" + re.escape(say("explorer.result", settings=text, finding="")))
 
 
 @pytest.fixture
@@ -28,31 +41,33 @@ def chapter3(browser_page, lab):
 
 def test_initializer_and_activation_redraw(chapter3):
     nb = chapter3
-    # the notebook's own cell drove the explorer to He + ReLU, 20 layers
-    nb.wait_status(EXPLORER, settings_status("he_normal", "std 0.141 by formula", "relu", 20))
+    # the notebook opens the explorer at sigmoid + normal(std 1), 5 layers (its text says so)
+    nb.wait_status(EXPLORER, settings_status("normal", "sigmoid", 5))
     assert nb.figure_ink(EXPLORER) > 0.05
 
-    seconds = nb.time_change(lambda: nb.select(EXPLORER, "init", "normal"), EXPLORER,
-                             settings_status("normal", "std 1", "relu", 20))
-    assert nb.control(EXPLORER, "std").locator(".noUi-target[disabled]").count() == 0
-    assert "activations overflow" not in nb.status_text(EXPLORER)
-    assert nb.figure_ink(EXPLORER) > 0.05
-
-    seconds += nb.time_change(lambda: nb.select(EXPLORER, "activation", "sigmoid"), EXPLORER,
-                              settings_status("normal", "std 1", "sigmoid", 20))
-    seconds += nb.time_change(lambda: nb.press_slider(EXPLORER, "depth", "ArrowLeft", times=15),
-                              EXPLORER, settings_status("normal", "std 1", "sigmoid", 5))
-    seconds += nb.time_change(lambda: nb.select(EXPLORER, "init", "xavier_uniform"), EXPLORER,
-                              settings_status("xavier_uniform", "bound 0.173 by formula",
-                                              "sigmoid", 5))
-    for key in ("std", "bound", "value"):     # Xavier has no free scale: all three greyed
+    seconds = nb.time_change(lambda: nb.select(EXPLORER, "init", "he_normal"), EXPLORER,
+                             settings_status("he_normal", "sigmoid", 5))
+    for key in ("std", "bound", "value"):     # He has no free scale: all three greyed
         assert nb.control(EXPLORER, key).locator(".noUi-target[disabled]").count() == 1, key
-    assert "saturated" not in nb.status_text(EXPLORER)
+    seconds += nb.time_change(lambda: nb.select(EXPLORER, "activation", "relu"), EXPLORER,
+                              settings_status("he_normal", "relu", 5))
+    seconds += nb.time_change(lambda: nb.press_slider(EXPLORER, "depth", "ArrowRight",
+                                                      times=15),
+                              EXPLORER, settings_status("he_normal", "relu", 20))
+    assert say("init.ratio.overflow") not in nb.status_text(EXPLORER)
+    seconds += nb.time_change(lambda: nb.select(EXPLORER, "init", "normal"), EXPLORER,
+                              settings_status("normal", "relu", 20))
+    assert nb.control(EXPLORER, "std").locator(".noUi-target[disabled]").count() == 0
+    assert nb.figure_ink(EXPLORER) > 0.05
     print(f"mean seconds from input to new status and inked figure: {seconds / 4:.2f}")
 
+    # the trainer was trained by the notebook: its status names the runs it drew
     trainer = nb.status_text("init-training")
-    assert re.match(r"^activation=relu std=0\.01 iterations=400 lr=0\.01 seed=0 \| "
-                    r"normal std 0\.01: loss 2\.3\d", trainer), trainer
+    done = settings_text({"activation": "relu", "std": "0.01", "iterations": 400,
+                          "lr": "0.01", "seed": 0})
+    assert trainer.startswith(say("explorer.result", settings=done, finding="")), trainer
+    assert say("init.run.loss", label=say("init.label.normal", std=0.01),
+               loss=2.30) in trainer, trainer
     assert nb.figure_ink("init-training") > 0.03
     assert nb.errors() == []
     if os.environ.get("DLSKILLS_SCREENSHOTS"):
