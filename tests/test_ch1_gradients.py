@@ -1,7 +1,6 @@
 """Chapter 1: parameter counts, gradient profiles, the two explorers and the exercise checks."""
 
 import io
-import json
 import warnings
 from pathlib import Path
 
@@ -442,58 +441,3 @@ def test_every_chapter_1_key_is_used():
     unused = [key for key in catalogue() if key.startswith("gradients.")
               and f'"{key}"' not in code and not key.startswith(dynamic)]
     assert unused == []
-
-
-# --- the stored notebooks -----------------------------------------------------------------
-
-NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
-
-
-def _cells(name):
-    return json.loads((NOTEBOOKS / name).read_text(encoding="utf-8"))["cells"]
-
-
-def _text(cell):
-    parts = []
-    for out in cell.get("outputs", []):
-        parts.append("".join(out.get("text", "")))
-        parts.append("".join(out.get("data", {}).get("text/plain", "")))
-    return "".join(parts)
-
-
-def _checks(cells):
-    return [i for i, c in enumerate(cells)
-            if c["cell_type"] == "code" and "exercises.check_" in "".join(c["source"])]
-
-
-def test_stored_explorers_carry_their_figure():
-    outputs = [out for c in _cells("01_vanishing_exploding_gradients.ipynb")
-               if c["cell_type"] == "code" for out in c["outputs"]
-               if "application/vnd.jupyter.widget-view+json" in out.get("data", {})]
-    assert len(outputs) == 2                       # the two explorers, shown once each
-    assert all("image/png" in out["data"] for out in outputs)
-
-
-def test_stored_exercises_do_not_give_the_answer_away():
-    cells = _cells("01_vanishing_exploding_gradients.ipynb")
-    wrong = say("verdict.wrong", message="")
-    checks = _checks(cells)
-    assert len(checks) == 5
-    for i in checks:
-        assert _text(cells[i]).startswith(wrong), (i, _text(cells[i]))
-        assert "solutions/01_solutions.ipynb" in "".join(cells[i + 1]["source"])
-    sources = "".join("".join(c["source"]) for c in cells)
-    for answer in ('answer = "B"', "return 0.25", "small_sigmoid = 1", "np.sqrt(2 / 100)",
-                   "n_in * n_out"):
-        assert answer not in sources
-    assert "NBVAL" not in sources
-
-
-def test_solutions_notebook_checks_every_exercise_right():
-    cells = _cells("solutions/01_solutions.ipynb")
-    right = say("verdict.right", message="")
-    checks = _checks(cells)
-    assert len(checks) == 5
-    for i in checks:
-        assert "nbval-check-output" in cells[i]["metadata"].get("tags", [])
-        assert _text(cells[i]).startswith(right), (i, _text(cells[i]))

@@ -71,12 +71,6 @@ def test_trainer_is_stored_after_the_run_its_text_describes(cells):
     assert str(say("optimizers.train.diverged", name="sgd", iteration=5)) not in status
 
 
-def test_every_explorer_output_carries_its_figure(cells):
-    widgets = [o for c in cells for o in c.get("outputs", []) if WIDGET in o.get("data", {})]
-    assert len(widgets) == 3                               # playground, trainer, divergence
-    assert all("image/png" in o["data"] for o in widgets)
-
-
 def test_seed_spread_is_shown(cells):
     """Each optimizer's final loss in each of the three seeds, and the order that held."""
     i = index_of(cells, "compare_over_seeds(seeds=(0, 1, 2)", "code")

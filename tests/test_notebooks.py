@@ -5,7 +5,8 @@
   "not yet" (the stub is unsolved) and the reference answer is not in the chapter at all;
   the chapter's solutions notebook shows every check passing;
 - every explorer output carries a PNG, so GitHub and nbviewer show its figure;
-- markdown images are files inside notebooks/ (the folder JupyterLab serves).
+- markdown images are files inside notebooks/ (the folder JupyterLab serves);
+- one vocabulary and one heading style in every notebook.
 """
 import json
 import re
@@ -67,13 +68,17 @@ def test_unsolved_exercises_say_not_yet_and_give_nothing_away(path):
         assert WRONG in shown and RIGHT not in shown, (source(cell)[:80], shown[:200])
     solved = solution_notebook(path)
     assert solved.exists(), f"{path.name}: no solutions notebook {solved.name}"
+    answered = [c for c in cells(solved) if CHECK_CALL.search(source(c))]
+    assert len(answered) == len(checks), "every exercise has its reference answer"
     chapter_code = "\n".join(source(c) for c in cells(path))
     for cell in cells(solved):
         for line in source(cell).splitlines():
             line = line.strip()
             # a line of reference code (not an import, a check call or a comment)
-            if (len(line) > 25 and not line.startswith(("import", "from", "#", "print"))
-                    and not CHECK_CALL.search(line)):
+            # (signatures such as "def update(self, params, grads):" are the stub's too)
+            if (len(line) > 25
+                    and not line.startswith(("import", "from", "#", "print", "def ", "class "))
+                    and "check_" not in line):
                 assert line not in chapter_code, f"{path.name} shows the answer: {line}"
     markdown = "\n".join(source(c) for c in cells(path, "markdown"))
     assert f"solutions/{solved.name}" in markdown
@@ -113,3 +118,20 @@ def test_markdown_images_live_inside_the_served_folder(path):
             file = (path.parent / target).resolve()
             assert NOTEBOOKS.resolve() in file.parents, f"{target} is outside notebooks/"
             assert file.is_file(), f"{path.name}: image {target} does not exist"
+
+
+@pytest.mark.parametrize("path", CHAPTERS + sorted(SOLUTIONS.glob("*.ipynb")),
+                         ids=lambda p: p.name)
+def test_one_vocabulary_and_one_heading_style(path):
+    prose = "\n".join(source(c) for c in cells(path, "markdown"))
+    assert "讲义" not in prose                      # the course text is 课文
+    assert "检查器" not in prose                    # a checker is a 检查函数
+    assert not re.search("单元(?!格)", prose)       # a unit is a 神经元 (单元格 = a cell)
+    chapter = int(path.name[:2])
+    for level, title in re.findall(r"^(#+) (.*)$", prose, flags=re.M):
+        if level == "#":
+            assert re.match(rf"第 {chapter} 章\u3000\S", title), title
+        elif level == "##":
+            assert re.match(r"(\d+ |练习 \d+：)\S|学习目标|小结", title), title
+        else:
+            assert re.match(r"(\d+\.\d+ |练习 \d+：)\S", title), title
