@@ -279,6 +279,19 @@ def activation_snapshot(x, activation, weight_scale, batchnorm, *, hidden=BN_HID
     return [out for kind, _, _, out in trace if kind == "activation"]
 
 
+def bn_input_variance(x, weight_scale, *, activation="relu", hidden=BN_HIDDEN, seed=0):
+    """Per hidden layer, the mean over neurons of the batch variance of the values that
+    enter batch norm, in a fresh network with weights N(0, weight_scale^2) and the
+    batch ``x``: compare it with BN's eps."""
+    x = np.asarray(x)
+    net = MLP(x.shape[1], list(hidden), 10, activation=activation, init=float(weight_scale),
+              batchnorm=True, seed=seed, dtype=x.dtype)
+    trace = []
+    net.predict(x, train=True, trace=trace)
+    return np.array([float(np.mean(np.var(inp.astype(np.float64), axis=0)))
+                     for kind, _, inp, _ in trace if kind == "batchnorm"])
+
+
 def ensemble_accuracy(net, x, t, counts=(1, 4, 16, 64)):
     """Accuracy of the average softmax output of random dropout sub-networks (dropout left
     on at test time: the masks come from the network's own seeded generator), for each
