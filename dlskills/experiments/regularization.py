@@ -173,6 +173,11 @@ class SeedComparison:
     val: dict            # label -> array (n_seeds,) of final validation accuracy
     runs: dict           # label -> the run of the first seed (for the curves)
 
+    def subset(self, labels):
+        """The same comparison restricted to ``labels``."""
+        return SeedComparison(self.seeds, *({label: part[label] for label in labels}
+                                            for part in (self.train, self.val, self.runs)))
+
     def gap(self, label):
         """Final train - validation accuracy of ``label``, one value per seed."""
         return self.train[label] - self.val[label]
