@@ -300,7 +300,7 @@ class HistogramRow:
             ax.set_xticks(ticks, [f"{v:g}" for v in ticks])
             for label, align in zip(ax.get_xticklabels(), ("left", "center", "right")):
                 label.set_horizontalalignment(align)
-            ax.set_ylim(0, top * 1.15)
+            ax.set_ylim(0, top * 1.3)       # headroom: the note stays above the bars
             note.set_text(say("reg.title.std", std=float(np.std(values))))
         return shares
 
@@ -454,7 +454,9 @@ def plot_seed_comparison(comparison, labels=None, fig=None):
                         color=technique_color(label))
                 ax.plot([i - 0.28, i + 0.28], [v.mean()] * 2, color=technique_color(label),
                         lw=3)
-            ax.set_xticks(np.arange(len(labels)), [technique_label(k) for k in labels])
+            # the technique over its setting, on two lines: long labels never run together
+            ax.set_xticks(np.arange(len(labels)),
+                          [technique_label(k).replace(" ", "\n", 1) for k in labels])
             ax.set_xlim(-0.6, len(labels) - 0.4)
             ax.set_ylabel(say(key))
             ax.grid(axis="x", visible=False)
