@@ -85,6 +85,21 @@ def test_same_seed_same_numbers():
     assert a.train_acc == b.train_acc and a.val_acc == b.val_acc
 
 
+def test_a_run_without_curves_ends_with_the_same_numbers():
+    full = rx.run_overfitting(epochs=4, seed=1, dropout=0.2)
+    fast = rx.run_overfitting(epochs=4, seed=1, dropout=0.2, curves=False)
+    assert fast.epochs == [4] and len(fast.norms) == 1
+    assert fast.train_acc == full.train_acc[-1:] and fast.val_acc == full.val_acc[-1:]
+    np.testing.assert_array_equal(fast.norms[-1], full.norms[-1])
+
+
+def test_a_numpy_lambda_gives_the_same_run_as_a_float():
+    a = rx.run_overfitting(epochs=2, weight_decay=np.logspace(-4, 0, 5)[3])
+    b = rx.run_overfitting(epochs=2, weight_decay=0.1)
+    assert a.train_acc == b.train_acc and a.val_acc == b.val_acc
+    assert a.net.params["W1"].dtype == np.float32
+
+
 def test_the_classic_run_on_the_test_set_is_still_possible():
     run = rx.run_overfitting(epochs=2, validation=None)
     assert run.held_out == "test" and len(run.test_acc) == 3 and run.val_acc == []

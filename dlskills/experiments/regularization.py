@@ -157,6 +157,10 @@ def run_overfitting(n_train=300, batchnorm=False, weight_decay=0.0, dropout=0.0,
     fraction)`` is called after every epoch (return True to stop); ``previous`` is kept
     on the result for comparison plots.
     """
+    # Python floats: a numpy float64 lambda would silently turn float32 training into
+    # float64 (numpy 2 promotion) and give other numbers than the same lambda as a float
+    weight_decay = float(check_number("weight_decay", weight_decay, low=0))
+    dropout = float(check_number("dropout", dropout, 0, 1, high_open=True))
     settings = dict(n_train=n_train, batchnorm=bool(batchnorm), weight_decay=weight_decay,
                     dropout=dropout, epochs=epochs)
     check_number("epochs", epochs, low=1, integer=True)
