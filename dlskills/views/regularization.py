@@ -69,7 +69,7 @@ def gap_xlim(epochs):
 
 def epoch_ticks(ax, epochs):
     """Whole-number epoch ticks from 0 to ``epochs``, none in the gap label's margin."""
-    ticks = MaxNLocator(nbins=8, integer=True).tick_values(0, epochs)
+    ticks = MaxNLocator(nbins=8, integer=True, steps=[1, 2, 2.5, 5, 10]).tick_values(0, epochs)
     ax.set_xticks(ticks[(ticks >= 0) & (ticks <= epochs)])
 
 
