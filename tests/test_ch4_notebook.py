@@ -13,6 +13,15 @@ SOLUTIONS = NOTEBOOKS / "solutions" / "04_solutions.ipynb"
 LINK = "做完再看：[参考答案](solutions/04_solutions.ipynb)"
 
 
+def settings_text(**values):
+    """The settings part of a status as an explorer says it: the catalogue label of each
+    control and its value."""
+    from dlskills.explorers.base import _fmt
+    return say("explorer.settings_sep").join(
+        say("explorer.setting", label=say(f"control.{key}"), value=_fmt(value))
+        for key, value in values.items())
+
+
 def cells(path):
     return json.loads(path.read_text(encoding="utf-8"))["cells"]
 
@@ -88,10 +97,8 @@ def test_the_lab_is_stored_as_the_text_describes():
     nb = cells(CHAPTER)
     lab = next(c for c in nb if "OverfittingLab()" in source(c))
     status = "".join([o["data"] for o in lab["outputs"] if "data" in o][-1]["text/plain"])
-    from dlskills.explorers.base import Explorer
-    wanted = Explorer.describe_settings(None, dict(n_train=300, batchnorm=False,
-                                                   weight_decay=0.1, dropout=0.0,
-                                                   epochs=100))
+    wanted = settings_text(n_train=300, batchnorm=False, weight_decay=0.1, dropout=0.0,
+                           epochs=100)
     assert status.startswith(say("explorer.result", settings=wanted,
                                  finding=say("reg.status.completed")))
     assert say("reg.split.validation").split()[0] in status

@@ -6,18 +6,13 @@ Expected statuses are built from the message catalogue (the same sentences the
 explorers say), never copied Chinese."""
 import re
 
-from dlskills.explorers.base import Explorer
 from dlskills.messages import say
 from tests.browser.lab import starts_with
+from tests.test_ch4_notebook import settings_text as settings
 
 NOTEBOOK = "04_regularization.ipynb"
 LAB = "overfitting"
 BN = "batchnorm"
-
-
-def settings(**values):
-    """The settings part of a status, as the explorer base writes it."""
-    return Explorer.describe_settings(None, values)
 
 
 def finished(settings_text):
