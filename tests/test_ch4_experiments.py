@@ -215,3 +215,25 @@ def test_an_ensemble_of_dropout_subnetworks_approaches_the_single_pass():
     assert single == run.val_acc[-1]
     assert found[1] < found[32]                                # one sub-network is worse
     assert abs(found[32] - single) < abs(found[1] - single)   # many come close
+
+
+def test_every_chapter4_key_in_the_catalogue_is_said_somewhere():
+    """No dead reg.* sentences: each is said literally, or by an f-string prefix."""
+    import ast
+    from pathlib import Path
+
+    import dlskills
+    from dlskills.messages import catalogue
+    literal, prefixes = set(), set()
+    for path in Path(dlskills.__file__).parent.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "say" \
+                    and node.args:
+                arg = node.args[0]
+                if isinstance(arg, ast.Constant):
+                    literal.add(arg.value)
+                elif isinstance(arg, ast.JoinedStr) and isinstance(arg.values[0], ast.Constant):
+                    prefixes.add(arg.values[0].value)
+    unused = [key for key in catalogue() if key.startswith("reg.") and key not in literal
+              and not any(key.startswith(prefix) for prefix in prefixes)]
+    assert unused == []

@@ -201,11 +201,12 @@ def technique_label(label):
     name, _, value = str(label).partition("=")
     for technique in ("baseline", "weight decay", "dropout", "batch norm", "more data"):
         if name.startswith(technique):
-            key = f"reg.label.technique.{technique.replace(' ', '_')}"
+            kind = technique.replace(" ", "_")
             if not value:
-                return say(key)
+                return say(f"reg.label.technique.{kind}")
             number = float(value.strip(")"))
-            return say(key, value=int(number) if number.is_integer() else number)
+            return say(f"reg.label.technique.{kind}",
+                       value=int(number) if number.is_integer() else number)
     return str(label)
 
 
@@ -445,9 +446,9 @@ def plot_seed_comparison(comparison, labels=None, fig=None):
         fig, _ = new_figure((12, 4.6))
     with style():
         axes = fig.subplots(1, 2)
-        for ax, key, values in (
-                (axes[0], "reg.axis.final_val_accuracy", [comparison.val[k] for k in labels]),
-                (axes[1], "reg.axis.final_gap", [comparison.gap(k) for k in labels])):
+        for ax, ylabel, values in (
+                (axes[0], say("reg.axis.final_val_accuracy"), [comparison.val[k] for k in labels]),
+                (axes[1], say("reg.axis.final_gap"), [comparison.gap(k) for k in labels])):
             for i, (label, v) in enumerate(zip(labels, values)):
                 v = _percent(v)
                 ax.plot(np.full(v.size, i), v, "o", ms=9, alpha=0.75,
@@ -458,7 +459,7 @@ def plot_seed_comparison(comparison, labels=None, fig=None):
             ax.set_xticks(np.arange(len(labels)),
                           [technique_label(k).replace(" ", "\n", 1) for k in labels])
             ax.set_xlim(-0.6, len(labels) - 0.4)
-            ax.set_ylabel(say(key))
+            ax.set_ylabel(ylabel)
             ax.grid(axis="x", visible=False)
         axes[0].set_ylim(0, 100)
         top = max(float(np.max(_percent(comparison.gap(k)))) for k in labels)
