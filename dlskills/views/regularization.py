@@ -184,6 +184,7 @@ class OverfittingView:
         self.acc.finish(xlim=gap_xlim(epochs))
         epoch_ticks(self.acc.ax, epochs)
         self.norm.finish(xlim=(0, epochs * 1.02))
+        epoch_ticks(self.norm.ax, epochs)
         zero_based(self.norm.ax)
 
 
