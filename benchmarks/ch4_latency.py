@@ -3,7 +3,7 @@
     python benchmarks/ch4_latency.py                 # kernel and browser, 5 repeats
     python benchmarks/ch4_latency.py --only kernel -n 3
 
-Kernel, overfitting lab at default settings (300 digits, 100 epochs):
+Kernel, overfitting lab at default settings (300 digits, 100 epochs, validation curve):
   - Run -> first live redraw, total run time, number of redraws;
   - redraw cost: ``show(result)`` of a finished run, final frame (layout engine on)
     and live frame (layout frozen), median and p95.
@@ -16,6 +16,7 @@ Run button -> first live redraw and -> final status. Screenshots go to
 there as ``ch4_latency.json`` (not committed).
 """
 import json
+import re
 import statistics
 import time
 from pathlib import Path
@@ -30,6 +31,31 @@ NOTEBOOK = "04_regularization.ipynb"
 LAB = "overfitting"
 BN = "batchnorm"
 SCALES = [10 ** (-k / 4) for k in range(0, 17)]      # the weight-scale slider's grid
+
+
+def _statuses():
+    """Status patterns, built from the message catalogue as the explorers say them."""
+    from dlskills.explorers.base import _fmt
+    from dlskills.messages import say
+
+    def settings(**values):        # each control's catalogue label and value
+        return say("explorer.settings_sep").join(
+            say("explorer.setting", label=say(f"control.{key}"), value=_fmt(value))
+            for key, value in values.items())
+
+    bn = dict(activation="relu", batchnorm=True, epochs=4)   # as the notebook leaves it
+    # "<settings>：训练中，0%" without the settings and the share: any live frame
+    training = re.escape(say("explorer.training", settings="", fraction=0.0).rstrip("0%"))
+    return {
+        "bn_right": re.compile("^" + re.escape(say("explorer.press_run",
+                                                   settings=settings(weight_scale=0.0178,
+                                                                     **bn)))),
+        "bn_left": re.compile("^" + re.escape(say("explorer.press_run",
+                                                  settings=settings(weight_scale=0.01,
+                                                                    **bn)))),
+        "training": re.compile(training),
+        "completed": re.compile(re.escape(say("reg.status.completed"))),
+    }
 
 
 def kernel(args):
@@ -87,15 +113,17 @@ def browser(args):
               f"{out['notebook_run_all_in_lab']:.1f} s")
         bench.screenshots(page, folder, "ch4", (BN, LAB))
 
-        presses = bench.time_slider(page, BN, "weight_scale", "weight_scale=0.0178 ",
-                                    "weight_scale=0.01 ", args.n)
+        status = _statuses()
+        presses = bench.time_slider(page, BN, "weight_scale", status["bn_right"],
+                                    status["bn_left"], args.n)
         out["browser_bn_slider_to_image"] = bench.report("browser_bn_slider_to_image", presses)
         first, total = [], []
         for _ in range(args.n):
-            first.append(page.time_change(lambda: page.click(LAB, "run"), LAB, "training"))
-            page.wait_status(LAB, "completed", timeout=300)
-            total.append(page.time_change(lambda: page.click(LAB, "run"), LAB, "completed",
-                                          timeout=300))
+            first.append(page.time_change(lambda: page.click(LAB, "run"), LAB,
+                                          status["training"]))
+            page.wait_status(LAB, status["completed"], timeout=300)
+            total.append(page.time_change(lambda: page.click(LAB, "run"), LAB,
+                                          status["completed"], timeout=300))
         for key, values in (("browser_lab_run_to_first_live_image", first),
                             ("browser_lab_run_to_final_image", total)):
             out[key] = bench.report(key, values)

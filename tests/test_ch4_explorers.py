@@ -26,7 +26,7 @@ def lab():
 
 def test_lab_starts_empty_and_says_press_run(lab):
     assert lab.result is None and lab.error is None
-    assert lab.status.endswith("press Run to train")
+    assert lab.status.key == "explorer.press_run"
     assert inked(lab.png) > 0.01                     # axes are drawn
 
 
@@ -35,10 +35,20 @@ def test_lab_run_draws_curves_and_reports_the_gap(lab):
     run = lab.run()
     assert run is lab.result and run.status == "completed"
     assert run.epochs == list(range(11))
-    assert "completed" in lab.status and "gap" in lab.status
-    assert f"gap {100 * run.gap:.1f} points" in lab.status
+    assert lab.status.key == "explorer.result"
+    finding = lab.status.values["finding"]
+    assert finding.key == "reg.finding.run.validation"     # the lab shows validation
+    assert finding.values["gap"] == pytest.approx(100 * run.gap)
     assert lab.png != before and inked(lab.png) > inked(before)
     assert not lab.running and lab.progress.value == 1.0
+
+
+def test_lab_draws_train_and_validation_never_test(lab):
+    lab.run()
+    labels = [text.get_text() for text in lab.view.acc.ax.get_legend().get_texts()]
+    from dlskills.messages import say
+    assert labels == [say("reg.split.train"), say("reg.split.validation")]
+    assert lab.result.test_acc == []
 
 
 @pytest.mark.parametrize("control, value", [("n_train", 600), ("batchnorm", True),
@@ -51,7 +61,7 @@ def test_every_lab_control_changes_the_run_and_the_figure(lab, control, value):
     assert lab.result.settings[control] == value
     assert lab.png != first_png and inked(lab.png) > 0.02
     assert lab.result.previous is first               # the last run drawn for comparison
-    assert f"{control}=" in lab.status
+    assert lab.status.values["settings"] == lab.describe_settings(lab.settings)
 
 
 def test_weight_decay_in_the_lab_gives_a_smaller_final_norm(lab):
@@ -59,6 +69,10 @@ def test_weight_decay_in_the_lab_gives_a_smaller_final_norm(lab):
     decayed = lab.run(weight_decay=0.2)
     assert decayed.total_norm[-1] < plain.total_norm[-1]
     assert lab.view.norm.ax.get_title(loc="left").endswith(f"{decayed.total_norm[-1]:.1f}")
+    legend = [text.get_text() for text in lab.view.norm.ax.get_legend().get_texts()]
+    from dlskills.messages import say
+    from dlskills.views.regularization import settings_text_short
+    assert say("reg.legend.previous", settings=settings_text_short(plain)) in legend
 
 
 def test_lab_marks_the_gap_it_measured(lab):
@@ -66,7 +80,23 @@ def test_lab_marks_the_gap_it_measured(lab):
     marker = lab.view.gap
     assert marker.arrow.get_visible()
     assert marker.arrow.xy == (run.epochs[-1], pytest.approx(100 * run.train_acc[-1]))
-    assert f"gap {100 * run.gap:.1f}" in marker.text.get_text()
+    from dlskills.messages import say
+    assert marker.text.get_text() == say("reg.gap", gap=100 * run.gap)
+
+
+def test_gap_label_sits_clear_of_the_curves_and_the_ticks(lab):
+    lab.run()
+    fig, ax = lab.fig, lab.view.acc.ax
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    box = lab.view.gap.text.get_window_extent(renderer)
+    last_epoch = ax.transData.transform((lab.result.epochs[-1], 0))[0]
+    assert box.x0 > last_epoch                        # right of every curve's last point
+    assert box.x1 < ax.get_window_extent(renderer).x1  # inside the axes
+    for label in ax.get_xticklabels() + ax.get_yticklabels():
+        assert not box.overlaps(label.get_window_extent(renderer))
+    ticks = ax.get_xticks()
+    assert np.all(ticks == np.round(ticks)) and ticks.max() <= lab.result.epochs[-1]
 
 
 def test_stop_keeps_what_was_trained():
@@ -80,7 +110,7 @@ def test_stop_keeps_what_was_trained():
     assert not lab.running
     assert run.status.startswith("stopped at iteration")
     assert 0 < run.epochs[-1] < 400
-    assert "stopped at iteration" in lab.status
+    assert lab.status.values["finding"].values["status"].key == "reg.status.stopped"
     assert inked(lab.png) > 0.02
 
 
@@ -103,7 +133,7 @@ def bn():
 def test_bn_explorer_draws_histograms_at_once(bn):
     assert bn.error is None and bn.result.run is None
     assert len(bn.result.layers) == 5
-    assert bn.status.endswith("press Run to train")
+    assert bn.status.key == "explorer.press_run"
     first, redraws = bn.png, bn.redraws
     bn.set(batchnorm=True)                         # no Run needed for the histograms
     assert bn.redraws == redraws + 1 and bn.png != first
@@ -116,7 +146,8 @@ def test_bn_explorer_draws_histograms_at_once(bn):
 def test_every_bn_control_redraws(bn, control, value):
     before = bn.png
     bn.set(**{control: value})
-    assert f"{control}=" in bn.status
+    assert bn.status.values["settings"] == bn.describe_settings(bn.settings)
+    assert bn.settings[control] == value
     if control == "epochs":                        # only the x range of the curves waits
         assert bn.result.settings["epochs"] == 5
     else:
@@ -128,8 +159,23 @@ def test_bn_explorer_tiny_scale_no_bn_vanishes(bn):
     bn.set(weight_scale=1e-3, batchnorm=False, activation="relu")
     stds = [np.std(layer) for layer in bn.result.layers]
     assert stds[-1] < 1e-6 < stds[0]               # the signal dies layer by layer
-    title = bn.view.fig.get_suptitle()
-    assert "σ=1.0e-03" in title and f"{stds[-1]:.2g} in layer 5" in title
+    title = bn.view.title.get_text()
+    from dlskills.messages import say
+    assert title == say("reg.title.bn", activation="relu", scale=1e-3, bn=say("reg.off"),
+                        first=float(stds[0]), n=5, last=float(stds[-1]))
+
+
+def test_bn_explorer_ticks_do_not_touch_and_epochs_are_whole(bn):
+    bn.run(epochs=3)
+    fig = bn.view.fig
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    boxes = [label.get_window_extent(renderer) for ax in bn.view.hist.axes
+             for label in ax.get_xticklabels() if label.get_text()]
+    for a, b in zip(boxes, boxes[1:]):
+        assert a.x1 + 2 < b.x0                        # a visible space between labels
+    ticks = bn.view.acc.ax.get_xticks()
+    assert np.all(ticks == np.round(ticks))
 
 
 def test_bn_explorer_run_compares_with_the_previous_run(bn):
@@ -138,9 +184,11 @@ def test_bn_explorer_run_compares_with_the_previous_run(bn):
     with_bn = bn.run(batchnorm=True).run
     assert bn.result.previous is without
     assert with_bn.train_acc[-1] > without.train_acc[-1] + 0.2
-    assert "completed" in bn.status
+    assert bn.status.values["finding"].values["status"].key == "reg.status.completed"
     labels = [text.get_text() for text in bn.view.acc.ax.get_legend().get_texts()]
-    assert any(label.startswith("previous run") for label in labels)
+    from dlskills.messages import say
+    from dlskills.views.regularization import settings_text_short
+    assert say("reg.legend.previous", settings=settings_text_short(without)) in labels
 
 
 def test_bn_explorer_large_scale_is_a_result_not_a_crash(bn):
@@ -149,5 +197,7 @@ def test_bn_explorer_large_scale_is_a_result_not_a_crash(bn):
     status = frame.run.status
     assert status == "completed" or status.startswith("diverged")
     if status.startswith("diverged"):                  # said in the figure, not a traceback
-        assert status in bn.view.note.get_text() and status in bn.status
+        from dlskills.experiments.regularization import status_text
+        assert status_text(status) in bn.view.note.get_text()
+        assert bn.status.values["finding"].values["status"] == status_text(status)
     assert inked(bn.png) > 0.02

@@ -23,6 +23,43 @@ def _load(source, dtype):
 
 
 @functools.lru_cache(maxsize=16)
+def _split(n_validation, seed, source, dtype):
+    """Indices (validation, rest) of the training digits: ``n_validation`` digits set
+    aside, the same number from every class (stratified), drawn with ``seed``."""
+    (x, t), _ = _load(source, dtype)
+    classes = np.unique(t)
+    n_validation = check_number("validation", n_validation, len(classes),
+                                x.shape[0] - len(classes), integer=True)
+    if n_validation % len(classes):
+        raise ValueError(f"validation must be a multiple of {len(classes)} (the same number "
+                         f"of digits from every class), got {n_validation}")
+    rng = np.random.default_rng(seed)
+    per_class = n_validation // len(classes)
+    chosen = np.concatenate([rng.choice(np.flatnonzero(t == c), per_class, replace=False)
+                             for c in classes])
+    rest = np.setdiff1d(np.arange(x.shape[0]), chosen)
+    return np.sort(chosen), rest
+
+
+def _frozen(*arrays):
+    for array in arrays:
+        array.flags.writeable = False
+    return arrays
+
+
+@functools.lru_cache(maxsize=16)
+def _draw_with_validation(n_train, n_validation, seed, source, dtype):
+    (x, t), test = _load(source, dtype)
+    held, rest = _split(n_validation, seed, source, dtype)
+    if n_train is None:
+        idx = rest
+    else:
+        n_train = check_number("n_train", n_train, 1, rest.size, integer=True)
+        idx = np.sort(np.random.default_rng(seed).choice(rest, n_train, replace=False))
+    return _frozen(x[idx], t[idx]), _frozen(x[held], t[held]), test
+
+
+@functools.lru_cache(maxsize=16)
 def _draw(n_train, seed, source, dtype):
     (x, t), test = _load(source, dtype)
     n_train = check_number("n_train", n_train, 1, x.shape[0], integer=True)
@@ -32,7 +69,7 @@ def _draw(n_train, seed, source, dtype):
     return (x, t), test
 
 
-def mnist(n_train=None, seed=0, source="subset", dtype=np.float32):
+def mnist(n_train=None, seed=0, source="subset", dtype=np.float32, validation=None):
     """MNIST for the experiments: ``((x, t), (x_test, t_test))``, images as normalized rows
     of 784 ``dtype`` values, labels as class numbers; cached, and read-only (copy before
     changing them).
@@ -42,8 +79,17 @@ def mnist(n_train=None, seed=0, source="subset", dtype=np.float32):
     drawn at random with ``seed``, kept in their stored order. The bundled digits are
     stored in class order, so a random draw (not the first ``n_train``) is what gives
     every class its share. The test digits are always all of them.
+
+    ``validation``: a number of training digits to set aside for choosing
+    hyper-parameters, the same number from every class, drawn with ``seed`` before the
+    ``n_train`` digits are drawn from the rest (so the two never overlap, and the
+    validation digits do not change with ``n_train``). Then the result has three parts,
+    ``((x, t), (x_val, t_val), (x_test, t_test))``; the test digits are never part of a
+    choice.
     """
     dtype = np.dtype(dtype).name
+    if validation is not None:
+        return _draw_with_validation(n_train, validation, seed, source, dtype)
     if n_train is None:
         return _load(source, dtype)
     return _draw(n_train, seed, source, dtype)

@@ -1,8 +1,14 @@
 """Chapter 4 (regularization): the experiments, pure numpy::
 
     run = run_overfitting(weight_decay=0.1)     # 300 digits, 784-100x6-10, SGD 0.01
-    run.train_acc[-1], run.test_acc[-1], run.gap, run.total_norm[-1]
+    run.train_acc[-1], run.val_acc[-1], run.gap, run.total_norm[-1]
+    run.net.accuracy(*mnist()[1])               # the test set: once, at the very end
+    spread = compare_seeds({"baseline": {}, "batch norm": {"batchnorm": True}})
     sweep = bn_weight_scale_sweep(epochs=20)     # 16 weight scales, with and without BN
+
+The overfitting runs measure, after every epoch, the accuracy on a validation split
+carved out of the training digits (``VALIDATION`` of them, the same number per class):
+hyper-parameters are chosen on it, never on the test set.
     layers = activation_snapshot(x, "sigmoid", 1.0, batchnorm=True)
 
 The explorers of :mod:`dlskills.explorers.regularization` train and draw these.
@@ -15,6 +21,7 @@ import numpy as np
 from .._blas import single_thread_blas
 from .._checks import check_number
 from ..functions import norm, softmax
+from ..messages import say
 from ..model import MLP
 from ..optimizers import SGD
 from ..training import train
@@ -26,6 +33,8 @@ OVERFIT_HIDDEN = (100,) * 6
 BN_HIDDEN = (100,) * 5
 #: The 16 initial weight scales (standard deviations) of the batch-norm experiment.
 CLASSIC_SCALES = np.logspace(0, -4, 16)
+#: Training digits set aside for validation (100 per class) in the overfitting runs.
+VALIDATION = 1000
 
 
 def weight_norms(net):
@@ -35,11 +44,17 @@ def weight_norms(net):
 
 @dataclass
 class TrainingRun:
-    """Accuracy per epoch (epoch 0 = before training) and weight norms of one run."""
+    """Accuracy per epoch (epoch 0 = before training) and weight norms of one run.
+
+    The held-out accuracy per epoch is ``val_acc`` (a validation split: the overfitting
+    runs) or ``test_acc`` (the test set: the batch-norm runs); ``held_out`` says which,
+    and ``held_out_acc`` is that list."""
     settings: dict
     epochs: list = field(default_factory=list)
     train_acc: list = field(default_factory=list)
     test_acc: list = field(default_factory=list)
+    val_acc: list = field(default_factory=list)
+    held_out: str = "test"                        # "validation" or "test"
     norms: list = field(default_factory=list)     # per epoch: ||W_l|| of every layer
     loss: list = field(default_factory=list)      # per iteration
     status: str = "not started"
@@ -48,11 +63,26 @@ class TrainingRun:
     net: object = field(default=None, repr=False)  # the trained network
 
     @property
+    def held_out_acc(self):
+        """The held-out accuracy per epoch: ``val_acc`` or ``test_acc``."""
+        return self.val_acc if self.held_out == "validation" else self.test_acc
+
+    @property
     def gap(self):
-        """Final train accuracy minus final test accuracy (nan before the first epoch)."""
-        if not self.test_acc:
+        """Final train accuracy minus final held-out accuracy (nan before the first
+        epoch)."""
+        if not self.held_out_acc:
             return float("nan")
-        return self.train_acc[-1] - self.test_acc[-1]
+        return self.train_acc[-1] - self.held_out_acc[-1]
+
+    @property
+    def finding(self):
+        """The run in one sentence: how it ended, final accuracies and gap."""
+        if not self.held_out_acc:
+            return status_text(self.status)
+        return say(f"reg.finding.run.{self.held_out}", status=status_text(self.status),
+                   train=100 * self.train_acc[-1], held_out=100 * self.held_out_acc[-1],
+                   gap=100 * self.gap)
 
     @property
     def total_norm(self):
@@ -66,56 +96,148 @@ class TrainingRun:
         return self.status not in ("not started", "running")
 
 
-def _train_mnist(net, settings, data, epochs, lr, batch_size, seed, report, previous=None):
-    """Train ``net`` with SGD, recording a :class:`TrainingRun`; ``report(run, fraction)``
-    is called after every epoch and may return True to stop."""
-    run = TrainingRun(settings=settings, status="running", previous=previous, net=net)
+def status_text(status):
+    """A training status ("completed", "stopped at iteration 6", ...) as a sentence."""
+    for kind in ("diverged", "stopped"):
+        if status.startswith(f"{kind} at iteration "):
+            return say(f"reg.status.{kind}", iteration=int(status.rsplit(" ", 1)[1]))
+    return say(f"reg.status.{status.replace(' ', '_')}")
+
+
+def _train_mnist(net, settings, data, epochs, lr, batch_size, seed, report, previous=None,
+                 held_out="test", curves=True):
+    """Train ``net`` with SGD, recording a :class:`TrainingRun` whose held-out set
+    (``data[1]``) is ``held_out``; ``report(run, fraction)`` is called after every epoch
+    and may return True to stop. ``curves=False`` measures the accuracies once, at the
+    end (about half the time of a small run goes into measuring them every epoch)."""
+    run = TrainingRun(settings=settings, status="running", previous=previous, net=net,
+                      held_out=held_out)
     run.norms.append(weight_norms(net))
+    held = "val_acc" if held_out == "validation" else "test_acc"
+
+    def record(history):
+        run.epochs, run.train_acc, run.loss = history.epochs, history.train_acc, history.loss
+        setattr(run, held, history.test_acc)
 
     def on_epoch(history, event):
         if event != "epoch":
             return False
         run.norms.append(weight_norms(net))
-        run.epochs, run.train_acc, run.test_acc = history.epochs, history.train_acc, \
-            history.test_acc
-        run.loss = history.loss
+        record(history)
         return bool(report(run, history.epochs[-1] / epochs)) if report else False
 
-    train_data, test_data = data
-    history = train(net, SGD(lr), train_data, test_data, epochs=epochs,
-                    batch_size=batch_size, seed=seed, callbacks=[on_epoch])
-    run.epochs, run.train_acc, run.test_acc = history.epochs, history.train_acc, \
-        history.test_acc
-    run.loss, run.status, run.seconds = history.loss, history.status, history.seconds
+    train_data, held_out_data = data
+    history = train(net, SGD(lr), train_data, held_out_data, epochs=epochs,
+                    batch_size=batch_size, seed=seed, callbacks=[on_epoch], accuracy=curves)
+    record(history)
+    run.status, run.seconds = history.status, history.seconds
     del run.norms[len(run.epochs):]
+    if not curves:                      # the final epoch only
+        run.epochs, run.norms = run.epochs[-1:], run.norms[-1:]
+        run.train_acc = [net.accuracy(*train_data)]
+        setattr(run, held, [net.accuracy(*held_out_data)] if held_out_data else [])
     return run
 
 
 def run_overfitting(n_train=300, batchnorm=False, weight_decay=0.0, dropout=0.0,
                     epochs=200, *, hidden=OVERFIT_HIDDEN, lr=0.01, batch_size=100, seed=0,
-                    dtype=np.float32, report=None, previous=None):
+                    validation=VALIDATION, curves=True, dtype=np.float32, report=None,
+                    previous=None):
     """The classic overfitting experiment: few digits, a deep ReLU network (He init),
-    SGD; returns a :class:`TrainingRun` with train/test accuracy after every epoch.
+    SGD; returns a :class:`TrainingRun` with train and validation accuracy after every
+    epoch.
 
     Defaults are the full setting (300 digits, 784-100x6-10, lr 0.01, 200 epochs,
-    batch 100). ``report(run, fraction)`` is called after every epoch (return True to
-    stop); ``previous`` is kept on the result for comparison plots.
+    batch 100). The validation digits (``validation`` of them, 100 per class by
+    default) are set aside from the training digits with ``seed`` (see
+    :func:`dlskills.experiments.mnist`); the test set is not touched (measure it once,
+    at the end: ``run.net.accuracy(x_test, t_test)``). ``validation=None`` measures the
+    test set every epoch instead, as the classic experiment does. ``curves=False``
+    measures the accuracies only after the last epoch (faster). ``report(run,
+    fraction)`` is called after every epoch (return True to stop); ``previous`` is kept
+    on the result for comparison plots.
     """
+    # Python floats: a numpy float64 lambda would silently turn float32 training into
+    # float64 (numpy 2 promotion) and give other numbers than the same lambda as a float
+    weight_decay = float(check_number("weight_decay", weight_decay, low=0))
+    dropout = float(check_number("dropout", dropout, 0, 1, high_open=True))
     settings = dict(n_train=n_train, batchnorm=bool(batchnorm), weight_decay=weight_decay,
                     dropout=dropout, epochs=epochs)
     check_number("epochs", epochs, low=1, integer=True)
-    data = mnist(n_train, seed=seed, dtype=dtype)
+    if validation is None:
+        data, held_out = mnist(n_train, seed=seed, dtype=dtype), "test"
+    else:
+        train_data, val_data, _ = mnist(n_train, seed=seed, dtype=dtype,
+                                        validation=validation)
+        data, held_out = (train_data, val_data), "validation"
     net = MLP(784, list(hidden), 10, activation="relu", init="he", batchnorm=batchnorm,
               dropout=dropout, weight_decay=weight_decay, seed=seed, dtype=dtype)
-    return _train_mnist(net, settings, data, epochs, lr, batch_size, seed, report, previous)
+    return _train_mnist(net, settings, data, epochs, lr, batch_size, seed, report, previous,
+                        held_out, curves)
+
+
+@dataclass
+class SeedComparison:
+    """Final accuracies of several settings, each trained with several seeds."""
+    seeds: tuple
+    train: dict          # label -> array (n_seeds,) of final training accuracy
+    val: dict            # label -> array (n_seeds,) of final validation accuracy
+    runs: dict           # label -> the run of the first seed (for the curves)
+
+    def subset(self, labels):
+        """The same comparison restricted to ``labels``."""
+        return SeedComparison(self.seeds, *({label: part[label] for label in labels}
+                                            for part in (self.train, self.val, self.runs)))
+
+    def gap(self, label):
+        """Final train - validation accuracy of ``label``, one value per seed."""
+        return self.train[label] - self.val[label]
+
+    def table(self):
+        """Rows (label, quantity, mean, min, max) in percent, for printing."""
+        rows = []
+        for label in self.train:
+            for name, values in (("train", self.train[label]), ("val", self.val[label]),
+                                 ("gap", self.gap(label))):
+                values = 100 * np.asarray(values)
+                rows.append((label, name, values.mean(), values.min(), values.max()))
+        return rows
+
+    def always(self, quantity, label, other):
+        """True when ``quantity`` ("train", "val" or "gap") of ``label`` is larger than
+        that of ``other`` for every seed (compared seed by seed)."""
+        values = {"train": self.train, "val": self.val}
+        a = self.gap(label) if quantity == "gap" else values[quantity][label]
+        b = self.gap(other) if quantity == "gap" else values[quantity][other]
+        return bool(np.all(a > b))
+
+
+def compare_seeds(settings, seeds=(0, 1, 2), epochs=100, **options):
+    """Run the overfitting setting for each ``{label: run_overfitting keywords}`` with each
+    seed (the seed draws the digits, the validation split, the weights, the batches and
+    the dropout masks); returns a :class:`SeedComparison`. Only the first seed's runs
+    record curves (accuracy every epoch); the others are measured at the end."""
+    seeds = tuple(seeds)
+    train_acc = {label: np.zeros(len(seeds)) for label in settings}
+    val_acc = {label: np.zeros(len(seeds)) for label in settings}
+    runs = {}
+    for label, keywords in settings.items():
+        for k, seed in enumerate(seeds):
+            run = run_overfitting(**{"epochs": epochs, **options, **keywords}, seed=seed,
+                                  curves=k == 0)
+            train_acc[label][k], val_acc[label][k] = run.train_acc[-1], run.val_acc[-1]
+            if k == 0:
+                runs[label] = run
+    return SeedComparison(seeds, train_acc, val_acc, runs)
 
 
 def run_weight_scale(weight_scale, batchnorm, activation="relu", epochs=20, *,
                      n_train=1000, hidden=BN_HIDDEN, lr=0.01, batch_size=100, seed=0,
-                     dtype=np.float32, test=True, report=None, previous=None):
+                     eps=1e-5, dtype=np.float32, test=True, report=None, previous=None):
     """One run of the batch-norm experiment: weights drawn from N(0, weight_scale^2),
-    with or without batch norm; returns a :class:`TrainingRun`. ``test=False`` skips
-    the test accuracy (the classic experiment looks at training accuracy only)."""
+    with or without batch norm (``eps``: the BN layers' ε); returns a
+    :class:`TrainingRun`. ``test=False`` skips the test accuracy (the classic experiment
+    looks at training accuracy only)."""
     settings = dict(weight_scale=weight_scale, batchnorm=bool(batchnorm),
                     activation=activation, epochs=epochs)
     check_number("epochs", epochs, low=1, integer=True)
@@ -124,6 +246,9 @@ def run_weight_scale(weight_scale, batchnorm, activation="relu", epochs=20, *,
     data = (train_data, test_data if test else None)
     net = MLP(784, list(hidden), 10, activation=activation, init=float(weight_scale),
               batchnorm=batchnorm, seed=seed, dtype=dtype)
+    for kind, _, layer in net.layers:
+        if kind == "batchnorm":
+            layer.eps = check_number("eps", eps, low=0, low_open=True)
     return _train_mnist(net, settings, data, epochs, lr, batch_size, seed, report, previous)
 
 
@@ -172,6 +297,19 @@ def activation_snapshot(x, activation, weight_scale, batchnorm, *, hidden=BN_HID
     return [out for kind, _, _, out in trace if kind == "activation"]
 
 
+def bn_input_variance(x, weight_scale, *, activation="relu", hidden=BN_HIDDEN, seed=0):
+    """Per hidden layer, the mean over neurons of the batch variance of the values that
+    enter batch norm, in a fresh network with weights N(0, weight_scale^2) and the
+    batch ``x``: compare it with BN's eps."""
+    x = np.asarray(x)
+    net = MLP(x.shape[1], list(hidden), 10, activation=activation, init=float(weight_scale),
+              batchnorm=True, seed=seed, dtype=x.dtype)
+    trace = []
+    net.predict(x, train=True, trace=trace)
+    return np.array([float(np.mean(np.var(inp.astype(np.float64), axis=0)))
+                     for kind, _, inp, _ in trace if kind == "batchnorm"])
+
+
 def ensemble_accuracy(net, x, t, counts=(1, 4, 16, 64)):
     """Accuracy of the average softmax output of random dropout sub-networks (dropout left
     on at test time: the masks come from the network's own seeded generator), for each
@@ -186,15 +324,3 @@ def ensemble_accuracy(net, x, t, counts=(1, 4, 16, 64)):
                 found[k] = float(np.mean(probs.argmax(axis=1) == t))
         single = net.accuracy(x, t)                          # dropout off: all units
     return single, found
-
-
-def _percent(value):
-    return f"{100 * value:.1f}%"
-
-
-def describe_run(run):
-    """One line on a finished run: status, final accuracies and gap."""
-    if not run.test_acc:
-        return run.status
-    return (f"{run.status}, train {_percent(run.train_acc[-1])} test "
-            f"{_percent(run.test_acc[-1])} gap {100 * run.gap:.1f} points")

@@ -2,9 +2,11 @@
 of :mod:`dlskills.experiments.regularization`.
 
 :class:`OverfittingLab` (training-set size, batch norm, lambda, dropout p, epochs ->
-train/test accuracy while training, the final gap) and :class:`BatchNormExplorer`
+train/validation accuracy while training, the final gap; the test set is not shown: a
+lab is where settings are tried, and they are chosen on validation) and
+:class:`BatchNormExplorer`
 (initial weight scale, activation, batch norm -> activation histograms at once, training
-curves on Run).
+curves on Run). Statuses are the base's: the settings, then the run's ``finding``.
 """
 
 import time
@@ -13,8 +15,10 @@ from dataclasses import dataclass
 import ipywidgets as widgets
 
 from ..experiments import mnist
-from ..experiments.regularization import (BN_HIDDEN, TrainingRun, activation_snapshot,
-                                          describe_run, run_overfitting, run_weight_scale)
+from ..experiments.regularization import (BN_HIDDEN, VALIDATION, TrainingRun,
+                                          activation_snapshot, run_overfitting,
+                                          run_weight_scale)
+from ..messages import say
 from ..views import regularization as views
 from .base import TrainingExplorer
 
@@ -66,13 +70,11 @@ class _ComparingTrainer(TrainingExplorer):
     def draw(self, result):
         self.view.show(result)
 
-    def describe(self, settings, result):
-        return f"{self.describe_settings(settings)}: {describe_run(self.run_of(result))}"
-
 
 class OverfittingLab(_ComparingTrainer):
     """Train the overfitting setting with any mix of batch norm, weight decay and dropout;
-    train and test accuracy drawn while training, the final gap marked."""
+    train and validation accuracy drawn while training, the final gap marked. At most
+    4,000 - ``VALIDATION`` training digits: the validation digits are set aside first."""
 
     name = "overfitting"
     figsize = (13, 5.2)
@@ -81,22 +83,24 @@ class OverfittingLab(_ComparingTrainer):
         style = {"description_width": "initial"}
         wide = widgets.Layout(width="330px")
         return {
-            "n_train": widgets.IntSlider(value=300, min=100, max=4000, step=100,
-                                         description="training digits", style=style,
+            "n_train": widgets.IntSlider(value=300, min=100, max=4000 - VALIDATION, step=100,
+                                         description=say("control.n_train"), style=style,
                                          layout=wide, continuous_update=False),
-            "batchnorm": widgets.Checkbox(value=False, description="batch norm",
+            "batchnorm": widgets.Checkbox(value=False, description=say("control.batchnorm"),
                                           indent=False, layout=widgets.Layout(width="140px")),
             "weight_decay": widgets.FloatSlider(value=0.0, min=0.0, max=0.2, step=0.01,
                                                 readout_format=".2f",
-                                                description="weight decay λ", style=style,
-                                                layout=wide, continuous_update=False),
+                                                description=say("control.weight_decay"),
+                                                style=style, layout=wide,
+                                                continuous_update=False),
             "dropout": widgets.FloatSlider(value=0.0, min=0.0, max=0.8, step=0.05,
-                                           readout_format=".2f", description="dropout p",
+                                           readout_format=".2f",
+                                           description=say("control.dropout"),
                                            style=style, layout=wide,
                                            continuous_update=False),
             "epochs": widgets.IntSlider(value=100, min=10, max=400, step=10,
-                                        description="epochs", style=style, layout=wide,
-                                        continuous_update=False),
+                                        description=say("control.epochs"), style=style,
+                                        layout=wide, continuous_update=False),
         }
 
     def setup(self, fig):
@@ -119,16 +123,17 @@ class BatchNormExplorer(_ComparingTrainer):
         return {
             "weight_scale": widgets.FloatLogSlider(value=0.01, base=10, min=-4, max=0,
                                                    step=0.25, readout_format=".1e",
-                                                   description="weight scale σ",
+                                                   description=say("control.weight_scale"),
                                                    style=style,
                                                    layout=widgets.Layout(width="360px"),
                                                    continuous_update=False),
             "activation": widgets.Dropdown(options=["relu", "sigmoid", "tanh"], value="relu",
-                                           description="activation", style=style,
+                                           description=say("control.activation"), style=style,
                                            layout=widgets.Layout(width="220px")),
-            "batchnorm": widgets.Checkbox(value=False, description="batch norm", indent=False,
-                                          layout=widgets.Layout(width="140px")),
-            "epochs": widgets.IntSlider(value=20, min=2, max=60, step=1, description="epochs",
+            "batchnorm": widgets.Checkbox(value=False, description=say("control.batchnorm"),
+                                          indent=False, layout=widgets.Layout(width="140px")),
+            "epochs": widgets.IntSlider(value=20, min=2, max=60, step=1,
+                                        description=say("control.epochs"),
                                         style=style, layout=widgets.Layout(width="300px"),
                                         continuous_update=False),
         }
@@ -168,3 +173,8 @@ class BatchNormFrame:
     layers: list
     run: TrainingRun = None
     previous: TrainingRun = None
+
+    @property
+    def finding(self):
+        """The run's finding once trained; None before (the status says "press Run")."""
+        return None if self.run is None else self.run.finding

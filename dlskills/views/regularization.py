@@ -2,13 +2,17 @@
 weight norms, per-layer activation histograms, the weight-scale sweep.
 
 Functions take arrays or run records (objects with ``epochs``, ``train_acc``,
-``test_acc``, ``total_norm``, ``loss``, ``status``), never a network. The ``*View``
+``held_out_acc``, ``total_norm``, ``loss``, ``status``), never a network. The ``*View``
 classes make their artists once and update them in place (for the explorers); the
-``plot_*`` functions draw a finished figure for a notebook.
+``plot_*`` functions draw a finished figure for a notebook. Every title, legend and note
+is a catalogue sentence (``reg.*``).
 """
 
 import numpy as np
+from matplotlib.ticker import MaxNLocator
 
+from ..experiments.regularization import status_text
+from ..messages import say
 from .curves import CurvePanel, smooth
 from .style import PALETTE, TECHNIQUES, color, new_figure, style
 
@@ -22,6 +26,19 @@ def technique_color(label):
         if str(label).startswith(name):
             return color(name)
     return PALETTE["black"]
+
+
+#: The held-out curve (validation or test: a figure shows one of them) is drawn orange.
+HELD_OUT_COLOR = color("test")
+
+
+def split_color(split):
+    return color("train") if split == "train" else HELD_OUT_COLOR
+
+
+def integer_epochs(ax):
+    """Epoch ticks on whole numbers only."""
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
 
 
 def _percent(values):
@@ -40,25 +57,41 @@ def zero_based(ax, cap=np.inf, empty=1.0):
 
 # --- accuracy curves and the gap ---------------------------------------------------
 
+#: Share of the x range left free right of the last epoch, where the gap label sits
+#: (clear of every curve, which ends at the last epoch, and of the tick labels).
+GAP_MARGIN = 0.2
+
+
+def gap_xlim(epochs):
+    """x range of an accuracy panel with a gap marker: room for the label on the right."""
+    return (0, epochs * (1 + GAP_MARGIN))
+
+
+def epoch_ticks(ax, epochs):
+    """Whole-number epoch ticks from 0 to ``epochs``, none in the gap label's margin."""
+    ticks = MaxNLocator(nbins=8, integer=True, steps=[1, 2, 2.5, 5, 10]).tick_values(0, epochs)
+    ax.set_xticks(ticks[(ticks >= 0) & (ticks <= epochs)])
+
+
 class GapMarker:
-    """A double arrow between the final train and test accuracy, with its size in points."""
+    """A double arrow between the final train and held-out accuracy, its size in points
+    written just right of it (in the margin kept by :func:`gap_xlim`)."""
 
     def __init__(self, ax):
         self.ax = ax
         self.arrow = ax.annotate("", xy=(0, 0), xytext=(0, 0), visible=False,
                                  arrowprops=dict(arrowstyle="<->", color=PALETTE["black"],
                                                  lw=1.8, shrinkA=0, shrinkB=0))
-        self.text = ax.text(0, 0, "", ha="right", va="center", visible=False,
-                            fontsize=13, fontweight="bold",
-                            bbox=dict(boxstyle="round,pad=0.2", fc="white", ec="none",
-                                      alpha=0.85))
+        self.text = ax.annotate("", xy=(0, 0), xytext=(6, 0), textcoords="offset points",
+                                ha="left", va="center", visible=False, fontsize=13,
+                                linespacing=1.1)
 
     def show(self, epoch, train_pct, test_pct):
         if not (np.isfinite(train_pct) and np.isfinite(test_pct)):
             return self.hide()
         self.arrow.xy, self.arrow.xyann = (epoch, train_pct), (epoch, test_pct)
-        self.text.set_position((epoch, 0.5 * (train_pct + test_pct)))
-        self.text.set_text(f"gap {train_pct - test_pct:.1f} pts  ")
+        self.text.xy = (epoch, 0.5 * (train_pct + test_pct))
+        self.text.set_text(say("reg.gap", gap=train_pct - test_pct))
         self.arrow.set_visible(True)
         self.text.set_visible(True)
 
@@ -68,42 +101,36 @@ class GapMarker:
 
 
 def show_accuracy(panel, run, previous=False):
-    """Train and test accuracy (%) of ``run`` on a :class:`CurvePanel`; a ``previous`` run
-    is drawn dashed and faint, with one legend entry naming its settings."""
-    for split in ("train", "test"):
-        values = getattr(run, f"{split}_acc")
+    """Train and held-out (validation or test) accuracy (%) of ``run`` on a
+    :class:`CurvePanel`; a ``previous`` run is drawn dashed and faint, with one legend
+    entry naming its settings."""
+    for split, values in (("train", run.train_acc), (run.held_out, run.held_out_acc)):
         if not values:
             continue
         if previous:
-            label = (f"previous run ({settings_text_short(run)})" if split == "train"
-                     else "_previous test")
+            label = (say("reg.legend.previous", settings=settings_text_short(run))
+                     if split == "train" else "_previous held out")
             line = panel.show("previous " + split, run.epochs[:len(values)], _percent(values),
-                              label=label, color=color(split), linestyle="--")
+                              label=label, color=split_color(split), linestyle="--")
             line.set_alpha(0.55)
         else:
-            panel.show(split, run.epochs[:len(values)], _percent(values))
-
-
-def run_title(run):
-    """The finding of a run, from its numbers: final accuracies and gap."""
-    if not run.test_acc:
-        return "not trained yet"
-    train, test = 100 * run.train_acc[-1], 100 * run.test_acc[-1]
-    return f"train {train:.1f}% vs test {test:.1f}%: gap {train - test:.1f} points"
+            panel.show(split, run.epochs[:len(values)], _percent(values),
+                       label=say(f"reg.split.{split}"), color=split_color(split))
 
 
 def settings_text(settings):
-    """Compact figure text of a run's settings (English and math only)."""
+    """Compact figure text of a run's settings: symbols and numbers ("n=300，BN 关，λ=0.1")."""
     parts = []
     for key, value in settings.items():
         name = {"weight_decay": "λ", "dropout": "p", "n_train": "n", "weight_scale": "σ",
                 "batchnorm": "BN"}.get(key, key)
         if isinstance(value, bool):
-            value = "on" if value else "off"
-        elif isinstance(value, float):
+            parts.append(f"{name} {say('reg.on') if value else say('reg.off')}")
+            continue
+        if isinstance(value, float):
             value = f"{value:.3g}"
         parts.append(f"{name}={value}")
-    return ", ".join(parts)
+    return say("explorer.settings_sep").join(parts)
 
 
 class OverfittingView:
@@ -113,10 +140,12 @@ class OverfittingView:
     def __init__(self, fig):
         self.fig = fig
         ax_acc, ax_norm = fig.subplots(1, 2, width_ratios=[3, 2])
-        self.acc = CurvePanel(ax_acc, "epoch", "accuracy (%)", ylim=(0, 102),
-                              legend_loc="best")
-        self.norm = CurvePanel(ax_norm, "epoch", "weight norm ||W|| (all layers)",
+        self.acc = CurvePanel(ax_acc, say("reg.axis.epoch"), say("reg.axis.accuracy"),
+                              ylim=(0, 102), legend_loc="lower center")
+        self.norm = CurvePanel(ax_norm, say("reg.axis.epoch"), say("reg.axis.norm"),
                                legend_loc="lower left")
+        integer_epochs(ax_acc)
+        integer_epochs(ax_norm)
         self.gap = GapMarker(ax_acc)
 
     def show(self, run):
@@ -124,37 +153,38 @@ class OverfittingView:
         self.norm.begin()
         if run is None:
             self.gap.hide()
-            self.acc.ax.set_title("press Run to train", loc="left")
+            self.acc.ax.set_title(say("reg.title.press_run"), loc="left")
             self.norm.ax.set_title("")
             self.acc.finish(xlim=(0, 1))
             self.norm.finish(xlim=(0, 1))
             return
         previous = run.previous
-        if previous is not None and previous.test_acc:
+        if previous is not None and previous.held_out_acc:
             show_accuracy(self.acc, previous, previous=True)
             line = self.norm.show("previous", previous.epochs[:len(previous.total_norm)],
                                   previous.total_norm, color=color("without"), linestyle="--",
-                                  label=f"previous ({settings_text_short(previous)})")
+                                  label=say("reg.legend.previous",
+                                            settings=settings_text_short(previous)))
             line.set_alpha(0.6)
         show_accuracy(self.acc, run)
         norm = run.total_norm
         if norm.size:
             self.norm.show("now", run.epochs[:norm.size], norm, color=color("with"),
-                           label=f"this run ({settings_text_short(run)})")
+                           label=say("reg.legend.this", settings=settings_text_short(run)))
         epochs = run.settings.get("epochs", run.epochs[-1] if run.epochs else 1)
-        if run.test_acc:
-            self.gap.show(run.epochs[-1], 100 * run.train_acc[-1], 100 * run.test_acc[-1])
+        if run.held_out_acc:
+            self.gap.show(run.epochs[-1], 100 * run.train_acc[-1],
+                          100 * run.held_out_acc[-1])
         else:
             self.gap.hide()
-        title = run_title(run)
-        if run.status.startswith("diverged"):
-            title = f"{run.status}: {title}"
-        self.acc.ax.set_title(title, loc="left")
+        self.acc.ax.set_title(run.finding, loc="left", fontsize=13)
         if norm.size:
-            self.norm.ax.set_title(f"||W||: {norm[0]:.1f} at start -> {norm[-1]:.1f}",
-                                   loc="left")
-        self.acc.finish(xlim=(0, epochs * 1.02))
+            self.norm.ax.set_title(say("reg.title.norm", start=norm[0], end=norm[-1]),
+                                   loc="left", fontsize=13)
+        self.acc.finish(xlim=gap_xlim(epochs))
+        epoch_ticks(self.acc.ax, epochs)
         self.norm.finish(xlim=(0, epochs * 1.02))
+        epoch_ticks(self.norm.ax, epochs)
         zero_based(self.norm.ax)
 
 
@@ -166,10 +196,26 @@ def settings_text_short(run):
     return settings_text({k: s[k] for k in keys})
 
 
+def technique_label(label):
+    """The Chinese label of a run labelled in code ("weight decay λ=0.1", "dropout p=0.15",
+    "batch norm", "baseline", "more data n=1200"); other labels are kept."""
+    name, _, value = str(label).partition("=")
+    for technique in ("baseline", "weight decay", "dropout", "batch norm", "more data"):
+        if name.startswith(technique):
+            kind = technique.replace(" ", "_")
+            if not value:
+                return say(f"reg.label.technique.{kind}")
+            number = float(value.strip(")"))
+            return say(f"reg.label.technique.{kind}",
+                       value=int(number) if number.is_integer() else number)
+    return str(label)
+
+
 def plot_overfitting(runs, fig=None):
-    """One panel per labelled run (train/test accuracy, gap marked; two columns when
+    """One panel per labelled run (train/held-out accuracy, gap marked; two columns when
     there are more than two runs) and, on the right, every run's weight norm.
-    ``runs``: dict label -> run. Returns the figure."""
+    ``runs``: dict label -> run (labels as :func:`technique_label` reads them). Returns
+    the figure."""
     ncols = 2 if len(runs) > 2 else len(runs)
     nrows = int(np.ceil(len(runs) / ncols))
     if fig is None:
@@ -182,22 +228,28 @@ def plot_overfitting(runs, fig=None):
                 ax.set_visible(False)
                 continue
             label, run = list(runs.items())[k]
-            panel = CurvePanel(ax, "epoch" if k >= len(runs) - ncols else "",
-                               "accuracy (%)" if k % ncols == 0 else "", ylim=(0, 102),
-                               legend_loc="lower right")
+            panel = CurvePanel(ax, say("reg.axis.epoch") if k >= len(runs) - ncols else "",
+                               say("reg.axis.accuracy") if k % ncols == 0 else "",
+                               ylim=(0, 102), legend_loc="lower center")
             show_accuracy(panel, run)
-            panel.finish()
+            panel.finish(xlim=gap_xlim(run.epochs[-1]))
+            epoch_ticks(ax, run.epochs[-1])
             GapMarker(ax).show(run.epochs[-1], 100 * run.train_acc[-1],
-                               100 * run.test_acc[-1])
-            ax.set_title(f"{label}: test {100 * run.test_acc[-1]:.1f}%", fontsize=13)
+                               100 * run.held_out_acc[-1])
+            ax.set_title(say(f"reg.title.panel.{run.held_out}", label=technique_label(label),
+                             acc=100 * run.held_out_acc[-1]), fontsize=13)
         ax_norm = right.subplots()
-        norm_panel = CurvePanel(ax_norm, "epoch", "||W|| (all layers)", legend_loc="lower left")
+        norm_panel = CurvePanel(ax_norm, say("reg.axis.epoch"), say("reg.axis.norm"),
+                                legend_loc="lower left")
         for label, run in runs.items():
-            norm_panel.show(label, run.epochs, run.total_norm, color=technique_color(label))
+            norm_panel.show(label, run.epochs, run.total_norm, color=technique_color(label),
+                            label=technique_label(label))
         norm_panel.finish()
+        integer_epochs(ax_norm)
         zero_based(ax_norm)
         smallest = min(runs, key=lambda label: runs[label].total_norm[-1])
-        ax_norm.set_title(f"weight norm: smallest with\n{smallest}", fontsize=13)
+        ax_norm.set_title(say("reg.title.smallest_norm", label=technique_label(smallest)),
+                          fontsize=13)
     return fig
 
 
@@ -218,19 +270,20 @@ def layer_histogram(values, edges):
 class HistogramRow:
     """One histogram per layer, updated in place (StepPatch.set_data)."""
 
-    def __init__(self, axes, xlabel="activation value"):
+    def __init__(self, axes, xlabel=None):
         self.axes = list(axes)
         edges = histogram_edges("sigmoid")
         self.patches = [ax.stairs(np.zeros(edges.size - 1), edges, fill=True, alpha=0.85)
                         for ax in self.axes]
         self.notes = [ax.text(0.97, 0.95, "", transform=ax.transAxes, ha="right", va="top",
                               fontsize=11) for ax in self.axes]
+        xlabel = say("reg.axis.activation") if xlabel is None else xlabel
         for i, ax in enumerate(self.axes):
             ax.set_xlabel(xlabel if i == len(self.axes) // 2 else "")
-            ax.set_title(f"layer {i + 1}", fontsize=13)
+            ax.set_title(say("reg.title.layer", layer=i + 1), fontsize=13)
             if i:
                 ax.tick_params(labelleft=False)
-        self.axes[0].set_ylabel("share of values")
+        self.axes[0].set_ylabel(say("reg.axis.share"))
 
     def show(self, layers, activation):
         """Histograms of the arrays ``layers`` (one per axes); the std of each is written."""
@@ -243,8 +296,14 @@ class HistogramRow:
             patch.set_facecolor(color(activation))
             patch.set_edgecolor(color(activation))
             ax.set_xlim(edges[0], edges[-1])
-            ax.set_ylim(0, top * 1.15)
-            note.set_text(f"std {np.std(values):.2g}")
+            # three ticks, the end ones aligned inwards: neighbouring panels' "1" and "0"
+            # never touch
+            ticks = np.linspace(edges[0], edges[-1], 3)
+            ax.set_xticks(ticks, [f"{v:g}" for v in ticks])
+            for label, align in zip(ax.get_xticklabels(), ("left", "center", "right")):
+                label.set_horizontalalignment(align)
+            ax.set_ylim(0, top * 1.3)       # headroom: the note stays above the bars
+            note.set_text(say("reg.title.std", std=float(np.std(values))))
         return shares
 
 
@@ -259,11 +318,11 @@ def plot_activation_grid(rows, activation, fig=None):
         for row_axes, (label, layers) in zip(axes, rows.items()):
             row = HistogramRow(row_axes)
             row.show(layers, activation)
-            row_axes[0].set_ylabel(f"{label}\nshare", fontsize=12)
+            row_axes[0].set_ylabel(say("reg.title.row", label=label), fontsize=12)
             for ax in row_axes[1:]:
                 ax.set_ylabel("")
         low, high = HIST_RANGE.get(activation, (-3, 3))
-        fig.suptitle(f"{activation} activations per layer (clipped to [{low:g}, {high:g}])",
+        fig.suptitle(say("reg.title.activations", activation=activation, low=low, high=high),
                      fontsize=14)
     return fig
 
@@ -276,10 +335,11 @@ class BatchNormView:
         top, bottom = fig.subfigures(2, 1, height_ratios=[1, 1.25])
         self.hist = HistogramRow(top.subplots(1, n_layers))
         ax_acc, ax_loss = bottom.subplots(1, 2)
-        self.acc = CurvePanel(ax_acc, "epoch", "accuracy (%)", ylim=(0, 102),
-                              legend_loc="best")
+        self.acc = CurvePanel(ax_acc, say("reg.axis.epoch"), say("reg.axis.accuracy"),
+                              ylim=(0, 102), legend_loc="best")
+        integer_epochs(ax_acc)
         # linear: the loss goes from ln(10) = 2.3 to about 0.1, barely more than a decade
-        self.loss = CurvePanel(ax_loss, "iteration", "training loss (smoothed)",
+        self.loss = CurvePanel(ax_loss, say("reg.axis.iteration"), say("reg.axis.loss"),
                                legend_loc="lower left")
         self.title = fig.suptitle(" ", fontsize=14)
         self.note = ax_loss.text(0.5, 0.55, "", transform=ax_loss.transAxes, ha="center",
@@ -293,10 +353,11 @@ class BatchNormView:
         self.hist.show(frame.layers, activation)
         stds = [np.std(values) for values in frame.layers]
         # the text changes, not the place: the explorer lays the figure out only once
-        self.title.set_text(f"{activation}, σ={frame.settings['weight_scale']:.1e}, "
-                            f"BN {'on' if frame.settings['batchnorm'] else 'off'}: activation "
-                            f"std {stds[0]:.2g} in layer 1, {stds[-1]:.2g} in layer "
-                            f"{len(stds)} (at initialization)")
+        self.title.set_text(say("reg.title.bn", activation=activation,
+                                scale=frame.settings["weight_scale"],
+                                bn=say("reg.on") if frame.settings["batchnorm"]
+                                else say("reg.off"),
+                                first=float(stds[0]), n=len(stds), last=float(stds[-1])))
         self.acc.begin()
         self.loss.begin()
         for run, previous in ((frame.previous, True), (frame.run, False)):
@@ -304,19 +365,21 @@ class BatchNormView:
                 continue
             show_accuracy(self.acc, run, previous)
             if run.loss:
-                label = f"previous run ({settings_text_short(run)})" if previous else "this run"
+                label = (say("reg.legend.previous", settings=settings_text_short(run))
+                         if previous else say("reg.legend.this_run"))
                 line = self.loss.show("previous" if previous else "now",
                                       np.arange(1, len(run.loss) + 1), smooth(run.loss, 10),
                                       label=label, linestyle="--" if previous else "-",
                                       color=color("without" if previous else "with"))
                 line.set_alpha(0.6 if previous else 1.0)
         diverged = frame.run is not None and frame.run.status.startswith("diverged")
-        self.note.set_text(f"{frame.run.status}:\nthe loss overflowed" if diverged else "")
-        if frame.run is not None and frame.run.test_acc:
-            self.acc.ax.set_title(run_title(frame.run), loc="left", fontsize=13)
-            self.loss.ax.set_title(frame.run.status, loc="left", fontsize=13)
+        self.note.set_text(say("reg.title.diverged", status=status_text(frame.run.status))
+                           if diverged else "")
+        if frame.run is not None and frame.run.held_out_acc:
+            self.acc.ax.set_title(frame.run.finding, loc="left", fontsize=13)
+            self.loss.ax.set_title(status_text(frame.run.status), loc="left", fontsize=13)
         else:
-            self.acc.ax.set_title("press Run to train", loc="left", fontsize=13)
+            self.acc.ax.set_title(say("reg.title.press_run"), loc="left", fontsize=13)
             self.loss.ax.set_title("", loc="left")
         epochs = frame.settings["epochs"]
         self.acc.finish(xlim=(0, epochs * 1.02))
@@ -333,15 +396,16 @@ def plot_scale_sweep(scales, final_without, final_with, ax=None):
         fig, ax = new_figure((8, 4.6), nrows=1, ncols=1)
     with style():
         ax.plot(scales, _percent(final_without), "o-", color=color("without"),
-                label="without BN")
-        ax.plot(scales, _percent(final_with), "o-", color=color("with"), label="with BN")
+                label=say("reg.legend.without_bn"))
+        ax.plot(scales, _percent(final_with), "o-", color=color("with"),
+                label=say("reg.legend.with_bn"))
         ax.set_xscale("log")
-        ax.set_xlabel("initial weight scale σ (std of W)")
-        ax.set_ylabel("final training accuracy (%)")
+        ax.set_xlabel(say("reg.axis.weight_scale"))
+        ax.set_ylabel(say("reg.axis.final_train_accuracy"))
         ax.set_ylim(0, 102)
         better = int(np.sum(np.asarray(final_with) > np.asarray(final_without) + 0.02))
-        ax.set_title(f"BN better (by > 2 points) at {better} of {len(scales)} scales",
-                     loc="left")
+        ax.set_title(say("reg.title.sweep", better=better, total=len(scales)), loc="left",
+                     fontsize=13)
         ax.legend(loc="lower left")
     return ax.figure
 
@@ -359,14 +423,71 @@ def plot_scale_curves(sweep, fig=None, ncols=4):
                 ax.set_visible(False)
                 continue
             ax.plot(sweep.epochs, _percent(sweep.without_bn[k]), color=color("without"),
-                    linestyle="--", label="without BN")
+                    linestyle="--", label=say("reg.legend.without_bn"))
             ax.plot(sweep.epochs, _percent(sweep.with_bn[k]), color=color("with"),
-                    label="with BN")
-            ax.set_title(f"σ = {sweep.scales[k]:.2g}", fontsize=12)
+                    label=say("reg.legend.with_bn"))
+            ax.set_title(say("reg.title.scale", scale=sweep.scales[k]), fontsize=12)
             ax.set_ylim(0, 102)
+            integer_epochs(ax)
             if k % ncols == 0:
-                ax.set_ylabel("train acc. (%)", fontsize=12)
+                ax.set_ylabel(say("reg.axis.train_accuracy"), fontsize=12)
             if k >= n - ncols:
-                ax.set_xlabel("epoch", fontsize=12)
+                ax.set_xlabel(say("reg.axis.epoch"), fontsize=12)
         fig.legend(handles=axes[0].get_lines(), loc="outside upper center", ncols=2)
     return fig
+
+
+# --- several seeds, and a search on the validation split ---------------------------
+
+def plot_seed_comparison(comparison, labels=None, fig=None):
+    """Final validation accuracy and train - validation gap of each setting, one dot per
+    seed and a bar at the mean: the spread a single run would hide."""
+    labels = list(comparison.train) if labels is None else list(labels)
+    if fig is None:
+        fig, _ = new_figure((12, 4.6))
+    with style():
+        axes = fig.subplots(1, 2)
+        for ax, ylabel, values in (
+                (axes[0], say("reg.axis.final_val_accuracy"), [comparison.val[k] for k in labels]),
+                (axes[1], say("reg.axis.final_gap"), [comparison.gap(k) for k in labels])):
+            for i, (label, v) in enumerate(zip(labels, values)):
+                v = _percent(v)
+                ax.plot(np.full(v.size, i), v, "o", ms=9, alpha=0.75,
+                        color=technique_color(label))
+                ax.plot([i - 0.28, i + 0.28], [v.mean()] * 2, color=technique_color(label),
+                        lw=3)
+            # the technique over its setting, on two lines: long labels never run together
+            ax.set_xticks(np.arange(len(labels)),
+                          [technique_label(k).replace(" ", "\n", 1) for k in labels])
+            ax.set_xlim(-0.6, len(labels) - 0.4)
+            ax.set_ylabel(ylabel)
+            ax.grid(axis="x", visible=False)
+        axes[0].set_ylim(0, 100)
+        top = max(float(np.max(_percent(comparison.gap(k)))) for k in labels)
+        axes[1].set_ylim(0, max(5.0, 1.15 * top))
+        fig.suptitle(say("reg.title.seeds", n=len(comparison.seeds)), fontsize=14)
+    return fig
+
+
+def plot_lambda_search(lambdas, train_acc, val_acc, seed=0, ax=None):
+    """Final train and validation accuracy against lambda on a log axis (one run each);
+    the lambda with the best validation accuracy is marked."""
+    if ax is None:
+        fig, ax = new_figure((8, 4.6), nrows=1, ncols=1)
+    with style():
+        lambdas = np.asarray(lambdas, dtype=float)
+        ax.plot(lambdas, _percent(train_acc), "o-", color=color("train"),
+                label=say("reg.split.train"))
+        ax.plot(lambdas, _percent(val_acc), "o-", color=HELD_OUT_COLOR,
+                label=say("reg.split.validation"))
+        best = int(np.argmax(val_acc))
+        ax.plot(lambdas[best], 100 * val_acc[best], "o", ms=16, mfc="none",
+                mec=PALETTE["black"], mew=2,
+                label=say("reg.legend.best_val", lam=float(lambdas[best])))
+        ax.set_xscale("log")
+        ax.set_xlabel(say("reg.axis.lambda"))
+        ax.set_ylabel(say("reg.axis.final_accuracy"))
+        ax.set_ylim(0, 102)
+        ax.legend(loc="lower left")
+        ax.set_title(say("reg.title.lambda", seed=seed), loc="left", fontsize=13)
+    return ax.figure
