@@ -9,7 +9,7 @@ then ``dx = layer.backward(dout)``; a layer with parameters keeps them as attrib
 
 import numpy as np
 
-from ._checks import check_number
+from ._checks import check_number, check_rng
 from .functions import cross_entropy, log_softmax, sigmoid
 
 
@@ -72,7 +72,7 @@ class ReLU:
 
     def forward(self, x, train=True):
         self.mask = x > 0
-        return x * self.mask
+        return np.maximum(x, 0)  # not x * mask: -inf * 0 would be NaN
 
     def backward(self, dout):
         return dout * self.mask
@@ -104,6 +104,9 @@ class BatchNorm:
 
     def forward(self, x, train=True):
         if train:
+            if x.shape[0] < 2:  # x - mu would be 0 and every gradient 0
+                raise ValueError(f"BatchNorm in training needs a batch of at least 2 "
+                                 f"samples, got a batch of {x.shape[0]}")
             mu = x.mean(axis=0)
             xc = x - mu
             var = (xc * xc).mean(axis=0)
@@ -138,7 +141,7 @@ class Dropout:
 
     def __init__(self, p=0.5, rng=None):
         self.p = check_number("dropout p", p, 0, 1, high_open=True)
-        self.rng = np.random.default_rng(rng)
+        self.rng = check_rng("rng", rng)
         self.mask = None
         self.fixed_mask = False
         self.active = False
