@@ -97,7 +97,7 @@ def start_point(surface, start=None):
         return tuple(map(float, surface.start))
     if np.ndim(start) != 1 or len(start) != 2:
         raise ValueError(f"start must be a point (x, y), got {start!r}")
-    return tuple(float(check_number(f"start {name}", value)) for name, value in zip("xy", start))
+    return tuple(float(check_number(f"start {axis}", value)) for axis, value in zip("xy", start))
 
 
 def optimizer_path(optimizer, surface, start=None, steps=100):

@@ -55,6 +55,27 @@ def _finite(loss, grads):
     return math.isfinite(loss) and all(np.isfinite(g).all() for g in grads.values())
 
 
+def _check_parts(net, optimizer, schedule, callbacks, history):
+    """The objects ``train`` works with are objects, not names or None."""
+    check_object("net", net, ("loss_and_gradient", "accuracy"), "a network such as dl.MLP()")
+    check_object("optimizer", optimizer, ("update",),
+                 "an optimizer object such as dl.Adam() (dl.make_optimizer('adam') makes "
+                 "one from a name)")
+    if schedule is not None:
+        check_object("schedule", schedule, ("step",),
+                     "a schedule object built on the optimizer, such as "
+                     "dl.StepLR(optimizer, step_size=20, gamma=0.7)")
+        if getattr(schedule, "optimizer", optimizer) is not optimizer:
+            raise ValueError("schedule must be built on the optimizer it should drive, "
+                             "e.g. dl.StepLR(optimizer, ...); this one drives "
+                             f"{schedule.optimizer!r}, not {optimizer!r}")
+    if not isinstance(callbacks, (list, tuple)) or not all(map(callable, callbacks)):
+        raise TypeError(f"callbacks must be a list of functions cb(history, event), "
+                        f"got {callbacks!r}")
+    if history is not None and not isinstance(history, History):
+        raise TypeError(f"history must be None or a History, got {type(history).__name__}")
+
+
 def _check_data(name, data, net):
     """``data = (x, t)``: x numeric, finite, one row per label; t labels for the net."""
     if not isinstance(data, (tuple, list)) or len(data) != 2:
@@ -89,10 +110,7 @@ def train(net, optimizer, train_data, test_data=None, *, epochs=None, iterations
     A ``batch_size`` larger than the data set means full-batch training. numpy's BLAS
     uses one thread while training (see :mod:`dlskills._blas`).
     """
-    check_object("net", net, ("loss_and_gradient", "accuracy"), "a network such as dl.MLP(...)")
-    check_object("optimizer", optimizer, ("update",),
-                 "an optimizer object such as dl.Adam() (dl.make_optimizer('adam') makes "
-                 "one from a name)")
+    _check_parts(net, optimizer, schedule, callbacks, history)
     x_train, t_train = _check_data("train_data", train_data, net)
     if test_data is not None:
         test_data = _check_data("test_data", test_data, net)
@@ -109,21 +127,8 @@ def train(net, optimizer, train_data, test_data=None, *, epochs=None, iterations
         total = check_number("epochs", epochs, low=1, integer=True) * per_epoch
     else:
         total = check_number("iterations", iterations, low=1, integer=True)
-    if schedule is not None:
-        check_object("schedule", schedule, ("step",),
-                     "a schedule object built on the optimizer, such as "
-                     "dl.StepLR(optimizer, step_size=20, gamma=0.7)")
-        if getattr(schedule, "optimizer", optimizer) is not optimizer:
-            raise ValueError("schedule must be built on the optimizer it should drive, "
-                             "e.g. dl.StepLR(optimizer, ...); this one drives "
-                             f"{getattr(schedule, 'optimizer')!r}, not {optimizer!r}")
-    if not isinstance(callbacks, (list, tuple)) or not all(map(callable, callbacks)):
-        raise TypeError(f"callbacks must be a list of functions cb(history, event), "
-                        f"got {callbacks!r}")
     record_layers = check_flag("record_layers", record_layers)
     accuracy = check_flag("accuracy", accuracy)
-    if history is not None and not isinstance(history, History):
-        raise TypeError(f"history must be None or a History, got {type(history).__name__}")
     rng = check_rng("seed", seed)
     history = History() if history is None else history
     history.status = "running"
