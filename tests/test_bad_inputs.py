@@ -326,3 +326,10 @@ def test_update_checks_cost_little():
     grads = {k: v.copy() for k, v in n.params.items()}
     best = min(timeit.repeat(lambda: _check_update(n.params, grads), number=200, repeat=5))
     assert best / 200 < 20e-6
+
+
+def test_run_on_surface_refuses_a_nan_start_too():
+    from dlskills.experiments.optimizers import run_on_surface
+    with pytest.raises(ValueError, match=r"^start x must be a number, got nan"):
+        run_on_surface(dl.SGD(0.1), "saddle", start=(np.nan, 0.0))
+    assert run_on_surface(dl.SGD(0.1), "saddle", start=(1, 2), steps=2) is not None
