@@ -144,9 +144,10 @@ def check_object(name, value, methods, example):
     return value
 
 
-def check_array(name, value, kinds="fiu", what="a numeric array"):
-    """Return ``value`` if it is a numpy array whose dtype kind is in ``kinds``, else
-    raise TypeError (a list or a string array is refused, not converted)."""
+def check_array(name, value, kinds, what):
+    """Return ``value`` if it is a numpy array whose dtype kind is in ``kinds`` (e.g.
+    ``"f"``), else raise TypeError saying it must be ``what``: a list or a string array
+    is refused, not converted."""
     if not isinstance(value, np.ndarray) or value.dtype.kind not in kinds:
         got = (f"{value.dtype} array" if isinstance(value, np.ndarray)
                else type(value).__name__)

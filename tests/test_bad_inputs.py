@@ -48,7 +48,7 @@ CASES = [
     # --- silently accepted before
     ("numerical_gradient on an integer array", "accepted: 250000 for a gradient of 6",
      lambda: dl.numerical_gradient(squares(np.array([3, 4])), np.array([3, 4])),
-     TypeError, r"^x must be a floating-point array"),
+     TypeError, r"^x must be a floating-point array .*, got int64 array$"),
     ("MLP(batchnorm='no')", "accepted: batch norm on",
      lambda: net(batchnorm="no"), ValueError, r"^batchnorm must be True or False, got 'no'"),
     ("MLP(batchnorm=1)", "accepted: batch norm on",
@@ -182,7 +182,7 @@ CASES = [
      lambda: dl.StepLR(None, 3), TypeError, r"^optimizer_or_lr must be an optimizer"),
     ("train(net, 'adam', ...)", "AttributeError: 'str' object has no attribute 'lr'",
      lambda: train(net(), "adam", (X, T)), TypeError,
-     r"^optimizer must be an optimizer object .*make_optimizer\('adam'\)"),
+     r"^optimizer must be an optimizer object .*make_optimizer\('adam'\).*got str 'adam'$"),
     ("train('mlp', ...)", "AttributeError: 'str' object has no attribute 'params'",
      lambda: train("mlp", dl.SGD(0.1), (X, T)), TypeError, r"^net must be a network"),
     ("train(schedule='step')", "AttributeError: 'str' object has no attribute 'step'",
@@ -333,3 +333,95 @@ def test_run_on_surface_refuses_a_nan_start_too():
     with pytest.raises(ValueError, match=r"^start x must be a number, got nan"):
         run_on_surface(dl.SGD(0.1), "saddle", start=(np.nan, 0.0))
     assert run_on_surface(dl.SGD(0.1), "saddle", start=(1, 2), steps=2) is not None
+
+
+# --- the checks themselves (dlskills._checks) -------------------------------------------
+from dlskills._checks import Registry, check_labels, check_number, check_shape  # noqa: E402
+
+
+def test_registry_registers_gets_and_lists_names():
+    things = Registry("thing")
+
+    @things.register("alpha")
+    def alpha():
+        return "a"
+
+    assert alpha() == "a"                            # the decorator returns the function
+    assert things.register("beta", len) is len
+    assert things.get("ALPHA") is alpha and things.get("beta") is len  # any case
+    assert things.names() == ["alpha", "beta"]
+    assert "beta" in things and "BETA" in things and None not in things
+    assert "gamma" not in things
+    for bad in ("gamma", None):
+        with pytest.raises(ValueError, match=r"^unknown thing .*; valid names: alpha, beta$"):
+            things.get(bad)
+
+
+def test_registry_make_names_settings_it_does_not_take():
+    things = Registry("thing")
+    things.register("pair", lambda a, b=1: (a, b))
+    assert things.make("pair", 3, b=4) == (3, 4)
+    with pytest.raises(ValueError, match=r"^thing 'pair' got a setting it does not take "
+                                         r"\(c, d\)"):
+        things.make("pair", 3, d=1, c=2)
+
+
+@pytest.mark.parametrize("args, kwargs, message", [
+    (("p", "x", 0, 1), {}, "p must be a number in [0, 1], got 'x'"),
+    (("p", "x", 0, 1), {"low_open": True, "high_open": True},
+     "p must be a number in (0, 1), got 'x'"),
+    (("n", 2.5), {"integer": True}, "n must be an integer, got 2.5"),
+    (("x", 5), {"high": 1}, "x must be <= 1, got 5"),
+    (("x", 1), {"high": 1, "high_open": True}, "x must be < 1, got 1"),
+    (("x", -1), {"low": 0}, "x must be >= 0, got -1"),
+    (("x", 0), {"low": 0, "low_open": True}, "x must be > 0, got 0"),
+    (("x", True), {}, "x must be a number, got True"),
+])
+def test_check_number_says_the_range(args, kwargs, message):
+    with pytest.raises(ValueError) as info:
+        check_number(*args, **kwargs)
+    assert str(info.value) == message
+
+
+def test_check_number_keeps_bounds_that_are_allowed():
+    assert check_number("g", 1.0, 0, 1) == 1.0 and check_number("g", 0, 0, 1) == 0
+    assert check_number("x", 1, high=1) == 1
+    n = check_number("n", 3.0, integer=True)
+    assert n == 3 and type(n) is int
+
+
+@pytest.mark.parametrize("array, kwargs, message", [
+    ([1, 2], {"ndim": 1}, "a must be an array, got list"),
+    (np.ones(3), {"ndim": 2}, "a must have 2 dimensions, got shape (3,)"),
+    (np.ones((3, 3)), {"shape": (None, 2)}, "a must have shape (any, 2), got (3, 3)"),
+    (np.ones((3, 2, 1)), {"shape": (3, 2)}, "a must have shape (3, 2), got (3, 2, 1)"),
+])
+def test_check_shape_messages(array, kwargs, message):
+    with pytest.raises(ValueError) as info:
+        check_shape("a", array, **kwargs)
+    assert str(info.value) == message
+
+
+def test_check_shape_passes_matching_arrays():
+    a = np.ones((4, 2))
+    assert check_shape("a", a, ndim=2, shape=(None, 2)) is a
+
+
+@pytest.mark.parametrize("t, exception, message", [
+    (np.ones((2, 3, 1)), TypeError,
+     "t must be integer class numbers 0..2 of shape (2,) or one-hot rows of shape (2, 3), "
+     "got a float64 array of shape (2, 3, 1)"),
+    (np.full((2, 3), "a"), TypeError, "t must be integer class numbers 0..2 of shape (2,) "
+     "or one-hot rows of shape (2, 3), got a <U1 array of shape (2, 3)"),
+    (np.array([0, 3]), ValueError, "labels t must be class numbers 0..2, got values from 0 "
+     "to 3"),
+])
+def test_check_labels_messages(t, exception, message):
+    with pytest.raises(exception) as info:
+        check_labels("t", t, 2, 3)
+    assert str(info.value) == message
+
+
+def test_check_labels_returns_an_array():
+    assert np.array_equal(check_labels("t", [0, 2], 2, 3), [0, 2])
+    assert check_labels("t", np.zeros(0, int), 0, 3).shape == (0,)
