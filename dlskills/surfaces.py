@@ -111,7 +111,7 @@ def optimizer_path(optimizer, surface, start=None, steps=100):
     surface = get_surface(surface) if isinstance(surface, str) else surface
     steps = check_number("steps", steps, low=0, integer=True)
     x0, y0 = start_point(surface, start)
-    params = {"x": np.array([x0], dtype=np.float64), "y": np.array([y0], dtype=np.float64)}
+    params = {"x": np.array([x0]), "y": np.array([y0])}  # float64: start_point gives floats
     path = [(float(x0), float(y0))]
     with np.errstate(all="ignore"):
         for _ in range(steps):

@@ -177,7 +177,19 @@ CASES = [
      lambda: dl.MultiStepLR(0.1, "10"), TypeError, r"^milestones must be a list of epochs"),
     ("ExponentialLR('adam')", "AttributeError: 'str' object has no attribute 'lr'",
      lambda: dl.ExponentialLR("adam", 0.9), TypeError,
-     r"^optimizer_or_lr must be an optimizer .* or a base learning rate"),
+     r"^optimizer_or_lr must be an optimizer such as dl\.SGD\(0\.1\) or a base learning "
+     r"rate \(a number\), got str 'adam'$"),
+    ("StepLR(0, 1): a zero base lr", "ValueError (already clear)",
+     lambda: dl.StepLR(0, 1), ValueError, r"^base lr must be > 0, got 0$"),
+    ("MultiStepLR(0.1, [0])", "ValueError (already clear)",
+     lambda: dl.MultiStepLR(0.1, [0]), ValueError, r"^milestone must be >= 1, got 0$"),
+    ("MultiStepLR(0.1, [2.5])", "ValueError (already clear)",
+     lambda: dl.MultiStepLR(0.1, [2.5]), ValueError, r"^milestone must be an integer"),
+    ("MultiStepLR(gamma=0)", "ValueError (already clear)",
+     lambda: dl.MultiStepLR(0.1, [2], gamma=0), ValueError,
+     r"^gamma must be in \(0, 1\], got 0$"),
+    ("MultiStepLR(gamma=1.5)", "ValueError (already clear)",
+     lambda: dl.MultiStepLR(0.1, [2], gamma=1.5), ValueError, r"^gamma must be in \(0, 1\]"),
     ("StepLR(None)", "AttributeError: 'NoneType' object has no attribute 'lr'",
      lambda: dl.StepLR(None, 3), TypeError, r"^optimizer_or_lr must be an optimizer"),
     ("train(net, 'adam', ...)", "AttributeError: 'str' object has no attribute 'lr'",
@@ -209,7 +221,14 @@ CASES = [
     ("numerical_gradient with f not a function", "TypeError: 'float' object is not callable",
      lambda: dl.numerical_gradient(1.0, np.ones(2)), TypeError, r"^f must be a function"),
     ("optimizer_path('sgd', ...)", "AttributeError: 'str' object has no attribute 'update'",
-     lambda: optimizer_path("sgd", "saddle"), TypeError, r"^optimizer must be an optimizer"),
+     lambda: optimizer_path("sgd", "saddle"), TypeError,
+     r"^optimizer must be an optimizer such as dl\.SGD\(0\.1\), got str 'sgd'$"),
+    ("optimizer_path(steps=-1)", "ValueError (already clear)",
+     lambda: optimizer_path(dl.SGD(0.1), "saddle", steps=-1), ValueError,
+     r"^steps must be an integer >= 0|^steps must be >= 0, got -1$"),
+    ("optimizer_path(steps=1.5)", "ValueError (already clear)",
+     lambda: optimizer_path(dl.SGD(0.1), "saddle", steps=1.5), ValueError,
+     r"^steps must be an integer >= 0, got 1.5$"),
     ("optimizer_path from a 3-D start", "ValueError: too many values to unpack",
      lambda: optimizer_path(dl.SGD(0.1), "saddle", start=(1, 2, 3)), ValueError,
      r"^start must be a point \(x, y\)"),
@@ -425,3 +444,20 @@ def test_check_labels_messages(t, exception, message):
 def test_check_labels_returns_an_array():
     assert np.array_equal(check_labels("t", [0, 2], 2, 3), [0, 2])
     assert check_labels("t", np.zeros(0, int), 0, 3).shape == (0,)
+
+
+def test_schedules_on_a_number_step_and_take_their_bounds():
+    sched = dl.MultiStepLR(0.1, [1, 2])
+    assert sched.optimizer is None and sched.step() == pytest.approx(0.01)  # gamma 0.1
+    assert dl.MultiStepLR(0.1, [1], gamma=1).lr_at(5) == 0.1               # gamma 1 is allowed
+    assert dl.MultiStepLR(0.1, (1, 3)).milestones == [1, 3]
+    assert dl.StepLR(np.float32(0.5), 1).base_lr == np.float32(0.5)
+
+
+def test_optimizer_path_lengths_and_silence():
+    assert len(optimizer_path(dl.SGD(0.01), "ill_conditioned")) == 101   # 100 steps
+    assert len(optimizer_path(dl.SGD(0.01), "ill_conditioned", steps=0)) == 1
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        blown = optimizer_path(dl.SGD(lr=10.0), "ill_conditioned", (1, 2), steps=500)
+    assert len(blown) < 501 and blown.dtype == np.float64

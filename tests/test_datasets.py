@@ -267,6 +267,43 @@ def test_read_idx_rejects_trailing_bytes():
         read_idx(io.BytesIO(data))
 
 
+@pytest.mark.parametrize("data, message", [
+    (b"\x00\x00\x08", "f: not an idx file: expected a 4-byte header, got 3 bytes"),
+    (b"\x00\x00\x08\x01", "f: truncated idx header: expected 4 bytes of dimensions for 1 "
+                          "dimensions, got 0"),
+    (b"\x00\x00\x08\x02\x00\x00\x00\x01\x00", "f: truncated idx header: expected 8 bytes of "
+                                               "dimensions for 2 dimensions, got 5"),
+    (b"\x00\x00\x08\x00", "f: truncated idx file: the header announces shape () of uint8, "
+                          "i.e. 1 bytes of data, but 0 bytes follow"),
+    (b"\x00\x00\x08\x01\x00\x00\x00\x01\x05\x06", "f: idx file too long: the header announces "
+     "shape (1,) of uint8, i.e. 1 bytes of data, but 2 bytes follow"),
+    (b"\x01\x02\x03\x04\x05\x06", "f: not an idx file: bad magic number 0x01020304 (an idx file "
+     "starts with two zero bytes, a type code and the number of dimensions, e.g. "
+     "0x00000803 for uint8 images)"),
+    (b"\x00\x00\x0a\x00", "f: unknown idx type code 0x0A; valid codes: 0x08 (uint8), "
+     "0x09 (int8), 0x0B (int16), 0x0C (int32), 0x0D (float32), 0x0E (float64)"),
+])
+def test_read_idx_messages(data, message):
+    stream = io.BytesIO(data)
+    stream.name = "f"
+    with pytest.raises(ValueError) as info:
+        read_idx(stream)
+    assert str(info.value) == message
+
+
+def test_read_idx_empty_and_scalar_arrays():
+    assert read_idx(io.BytesIO(b"\x00\x00\x08\x01\x00\x00\x00\x00")).shape == (0,)
+    assert read_idx(io.BytesIO(b"\x00\x00\x08\x00\x07")).tolist() == 7
+
+
+def test_read_idx_names_what_it_cannot_read():
+    with pytest.raises(ValueError, match=r"^read_idx needs a path or a binary file object, "
+                                         r"got int$"):
+        read_idx(3)
+    with pytest.raises(ValueError, match=r"^StringIO: read_idx needs a binary file object"):
+        read_idx(io.StringIO("text"))
+
+
 def test_read_idx_rejects_truncated_gzip(tmp_path):
     packed = gzip.compress(idx_bytes(np.arange(1000, dtype=np.int32), 0x0C))
     path = tmp_path / "cut.gz"

@@ -44,6 +44,7 @@ that data and is redistributed under the same licence.
 """
 
 import gzip
+import math
 import os
 import struct
 import threading
@@ -164,7 +165,7 @@ def _parse_idx(data, name):
                          f"dimensions for {ndim} dimensions, got {len(data) - 4}")
     shape = struct.unpack(f">{ndim}I", data[4:start])
     dtype = _IDX_DTYPES[code]
-    expected = int(np.prod(shape, dtype=np.int64)) * dtype.itemsize
+    expected = math.prod(shape) * dtype.itemsize
     actual = len(data) - start
     if actual != expected:
         problem = "truncated idx file" if actual < expected else "idx file too long"
