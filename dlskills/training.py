@@ -83,8 +83,9 @@ def _check_data(name, data, net):
                         f"got {type(data).__name__}")
     x, t = data
     check_array(f"{name} x", x, "fiu", "a numeric numpy array")
-    if x.ndim < 1 or x.shape[0] == 0:
-        raise ValueError(f"{name} must hold at least one sample, got x of shape {x.shape}")
+    if x.ndim < 2 or x.shape[0] == 0:
+        raise ValueError(f"{name} x must have shape (samples, ...) with at least one sample, "
+                         f"got {x.shape}")
     if x.dtype.kind == "f" and not np.isfinite(x).all():
         bad = int(np.argwhere(~np.isfinite(x.reshape(x.shape[0], -1)))[0, 0])
         raise ValueError(f"{name} x contains NaN or infinite values (first in sample {bad}): "

@@ -97,7 +97,8 @@ CASES = [
     ("schedule built on a number passed to train", "accepted: the lr never changed",
      lambda: train(net(), dl.SGD(0.1), (X, T), epochs=1, iterations=None,
                    schedule=dl.StepLR(0.1, 1)), ValueError,
-     r"^schedule must be built on the optimizer it should drive"),
+     r"^schedule must be built on the optimizer it should drive, e\.g\. "
+     r"dl\.StepLR\(optimizer, \.\.\.\); this one drives None, not SGD\(lr=0\.1\)$"),
     ("train(accuracy='no')", "accepted: accuracy measured",
      lambda: train(accuracy="no"), ValueError, r"^accuracy must be True or False"),
     ("train(record_layers='no')", "accepted: norms recorded",
@@ -138,9 +139,19 @@ CASES = [
      lambda: net().gradient(X[:0], T[:0]), ValueError, r"^x must have shape .*at least one"),
     ("an empty training set", "ZeroDivisionError: division by zero",
      lambda: train(net(), dl.SGD(0.1), (X[:0], T[:0])), ValueError,
-     r"^train_data must hold at least one sample"),
+     r"^train_data x must have shape \(samples, \.\.\.\) with at least one sample, "
+     r"got \(0, 4\)$"),
+    ("train_data x of one dimension", "ValueError from deep inside the first step",
+     lambda: train(net(), dl.SGD(0.1), (X[:, 0], T)), ValueError,
+     r"^train_data x must have shape \(samples, \.\.\.\)"),
+    ("train_data of three arrays", "ValueError: too many values to unpack",
+     lambda: train(net(), dl.SGD(0.1), (X, T, T)), TypeError,
+     r"^train_data must be a pair \(x, t\) of inputs and labels, got tuple$"),
     ("accuracy(batch_size=0)", "ValueError: range() arg 3 must not be zero",
      lambda: net().accuracy(X, T, batch_size=0), ValueError, r"^batch_size must be >= 1"),
+    ("accuracy(batch_size=2.5)", "TypeError: 'float' object cannot be interpreted as an int",
+     lambda: net().accuracy(X, T, batch_size=2.5), ValueError,
+     r"^batch_size must be an integer >= 1, got 2.5$"),
     ("accuracy with the wrong label count", "ValueError: operands could not be broadcast",
      lambda: net().accuracy(X, T[:5]), ValueError, r"^t must have 8 labels \(one per sample\)"),
     ("train with the wrong label count", "ValueError: x has 8 samples but t has 5",
@@ -170,7 +181,10 @@ CASES = [
      lambda: update({"W": [1.0, 2.0]}, {"W": [1.0, 2.0]}), TypeError,
      r"^params\['W'\] must be a floating-point numpy array .*got list"),
     ("opt.update(params, None)", "TypeError: 'NoneType' object is not subscriptable",
-     lambda: update({"W": np.ones(3)}, None), TypeError, r"^grads must be a dict of numpy"),
+     lambda: update({"W": np.ones(3)}, None), TypeError,
+     r"^grads must be a dict of numpy arrays \(such as net.params\), got NoneType$"),
+    ("opt.update(None, grads)", "AttributeError: 'NoneType' object has no attribute 'items'",
+     lambda: update(None, {"W": np.ones(3)}), TypeError, r"^params must be a dict of numpy"),
     ("MultiStepLR(0.1, 10)", "TypeError: 'int' object is not iterable",
      lambda: dl.MultiStepLR(0.1, 10), TypeError, r"^milestones must be a list of epochs"),
     ("MultiStepLR(0.1, '10')", "ValueError: milestone must be an integer, got '1'",
@@ -194,11 +208,15 @@ CASES = [
      lambda: dl.StepLR(None, 3), TypeError, r"^optimizer_or_lr must be an optimizer"),
     ("train(net, 'adam', ...)", "AttributeError: 'str' object has no attribute 'lr'",
      lambda: train(net(), "adam", (X, T)), TypeError,
-     r"^optimizer must be an optimizer object .*make_optimizer\('adam'\).*got str 'adam'$"),
+     r"^optimizer must be an optimizer object such as dl\.Adam\(\) "
+     r"\(dl\.make_optimizer\('adam'\) makes one from a name\), got str 'adam'$"),
     ("train('mlp', ...)", "AttributeError: 'str' object has no attribute 'params'",
-     lambda: train("mlp", dl.SGD(0.1), (X, T)), TypeError, r"^net must be a network"),
+     lambda: train("mlp", dl.SGD(0.1), (X, T)), TypeError,
+     r"^net must be a network such as dl\.MLP\(\), got str 'mlp'$"),
     ("train(schedule='step')", "AttributeError: 'str' object has no attribute 'step'",
-     lambda: train(schedule="step"), TypeError, r"^schedule must be a schedule object"),
+     lambda: train(schedule="step"), TypeError,
+     r"^schedule must be a schedule object built on the optimizer, such as "
+     r"dl\.StepLR\(optimizer, step_size=20, gamma=0\.7\), got str 'step'$"),
     ("train(callbacks=None)", "TypeError: 'NoneType' object is not iterable",
      lambda: train(callbacks=None), TypeError, r"^callbacks must be a list of functions"),
     ("train(callbacks=f) without a list", "TypeError: 'function' object is not iterable",
@@ -206,9 +224,10 @@ CASES = [
     ("train(callbacks=['stop'])", "TypeError: 'str' object is not callable",
      lambda: train(callbacks=["stop"]), TypeError, r"^callbacks must be a list of functions"),
     ("train(history={})", "AttributeError: 'dict' object has no attribute 'status'",
-     lambda: train(history={}), TypeError, r"^history must be None or a History"),
+     lambda: train(history={}), TypeError, r"^history must be None or a History, got dict$"),
     ("train_data not a pair", "ValueError: too many values to unpack",
-     lambda: train(net(), dl.SGD(0.1), X), TypeError, r"^train_data must be a pair \(x, t\)"),
+     lambda: train(net(), dl.SGD(0.1), X), TypeError,
+     r"^train_data must be a pair \(x, t\) of inputs and labels, got ndarray$"),
     ("train_data x a list", "AttributeError: 'list' object has no attribute 'shape'",
      lambda: train(net(), dl.SGD(0.1), (X.tolist(), T)), TypeError,
      r"^train_data x must be a numeric numpy array, got list"),
@@ -217,9 +236,21 @@ CASES = [
      r"^h must be > 0, got 0"),
     ("numerical_gradient with f returning an array", "ValueError: setting an array "
      "element with a sequence", lambda: (lambda x: dl.numerical_gradient(lambda: x ** 2, x))(
-         np.ones(2)), ValueError, r"^f must return a single number \(the loss\)"),
+         np.ones(2)), ValueError,
+     r"^f must return a single number \(the loss\), got an array of shape \(2,\)$"),
     ("numerical_gradient with f not a function", "TypeError: 'float' object is not callable",
-     lambda: dl.numerical_gradient(1.0, np.ones(2)), TypeError, r"^f must be a function"),
+     lambda: dl.numerical_gradient(1.0, np.ones(2)), TypeError,
+     r"^f must be a function of no arguments returning a number, got float$"),
+    ("numerical_gradient on a strided view", "ValueError (already clear)",
+     lambda: dl.numerical_gradient(lambda: 0.0, np.ones((3, 4))[:, :2]), ValueError,
+     r"^numerical_gradient needs a contiguous array x it can change in place$"),
+    ("relative_error of different shapes", "ValueError (already clear)",
+     lambda: dl.relative_error(np.ones(2), np.ones(3)), ValueError,
+     r"^cannot compare arrays of shapes \(2,\) and \(3,\)$"),
+    ("Dropout(p=1)", "ValueError (already clear)",
+     lambda: dl.Dropout(1.0), ValueError, r"^dropout p must be in \[0, 1\), got 1.0$"),
+    ("Dropout(p=-0.1)", "ValueError (already clear)",
+     lambda: dl.Dropout(-0.1), ValueError, r"^dropout p must be in \[0, 1\), got -0.1$"),
     ("optimizer_path('sgd', ...)", "AttributeError: 'str' object has no attribute 'update'",
      lambda: optimizer_path("sgd", "saddle"), TypeError,
      r"^optimizer must be an optimizer such as dl\.SGD\(0\.1\), got str 'sgd'$"),
@@ -332,8 +363,12 @@ def test_optimizer_path_start_point():
 
 def test_numerical_gradient_float32_and_relative_error_of_equal_arrays():
     x = np.array([3.0, 4.0], dtype=np.float32)
-    assert np.allclose(dl.numerical_gradient(squares(x), x, h=1e-2), [6, 8], rtol=1e-3)
+    grad = dl.numerical_gradient(squares(x), x, h=1e-2)
+    assert grad.dtype == np.float64 and np.allclose(grad, [6, 8], rtol=1e-3)
     assert dl.relative_error(np.zeros(3), np.zeros(3)) == 0.0
+    assert dl.relative_error(np.zeros(0), np.zeros(0)) == 0.0
+    assert dl.relative_error(np.array([1e-9]), np.array([0.0])) == pytest.approx(0.1)  # floor
+    assert dl.relative_error([3.0], [1.0]) == pytest.approx(0.5)
 
 
 def test_update_checks_cost_little():
@@ -461,3 +496,48 @@ def test_optimizer_path_lengths_and_silence():
         warnings.simplefilter("error")
         blown = optimizer_path(dl.SGD(lr=10.0), "ill_conditioned", (1, 2), steps=500)
     assert len(blown) < 501 and blown.dtype == np.float64
+
+
+def test_accuracy_is_evaluation_mode():
+    n = net(dropout=0.5, batchnorm=True)
+    n.gradient(X, T)                                     # running averages move once
+    mean = [layer.running_mean.copy() for kind, _, layer in n.layers if kind == "batchnorm"]
+    expected = float(np.mean(n.predict(X).argmax(axis=1) == T))
+    assert n.accuracy(X, T, batch_size=3) == expected == n.accuracy(X, T)
+    after = [layer.running_mean for kind, _, layer in n.layers if kind == "batchnorm"]
+    assert all(np.array_equal(a, b) for a, b in zip(mean, after))
+
+
+def test_train_takes_a_duck_typed_schedule():
+    class Halve:
+        def __init__(self, opt):
+            self.opt = opt
+
+        def step(self):
+            self.opt.lr /= 2
+
+    opt = dl.SGD(0.1)
+    dl.train(net(), opt, (X, T), epochs=2, batch_size=8, schedule=Halve(opt))
+    assert opt.lr == pytest.approx(0.025)
+
+
+def test_batchnorm_layer_trains_by_default_and_averages_twice():
+    layer = dl.BatchNorm(np.ones(2), np.zeros(2))
+    x = np.array([[1.0, 2.0], [3.0, 6.0]])
+    out = layer.forward(x)                               # train=True by default
+    assert np.allclose(out.mean(axis=0), 0) and np.allclose(out.std(axis=0), 1, atol=1e-4)
+    layer.forward(x)
+    var = np.array([1.0, 4.0])
+    assert np.allclose(layer.running_var, 0.9 * (0.9 * 1 + 0.1 * var) + 0.1 * var)
+    assert np.allclose(layer.running_mean, 0.19 * np.array([2.0, 4.0]))
+
+
+def test_dropout_starts_inactive_and_keeps_a_fixed_mask():
+    d = dl.Dropout(rng=0)
+    assert d.p == 0.5 and not d.active and not d.fixed_mask
+    assert np.array_equal(d.backward(np.ones(3)), np.ones(3))   # before any forward
+    d.fixed_mask = True
+    x = np.ones((4, 50))
+    assert np.array_equal(d.forward(x), d.forward(x))
+    d.fixed_mask = False
+    assert not np.array_equal(d.forward(x), d.forward(x))
