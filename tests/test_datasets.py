@@ -296,6 +296,11 @@ def test_read_idx_empty_and_scalar_arrays():
     assert read_idx(io.BytesIO(b"\x00\x00\x08\x00\x07")).tolist() == 7
 
 
+def test_read_idx_names_a_stream_without_a_name_by_its_type():
+    with pytest.raises(ValueError, match=r"^BytesIO: not an idx file"):
+        read_idx(io.BytesIO(b"\x01\x02\x03\x04"))
+
+
 def test_read_idx_names_what_it_cannot_read():
     with pytest.raises(ValueError, match=r"^read_idx needs a path or a binary file object, "
                                          r"got int$"):
@@ -308,7 +313,8 @@ def test_read_idx_rejects_truncated_gzip(tmp_path):
     packed = gzip.compress(idx_bytes(np.arange(1000, dtype=np.int32), 0x0C))
     path = tmp_path / "cut.gz"
     path.write_bytes(packed[: len(packed) // 2])
-    with pytest.raises(ValueError, match="cut.gz.*gzip"):
+    with pytest.raises(ValueError, match=r"cut\.gz: damaged gzip data \(EOFError: .*\); the "
+                                         r"file is probably truncated or corrupt$"):
         read_idx(path)
 
 
@@ -338,10 +344,56 @@ def test_full_missing_files_says_what_and_how(tmp_path, monkeypatch):
     with pytest.raises(FileNotFoundError) as info:
         load_mnist(source="full", path=tmp_path)
     message = str(info.value)
-    assert "t10k-images-idx3-ubyte" in message
+    assert f"missing t10k-images-idx3-ubyte[.gz] in {tmp_path} (from the path argument)" \
+        in message
     assert "train-images" not in message  # only the missing one is named
     assert str(tmp_path) in message
     assert "download=True" in message and ENV_VAR in message
+
+
+def test_full_names_every_missing_file(tmp_path):
+    with pytest.raises(FileNotFoundError, match=r"missing train-images-idx3-ubyte\[\.gz\], "
+                                                r"train-labels-idx1-ubyte\[\.gz\], "):
+        load_mnist(source="full", path=tmp_path)
+
+
+def test_full_path_that_is_a_file(tmp_path):
+    (tmp_path / "f").write_bytes(b"")
+    with pytest.raises(NotADirectoryError, match=rf"^MNIST folder {tmp_path / 'f'} \(from the "
+                                                 rf"path argument\) is not a folder$"):
+        load_mnist(source="full", path=tmp_path / "f")
+
+
+@pytest.mark.parametrize("base, array, message", [
+    ("train-images-idx3-ubyte", np.zeros((5, 28, 27), np.uint8),
+     "expected uint8 images of shape (N, 28, 28), got uint8 (5, 28, 27)"),
+    ("train-images-idx3-ubyte", np.zeros((5, 784), np.uint8),
+     "expected uint8 images of shape (N, 28, 28), got uint8 (5, 784)"),
+    ("t10k-images-idx3-ubyte", np.zeros((3, 28, 28), np.int16),
+     "expected uint8 images of shape (N, 28, 28), got int16 (3, 28, 28)"),
+    ("train-labels-idx1-ubyte", np.zeros((5, 1), np.uint8),
+     "expected uint8 labels of shape (N,), got uint8 (5, 1)"),
+    ("t10k-labels-idx1-ubyte", np.zeros(3, np.int16),
+     "expected uint8 labels of shape (N,), got int16 (3,)"),
+    ("t10k-labels-idx1-ubyte", np.array([0, 10, 3], np.uint8),
+     "labels must be 0..9, found 10"),
+])
+def test_full_rejects_files_that_are_not_mnist(tmp_path, base, array, message):
+    arrays = fake_mnist()
+    arrays[base] = array
+    for name, a in arrays.items():
+        code = {np.dtype(np.uint8): 0x08, np.dtype(np.int16): 0x0B}[a.dtype]
+        (tmp_path / name).write_bytes(idx_bytes(a, code))
+    with pytest.raises(ValueError) as info:
+        load_mnist(source="full", path=tmp_path)
+    assert str(info.value) == f"{tmp_path / base}: {message}"
+
+
+def test_full_labels_up_to_9_are_fine(tmp_path):
+    arrays = fake_mnist()
+    arrays["t10k-labels-idx1-ubyte"] = np.array([0, 9, 3], np.uint8)
+    write_fake_mnist(tmp_path, arrays)
+    assert load_mnist(source="full", path=tmp_path)[1][1].tolist() == [0, 9, 3]
 
 
 def test_full_env_var_is_honoured(tmp_path, monkeypatch):
@@ -443,8 +495,14 @@ def test_download_writes_verified_files(tmp_path, mirror):
 
 def test_download_says_what_it_does(tmp_path, mirror, capsys):
     download_mnist(tmp_path, base_url=[mirror("missing"), mirror("good")])
-    out = capsys.readouterr().out
-    assert out.count("failed (HTTPError") == 4 and out.count("MD5 verified") == 4
+    lines = capsys.readouterr().out.splitlines()
+    assert len(lines) == 8
+    name = "train-images-idx3-ubyte.gz"
+    assert lines[0].startswith(f"downloading {mirror('missing')}{name} ... failed (HTTPError: "
+                               f"404 ")
+    assert lines[1] == f"downloading {mirror('good')}{name} ... ok, 0.0 MB, MD5 verified"
+    download_mnist(tmp_path, base_url=mirror("good"))   # verified already: nothing to say
+    assert capsys.readouterr().out == ""
 
 
 def test_download_passes_a_silent_mirror_after_the_timeout(tmp_path, mirror):
