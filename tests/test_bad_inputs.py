@@ -263,6 +263,27 @@ CASES = [
     ("optimizer_path from a 3-D start", "ValueError: too many values to unpack",
      lambda: optimizer_path(dl.SGD(0.1), "saddle", start=(1, 2, 3)), ValueError,
      r"^start must be a point \(x, y\)"),
+    ("MLP(4.5, ...)", "ValueError (already clear)", lambda: dl.MLP(4.5, [3], 2), ValueError,
+     r"^input_size must be an integer >= 1, got 4.5$"),
+    ("MLP hidden size 2.5", "ValueError (already clear)", lambda: dl.MLP(4, [2.5], 2),
+     ValueError, r"^hidden size must be an integer >= 1, got 2.5$"),
+    ("MLP(output_size=0)", "ValueError (already clear)", lambda: dl.MLP(4, [3], 0),
+     ValueError, r"^output_size must be >= 1, got 0$"),
+    ("MLP(output_size=2.5)", "ValueError (already clear)", lambda: dl.MLP(4, [3], 2.5),
+     ValueError, r"^output_size must be an integer >= 1, got 2.5$"),
+    ("MLP(init=-1)", "ValueError (already clear)", lambda: dl.MLP(4, [3], 2, init=-1),
+     ValueError, r"^init \(weight scale\) must be >= 0, got -1$"),
+    ("MLP(dtype=np.int32)", "ValueError (already clear)",
+     lambda: dl.MLP(4, [3], 2, dtype=np.int32), ValueError, r"^dtype must be a floating"),
+    ("initialize with n_in 0", "ValueError (already clear)",
+     lambda: dl.initialize("he", (0, 3)), ValueError, r"^n_in must be >= 1, got 0$"),
+    ("initialize with n_out 2.5", "ValueError (already clear)",
+     lambda: dl.initialize("he", (3, 2.5)), ValueError,
+     r"^n_out must be an integer >= 1, got 2.5$"),
+    ("x of the wrong width", "ValueError (already clear)",
+     lambda: dl.MLP(4, [6], 3).predict(np.zeros((2, 5))), ValueError,
+     r"^x must have shape \(batch, 4\) \(or \(batch, \.\.\.\) with 4 values per sample\) "
+     r"and at least one sample, got \(2, 5\)$"),
     ("MLP(init_options='x')", "ValueError: dictionary update sequence element #0 ...",
      lambda: net(init="normal", init_options="x"), TypeError, r"^init_options must be a dict"),
     ("initialize with a shape that is a number", "TypeError: 'int' object is not iterable",
@@ -541,3 +562,25 @@ def test_dropout_starts_inactive_and_keeps_a_fixed_mask():
     assert np.array_equal(d.forward(x), d.forward(x))
     d.fixed_mask = False
     assert not np.array_equal(d.forward(x), d.forward(x))
+
+
+def test_mlp_defaults_sizes_and_dtypes():
+    default = dl.MLP(4, 5, 3)                            # a single hidden size
+    assert default.sizes == [4, 5, 3]
+    assert repr(default) == "MLP(4 -> 5 -> 3, activation='relu', init='he')"
+    assert np.array_equal(default.params["W1"], dl.MLP(4, [5], 3, seed=0).params["W1"])
+    assert dl.initialize("he", (1, 3), 0).shape == (1, 3)
+    n = dl.MLP(4, [5], 3, init=0.0, batchnorm=True, dtype=np.float32)
+    assert n.init == "normal" and n.init_options == {"std": 0.0}
+    assert all(p.dtype == np.float32 for p in n.params.values())
+    assert n.predict(np.ones((2, 4))).dtype == np.float32   # float64 input, float32 net
+    assert all(p.dtype == np.float64 for p in dl.MLP(4, [5], 3, batchnorm=True).params.values())
+    wide = dl.MLP(50, [400], 3, init="normal", init_options={"std": 0.5})
+    assert wide.params["W1"].std() == pytest.approx(0.5, rel=0.05)
+
+
+def test_soft_targets_are_not_rounded():
+    n = net()
+    soft = np.full((8, 3), 1 / 3)
+    log_probs = dl.log_softmax(n.predict(X))
+    assert n.loss(X, soft) == pytest.approx(float(-(soft * log_probs).sum() / 8))

@@ -519,9 +519,15 @@ def test_download_names_every_mirror_that_failed(tmp_path, mirror):
         download_mnist(tmp_path, base_url=[mirror("silent"), mirror("missing")], timeout=0.3,
                        verbose=False)
     message, reasons = str(info.value), info.value.reasons
-    assert "could not download train-images-idx3-ubyte.gz" in message
-    assert mirror("silent") in message and "timed out" in message
-    assert mirror("missing") in message and "404" in message
+    lines = message.splitlines()
+    assert lines[0] == ("could not download train-images-idx3-ubyte.gz (no network, a mirror "
+                        "down, or a checksum mismatch); tried:")
+    name = "train-images-idx3-ubyte.gz"
+    assert lines[1].startswith(f"  {mirror('silent')}{name}: ReadTimeout: ")
+    assert "timed out" in lines[1]
+    assert lines[2].startswith(f"  {mirror('missing')}{name}: HTTPError: 404 ")
+    assert lines[3] == (f"Put the four MNIST files ({', '.join(MNIST_MD5)}, or uncompressed) "
+                        f"in {tmp_path} or set {ENV_VAR} to a folder that has them.")
     assert [url for url, _ in reasons] == [mirror(k) + "train-images-idx3-ubyte.gz"
                                            for k in ("silent", "missing")]
     assert str(tmp_path) in message and ENV_VAR in message
@@ -630,8 +636,11 @@ def test_download_default_folder_follows_env_var(tmp_path, monkeypatch, mirror):
 
 def test_download_without_pooch_says_how_to_get_it(tmp_path, monkeypatch):
     monkeypatch.setitem(sys.modules, "pooch", None)  # import pooch raises ImportError
-    with pytest.raises(ImportError, match="pip install pooch"):
+    with pytest.raises(ImportError) as info:
         download_mnist(tmp_path, verbose=False)
+    assert str(info.value) == ("downloading full MNIST needs the optional package pooch: pip "
+                               "install pooch (or pip install 'dlskills[full]'); load_mnist() "
+                               "without source='full' needs no download")
     with pytest.raises(ImportError, match="dlskills\\[full\\]"):
         load_mnist(source="full", path=tmp_path, download=True)
     assert load_mnist()[0][0].shape == (4000, 784)  # the subset needs no pooch
@@ -642,7 +651,8 @@ def test_download_without_pooch_says_how_to_get_it(tmp_path, monkeypatch):
                                           ({"timeout": None}, "timeout must be a number"),
                                           ({"verbose": "yes"}, "verbose must be True"),
                                           ({"base_url": []}, "base_url must be"),
-                                          ({"base_url": [None]}, "base_url must be")])
+                                          ({"base_url": [None]}, "base_url must be"),
+                                          ({"base_url": [""]}, "base_url must be")])
 def test_download_bad_arguments(tmp_path, kwargs, word):
     with pytest.raises(ValueError, match=word):
         download_mnist(tmp_path, **kwargs)
@@ -755,3 +765,14 @@ def test_train_test_split():
 def test_toy_bad_arguments(call, word):
     with pytest.raises(ValueError, match=word):
         call()
+
+
+def test_download_mirrors_without_a_trailing_slash(tmp_path, mirror):
+    download_mnist(tmp_path, base_url=mirror("good").rstrip("/"), verbose=False)
+    assert sorted(mirror.asked)[0] == "/good/t10k-images-idx3-ubyte.gz"
+
+
+def test_download_waits_10_seconds_by_default():
+    import inspect
+    for function in (download_mnist, load_mnist):
+        assert inspect.signature(function).parameters["timeout"].default == 10.0
