@@ -87,6 +87,8 @@ class BatchNorm:
     Training: mu and sigma^2 = mean((x - mu)^2) of the batch (the biased variance, 1/n),
     x_hat = (x - mu) / sqrt(sigma^2 + eps), out = gamma * x_hat + beta.
     Evaluation: the same with running averages in place of mu and sigma^2.
+    (A training batch of one sample gives x_hat = 0, so out = beta and every gradient
+    through x is 0: ``MLP`` refuses such batches, the layer itself computes them.)
 
     Running averages: ``running = momentum * running + (1 - momentum) * batch_value``
     with ``momentum = 0.9``, starting from mean 0 and variance 1, and the biased batch
@@ -104,9 +106,6 @@ class BatchNorm:
 
     def forward(self, x, train=True):
         if train:
-            if x.shape[0] < 2:  # x - mu would be 0 and every gradient 0
-                raise ValueError(f"BatchNorm in training needs a batch of at least 2 "
-                                 f"samples, got a batch of {x.shape[0]}")
             mu = x.mean(axis=0)
             xc = x - mu
             var = (xc * xc).mean(axis=0)

@@ -140,6 +140,9 @@ class MLP:
         list, receives (kind, index, input, output) of every layer.
         """
         x = self._check_input(x)
+        if train and self.batchnorm and x.shape[0] < 2:  # x_hat = 0: all gradients 0
+            raise ValueError(f"x must hold at least 2 samples when a network with BatchNorm "
+                             f"trains (batch statistics of 1 sample are 0), got {x.shape[0]}")
         self._bind_params()
         for kind, i, layer in self.layers:
             out = layer.forward(x, train)

@@ -88,9 +88,13 @@ CASES = [
     ("relative_error with inf in b", "accepted: nan and a RuntimeWarning",
      lambda: dl.relative_error(np.array([1.0]), np.array([np.inf])), ValueError,
      r"^relative_error: b contains NaN or infinite values"),
-    ("BatchNorm training on a batch of 1", "accepted: every gradient 0",
+    ("a BatchNorm network training on a batch of 1", "accepted: every gradient 0",
      lambda: net(batchnorm=True).gradient(X[:1], T[:1]), ValueError,
-     r"^BatchNorm in training needs a batch of at least 2 samples, got a batch of 1"),
+     r"^x must hold at least 2 samples when a network with BatchNorm trains "
+     r"\(batch statistics of 1 sample are 0\), got 1$"),
+    ("a BatchNorm network's training-mode predict on 1 sample", "accepted: output = beta",
+     lambda: net(batchnorm=True).predict(X[:1], train=True), ValueError,
+     r"^x must hold at least 2 samples when a network with BatchNorm trains"),
     ("train a BatchNorm net whose last batch has 1 sample", "accepted: zero gradients",
      lambda: train(net(batchnorm=True), dl.SGD(0.1), (X[:7], T[:7]), batch_size=3),
      ValueError, r"^batch_size 3 makes a batch of 1 of the 7 training samples"),
@@ -325,6 +329,12 @@ def test_relu_of_infinities_without_warning():
 def test_relu_passes_nan_on():
     out = dl.ReLU().forward(np.array([np.nan, 2.0]))
     assert np.isnan(out[0]) and out[1] == 2.0
+
+
+def test_the_batchnorm_layer_itself_computes_a_batch_of_one():
+    """Chapter 4 shows this: in training mode one sample is its own mean, so out = beta."""
+    layer = dl.BatchNorm(np.ones(1), np.full(1, 0.5))
+    assert layer.forward(np.array([[9.0]]), train=True).tolist() == [[0.5]]
 
 
 def test_batchnorm_trains_on_two_samples_and_evaluates_one():
