@@ -228,16 +228,16 @@ def download_mnist(folder=None, *, base_url=None, timeout=10.0, verbose=True):
 
 
 def _fetch(pooch, name, folder, mirrors, timeout, verbose):
-    known = "md5:" + MNIST_MD5[name]
-    if (folder / name).is_file() and pooch.file_hash(str(folder / name), "md5") == known[4:]:
-        return folder / name
+    digest = MNIST_MD5[name]
+    if (folder / name).is_file() and pooch.file_hash(str(folder / name), "md5") == digest:
+        return folder / name  # checked here too, so that nothing is announced
     failures = []
     for base in mirrors:
         url = base + name
         if verbose:
             print(f"downloading {url} ...", end=" ", flush=True)
         try:
-            path = pooch.retrieve(url, known_hash=known, fname=name, path=folder,
+            path = pooch.retrieve(url, known_hash="md5:" + digest, fname=name, path=folder,
                                   downloader=pooch.HTTPDownloader(timeout=timeout))
         except (OSError, ValueError) as exc:  # requests' errors are OSErrors
             failures.append((url, exc))
