@@ -111,3 +111,67 @@ def check_float_dtype(dtype):
         raise ValueError(f"dtype must be a floating-point type such as np.float32 or "
                          f"np.float64, got {dtype!r}")
     return dt
+
+
+def check_flag(name, value):
+    """Return ``value`` as a bool if it is True or False, else raise ValueError.
+
+    A string such as ``"no"`` is truthy in Python, so it is refused rather than read.
+    """
+    if not isinstance(value, (bool, np.bool_)):
+        raise ValueError(f"{name} must be True or False, got {value!r}")
+    return bool(value)
+
+
+def check_rng(name, value):
+    """A ``numpy.random.Generator`` from a seed (None or an integer >= 0) or a Generator."""
+    if isinstance(value, np.random.Generator):
+        return value
+    if value is not None and (isinstance(value, (bool, np.bool_))
+                              or not isinstance(value, (int, np.integer)) or value < 0):
+        raise ValueError(f"{name} must be None, an integer >= 0 or a "
+                         f"numpy.random.Generator, got {value!r}")
+    return np.random.default_rng(value)
+
+
+def check_object(name, value, methods, example):
+    """Raise TypeError unless ``value`` has every method in ``methods``.
+
+    ``example`` says what to pass instead, e.g. ``"an optimizer such as dl.SGD(0.1)"``.
+    """
+    if not all(callable(getattr(value, m, None)) for m in methods):
+        raise TypeError(f"{name} must be {example}, got {type(value).__name__} {value!r}")
+    return value
+
+
+def check_array(name, value, kinds, what):
+    """Return ``value`` if it is a numpy array whose dtype kind is in ``kinds`` (e.g.
+    ``"f"``), else raise TypeError saying it must be ``what``: a list or a string array
+    is refused, not converted."""
+    if not isinstance(value, np.ndarray) or value.dtype.kind not in kinds:
+        got = (f"{value.dtype} array" if isinstance(value, np.ndarray)
+               else type(value).__name__)
+        raise TypeError(f"{name} must be {what}, got {got}")
+    return value
+
+
+def check_labels(name, t, n, n_classes):
+    """Check targets for ``n`` samples: integer class numbers 0..n_classes-1 of shape (n,)
+    or one-hot / soft rows of shape (n, n_classes). Returns ``t`` as an array."""
+    t = np.asarray(t)
+    allowed = (f"integer class numbers 0..{n_classes - 1} of shape ({n},) or one-hot "
+               f"rows of shape ({n}, {n_classes})")
+    if t.ndim == 1:
+        if t.dtype.kind not in "iu":
+            raise TypeError(f"{name} must be {allowed}, got {t.dtype} labels")
+        if t.shape[0] != n:
+            raise ValueError(f"{name} must have {n} labels (one per sample), got {t.shape[0]}")
+        if t.size and (t.min() < 0 or t.max() >= n_classes):  # -1 would index silently
+            raise ValueError(f"labels {name} must be class numbers 0..{n_classes - 1}, "
+                             f"got values from {t.min()} to {t.max()}")
+        return t
+    if t.ndim != 2 or t.dtype.kind not in "fiu":
+        raise TypeError(f"{name} must be {allowed}, got a {t.dtype} array of shape {t.shape}")
+    if t.shape != (n, n_classes):
+        raise ValueError(f"{name} must be {allowed}, got shape {t.shape}")
+    return t

@@ -81,6 +81,9 @@ def cross_entropy(log_probs, t):
     probability underflows to 0.
     """
     n = log_probs.shape[0]
+    if t.ndim != log_probs.ndim and t.dtype.kind not in "iu":
+        raise TypeError(f"labels t must be integer class numbers (or one-hot rows), "
+                        f"got {t.dtype}")
     if t.ndim == log_probs.ndim:
         return float(-(t * log_probs).sum() / n)
     return float(-log_probs[np.arange(n), t].sum() / n)

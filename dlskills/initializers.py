@@ -24,7 +24,7 @@ lecun_normal       N(0, 1 / n_in): the simplified "sqrt(1/n)" that some books
 
 import numpy as np
 
-from ._checks import Registry, check_number
+from ._checks import Registry, check_float_dtype, check_number, check_rng
 
 INITIALIZERS = Registry("initializer")
 
@@ -113,11 +113,14 @@ def initialize(name, shape, rng=None, dtype=np.float64, **options):
 
     ``options`` go to the initializer (``std``/``mean`` for normal, ``low``/``high`` for
     uniform, ``value`` for constant, ``gain`` for identity); ``rng`` is a
-    ``numpy.random.Generator`` or a seed.
+    ``numpy.random.Generator`` or a seed; ``dtype`` a floating-point type.
     """
+    if np.ndim(shape) != 1:
+        raise ValueError(f"shape must be (n_in, n_out), got {shape!r}")
     shape = tuple(shape)
     if len(shape) != 2:
         raise ValueError(f"shape must be (n_in, n_out), got {shape}")
     shape = tuple(check_number(n, s, low=1, integer=True)
                   for n, s in zip(("n_in", "n_out"), shape))
-    return INITIALIZERS.make(name, shape, np.random.default_rng(rng), dtype, **options)
+    return INITIALIZERS.make(name, shape, check_rng("rng", rng), check_float_dtype(dtype),
+                             **options)

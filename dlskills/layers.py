@@ -9,7 +9,7 @@ then ``dx = layer.backward(dout)``; a layer with parameters keeps them as attrib
 
 import numpy as np
 
-from ._checks import check_number
+from ._checks import check_number, check_rng
 from .functions import cross_entropy, log_softmax, sigmoid
 
 
@@ -72,7 +72,7 @@ class ReLU:
 
     def forward(self, x, train=True):
         self.mask = x > 0
-        return x * self.mask
+        return np.maximum(x, 0)  # not x * mask: -inf * 0 would be NaN
 
     def backward(self, dout):
         return dout * self.mask
@@ -87,6 +87,8 @@ class BatchNorm:
     Training: mu and sigma^2 = mean((x - mu)^2) of the batch (the biased variance, 1/n),
     x_hat = (x - mu) / sqrt(sigma^2 + eps), out = gamma * x_hat + beta.
     Evaluation: the same with running averages in place of mu and sigma^2.
+    (A training batch of one sample gives x_hat = 0, so out = beta and every gradient
+    through x is 0: ``MLP`` refuses such batches, the layer itself computes them.)
 
     Running averages: ``running = momentum * running + (1 - momentum) * batch_value``
     with ``momentum = 0.9``, starting from mean 0 and variance 1, and the biased batch
@@ -138,7 +140,7 @@ class Dropout:
 
     def __init__(self, p=0.5, rng=None):
         self.p = check_number("dropout p", p, 0, 1, high_open=True)
-        self.rng = np.random.default_rng(rng)
+        self.rng = check_rng("rng", rng)
         self.mask = None
         self.fixed_mask = False
         self.active = False

@@ -15,7 +15,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ._checks import check_float_dtype, check_number, check_shape
+from ._checks import (check_flag, check_float_dtype, check_labels, check_number,
+                      check_rng)
 from .functions import ACTIVATIONS, norm
 from .initializers import initialize
 from .layers import ACTIVATION_LAYERS, Affine, BatchNorm, Dropout, SoftmaxWithLoss
@@ -69,9 +70,12 @@ class MLP:
         self.activation = ACTIVATIONS.get(activation).name
         self.weight_decay = check_number("weight_decay (lambda)", weight_decay, low=0)
         self.dropout = check_number("dropout p", dropout, 0, 1, high_open=True)
-        self.batchnorm = bool(batchnorm)
+        self.batchnorm = check_flag("batchnorm", batchnorm)
         self.dtype = check_float_dtype(dtype)
-        rng = np.random.default_rng(seed)
+        rng = check_rng("seed", seed)
+        if init_options is not None and not isinstance(init_options, dict):
+            raise TypeError(f"init_options must be a dict such as {{'std': 0.1}}, "
+                            f"got {init_options!r}")
         if isinstance(init, str):
             self.init, self.init_options = init, dict(init_options or {})
         else:
@@ -117,24 +121,17 @@ class MLP:
 
     def _check_input(self, x):
         x = np.asarray(x)
-        if x.ndim < 2 or int(np.prod(x.shape[1:])) != self.sizes[0]:
+        if x.dtype.kind not in "fiub":
+            raise TypeError(f"x must be a numeric array, got {x.dtype}")
+        if x.ndim < 2 or int(np.prod(x.shape[1:])) != self.sizes[0] or x.shape[0] == 0:
             raise ValueError(f"x must have shape (batch, {self.sizes[0]}) "
-                             f"(or (batch, ...) with {self.sizes[0]} values per sample), "
-                             f"got {x.shape}")
+                             f"(or (batch, ...) with {self.sizes[0]} values per sample) "
+                             f"and at least one sample, got {x.shape}")
         return x.astype(self.dtype, copy=False)
 
     def _check_target(self, t, n):
-        t = np.asarray(t)
-        if t.ndim == 1:
-            if t.shape[0] != n:
-                raise ValueError(f"t must have {n} labels (one per sample), got {t.shape}")
-            n_classes = self.sizes[-1]
-            if t.size and (t.min() < 0 or t.max() >= n_classes):  # -1 would index silently
-                raise ValueError(f"labels t must be class numbers 0..{n_classes - 1}, "
-                                 f"got values from {t.min()} to {t.max()}")
-            return t.astype(np.intp, copy=False)
-        check_shape("t", t, shape=(n, self.sizes[-1]))
-        return t.astype(self.dtype, copy=False)
+        t = check_labels("t", t, n, self.sizes[-1])
+        return t.astype(np.intp if t.ndim == 1 else self.dtype, copy=False)
 
     def predict(self, x, train=False, trace=None):
         """Logits (scores before softmax) for a batch ``x``.
@@ -143,6 +140,9 @@ class MLP:
         list, receives (kind, index, input, output) of every layer.
         """
         x = self._check_input(x)
+        if train and self.batchnorm and x.shape[0] < 2:  # x_hat = 0: all gradients 0
+            raise ValueError(f"x must hold at least 2 samples when a network with BatchNorm "
+                             f"trains (batch statistics of 1 sample are 0), got {x.shape[0]}")
         self._bind_params()
         for kind, i, layer in self.layers:
             out = layer.forward(x, train)
@@ -167,13 +167,14 @@ class MLP:
     def accuracy(self, x, t, batch_size=1000):
         """Share of samples whose largest logit is the label (evaluation mode)."""
         x = self._check_input(x)
-        t = np.asarray(t)
+        t = self._check_target(t, x.shape[0])
+        batch_size = check_number("batch_size", batch_size, low=1, integer=True)
         labels = t.argmax(axis=1) if t.ndim == 2 else t
         correct = 0
         for start in range(0, x.shape[0], batch_size):
             logits = self.predict(x[start:start + batch_size], train=False)
             correct += int(np.sum(logits.argmax(axis=1) == labels[start:start + batch_size]))
-        return correct / max(1, x.shape[0])
+        return correct / x.shape[0]
 
     def loss_and_gradient(self, x, t, trace=None, grad_trace=None):
         """Forward in training mode, backpropagation; returns (loss, grads).

@@ -44,7 +44,12 @@ class Optimizer:
         self._lr = check_number("lr", value, low=0, low_open=True)
 
     def update(self, params, grads):
-        """Update every array in ``params`` in place from the same key in ``grads``."""
+        """Update every array in ``params`` in place from the same key in ``grads``.
+
+        ``params`` maps names to floating-point arrays, ``grads`` the same names to
+        arrays of the same shapes.
+        """
+        _check_update(params, grads)
         self._begin_step()
         for key, p in params.items():
             if key not in self.state:
@@ -66,6 +71,28 @@ class Optimizer:
 
     def settings(self):
         return {"lr": self.lr}
+
+
+def _check_update(params, grads):
+    """Raise a clear error for what numpy would broadcast silently or reject obscurely."""
+    for name, value in (("params", params), ("grads", grads)):
+        if not isinstance(value, dict):
+            raise TypeError(f"{name} must be a dict of numpy arrays (such as net.params), "
+                            f"got {type(value).__name__}")
+    if grads.keys() != params.keys():
+        raise ValueError(f"grads must have the keys of params: missing "
+                         f"{sorted(params.keys() - grads.keys())}, unexpected "
+                         f"{sorted(grads.keys() - params.keys())}")
+    for key, p in params.items():
+        g = grads[key]
+        if not isinstance(p, np.ndarray) or p.dtype.kind != "f":
+            got = f"{p.dtype} array" if isinstance(p, np.ndarray) else type(p).__name__
+            raise TypeError(f"params[{key!r}] must be a floating-point numpy array "
+                            f"(updated in place), got {got}")
+        if not isinstance(g, np.ndarray) or g.shape != p.shape:
+            got = f"shape {g.shape}" if isinstance(g, np.ndarray) else type(g).__name__
+            raise ValueError(f"grads[{key!r}] must be an array of the shape of "
+                             f"params[{key!r}], {p.shape}, got {got}")
 
 
 class SGD(Optimizer):

@@ -16,7 +16,7 @@ import numbers
 
 import numpy as np
 
-from ._checks import Registry, check_number
+from ._checks import Registry, check_number, check_object
 
 SCHEDULES = Registry("schedule")
 
@@ -29,7 +29,9 @@ class Schedule:
             self.optimizer = None
             self.base_lr = check_number("base lr", optimizer_or_lr, low=0, low_open=True)
         else:
-            self.optimizer = optimizer_or_lr
+            self.optimizer = check_object(
+                "optimizer_or_lr", optimizer_or_lr, ("update",),
+                "an optimizer such as dl.SGD(0.1) or a base learning rate (a number)")
             self.base_lr = optimizer_or_lr.lr
         self.epoch = 0
 
@@ -74,6 +76,9 @@ class MultiStepLR(Schedule):
 
     def __init__(self, optimizer_or_lr, milestones, gamma=0.1):
         super().__init__(optimizer_or_lr)
+        if isinstance(milestones, str) or not hasattr(milestones, "__iter__"):
+            raise TypeError(f"milestones must be a list of epochs such as [10, 50, 200], "
+                            f"got {milestones!r}")
         milestones = [check_number("milestone", m, low=1, integer=True) for m in milestones]
         if milestones != sorted(set(milestones)):
             raise ValueError(f"milestones must be increasing, got {milestones}")

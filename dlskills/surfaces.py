@@ -6,7 +6,7 @@ plots), a plotting window ``xlim``/``ylim``, a default start and its minimum (if
 
 import numpy as np
 
-from ._checks import Registry, check_number
+from ._checks import Registry, check_number, check_object
 
 SURFACES = Registry("surface")
 
@@ -91,6 +91,15 @@ def get_surface(name):
     return SURFACES.get(name)()
 
 
+def start_point(surface, start=None):
+    """``start`` as two finite floats (x, y), or the surface's own start if it is None."""
+    if start is None:
+        return tuple(map(float, surface.start))
+    if np.ndim(start) != 1 or len(start) != 2:
+        raise ValueError(f"start must be a point (x, y), got {start!r}")
+    return tuple(float(check_number(f"start {axis}", value)) for axis, value in zip("xy", start))
+
+
 def optimizer_path(optimizer, surface, start=None, steps=100):
     """Run ``optimizer`` for ``steps`` steps on ``surface`` (an object or a name) from
     ``start`` (default: the surface's own).
@@ -98,10 +107,11 @@ def optimizer_path(optimizer, surface, start=None, steps=100):
     Returns an array of shape (steps + 1, 2) of the points visited. If the path leaves
     the finite numbers (divergence) it ends early, at the last finite point.
     """
+    check_object("optimizer", optimizer, ("update",), "an optimizer such as dl.SGD(0.1)")
     surface = get_surface(surface) if isinstance(surface, str) else surface
     steps = check_number("steps", steps, low=0, integer=True)
-    x0, y0 = surface.start if start is None else start
-    params = {"x": np.array([x0], dtype=np.float64), "y": np.array([y0], dtype=np.float64)}
+    x0, y0 = start_point(surface, start)
+    params = {"x": np.array([x0]), "y": np.array([y0])}  # float64: start_point gives floats
     path = [(float(x0), float(y0))]
     with np.errstate(all="ignore"):
         for _ in range(steps):

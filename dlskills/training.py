@@ -18,7 +18,8 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from ._blas import single_thread_blas
-from ._checks import check_number
+from ._checks import (check_array, check_flag, check_labels, check_number, check_object,
+                      check_rng)
 from .functions import norm
 
 
@@ -54,6 +55,45 @@ def _finite(loss, grads):
     return math.isfinite(loss) and all(np.isfinite(g).all() for g in grads.values())
 
 
+def _check_parts(net, optimizer, schedule, callbacks, history):
+    """The objects ``train`` works with are objects, not names or None."""
+    check_object("net", net, ("loss_and_gradient", "accuracy"), "a network such as dl.MLP()")
+    check_object("optimizer", optimizer, ("update",),
+                 "an optimizer object such as dl.Adam() (dl.make_optimizer('adam') makes "
+                 "one from a name)")
+    if schedule is not None:
+        check_object("schedule", schedule, ("step",),
+                     "a schedule object built on the optimizer, such as "
+                     "dl.StepLR(optimizer, step_size=20, gamma=0.7)")
+        if getattr(schedule, "optimizer", optimizer) is not optimizer:
+            raise ValueError("schedule must be built on the optimizer it should drive, "
+                             "e.g. dl.StepLR(optimizer, ...); this one drives "
+                             f"{schedule.optimizer!r}, not {optimizer!r}")
+    if not isinstance(callbacks, (list, tuple)) or not all(map(callable, callbacks)):
+        raise TypeError(f"callbacks must be a list of functions cb(history, event), "
+                        f"got {callbacks!r}")
+    if history is not None and not isinstance(history, History):
+        raise TypeError(f"history must be None or a History, got {type(history).__name__}")
+
+
+def _check_data(name, data, net):
+    """``data = (x, t)``: x numeric, finite, one row per label; t labels for the net."""
+    if not isinstance(data, (tuple, list)) or len(data) != 2:
+        raise TypeError(f"{name} must be a pair (x, t) of inputs and labels, "
+                        f"got {type(data).__name__}")
+    x, t = data
+    check_array(f"{name} x", x, "fiu", "a numeric numpy array")
+    if x.ndim < 2 or x.shape[0] == 0:
+        raise ValueError(f"{name} x must have shape (samples, ...) with at least one sample, "
+                         f"got {x.shape}")
+    if x.dtype.kind == "f" and not np.isfinite(x).all():
+        bad = int(np.argwhere(~np.isfinite(x.reshape(x.shape[0], -1)))[0, 0])
+        raise ValueError(f"{name} x contains NaN or infinite values (first in sample {bad}): "
+                         f"the data are bad, the network has not diverged")
+    check_labels(f"{name} t", t, x.shape[0], net.sizes[-1])
+    return x, t
+
+
 def train(net, optimizer, train_data, test_data=None, *, epochs=None, iterations=None,
           batch_size=100, schedule=None, seed=0, callbacks=(), record_layers=False,
           eval_samples=None, accuracy=True, history=None):
@@ -71,19 +111,26 @@ def train(net, optimizer, train_data, test_data=None, *, epochs=None, iterations
     A ``batch_size`` larger than the data set means full-batch training. numpy's BLAS
     uses one thread while training (see :mod:`dlskills._blas`).
     """
-    x_train, t_train = train_data
+    _check_parts(net, optimizer, schedule, callbacks, history)
+    x_train, t_train = _check_data("train_data", train_data, net)
+    if test_data is not None:
+        test_data = _check_data("test_data", test_data, net)
     n = x_train.shape[0]
-    if len(t_train) != n:
-        raise ValueError(f"train_data: x has {n} samples but t has {len(t_train)}")
     if (epochs is None) == (iterations is None):
         raise ValueError("give exactly one of epochs or iterations")
     batch_size = min(n, check_number("batch_size", batch_size, low=1, integer=True))
     per_epoch = math.ceil(n / batch_size)
+    if getattr(net, "batchnorm", False) and (batch_size == 1 or n % batch_size == 1):
+        raise ValueError(f"batch_size {batch_size} makes a batch of 1 of the {n} training "
+                         f"samples, and BatchNorm cannot train on a batch of 1; choose "
+                         f"another batch_size")
     if epochs is not None:
         total = check_number("epochs", epochs, low=1, integer=True) * per_epoch
     else:
         total = check_number("iterations", iterations, low=1, integer=True)
-    rng = np.random.default_rng(seed)
+    record_layers = check_flag("record_layers", record_layers)
+    accuracy = check_flag("accuracy", accuracy)
+    rng = check_rng("seed", seed)
     history = History() if history is None else history
     history.status = "running"
     weight_keys = [key for key in net.params if key.startswith("W")]

@@ -1,17 +1,16 @@
 """Tests for dlskills.datasets: the bundled MNIST subset, idx parsing, full-MNIST loading,
-downloading (offline: injected openers and a loopback HTTP server), and the toy sets."""
+downloading (offline: fake mirrors on a loopback HTTP server), and the toy sets."""
 
-import functools
 import gzip
 import hashlib
-import http.client
 import http.server
 import io
 import os
 import socket
 import struct
+import sys
 import threading
-import urllib.error
+import time
 
 import numpy as np
 import pytest
@@ -61,42 +60,6 @@ def payloads(monkeypatch):
     for name, data in gz.items():
         monkeypatch.setitem(MNIST_MD5, name, hashlib.md5(data).hexdigest())
     return arrays, gz
-
-
-class FakeOpener:
-    """Serves bytes by file name; records the URLs asked for."""
-
-    def __init__(self, files, fail_hosts=()):
-        self.files = files
-        self.fail_hosts = fail_hosts
-        self.calls = []
-
-    def __call__(self, url, timeout):
-        self.calls.append(url)
-        if any(host in url for host in self.fail_hosts):
-            raise urllib.error.URLError(OSError(-3, "Temporary failure in name resolution"))
-        return io.BytesIO(self.files[url.rsplit("/", 1)[1]])
-
-
-class BrokenResponse:
-    """Delivers ``data`` in small pieces and raises ``exc`` after ``fail_after`` bytes."""
-
-    def __init__(self, data, fail_after, exc, on_fail=None):
-        self.data, self.fail_after, self.exc, self.on_fail = data, fail_after, exc, on_fail
-        self.pos = 0
-        self.closed = False
-
-    def read(self, n):
-        if self.pos >= self.fail_after:
-            if self.on_fail:
-                self.on_fail()
-            raise self.exc
-        chunk = self.data[self.pos:self.pos + min(n, 50, self.fail_after - self.pos)]
-        self.pos += len(chunk)
-        return chunk
-
-    def close(self):
-        self.closed = True
 
 
 # ------------------------------------------------------------------ bundled subset
@@ -304,11 +267,54 @@ def test_read_idx_rejects_trailing_bytes():
         read_idx(io.BytesIO(data))
 
 
+@pytest.mark.parametrize("data, message", [
+    (b"\x00\x00\x08", "f: not an idx file: expected a 4-byte header, got 3 bytes"),
+    (b"\x00\x00\x08\x01", "f: truncated idx header: expected 4 bytes of dimensions for 1 "
+                          "dimensions, got 0"),
+    (b"\x00\x00\x08\x02\x00\x00\x00\x01\x00", "f: truncated idx header: expected 8 bytes of "
+                                               "dimensions for 2 dimensions, got 5"),
+    (b"\x00\x00\x08\x00", "f: truncated idx file: the header announces shape () of uint8, "
+                          "i.e. 1 bytes of data, but 0 bytes follow"),
+    (b"\x00\x00\x08\x01\x00\x00\x00\x01\x05\x06", "f: idx file too long: the header announces "
+     "shape (1,) of uint8, i.e. 1 bytes of data, but 2 bytes follow"),
+    (b"\x01\x02\x03\x04\x05\x06", "f: not an idx file: bad magic number 0x01020304 (an idx file "
+     "starts with two zero bytes, a type code and the number of dimensions, e.g. "
+     "0x00000803 for uint8 images)"),
+    (b"\x00\x00\x0a\x00", "f: unknown idx type code 0x0A; valid codes: 0x08 (uint8), "
+     "0x09 (int8), 0x0B (int16), 0x0C (int32), 0x0D (float32), 0x0E (float64)"),
+])
+def test_read_idx_messages(data, message):
+    stream = io.BytesIO(data)
+    stream.name = "f"
+    with pytest.raises(ValueError) as info:
+        read_idx(stream)
+    assert str(info.value) == message
+
+
+def test_read_idx_empty_and_scalar_arrays():
+    assert read_idx(io.BytesIO(b"\x00\x00\x08\x01\x00\x00\x00\x00")).shape == (0,)
+    assert read_idx(io.BytesIO(b"\x00\x00\x08\x00\x07")).tolist() == 7
+
+
+def test_read_idx_names_a_stream_without_a_name_by_its_type():
+    with pytest.raises(ValueError, match=r"^BytesIO: not an idx file"):
+        read_idx(io.BytesIO(b"\x01\x02\x03\x04"))
+
+
+def test_read_idx_names_what_it_cannot_read():
+    with pytest.raises(ValueError, match=r"^read_idx needs a path or a binary file object, "
+                                         r"got int$"):
+        read_idx(3)
+    with pytest.raises(ValueError, match=r"^StringIO: read_idx needs a binary file object"):
+        read_idx(io.StringIO("text"))
+
+
 def test_read_idx_rejects_truncated_gzip(tmp_path):
     packed = gzip.compress(idx_bytes(np.arange(1000, dtype=np.int32), 0x0C))
     path = tmp_path / "cut.gz"
     path.write_bytes(packed[: len(packed) // 2])
-    with pytest.raises(ValueError, match="cut.gz.*gzip"):
+    with pytest.raises(ValueError, match=r"cut\.gz: damaged gzip data \(EOFError: .*\); the "
+                                         r"file is probably truncated or corrupt$"):
         read_idx(path)
 
 
@@ -338,10 +344,56 @@ def test_full_missing_files_says_what_and_how(tmp_path, monkeypatch):
     with pytest.raises(FileNotFoundError) as info:
         load_mnist(source="full", path=tmp_path)
     message = str(info.value)
-    assert "t10k-images-idx3-ubyte" in message
+    assert f"missing t10k-images-idx3-ubyte[.gz] in {tmp_path} (from the path argument)" \
+        in message
     assert "train-images" not in message  # only the missing one is named
     assert str(tmp_path) in message
     assert "download=True" in message and ENV_VAR in message
+
+
+def test_full_names_every_missing_file(tmp_path):
+    with pytest.raises(FileNotFoundError, match=r"missing train-images-idx3-ubyte\[\.gz\], "
+                                                r"train-labels-idx1-ubyte\[\.gz\], "):
+        load_mnist(source="full", path=tmp_path)
+
+
+def test_full_path_that_is_a_file(tmp_path):
+    (tmp_path / "f").write_bytes(b"")
+    with pytest.raises(NotADirectoryError, match=rf"^MNIST folder {tmp_path / 'f'} \(from the "
+                                                 rf"path argument\) is not a folder$"):
+        load_mnist(source="full", path=tmp_path / "f")
+
+
+@pytest.mark.parametrize("base, array, message", [
+    ("train-images-idx3-ubyte", np.zeros((5, 28, 27), np.uint8),
+     "expected uint8 images of shape (N, 28, 28), got uint8 (5, 28, 27)"),
+    ("train-images-idx3-ubyte", np.zeros((5, 784), np.uint8),
+     "expected uint8 images of shape (N, 28, 28), got uint8 (5, 784)"),
+    ("t10k-images-idx3-ubyte", np.zeros((3, 28, 28), np.int16),
+     "expected uint8 images of shape (N, 28, 28), got int16 (3, 28, 28)"),
+    ("train-labels-idx1-ubyte", np.zeros((5, 1), np.uint8),
+     "expected uint8 labels of shape (N,), got uint8 (5, 1)"),
+    ("t10k-labels-idx1-ubyte", np.zeros(3, np.int16),
+     "expected uint8 labels of shape (N,), got int16 (3,)"),
+    ("t10k-labels-idx1-ubyte", np.array([0, 10, 3], np.uint8),
+     "labels must be 0..9, found 10"),
+])
+def test_full_rejects_files_that_are_not_mnist(tmp_path, base, array, message):
+    arrays = fake_mnist()
+    arrays[base] = array
+    for name, a in arrays.items():
+        code = {np.dtype(np.uint8): 0x08, np.dtype(np.int16): 0x0B}[a.dtype]
+        (tmp_path / name).write_bytes(idx_bytes(a, code))
+    with pytest.raises(ValueError) as info:
+        load_mnist(source="full", path=tmp_path)
+    assert str(info.value) == f"{tmp_path / base}: {message}"
+
+
+def test_full_labels_up_to_9_are_fine(tmp_path):
+    arrays = fake_mnist()
+    arrays["t10k-labels-idx1-ubyte"] = np.array([0, 9, 3], np.uint8)
+    write_fake_mnist(tmp_path, arrays)
+    assert load_mnist(source="full", path=tmp_path)[1][1].tolist() == [0, 9, 3]
 
 
 def test_full_env_var_is_honoured(tmp_path, monkeypatch):
@@ -379,201 +431,237 @@ def test_full_rejects_damaged_file_with_advice(tmp_path):
     write_fake_mnist(tmp_path, fake_mnist())
     gz = tmp_path / "train-images-idx3-ubyte.gz"
     gz.write_bytes(gz.read_bytes()[:40])
-    with pytest.raises(ValueError, match="train-images-idx3-ubyte.gz.*delete it"):
+    with pytest.raises(ValueError, match="train-images-idx3-ubyte.gz.*download=True") as info:
         load_mnist(source="full", path=tmp_path)
+    assert str(info.value).count(str(gz)) == 1  # the path is said once
 
 
-def test_full_download_fetches_only_missing_files(tmp_path, monkeypatch, payloads, capsys):
-    arrays, gz = payloads
-    present = {k: v for k, v in arrays.items() if k.startswith("train")}
-    write_fake_mnist(tmp_path, present, gz=())
-    opener = FakeOpener(gz)
-    monkeypatch.setattr(mnist_mod, "_urlopen", opener)
-    (x, _), (x_test, t_test) = load_mnist(source="full", path=tmp_path, download=True)
-    assert [u.rsplit("/", 1)[1] for u in opener.calls] == [
-        "t10k-images-idx3-ubyte.gz", "t10k-labels-idx1-ubyte.gz"]
-    assert x.shape == (5, 784) and x_test.shape == (3, 784)
-    assert np.array_equal(t_test, arrays["t10k-labels-idx1-ubyte"])
-    assert "MD5 verified" in capsys.readouterr().out
+# ------------------------------------------------------------------ download (offline)
 
+class _Mirror(http.server.BaseHTTPRequestHandler):
+    """GET /<kind>/<name>: kind "good" serves the file, "bad" a changed copy (checksum
+    mismatch), "cut" half of it and closes, "silent" never answers, "missing" is 404."""
 
-# ------------------------------------------------------------------ download
+    def do_GET(self):
+        kind, name = self.path.strip("/").split("/", 1)
+        self.server.asked.append(self.path)
+        if kind == "silent":
+            self.server.release.wait(30)
+            return
+        data = self.server.files.get(name)
+        if kind == "missing" or data is None:
+            self.send_error(404)
+            return
+        if kind == "bad":
+            data = data[:-1] + bytes([data[-1] ^ 0xFF])
+        self.send_response(200)
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data[:len(data) // 2] if kind == "cut" else data)
+        self.close_connection = True
 
-def test_download_writes_verified_files(tmp_path, payloads):
-    _, gz = payloads
-    opener = FakeOpener(gz)
-    folder = tmp_path / "new" / "mnist"  # created on demand
-    paths = download_mnist(folder, opener=opener, verbose=False)
-    assert sorted(os.listdir(folder)) == sorted(gz)
-    for name, data in gz.items():
-        assert paths[name] == folder / name
-        assert (folder / name).read_bytes() == data
-    assert opener.calls[0] == mnist_mod.MNIST_MIRRORS[0] + "train-images-idx3-ubyte.gz"
-    # already verified files are not fetched again
-    again = FakeOpener(gz)
-    download_mnist(folder, opener=again, verbose=False)
-    assert again.calls == []
-
-
-def test_download_falls_back_to_next_mirror(tmp_path, payloads):
-    _, gz = payloads
-    opener = FakeOpener(gz, fail_hosts=("first.invalid",))
-    download_mnist(tmp_path, base_url=["https://first.invalid/m", "https://second.invalid/m/"],
-                   opener=opener, verbose=False)
-    assert opener.calls[:2] == ["https://first.invalid/m/train-images-idx3-ubyte.gz",
-                                "https://second.invalid/m/train-images-idx3-ubyte.gz"]
-    assert sorted(os.listdir(tmp_path)) == sorted(gz)
-
-
-def test_download_replaces_a_damaged_file(tmp_path, payloads):
-    _, gz = payloads
-    (tmp_path / "train-labels-idx1-ubyte.gz").write_bytes(b"garbage")
-    download_mnist(tmp_path, opener=FakeOpener(gz), verbose=False)
-    assert (tmp_path / "train-labels-idx1-ubyte.gz").read_bytes() == gz[
-        "train-labels-idx1-ubyte.gz"]
-
-
-def test_download_checksum_mismatch_leaves_nothing(tmp_path, payloads):
-    _, gz = payloads
-    bad = dict(gz)
-    good = gz["train-images-idx3-ubyte.gz"]
-    bad["train-images-idx3-ubyte.gz"] = good[:-5] + bytes([good[-5] ^ 0xFF]) + good[-4:]
-    actual = hashlib.md5(bad["train-images-idx3-ubyte.gz"]).hexdigest()
-    expected = MNIST_MD5["train-images-idx3-ubyte.gz"]
-    seen = []
-
-    def opener(url, timeout):  # record what is in the folder while downloading
-        seen.append(os.listdir(tmp_path))
-        return FakeOpener(bad)(url, timeout)
-
-    with pytest.raises(ValueError) as info:
-        download_mnist(tmp_path, base_url="https://only.invalid/", opener=opener,
-                       verbose=False)
-    message = str(info.value)
-    assert "train-images-idx3-ubyte.gz" in message
-    assert expected in message and actual in message
-    assert any(name.endswith(".part") for name in seen[0])  # a temp file did exist
-    assert os.listdir(tmp_path) == []
-
-
-def test_download_offline_gives_one_clear_error(tmp_path):
-    def opener(url, timeout):
-        raise urllib.error.URLError(OSError(-3, "Temporary failure in name resolution"))
-
-    with pytest.raises(DownloadError) as info:
-        download_mnist(tmp_path, opener=opener, verbose=False)
-    error = info.value
-    message = str(error)
-    assert "could not download train-images-idx3-ubyte.gz" in message
-    assert "no network" in message
-    assert "name resolution" in message  # the underlying reason
-    assert str(tmp_path) in message and ENV_VAR in message
-    assert all(m in message for m in mnist_mod.MNIST_MIRRORS)  # every mirror was tried
-    assert isinstance(error, OSError)
-    assert error.__cause__ is None and error.__context__ is None  # no urllib traceback chain
-    assert len(error.reasons) == len(mnist_mod.MNIST_MIRRORS)
-    assert os.listdir(tmp_path) == []
-
-
-@pytest.mark.parametrize("exc", [ConnectionResetError(104, "Connection reset by peer"),
-                                 TimeoutError("timed out"),
-                                 http.client.IncompleteRead(b"abc", 1000)])
-def test_download_failure_midway_leaves_nothing(tmp_path, payloads, exc):
-    _, gz = payloads
-    data = gz["train-images-idx3-ubyte.gz"]
-    during = []
-
-    def opener(url, timeout):
-        return BrokenResponse(data, fail_after=len(data) // 2, exc=exc,
-                              on_fail=lambda: during.append(os.listdir(tmp_path)))
-
-    with pytest.raises(DownloadError, match=type(exc).__name__):
-        download_mnist(tmp_path, opener=opener, verbose=False)
-    # a partial temp file existed when the stream broke, and the final name did not
-    assert during and all(len(names) == 1 and names[0].endswith(".part") for names in during)
-    assert os.listdir(tmp_path) == []
-
-
-def test_download_interrupted_leaves_nothing(tmp_path, payloads):
-    _, gz = payloads
-    data = gz["train-images-idx3-ubyte.gz"]
-    response = BrokenResponse(data, fail_after=len(data) // 2, exc=KeyboardInterrupt())
-    calls = []
-
-    def opener(url, timeout):
-        calls.append(url)
-        return response
-
-    with pytest.raises(KeyboardInterrupt):
-        download_mnist(tmp_path, opener=opener, verbose=False)
-    assert len(calls) == 1  # an interrupt stops, it does not try the next mirror
-    assert response.closed
-    assert os.listdir(tmp_path) == []
-
-
-def test_download_default_folder_follows_env_var(tmp_path, monkeypatch, payloads):
-    _, gz = payloads
-    monkeypatch.setenv(ENV_VAR, str(tmp_path / "from_env"))
-    download_mnist(opener=FakeOpener(gz), verbose=False)
-    assert sorted(os.listdir(tmp_path / "from_env")) == sorted(gz)
-
-
-def test_load_mnist_download_offline_error(tmp_path, monkeypatch):
-    def opener(url, timeout):
-        raise urllib.error.URLError("no route")
-
-    monkeypatch.setattr(mnist_mod, "_urlopen", opener)
-    with pytest.raises(DownloadError, match=f"no route(.|\n)*{ENV_VAR}"):
-        load_mnist(source="full", path=tmp_path, download=True)
-    assert os.listdir(tmp_path) == []
-
-
-@pytest.mark.parametrize("kwargs, word", [({"timeout": 0}, "timeout"),
-                                          ({"timeout": -5}, "timeout"),
-                                          ({"base_url": []}, "base_url"),
-                                          ({"base_url": [None]}, "base_url")])
-def test_download_bad_arguments(tmp_path, kwargs, word):
-    with pytest.raises(ValueError, match=word):
-        download_mnist(tmp_path, opener=FakeOpener({}), verbose=False, **kwargs)
-
-
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
     def log_message(self, *args):
         pass
 
 
-def test_download_over_real_http_from_loopback(tmp_path, payloads):
-    """The default opener (urllib) against a local server: a 404 mirror, then a good one."""
-    _, gz = payloads
-    served = tmp_path / "served"
-    served.mkdir()
-    for name, data in gz.items():
-        (served / name).write_bytes(data)
-    handler = functools.partial(_QuietHandler, directory=str(served))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+@pytest.fixture
+def mirror(payloads):
+    """A loopback HTTP server serving the fake .gz files; ``mirror(kind)`` is a base URL."""
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Mirror)
+    server.daemon_threads = True
+    server.files, server.asked, server.release = payloads[1], [], threading.Event()
+    thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
     thread.start()
-    try:
-        base = f"http://127.0.0.1:{server.server_address[1]}/"
-        out = tmp_path / "out"
-        download_mnist(out, base_url=[base + "nothing-here/", base], timeout=10,
+    base = f"http://127.0.0.1:{server.server_address[1]}/"
+    url = lambda kind: f"{base}{kind}/"  # noqa: E731
+    url.asked, url.files, url.arrays = server.asked, payloads[1], payloads[0]
+    yield url
+    server.release.set()
+    server.shutdown()
+    server.server_close()
+    thread.join(timeout=10)
+
+
+def test_download_writes_verified_files(tmp_path, mirror):
+    folder = tmp_path / "new" / "mnist"  # created on demand
+    paths = download_mnist(folder, base_url=mirror("good"), verbose=False)
+    assert sorted(os.listdir(folder)) == sorted(mirror.files)
+    for name, data in mirror.files.items():
+        assert paths[name] == folder / name and (folder / name).read_bytes() == data
+    asked = len(mirror.asked)
+    download_mnist(folder, base_url=mirror("good"), verbose=False)
+    assert len(mirror.asked) == asked == 4  # verified files are not fetched again
+
+
+def test_download_says_what_it_does(tmp_path, mirror, capsys):
+    download_mnist(tmp_path, base_url=[mirror("missing"), mirror("good")])
+    lines = capsys.readouterr().out.splitlines()
+    assert len(lines) == 8
+    name = "train-images-idx3-ubyte.gz"
+    assert lines[0].startswith(f"downloading {mirror('missing')}{name} ... failed (HTTPError: "
+                               f"404 ")
+    assert lines[1] == f"downloading {mirror('good')}{name} ... ok, 0.0 MB, MD5 verified"
+    download_mnist(tmp_path, base_url=mirror("good"))   # verified already: nothing to say
+    assert capsys.readouterr().out == ""
+
+
+def test_download_passes_a_silent_mirror_after_the_timeout(tmp_path, mirror):
+    start = time.perf_counter()
+    download_mnist(tmp_path, base_url=[mirror("silent"), mirror("good")], timeout=0.3,
+                   verbose=False)
+    assert time.perf_counter() - start < 20  # 4 files x 0.3 s, not 4 x 30 s
+    assert sorted(os.listdir(tmp_path)) == sorted(mirror.files)
+    assert sum(p.startswith("/silent/") for p in mirror.asked) == 4
+
+
+def test_download_names_every_mirror_that_failed(tmp_path, mirror):
+    with pytest.raises(DownloadError) as info:
+        download_mnist(tmp_path, base_url=[mirror("silent"), mirror("missing")], timeout=0.3,
                        verbose=False)
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=10)
-    assert sorted(os.listdir(out)) == sorted(gz)
-    assert all((out / name).read_bytes() == data for name, data in gz.items())
+    message, reasons = str(info.value), info.value.reasons
+    lines = message.splitlines()
+    assert lines[0] == ("could not download train-images-idx3-ubyte.gz (no network, a mirror "
+                        "down, or a checksum mismatch); tried:")
+    name = "train-images-idx3-ubyte.gz"
+    assert lines[1].startswith(f"  {mirror('silent')}{name}: ReadTimeout: ")
+    assert "timed out" in lines[1]
+    assert lines[2].startswith(f"  {mirror('missing')}{name}: HTTPError: 404 ")
+    assert lines[3] == (f"Put the four MNIST files ({', '.join(MNIST_MD5)}, or uncompressed) "
+                        f"in {tmp_path} or set {ENV_VAR} to a folder that has them.")
+    assert [url for url, _ in reasons] == [mirror(k) + "train-images-idx3-ubyte.gz"
+                                           for k in ("silent", "missing")]
+    assert str(tmp_path) in message and ENV_VAR in message
+    assert os.listdir(tmp_path) == []
 
 
-def test_download_connection_refused_with_real_urllib(tmp_path):
+def test_download_checksum_mismatch_keeps_nothing(tmp_path, mirror):
+    expected = MNIST_MD5["train-images-idx3-ubyte.gz"]
+    with pytest.raises(DownloadError, match=f"(?s)mismatch.*{mirror('bad')}.*{expected}"):
+        download_mnist(tmp_path, base_url=mirror("bad"), verbose=False)
+    assert os.listdir(tmp_path) == []
+
+
+def test_download_cut_midway_keeps_nothing(tmp_path, mirror):
+    with pytest.raises(DownloadError, match=mirror("cut")):
+        download_mnist(tmp_path, base_url=mirror("cut"), verbose=False)
+    assert os.listdir(tmp_path) == []
+
+
+def test_download_interrupted_keeps_nothing(tmp_path, mirror, monkeypatch):
+    import pooch
+
+    class Interrupted(pooch.HTTPDownloader):
+        def __call__(self, url, output_file, pooch_):
+            with open(output_file, "wb") as f:
+                f.write(b"half a file")
+            raise KeyboardInterrupt
+
+    monkeypatch.setattr(pooch, "HTTPDownloader", Interrupted)
+    with pytest.raises(KeyboardInterrupt):  # an interrupt stops; no next mirror
+        download_mnist(tmp_path, base_url=[mirror("good"), mirror("good")], verbose=False)
+    assert os.listdir(tmp_path) == []
+
+
+def test_download_connection_refused(tmp_path):
     with socket.socket() as s:  # a loopback port that nothing listens on
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
     with pytest.raises(DownloadError, match="(?i)refused"):
         download_mnist(tmp_path / "out", base_url=f"http://127.0.0.1:{port}/", timeout=5,
                        verbose=False)
-    assert os.listdir(tmp_path / "out") == []
+    assert not (tmp_path / "out").exists() or os.listdir(tmp_path / "out") == []
+
+
+def test_load_with_download_fetches_only_missing_files(tmp_path, monkeypatch, mirror):
+    monkeypatch.setattr(mnist_mod, "MNIST_MIRRORS", (mirror("good"),))
+    for name in ("train-images-idx3-ubyte.gz", "train-labels-idx1-ubyte.gz"):
+        (tmp_path / name).write_bytes(mirror.files[name])
+    (x, _), (x_test, t_test) = load_mnist(source="full", path=tmp_path, download=True)
+    assert sorted(mirror.asked) == ["/good/t10k-images-idx3-ubyte.gz",
+                                    "/good/t10k-labels-idx1-ubyte.gz"]
+    assert x.shape == (5, 784) and x_test.shape == (3, 784)
+    assert np.array_equal(t_test, mirror.arrays["t10k-labels-idx1-ubyte"])
+
+
+def test_load_with_download_replaces_a_damaged_file(tmp_path, monkeypatch, mirror):
+    monkeypatch.setattr(mnist_mod, "MNIST_MIRRORS", (mirror("good"),))
+    for name, data in mirror.files.items():
+        (tmp_path / name).write_bytes(data)
+    damaged = tmp_path / "train-labels-idx1-ubyte.gz"
+    damaged.write_bytes(b"garbage")
+    with pytest.raises(ValueError):
+        load_mnist(source="full", path=tmp_path)
+    (_, t), _ = load_mnist(source="full", path=tmp_path, download=True)
+    assert np.array_equal(t, mirror.arrays["train-labels-idx1-ubyte"])
+    assert damaged.read_bytes() == mirror.files["train-labels-idx1-ubyte.gz"]
+    assert mirror.asked == ["/good/train-labels-idx1-ubyte.gz"]
+
+
+def test_load_with_download_replaces_valid_files_with_the_wrong_checksum(tmp_path,
+                                                                         monkeypatch, mirror):
+    monkeypatch.setattr(mnist_mod, "MNIST_MIRRORS", (mirror("good"),))
+    other = fake_mnist(n_train=6, n_test=2, seed=9)  # well-formed, but not the published data
+    write_fake_mnist(tmp_path, other, gz=tuple(other))
+    (x, _), _ = load_mnist(source="full", path=tmp_path)  # read as they are: no digest
+    assert len(x) == 6
+    (x, t), (x_test, _) = load_mnist(source="full", path=tmp_path, download=True)
+    assert len(x) == 5 and len(x_test) == 3 and len(mirror.asked) == 4
+    assert np.array_equal(t, mirror.arrays["train-labels-idx1-ubyte"])
+
+
+def test_load_with_download_reads_the_verified_gz_not_a_plain_copy(tmp_path, monkeypatch,
+                                                                  mirror):
+    monkeypatch.setattr(mnist_mod, "MNIST_MIRRORS", (mirror("good"),))
+    write_fake_mnist(tmp_path, fake_mnist(n_train=6, n_test=2, seed=9), gz=())  # plain files
+    (x, _), _ = load_mnist(source="full", path=tmp_path, download=True)
+    assert len(x) == 5
+
+
+def test_load_with_download_offline_error(tmp_path, monkeypatch):
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    monkeypatch.setattr(mnist_mod, "MNIST_MIRRORS", (f"http://127.0.0.1:{port}/a/",
+                                                     f"http://127.0.0.1:{port}/b/"))
+    with pytest.raises(DownloadError, match=f"(?s)/a/.*/b/.*{ENV_VAR}"):
+        load_mnist(source="full", path=tmp_path, download=True, timeout=5)
+    assert os.listdir(tmp_path) == []
+
+
+def test_download_default_folder_follows_env_var(tmp_path, monkeypatch, mirror):
+    monkeypatch.setenv(ENV_VAR, str(tmp_path / "from_env"))
+    download_mnist(base_url=mirror("good"), verbose=False)
+    assert sorted(os.listdir(tmp_path / "from_env")) == sorted(mirror.files)
+
+
+def test_download_without_pooch_says_how_to_get_it(tmp_path, monkeypatch):
+    monkeypatch.setitem(sys.modules, "pooch", None)  # import pooch raises ImportError
+    with pytest.raises(ImportError) as info:
+        download_mnist(tmp_path, verbose=False)
+    assert str(info.value) == ("downloading full MNIST needs the optional package pooch: pip "
+                               "install pooch (or pip install 'dlskills[full]'); load_mnist() "
+                               "without source='full' needs no download")
+    with pytest.raises(ImportError, match="dlskills\\[full\\]"):
+        load_mnist(source="full", path=tmp_path, download=True)
+    assert load_mnist()[0][0].shape == (4000, 784)  # the subset needs no pooch
+
+
+@pytest.mark.parametrize("kwargs, word", [({"timeout": 0}, "timeout must be > 0"),
+                                          ({"timeout": -5}, "timeout must be > 0"),
+                                          ({"timeout": None}, "timeout must be a number"),
+                                          ({"verbose": "yes"}, "verbose must be True"),
+                                          ({"base_url": []}, "base_url must be"),
+                                          ({"base_url": [None]}, "base_url must be"),
+                                          ({"base_url": [""]}, "base_url must be")])
+def test_download_bad_arguments(tmp_path, kwargs, word):
+    with pytest.raises(ValueError, match=word):
+        download_mnist(tmp_path, **kwargs)
+    assert os.listdir(tmp_path) == []
+
+
+def test_load_mnist_bad_timeout(tmp_path):
+    with pytest.raises(ValueError, match="timeout must be > 0"):
+        load_mnist(source="full", path=tmp_path, download=True, timeout=0)
 
 
 # ------------------------------------------------------------------ toy data
@@ -677,3 +765,14 @@ def test_train_test_split():
 def test_toy_bad_arguments(call, word):
     with pytest.raises(ValueError, match=word):
         call()
+
+
+def test_download_mirrors_without_a_trailing_slash(tmp_path, mirror):
+    download_mnist(tmp_path, base_url=mirror("good").rstrip("/"), verbose=False)
+    assert sorted(mirror.asked)[0] == "/good/t10k-images-idx3-ubyte.gz"
+
+
+def test_download_waits_10_seconds_by_default():
+    import inspect
+    for function in (download_mnist, load_mnist):
+        assert inspect.signature(function).parameters["timeout"].default == 10.0

@@ -29,8 +29,11 @@ The four standard idx files ``train-images-idx3-ubyte``, ``train-labels-idx1-uby
 ``t10k-images-idx3-ubyte`` and ``t10k-labels-idx1-ubyte`` (each plain or ``.gz``) are
 read from a folder: the ``path`` argument, else the environment variable
 ``DLSKILLS_MNIST_DIR``, else ``~/.cache/dlskills/mnist`` (``$XDG_CACHE_HOME/dlskills/mnist``
-when that variable is set). ``download=True`` fetches the missing ``.gz`` files (about
-11 MB) and checks each against its published MD5 digest before it is kept.
+when that variable is set). ``download=True`` makes sure the four ``.gz`` files (about
+11 MB) are there with their published MD5 digests: a missing, damaged or different file
+is downloaded again. Downloading uses the optional package pooch (``pip install pooch``,
+or ``pip install 'dlskills[full]'``), which verifies each file before it is kept and
+never leaves a partial one; the bundled subset needs numpy only.
 
 Source and licence
 ------------------
@@ -40,16 +43,17 @@ Attribution-Share Alike 3.0 licence (CC BY-SA 3.0); the bundled subset is a part
 that data and is redistributed under the same licence.
 """
 
-import hashlib
+import gzip
+import math
 import os
 import struct
-import tempfile
 import threading
+import zlib
 from pathlib import Path
 
 import numpy as np
 
-from .._checks import Registry, check_float_dtype, check_number
+from .._checks import Registry, check_flag, check_float_dtype, check_number
 
 __all__ = ["load_mnist", "read_idx", "download_mnist", "default_mnist_dir", "DownloadError",
            "MNIST_FILES", "MNIST_MD5", "MNIST_MIRRORS", "ENV_VAR"]
@@ -84,14 +88,11 @@ SUBSET_FILE = Path(__file__).with_name("mnist_5k.npz")
 
 _IMAGE_SIDE = 28
 _N_CLASSES = 10
-_CHUNK = 1 << 16
 
 
 class DownloadError(ConnectionError):
-    """Raised when no mirror could deliver a file (network down, host unreachable, HTTP error).
-
-    ``reasons`` lists ``(url, exception)`` for every attempt.
-    """
+    """No mirror delivered a verified file; ``reasons`` lists ``(url, exception)`` for
+    every attempt (network errors, timeouts, HTTP errors, checksum mismatches)."""
 
     def __init__(self, message, reasons=()):
         super().__init__(message)
@@ -110,210 +111,81 @@ _IDX_DTYPES = {
     0x0E: np.dtype(">f8"),
 }
 
-_GZIP_MAGIC = b"\x1f\x8b"
-
-
-class _Prefixed:
-    """A read-only stream that yields ``prefix`` and then the rest of ``stream``."""
-
-    def __init__(self, prefix, stream):
-        self._prefix = bytes(prefix)
-        self._stream = stream
-
-    def read(self, size=-1):
-        if size is None or size < 0:
-            data, self._prefix = self._prefix + self._stream.read(), b""
-            return data
-        if self._prefix:
-            data, self._prefix = self._prefix[:size], self._prefix[size:]
-            return data
-        return self._stream.read(size)
-
-
-def _read_up_to(stream, n):
-    """Read until ``n`` bytes or the end of ``stream``; returns a bytearray."""
-    buf = bytearray()
-    while len(buf) < n:
-        chunk = stream.read(min(n - len(buf), 1 << 20))
-        if not chunk:
-            break
-        buf += chunk
-    return buf
-
-
-def _source_name(source):
-    if isinstance(source, (str, bytes, os.PathLike)):
-        return os.fsdecode(source)
-    return getattr(source, "name", None) or type(source).__name__
-
 
 def read_idx(source):
     """Read one idx file (the format MNIST is published in) into a numpy array.
 
     ``source`` is a path or a binary file object. Gzip-compressed content (``.gz``) is
-    recognised by its first bytes and decompressed on the fly.
+    recognised by its first bytes and decompressed.
 
     The idx layout: two zero bytes, a type code (0x08 uint8, 0x09 int8, 0x0B int16,
     0x0C int32, 0x0D float32, 0x0E float64), the number of dimensions, then each
     dimension as a big-endian uint32, then the values, big-endian, in C order.
 
-    Returns a writable array in native byte order. Raises ValueError for a bad magic
-    number, an unknown type code, or a file whose size does not match its header
-    (the message gives the expected and the actual number of bytes).
+    Returns a writable array in native byte order. Raises ValueError, starting with the
+    file's name, for a bad magic number, an unknown type code, damaged gzip data, or a
+    size that does not match the header (giving the expected and actual bytes).
     """
-    name = _source_name(source)
     if isinstance(source, (str, bytes, os.PathLike)):
+        name = os.fsdecode(source)
         with open(source, "rb") as f:
-            return _read_idx_stream(f, name)
-    if not hasattr(source, "read"):
-        raise ValueError(f"read_idx needs a path or a binary file object, got {name}")
-    return _read_idx_stream(source, name)
+            data = f.read()
+    elif hasattr(source, "read"):
+        name = getattr(source, "name", None) or type(source).__name__
+        data = source.read()
+        if not isinstance(data, (bytes, bytearray)):
+            raise ValueError(f"{name}: read_idx needs a binary file object (opened with 'rb')")
+    else:
+        raise ValueError(f"read_idx needs a path or a binary file object, "
+                         f"got {type(source).__name__}")
+    if data[:2] == b"\x1f\x8b":
+        try:
+            data = gzip.decompress(data)
+        except (EOFError, zlib.error, gzip.BadGzipFile) as exc:
+            raise ValueError(f"{name}: damaged gzip data ({type(exc).__name__}: {exc}); "
+                             f"the file is probably truncated or corrupt") from exc
+    return _parse_idx(data, name)
 
 
-def _read_idx_stream(raw, name):
-    import gzip
-    import zlib
-
-    head = raw.read(4)
-    if not isinstance(head, (bytes, bytearray)):
-        raise ValueError(f"{name}: read_idx needs a binary file object (opened with 'rb')")
-    head = bytes(head) + bytes(_read_up_to(raw, 4 - len(head)))  # in case of a short read
-    stream = raw
-    if head[:2] == _GZIP_MAGIC:
-        stream = gzip.GzipFile(fileobj=_Prefixed(head, raw), mode="rb")
-    try:
-        if stream is not raw:
-            head = _read_up_to(stream, 4)
-        return _parse_idx(stream, bytes(head), name)
-    except (EOFError, zlib.error, gzip.BadGzipFile) as exc:
-        raise ValueError(f"{name}: damaged gzip data ({type(exc).__name__}: {exc}); "
-                         f"the file is probably truncated or corrupt") from exc
-    finally:
-        if stream is not raw:
-            stream.close()
-
-
-def _parse_idx(stream, head, name):
-    if len(head) < 4:
+def _parse_idx(data, name):
+    if len(data) < 4:
         raise ValueError(f"{name}: not an idx file: expected a 4-byte header, "
-                         f"got {len(head)} bytes")
-    if head[:2] != b"\x00\x00":
-        raise ValueError(f"{name}: not an idx file: bad magic number 0x{head.hex()} "
+                         f"got {len(data)} bytes")
+    if data[:2] != b"\x00\x00":
+        raise ValueError(f"{name}: not an idx file: bad magic number 0x{data[:4].hex()} "
                          f"(an idx file starts with two zero bytes, a type code and the "
                          f"number of dimensions, e.g. 0x00000803 for uint8 images)")
-    code, ndim = head[2], head[3]
+    code, ndim = data[2], data[3]
     if code not in _IDX_DTYPES:
         valid = ", ".join(f"0x{c:02X} ({d.name})" for c, d in _IDX_DTYPES.items())
         raise ValueError(f"{name}: unknown idx type code 0x{code:02X}; valid codes: {valid}")
-    dims_raw = _read_up_to(stream, 4 * ndim)
-    if len(dims_raw) < 4 * ndim:
+    start = 4 + 4 * ndim
+    if len(data) < start:
         raise ValueError(f"{name}: truncated idx header: expected {4 * ndim} bytes of "
-                         f"dimensions for {ndim} dimensions, got {len(dims_raw)}")
-    shape = struct.unpack(f">{ndim}I", bytes(dims_raw))
+                         f"dimensions for {ndim} dimensions, got {len(data) - 4}")
+    shape = struct.unpack(f">{ndim}I", data[4:start])
     dtype = _IDX_DTYPES[code]
-    expected = int(np.prod(shape, dtype=np.int64)) * dtype.itemsize
-    data = _read_up_to(stream, expected)
-    if len(data) < expected:
-        raise ValueError(f"{name}: truncated idx file: the header announces shape {shape} of "
-                         f"{dtype.name}, i.e. {expected} bytes of data, but only "
-                         f"{len(data)} bytes follow")
-    extra = 0
-    while True:
-        chunk = stream.read(_CHUNK)
-        if not chunk:
-            break
-        extra += len(chunk)
-    if extra:
-        raise ValueError(f"{name}: idx file too long: the header announces shape {shape} of "
-                         f"{dtype.name}, i.e. {expected} bytes of data, but "
-                         f"{expected + extra} bytes follow")
-    array = np.frombuffer(data, dtype=dtype).reshape(shape)  # writable: data is a bytearray
-    if not dtype.isnative:
-        array.byteswap(inplace=True)
-    return array.view(dtype.newbyteorder("="))
+    expected = math.prod(shape) * dtype.itemsize
+    actual = len(data) - start
+    if actual != expected:
+        problem = "truncated idx file" if actual < expected else "idx file too long"
+        raise ValueError(f"{name}: {problem}: the header announces shape {shape} of "
+                         f"{dtype.name}, i.e. {expected} bytes of data, but {actual} "
+                         f"bytes follow")
+    array = np.frombuffer(data, dtype=dtype, offset=start).reshape(shape)
+    return array.astype(dtype.newbyteorder("="))  # a native, writable copy
 
 
 # --------------------------------------------------------------------------- download
 
-def _urlopen(url, timeout):
-    """The default opener (module level so tests can replace it)."""
-    import urllib.request
-    return urllib.request.urlopen(url, timeout=timeout)
-
-
-def _network_errors():
-    import http.client
-    return (OSError, http.client.HTTPException, EOFError)
-
-
-def _md5_of_file(path):
-    digest = hashlib.md5(usedforsecurity=False)
-    with open(path, "rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
-
-
-class _NetworkFailure(Exception):
-    def __init__(self, cause):
-        super().__init__(str(cause))
-        self.cause = cause
-
-
-class _ChecksumMismatch(Exception):
-    def __init__(self, expected, actual, size):
-        super().__init__(f"expected MD5 {expected}, got {actual} ({size} bytes)")
-        self.expected, self.actual, self.size = expected, actual, size
-
-
-def _close_quietly(obj):
-    close = getattr(obj, "close", None)
-    if callable(close):
-        try:
-            close()
-        except Exception:  # noqa: BLE001 - closing is best effort
-            pass
-
-
-def _fetch(url, dest, expected_md5, opener, timeout):
-    """Stream ``url`` into a temp file beside ``dest``; keep it as ``dest`` only if verified."""
-    net_errors = _network_errors()
-    fd, tmp = tempfile.mkstemp(prefix=f".{dest.name}.", suffix=".part", dir=dest.parent)
+def _pooch():
     try:
-        digest = hashlib.md5(usedforsecurity=False)
-        size = 0
-        with os.fdopen(fd, "wb") as out:
-            try:
-                response = opener(url, timeout=timeout)
-            except net_errors as exc:
-                _close_quietly(exc)  # an HTTPError holds the open response
-                raise _NetworkFailure(exc) from exc
-            try:
-                while True:
-                    try:
-                        chunk = response.read(_CHUNK)
-                    except net_errors as exc:
-                        raise _NetworkFailure(exc) from exc
-                    if not chunk:
-                        break
-                    digest.update(chunk)
-                    out.write(chunk)
-                    size += len(chunk)
-            finally:
-                _close_quietly(response)
-            out.flush()
-            os.fsync(out.fileno())
-        actual = digest.hexdigest()
-        if actual != expected_md5:
-            raise _ChecksumMismatch(expected_md5, actual, size)
-        os.replace(tmp, dest)
-        return size
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except FileNotFoundError:
-            pass
-        raise
+        import pooch
+    except ImportError:
+        raise ImportError("downloading full MNIST needs the optional package pooch: "
+                          "pip install pooch (or pip install 'dlskills[full]'); "
+                          "load_mnist() without source='full' needs no download") from None
+    return pooch
 
 
 def _mirror_list(base_url):
@@ -326,75 +198,60 @@ def _mirror_list(base_url):
     return [u if u.endswith("/") else u + "/" for u in urls]
 
 
-def _download_files(folder, names, *, base_url, opener, timeout, verbose):
-    check_number("timeout", timeout, 0, low_open=True)
-    mirrors = _mirror_list(base_url)
-    folder = Path(folder).expanduser()
-    folder.mkdir(parents=True, exist_ok=True)
-    open_url = opener if opener is not None else _urlopen
-    paths = {}
-    for name in names:
-        expected = MNIST_MD5[name]
-        dest = folder / name
-        if dest.is_file() and _md5_of_file(dest) == expected:
-            paths[name] = dest
-            continue
-        failures, mismatches = [], []
-        for base in mirrors:
-            url = base + name
-            if verbose:
-                print(f"downloading {url} ...", end=" ", flush=True)
-            try:
-                size = _fetch(url, dest, expected, open_url, timeout)
-            except _NetworkFailure as exc:
-                failures.append((url, exc.cause))
-                if verbose:
-                    print(f"failed ({type(exc.cause).__name__}: {exc.cause})", flush=True)
-                continue
-            except _ChecksumMismatch as exc:
-                mismatches.append((url, exc))
-                if verbose:
-                    print(f"rejected ({exc})", flush=True)
-                continue
-            if verbose:
-                print(f"ok, {size / 1e6:.1f} MB, MD5 verified", flush=True)
-            paths[name] = dest
-            break
-        else:
-            others = "".join(f"\n  {u}: {type(e).__name__}: {e}" for u, e in failures)
-            if mismatches:
-                url, exc = mismatches[0]
-                raise ValueError(
-                    f"checksum mismatch for {name} downloaded from {url}: expected MD5 "
-                    f"{exc.expected}, got {exc.actual} ({exc.size} bytes). The file was "
-                    f"not kept. Other attempts:{others or ' none'}")
-            raise DownloadError(
-                f"could not download {name}: no network, or the mirrors are unreachable? "
-                f"Tried:{others}\n"
-                f"Put the four MNIST files ({', '.join(MNIST_MD5)}, or uncompressed) in "
-                f"{folder} or set {ENV_VAR} to a folder that has them.", failures)
-    return paths
+def download_mnist(folder=None, *, base_url=None, timeout=10.0, verbose=True):
+    """Make sure ``folder`` holds the four ``.gz`` files of full MNIST with their
+    published MD5 digests (:data:`MNIST_MD5`); returns ``{file name: Path}``.
 
+    A file that is already there and verified is kept; a missing one, or one whose
+    digest differs (damaged, or another version), is downloaded from the mirrors in
+    order (``base_url``: one base URL or a list; default :data:`MNIST_MIRRORS`). pooch
+    downloads into a temporary file, verifies it and only then renames it, so a failed
+    or interrupted download leaves nothing behind. ``timeout`` (seconds) bounds every
+    wait for a mirror's answer. ``folder`` defaults to :func:`default_mnist_dir`.
 
-def download_mnist(folder=None, *, base_url=None, opener=None, timeout=30.0, verbose=True):
-    """Download the four ``.gz`` files of full MNIST into ``folder`` and verify them.
-
-    ``folder`` defaults to :func:`default_mnist_dir` (``$DLSKILLS_MNIST_DIR`` or the
-    cache folder). ``base_url`` is one base URL or a list tried in order (default
-    :data:`MNIST_MIRRORS`). ``opener(url, timeout=...)`` returns a binary response with
-    ``read(n)``; it defaults to :func:`urllib.request.urlopen`. Files already present
-    with the right MD5 are kept as they are.
-
-    Each file is streamed into a temporary file in ``folder``, its MD5 checked against
-    :data:`MNIST_MD5`, and only then renamed to its final name, so an interrupted or
-    failed download never leaves a partial or unverified file behind.
-
-    Returns a dict ``{file name: Path}``. Raises :class:`DownloadError` when no mirror
-    could be reached and ValueError when a download had the wrong checksum.
+    Raises :class:`DownloadError` naming every mirror's failure when none delivers a
+    verified file, and ImportError when pooch is not installed.
     """
-    folder = default_mnist_dir() if folder is None else folder
-    return _download_files(folder, list(MNIST_MD5), base_url=base_url, opener=opener,
-                           timeout=timeout, verbose=verbose)
+    timeout = check_number("timeout", timeout, low=0, low_open=True)
+    verbose = check_flag("verbose", verbose)
+    mirrors = _mirror_list(base_url)
+    folder = Path(default_mnist_dir() if folder is None else folder).expanduser()
+    pooch = _pooch()
+    logger = pooch.get_logger()
+    level = logger.level
+    logger.setLevel("WARNING")  # our own one line per file instead of pooch's log
+    try:
+        return {name: _fetch(pooch, name, folder, mirrors, timeout, verbose)
+                for name in MNIST_MD5}
+    finally:
+        logger.setLevel(level)
+
+
+def _fetch(pooch, name, folder, mirrors, timeout, verbose):
+    digest = MNIST_MD5[name]
+    if (folder / name).is_file() and pooch.file_hash(str(folder / name), "md5") == digest:
+        return folder / name  # checked here too, so that nothing is announced
+    failures = []
+    for base in mirrors:
+        url = base + name
+        if verbose:
+            print(f"downloading {url} ...", end=" ", flush=True)
+        try:
+            path = pooch.retrieve(url, known_hash="md5:" + digest, fname=name, path=folder,
+                                  downloader=pooch.HTTPDownloader(timeout=timeout))
+        except (OSError, ValueError) as exc:  # requests' errors are OSErrors
+            failures.append((url, exc))
+            if verbose:
+                print(f"failed ({type(exc).__name__}: {exc})", flush=True)
+            continue
+        if verbose:
+            print(f"ok, {os.path.getsize(path) / 1e6:.1f} MB, MD5 verified", flush=True)
+        return Path(path)
+    tried = "".join(f"\n  {url}: {type(exc).__name__}: {exc}" for url, exc in failures)
+    raise DownloadError(
+        f"could not download {name} (no network, a mirror down, or a checksum mismatch); "
+        f"tried:{tried}\nPut the four MNIST files ({', '.join(MNIST_MD5)}, or "
+        f"uncompressed) in {folder} or set {ENV_VAR} to a folder that has them.", failures)
 
 
 # --------------------------------------------------------------------------- loading
@@ -422,19 +279,17 @@ def _find(folder, base):
     return None
 
 
-def _load_full(path, download):
+def _load_full(path, download, timeout):
     folder, origin = _resolve_folder(path)
     if folder.exists() and not folder.is_dir():
         raise NotADirectoryError(f"MNIST folder {folder} (from {origin}) is not a folder")
-    found = {role: _find(folder, base) for role, base in MNIST_FILES.items()}
+    if download:  # the verified .gz files, whatever else the folder holds
+        got = download_mnist(folder, timeout=timeout)
+        found = {role: got[base + ".gz"] for role, base in MNIST_FILES.items()}
+    else:
+        found = {role: _find(folder, base) for role, base in MNIST_FILES.items()}
     missing = [MNIST_FILES[role] for role, p in found.items() if p is None]
-    if missing and download:
-        got = _download_files(folder, [base + ".gz" for base in missing], base_url=None,
-                              opener=None, timeout=30.0, verbose=True)
-        for role, base in MNIST_FILES.items():
-            if found[role] is None:
-                found[role] = got[base + ".gz"]
-    elif missing:
+    if missing:
         raise FileNotFoundError(
             f"full MNIST not found: missing {', '.join(m + '[.gz]' for m in missing)} in "
             f"{folder} (from {origin}). Get them with "
@@ -447,9 +302,8 @@ def _load_full(path, download):
         try:
             arrays[role] = read_idx(file)
         except ValueError as exc:
-            raise ValueError(f"could not read MNIST file {file}: {exc}. If it is damaged, "
-                             f"delete it and call load_mnist(source='full', download=True)"
-                             ) from exc
+            raise ValueError(f"{exc}. load_mnist(source='full', download=True) replaces a "
+                             f"damaged file with a verified copy") from exc
     for split in ("train", "test"):
         images, labels = arrays[f"{split}_images"], arrays[f"{split}_labels"]
         img_file, lab_file = found[f"{split}_images"], found[f"{split}_labels"]
@@ -491,12 +345,6 @@ _SOURCES.register("subset", _load_subset)
 _SOURCES.register("full", _load_full)
 
 
-def _check_flag(name, value):
-    if not isinstance(value, (bool, np.bool_)):
-        raise ValueError(f"{name} must be True or False, got {value!r}")
-    return bool(value)
-
-
 def _prepare(images, labels, normalize, flatten, one_hot, dtype):
     n = len(images)
     if normalize:
@@ -515,7 +363,7 @@ def _prepare(images, labels, normalize, flatten, one_hot, dtype):
 
 
 def load_mnist(normalize=True, flatten=True, one_hot_label=False, *, source="subset",
-               path=None, download=False, dtype=np.float32):
+               path=None, download=False, timeout=10.0, dtype=np.float32):
     """Load MNIST as ``(x_train, t_train), (x_test, t_test)``.
 
     normalize:     True: pixel values scaled to [0, 1] as ``dtype``; False: uint8 0..255
@@ -529,15 +377,18 @@ def load_mnist(normalize=True, flatten=True, one_hot_label=False, *, source="sub
                    60,000 / 10,000 digits of MNIST read from idx files.
     path:          folder with the full-MNIST files (source="full" only); default
                    ``$DLSKILLS_MNIST_DIR``, else ``~/.cache/dlskills/mnist``.
-    download:      with source="full", fetch missing files (about 11 MB, MD5-checked).
+    download:      with source="full", make sure the four .gz files are there with
+                   their published MD5 digests, downloading (about 11 MB) any that is
+                   missing or differs; needs the optional package pooch.
+    timeout:       seconds to wait for a mirror's answer when downloading.
     dtype:         floating type of normalized images and one-hot labels.
 
     Every call returns fresh arrays: changing them does not change later calls.
     """
-    normalize = _check_flag("normalize", normalize)
-    flatten = _check_flag("flatten", flatten)
-    one_hot_label = _check_flag("one_hot_label", one_hot_label)
-    download = _check_flag("download", download)
+    normalize = check_flag("normalize", normalize)
+    flatten = check_flag("flatten", flatten)
+    one_hot_label = check_flag("one_hot_label", one_hot_label)
+    download = check_flag("download", download)
     dtype = check_float_dtype(dtype)
     loader = _SOURCES.get(source)
     if loader is _load_subset:
@@ -549,7 +400,7 @@ def load_mnist(normalize=True, flatten=True, one_hot_label=False, *, source="sub
                              "already here")
         arrays = loader()
     else:
-        arrays = loader(path, download)
+        arrays = loader(path, download, timeout)
     train = _prepare(arrays["x_train"], arrays["t_train"], normalize, flatten,
                      one_hot_label, dtype)
     test = _prepare(arrays["x_test"], arrays["t_test"], normalize, flatten,

@@ -14,17 +14,9 @@ coordinate.
 
 import numpy as np
 
-from .._checks import check_float_dtype, check_number, check_shape
+from .._checks import check_float_dtype, check_number, check_rng, check_shape
 
 __all__ = ["make_spirals", "make_blobs", "make_moons", "train_test_split"]
-
-
-def _rng(seed):
-    if isinstance(seed, np.random.Generator):
-        return seed
-    if seed is not None:
-        check_number("seed", seed, 0, integer=True)
-    return np.random.default_rng(seed)
 
 
 def _labels(n_per_class, n_classes):
@@ -44,7 +36,7 @@ def make_spirals(n_per_class=100, n_classes=3, noise=0.05, seed=0, *, turns=1.0,
     noise = check_number("noise", noise, 0)
     turns = check_number("turns", turns, 0, low_open=True)
     dtype = check_float_dtype(dtype)
-    rng = _rng(seed)
+    rng = check_rng("seed", seed)
     radius = np.tile(np.linspace(0.0, 1.0, n), k)
     start = np.repeat(2 * np.pi * np.arange(k) / k, n)
     angle = start + 2 * np.pi * turns * radius
@@ -84,7 +76,7 @@ def make_blobs(n_per_class=100, n_classes=None, noise=0.5, seed=0, *, centers=No
         if n_classes is not None and check_number("n_classes", n_classes, 2,
                                                   integer=True) != k:
             raise ValueError(f"n_classes={n_classes} does not match the {k} rows of centers")
-    rng = _rng(seed)
+    rng = check_rng("seed", seed)
     x = np.repeat(centers, n, axis=0) + noise * rng.standard_normal((k * n, 2))
     return x.astype(dtype), _labels(n, k)
 
@@ -98,7 +90,7 @@ def make_moons(n_per_class=100, noise=0.1, seed=0, *, dtype=np.float64):
     n = check_number("n_per_class", n_per_class, 1, integer=True)
     noise = check_number("noise", noise, 0)
     dtype = check_float_dtype(dtype)
-    rng = _rng(seed)
+    rng = check_rng("seed", seed)
     theta = np.linspace(0.0, np.pi, n)
     upper = np.column_stack([np.cos(theta), np.sin(theta)])
     lower = np.column_stack([1.0 - np.cos(theta), 0.5 - np.sin(theta)])
@@ -126,6 +118,6 @@ def train_test_split(x, t, test_fraction=0.2, seed=0):
     if n_test < 1 or n_test > n - 1:
         raise ValueError(f"test_fraction={test_fraction} leaves {n_test} of {n} samples for "
                          f"testing; both the training and the test part need at least one")
-    order = _rng(seed).permutation(n)
+    order = check_rng("seed", seed).permutation(n)
     test, train = order[:n_test], order[n_test:]
     return (x[train], t[train]), (x[test], t[test])

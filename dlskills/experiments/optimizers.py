@@ -28,7 +28,7 @@ from ..messages import say
 from ..model import MLP
 from ..optimizers import OPTIMIZERS, make_optimizer
 from ..schedules import COURSE_SCHEDULES, course_schedule
-from ..surfaces import get_surface
+from ..surfaces import get_surface, start_point
 from ..training import History, train
 from . import mnist
 
@@ -160,8 +160,8 @@ def run_on_surface(optimizer, surface, start=None, steps=30, schedule=None, nois
     surface = get_surface(surface) if isinstance(surface, str) else surface
     name = name or type(optimizer).__name__.lower()
     sched = None if schedule in (None, "none") else course_schedule(schedule, optimizer)
-    x0, y0 = surface.start if start is None else start
-    params = {"x": np.array([float(x0)]), "y": np.array([float(y0)])}
+    x0, y0 = start_point(surface, start)  # two finite numbers, or ValueError
+    params = {"x": np.array([x0]), "y": np.array([y0])}
     points, values, lrs = [(float(x0), float(y0))], [float(surface.value(x0, y0))], []
     limit = BLOWUP * (abs(values[0]) + 1.0)
     diverged_at = None
