@@ -2,8 +2,9 @@
 
 The table is the spec: one row per bad input, with what happened before the checks were
 added (for the record) and what must happen now: the exception type, and a regular
-expression that the message must match. Each expression starts with the argument's name
-and goes on to say what is allowed, so a message that names neither fails.
+expression that the message must match. The expressions are anchored at the start of the
+message and spell out the argument's name and what is allowed, so a message that names
+neither fails. Engine messages are for programmers and stay in English.
 """
 
 import re
@@ -13,6 +14,7 @@ import numpy as np
 import pytest
 
 import dlskills as dl
+from dlskills._checks import Registry, check_labels, check_number, check_shape
 from dlskills.surfaces import optimizer_path, start_point
 
 X = np.random.default_rng(0).normal(size=(8, 4))
@@ -311,8 +313,8 @@ def test_bad_input_is_refused_with_a_sentence_naming_the_argument(case, before, 
     assert re.search(pattern, str(info.value)), str(info.value)
 
 
-def test_every_row_names_an_argument_first():
-    """A pattern that does not start with the argument leaves a vague message possible."""
+def test_every_pattern_is_anchored_at_the_start():
+    """An unanchored pattern would let a message bury the argument's name at its end."""
     for case, *_, pattern in CASES:
         assert pattern.startswith("^") and re.match(r"\^[\w\\\[\]']+", pattern), case
 
@@ -425,8 +427,6 @@ def test_run_on_surface_refuses_a_nan_start_too():
 
 
 # --- the checks themselves (dlskills._checks) -------------------------------------------
-from dlskills._checks import Registry, check_labels, check_number, check_shape  # noqa: E402
-
 
 def test_registry_registers_gets_and_lists_names():
     things = Registry("thing")
