@@ -56,6 +56,18 @@ MESSAGES = {
     "control.x0": "起点 x",
     "control.y0": "起点 y",
 
+    # --- shared: training statuses (dlskills/training.py, History.message) -----------
+    "training.status.completed": "训练完成",
+    "training.status.running": "训练中",
+    "training.status.not_started": "还没有训练",
+    "training.status.stopped": "在第 {iteration} 次迭代停止",
+    "training.status.diverged": "在第 {iteration} 次迭代发散",
+    # a run's finding (History.finding: explorer statuses, figure titles)
+    "training.finding.validation": "{status}：训练 {train:.1f}%，验证 {held_out:.1f}%，"
+                                   "差距 {gap:.1f} 个百分点",
+    "training.finding.test": "{status}：训练 {train:.1f}%，测试 {held_out:.1f}%，"
+                             "差距 {gap:.1f} 个百分点",
+
     # --- chapter 1: gradients (experiments/views/explorers/exercises gradients.py) ----
     # experiments/gradients.py: depth versus width
     "gradients.growth.head": "多 {width} 个神经元：加深 +{deep:,}，加宽 +{wide:,}{bias}",
@@ -328,17 +340,6 @@ MESSAGES = {
     "init.ex.prediction_right": "第 5 层 / 第 1 层的标准差之比：{table}",
 
     # --- chapter 4: regularization ----------------------------------------------------
-    # training statuses (experiments/regularization.py)
-    "reg.status.completed": "训练完成",
-    "reg.status.running": "训练中",
-    "reg.status.not_started": "还没有训练",
-    "reg.status.stopped": "在第 {iteration} 次迭代停止",
-    "reg.status.diverged": "在第 {iteration} 次迭代发散",
-    # a run's finding (explorer statuses, figure titles)
-    "reg.finding.run.validation": "{status}：训练 {train:.1f}%，验证 {held_out:.1f}%，"
-                                  "差距 {gap:.1f} 个百分点",
-    "reg.finding.run.test": "{status}：训练 {train:.1f}%，测试 {held_out:.1f}%，"
-                            "差距 {gap:.1f} 个百分点",
     # figures (views/regularization.py); axis labels keep the English term
     "reg.axis.epoch": "epoch",
     "reg.axis.iteration": "迭代次数 iteration",

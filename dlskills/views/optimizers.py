@@ -6,8 +6,8 @@ Two kinds of object live here:
 * ``PathsView`` and ``TrainingComparisonView`` make their artists once and update them
   in place (``update(...)``), for the explorers (the contour of each surface is drawn
   once and cached, paths move with ``set_data``);
-* ``paths_figure`` and ``training_figure`` build a whole static figure with the same
-  views, for notebook cells.
+* ``paths_figure`` builds a whole static figure with the same view, for notebook
+  cells.
 
 They take numbers, never a network or an optimizer: a *run* is any object with
 ``name`` (course colour key), ``label``, ``points`` (shape (n+1, 2)), ``values``
@@ -287,14 +287,6 @@ def describe_training(histories, labels=None, window=20):
     if notes:
         text += "\n" + sep.join(notes)
     return text
-
-
-def training_figure(histories, labels=None, figsize=(12, 5)):
-    """A static figure of finished training runs (name -> History)."""
-    fig, _ = new_figure(figsize, dpi=100)
-    with style():
-        TrainingComparisonView(fig).update(histories, labels)
-    return fig
 
 
 def seed_spread_figure(spread, figsize=(12, 4.6)):
