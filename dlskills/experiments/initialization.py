@@ -22,7 +22,7 @@ from ..functions import ACTIVATIONS
 from ..initializers import INITIALIZERS, he_bound, he_std, xavier_bound, xavier_std
 from ..model import MLP
 from ..optimizers import SGD
-from ..training import compare, train
+from ..training import History, compare, train
 from . import mnist
 
 #: which scale setting each initializer takes from the controls (None: its formula)
@@ -319,15 +319,11 @@ def run_summary(label, history, window=20):
 
 @dataclass
 class ComparedRuns:
-    """Training runs of :func:`compare_initializers` for one set of settings.
-
-    ``previous`` marks runs drawn after a control changed (before the next Run): a
-    figure shows them as the previous run's."""
+    """Training runs of :func:`compare_initializers` for one set of settings."""
     histories: dict
     labels: dict
     iterations: int
     settings: dict = field(default_factory=dict)
-    previous: bool = False
 
     @property
     def finding(self):
@@ -360,7 +356,9 @@ def compare_initializers(inits=COMPARED_INITS, activation="relu", iterations=400
                             init=init, init_options=options, seed=seed, dtype=dtype),
                     optimizer=SGD(lr=lr))
 
+    histories = {init: History(settings={"label": init_label(init, std)}) for init in inits}
     with single_thread_blas():       # small products: a second thread only waits
         return compare({init: lambda init=init: variant(init) for init in inits},
-                       (x_train, t_train), test, progress=progress, iterations=iterations,
-                       batch_size=batch_size, seed=seed, eval_samples=eval_samples)
+                       (x_train, t_train), test, progress=progress, histories=histories,
+                       iterations=iterations, batch_size=batch_size, seed=seed,
+                       eval_samples=eval_samples)
