@@ -351,6 +351,7 @@ def test_history_says_its_status_from_the_catalogue_and_measures_the_gap(blobs):
         message = dl.History(status=status).message
         assert (message.key, message.values) == (f"training.status.{key}", values)
     assert np.isnan(dl.History().gap) and dl.History().finding.key == "training.status.not_started"
+    assert np.isnan(dl.History(test_acc=[0.5]).gap)           # no training accuracy measured
 
 
 @pytest.mark.parametrize("every, expected", [("epoch", [0.1, 0.1, 0.05]),
@@ -405,6 +406,16 @@ def test_compare_reports_every_epoch_and_fills_given_histories(blobs):
     assert histories["run"] is given and given.val_acc is given.test_acc
     assert len(given.val_acc) == 4 and given.settings == {"lam": 0.1}
     assert fractions == pytest.approx([1 / 3, 2 / 3, 1.0])
+    assert given.finding.key == "training.finding.validation"
+
+
+def test_compare_reports_the_end_of_a_run_between_report_steps(blobs):
+    x, t = blobs
+    seen = []
+    dl.compare({"a": lambda: dict(net=dl.MLP(2, [8], 3), optimizer=dl.SGD())}, (x, t),
+               iterations=25, batch_size=10, report_every=10,
+               progress=lambda h, f: seen.append(h["a"].iterations))
+    assert seen == [10, 20, 25]
 
 
 # --- surfaces ----------------------------------------------------------------------------
