@@ -246,12 +246,13 @@ def compare(variants, train_data, test_data=None, *, progress=None, report_every
     (``net``, ``optimizer``, optionally ``schedule``), called when the run starts: a
     network is built only when it trains. ``options`` go to :func:`train` for every run
     (the same ``seed``: the same mini-batches). ``histories`` (name -> History) may give
-    the histories to fill, e.g. with their ``settings`` and ``held_out``. ``progress(histories, fraction)`` is called every
-    ``report_every`` iterations (or after every epoch with ``report_every="epoch"``) and
-    at the end of each run, with all the histories (the running one growing) and the
-    share of the whole comparison done; returning True stops: the running run keeps what
-    it did, the later ones stay "not started".
-    """
+    the histories to fill, e.g. with their ``settings`` and ``held_out``.
+
+    ``progress(histories, fraction)`` is called every ``report_every`` iterations (or
+    after every epoch with ``report_every="epoch"``) and at the end of each run, with all
+    the histories (the running one growing) and the share of the whole comparison done;
+    returning True stops: the running run keeps what it did, the later ones stay "not
+    started". A learner's Stop button is such a ``progress``."""
     histories = {name: (histories or {}).get(name) or History() for name in variants}
     for k, (name, build) in enumerate(variants.items()):
         history = histories[name]

@@ -14,14 +14,13 @@ hyper-parameters are chosen on it, never on the test set.
 The explorers of :mod:`dlskills.explorers.regularization` train and draw these.
 """
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 
 from .._blas import single_thread_blas
 from .._checks import check_number
 from ..functions import softmax
-from ..messages import say
 from ..model import MLP
 from ..optimizers import SGD
 from ..training import History, compare

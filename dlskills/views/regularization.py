@@ -2,10 +2,10 @@
 weight norms, per-layer activation histograms, the weight-scale sweep.
 
 Functions take arrays or training histories (:class:`~dlskills.History`: ``epochs``,
-``train_acc``, ``test_acc``, ``total_norm``, ``loss``, ``status``), never a network. The ``*View``
-classes make their artists once and update them in place (for the explorers); the
-``plot_*`` functions draw a finished figure for a notebook. Every title, legend and note
-is a catalogue sentence (``reg.*``).
+``train_acc``, ``test_acc``, ``total_norm``, ``loss``, ``status``), never a network.
+The ``*View`` classes make their artists once and update them in place (for the
+explorers); the ``plot_*`` functions draw a finished figure for a notebook. Every title,
+legend and note is a catalogue sentence (``reg.*``).
 """
 
 import numpy as np
