@@ -251,7 +251,7 @@ NOT_FIGURES = {
     "style.color", "style.style", "style.apply_style", "style.new_figure",
     "style.freeze_layout", "style.font_families",
     "course_figures.plot_schedule", "course_figures.main",
-    "curves.smooth", "curves.CurvePanel",
+    "curves.smooth", "curves.CurvePanel", "curves.TrainingCurves",
     "gradients.GradientView", "gradients.ParamGrowthView",
     "initialization.power_of_ten", "initialization.plain_log_axis", "initialization.Binning",
     "initialization.HistogramHeatmap", "initialization.add_share_colorbar",
