@@ -54,7 +54,7 @@ def _statuses():
                                                   settings=settings(weight_scale=0.01,
                                                                     **bn)))),
         "training": re.compile(training),
-        "completed": re.compile(re.escape(say("reg.status.completed"))),
+        "completed": re.compile(re.escape(say("training.status.completed"))),
     }
 
 

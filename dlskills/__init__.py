@@ -18,7 +18,7 @@ from .optimizers import (OPTIMIZERS, SGD, AdaGrad, Adam, Momentum, RMSProp,
                          make_optimizer)
 from .schedules import SCHEDULES, ExponentialLR, MultiStepLR, StepLR, make_schedule
 from .surfaces import SURFACES, get_surface, optimizer_path
-from .training import History, train
+from .training import History, compare, train
 from .datasets import load_mnist
 
 __version__ = "0.1.0"

@@ -7,8 +7,14 @@
 
 Divergence (a loss or gradient that is NaN or infinite) ends training with that status
 instead of a traceback or a wall of overflow warnings. Ctrl-C / the notebook's stop
-button, a callback returning ``True``, or ``history.request_stop()`` (safe from another
-thread, e.g. a widget's Stop button) end it early; the history keeps what was done.
+button or a callback returning ``True`` (the one stop mechanism: a widget's Stop button
+is a callback) end it early; the history keeps what was done.
+
+Several runs with progress and a stop, each built only when its turn comes::
+
+    histories = compare({"sgd": lambda: dict(net=MLP(...), optimizer=SGD(0.01)),
+                         "adam": lambda: dict(net=MLP(...), optimizer=Adam())},
+                        (x, t), iterations=300, progress=lambda histories, done: stop)
 """
 
 import math
@@ -21,34 +27,67 @@ from ._blas import single_thread_blas
 from ._checks import (check_array, check_flag, check_labels, check_number, check_object,
                       check_rng)
 from .functions import norm
+from .messages import say
 
 
 @dataclass
 class History:
-    """What a training run produced; lists grow while it runs."""
+    """What a training run produced; lists grow while it runs. ``test_acc`` is the
+    accuracy on the held-out data given to :func:`train`; ``held_out`` says what they
+    were ("test" or "validation"); ``settings`` is what the caller says the run was."""
     loss: list = field(default_factory=list)          # per iteration
     epochs: list = field(default_factory=list)        # epoch numbers evaluated (0 = start)
     train_acc: list = field(default_factory=list)     # per evaluated epoch
     test_acc: list = field(default_factory=list)      # per evaluated epoch (if test data)
     lr: list = field(default_factory=list)            # learning rate of each epoch
+    weight_norms: list = field(default_factory=list)  # per evaluated epoch: ||W_l|| per layer
     grad_norms: list = field(default_factory=list)    # per iteration: ||dW_l|| per layer
     update_norms: list = field(default_factory=list)  # per iteration: ||Delta W_l|| per layer
     status: str = "not started"
     iterations: int = 0
+    planned: int = 0                                  # iterations the run was asked for
     seconds: float = 0.0
-    _stop: bool = False
-
-    def request_stop(self):
-        """Ask the loop to stop after the current iteration (thread-safe)."""
-        self._stop = True
+    held_out: str = "test"
+    settings: dict = field(default_factory=dict)
+    net: object = field(default=None, repr=False)     # the network trained
 
     @property
     def diverged(self):
         return self.status.startswith("diverged")
 
     @property
-    def finished(self):
-        return self.status not in ("not started", "running")
+    def val_acc(self):
+        """``test_acc`` when the held-out data were a validation split, else empty."""
+        return self.test_acc if self.held_out == "validation" else []
+
+    @property
+    def gap(self):
+        """Final training minus final held-out accuracy (nan before the first epoch)."""
+        if not self.test_acc or not self.train_acc:
+            return float("nan")
+        return self.train_acc[-1] - self.test_acc[-1]
+
+    @property
+    def total_norm(self):
+        """sqrt(sum_l ||W_l||^2) per evaluated epoch: the norm of all weights together."""
+        return np.sqrt(np.sum(np.square(self.weight_norms), axis=1)) if self.weight_norms \
+            else np.zeros(0)
+
+    @property
+    def message(self):
+        """The status as the learner reads it (one catalogue sentence, every chapter)."""
+        kind, _, iteration = self.status.partition(" at iteration ")
+        values = {"iteration": int(iteration)} if iteration else {}
+        return say(f"training.status.{kind.replace(' ', '_')}", **values)
+
+    @property
+    def finding(self):
+        """The run in one sentence: how it ended, final accuracies and their gap."""
+        if not self.test_acc or not self.train_acc:
+            return self.message
+        return say(f"training.finding.{self.held_out}", status=self.message,
+                   train=100 * self.train_acc[-1], held_out=100 * self.test_acc[-1],
+                   gap=100 * self.gap)
 
 
 def _finite(loss, grads):
@@ -95,19 +134,20 @@ def _check_data(name, data, net):
 
 
 def train(net, optimizer, train_data, test_data=None, *, epochs=None, iterations=None,
-          batch_size=100, schedule=None, seed=0, callbacks=(), record_layers=False,
-          eval_samples=None, accuracy=True, history=None):
+          batch_size=100, schedule=None, every="epoch", seed=0, callbacks=(),
+          record_layers=False, eval_samples=None, accuracy=True, history=None):
     """Train ``net`` with ``optimizer`` on mini-batches of ``train_data = (x, t)``.
 
     Give ``epochs`` or ``iterations`` (total mini-batch steps). Accuracy on the training
     data (at most ``eval_samples`` of it) and on ``test_data`` is measured at the start
     and after every epoch (``accuracy=False`` skips it and records the loss only, as the
     classic optimizer comparison does: evaluating 4,000 digits costs about 15 training
-    steps). ``schedule`` (an object with ``step()``) is stepped after each
-    epoch. ``record_layers`` stores per-iteration gradient and update norms of every
-    weight matrix. ``callbacks`` are called as ``cb(history, event)`` with event
-    ``"iteration"`` or ``"epoch"``; one returning ``True`` stops training.
-    ``history`` may be passed in to watch (or stop) a run from another thread.
+    steps). ``schedule`` (an object with ``step()``) is stepped after each ``every``
+    ("epoch" or "iteration"). The norm of every weight matrix is recorded with each
+    accuracy; ``record_layers`` also stores per-iteration gradient and update norms.
+    ``callbacks`` are called as ``cb(history, event)`` with event ``"iteration"`` or
+    ``"epoch"``; one returning ``True`` stops training. ``history`` may be passed in
+    to watch a run from another thread (or to give its ``held_out`` and ``settings``).
     A ``batch_size`` larger than the data set means full-batch training. numpy's BLAS
     uses one thread while training (see :mod:`dlskills._blas`).
     """
@@ -130,9 +170,11 @@ def train(net, optimizer, train_data, test_data=None, *, epochs=None, iterations
         total = check_number("iterations", iterations, low=1, integer=True)
     record_layers = check_flag("record_layers", record_layers)
     accuracy = check_flag("accuracy", accuracy)
+    if every not in ("epoch", "iteration"):
+        raise ValueError(f"every must be 'epoch' or 'iteration', got {every!r}")
     rng = check_rng("seed", seed)
     history = History() if history is None else history
-    history.status = "running"
+    history.status, history.planned, history.net = "running", total, net
     weight_keys = [key for key in net.params if key.startswith("W")]
     if eval_samples is not None:
         eval_samples = check_number("eval_samples", eval_samples, low=1, integer=True)
@@ -142,6 +184,7 @@ def train(net, optimizer, train_data, test_data=None, *, epochs=None, iterations
     def evaluate(epoch):
         history.epochs.append(epoch)
         history.lr.append(optimizer.lr)
+        history.weight_norms.append([norm(net.params[k]) for k in weight_keys])
         if not accuracy:
             return
         history.train_acc.append(net.accuracy(x_train[eval_idx], t_train[eval_idx]))
@@ -175,10 +218,12 @@ def train(net, optimizer, train_data, test_data=None, *, epochs=None, iterations
                                                  for k, b in zip(weight_keys, before)])
                 history.loss.append(loss)
                 history.iterations = it + 1
-                stop = notify("iteration") or history._stop
+                if schedule is not None and every == "iteration":
+                    schedule.step()
+                stop = notify("iteration")
                 if (it + 1) % per_epoch == 0 or it + 1 == total:
                     evaluate((it + 1) / per_epoch)
-                    if schedule is not None:
+                    if schedule is not None and every == "epoch":
                         schedule.step()
                     stop = notify("epoch") or stop
                 if stop:
@@ -191,3 +236,38 @@ def train(net, optimizer, train_data, test_data=None, *, epochs=None, iterations
     finally:
         history.seconds = time.perf_counter() - start
     return history
+
+
+def compare(variants, train_data, test_data=None, *, progress=None, report_every=10,
+            histories=None, **options):
+    """Train one run per variant, one after the other; return ``{name: History}``.
+
+    ``variants``: name -> a function returning the :func:`train` keywords of that run
+    (``net``, ``optimizer``, optionally ``schedule``), called when the run starts: a
+    network is built only when it trains. ``options`` go to :func:`train` for every run
+    (the same ``seed``: the same mini-batches). ``histories`` (name -> History) may give
+    the histories to fill, e.g. with their ``settings`` and ``held_out``.
+
+    ``progress(histories, fraction)`` is called every ``report_every`` iterations (or
+    after every epoch with ``report_every="epoch"``) and at the end of each run, with all
+    the histories (the running one growing) and the share of the whole comparison done;
+    returning True stops: the running run keeps what it did, the later ones stay "not
+    started". A learner's Stop button is such a ``progress``."""
+    histories = {name: (histories or {}).get(name) or History() for name in variants}
+    for k, (name, build) in enumerate(variants.items()):
+        history = histories[name]
+
+        def report(h, event, k=k):
+            if progress is None or event != ("epoch" if report_every == "epoch"
+                                             else "iteration"):
+                return False
+            if report_every != "epoch" and h.iterations % report_every \
+                    and h.iterations < h.planned:
+                return False
+            return bool(progress(histories, (k + h.iterations / h.planned) / len(variants)))
+
+        train(train_data=train_data, test_data=test_data, callbacks=[report],
+              history=history, **build(), **options)
+        if history.status.startswith("stopped"):
+            break
+    return histories

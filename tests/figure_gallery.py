@@ -129,19 +129,6 @@ def ch2_paths():
     return figures
 
 
-def ch2_training():
-    import dlskills as dl
-    from dlskills.experiments import mnist
-    from dlskills.views.optimizers import training_figure
-    (x, t), (xt, tt) = mnist(n_train=200)
-    histories = {}
-    for name, optimizer in (("sgd", dl.SGD(lr=0.1)), ("adam", dl.Adam(lr=0.001))):
-        net = dl.MLP(784, [20, 20], 10, seed=0, dtype=np.float32)
-        histories[name] = dl.train(net, optimizer, (x, t), (xt[:100], tt[:100]),
-                                   iterations=12, batch_size=50, seed=0, eval_samples=100)
-    return training_figure(histories)
-
-
 def ch2_seed_spread():
     from dlskills.experiments.optimizers import compare_over_seeds
     from dlskills.views.optimizers import seed_spread_figure
@@ -233,7 +220,7 @@ def ch4_lambda_search():
     lambdas = [0.01, 0.1]
     runs = [rx.run_overfitting(n_train=100, weight_decay=lam, epochs=2) for lam in lambdas]
     return rv.plot_lambda_search(lambdas, [run.train_acc[-1] for run in runs],
-                                 [run.held_out_acc[-1] for run in runs])
+                                 [run.test_acc[-1] for run in runs])
 
 
 STATIC = {
@@ -244,7 +231,6 @@ STATIC = {
     "gradients.plot_update_sizes": ch1_update_sizes_and_losses,
     "gradients.plot_losses": ch1_update_sizes_and_losses,
     "optimizers.paths_figure": ch2_paths,
-    "optimizers.training_figure": ch2_training,
     "optimizers.seed_spread_figure": ch2_seed_spread,
     "course_figures.schedule_figure": ch2_schedules,
     "course_figures.make_course_figures": ch2_schedules,
@@ -265,7 +251,7 @@ NOT_FIGURES = {
     "style.color", "style.style", "style.apply_style", "style.new_figure",
     "style.freeze_layout", "style.font_families",
     "course_figures.plot_schedule", "course_figures.main",
-    "curves.smooth", "curves.CurvePanel",
+    "curves.smooth", "curves.CurvePanel", "curves.TrainingCurves",
     "gradients.GradientView", "gradients.ParamGrowthView",
     "initialization.power_of_ten", "initialization.plain_log_axis", "initialization.Binning",
     "initialization.HistogramHeatmap", "initialization.add_share_colorbar",

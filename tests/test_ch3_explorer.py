@@ -331,18 +331,24 @@ def test_training_explorer_run_draws_curves(monkeypatch, tiny_mnist):
     finding = ex.status.values["finding"]
     assert finding == result.finding
     assert set(result.histories) == {"normal", "xavier_normal", "he_normal"}
-    assert result.settings == ex.settings and not result.previous
+    assert result.settings == ex.settings and ex.previous is result
     assert ex.png != empty and ink(ex.png) > 0.03
     drawn = ex.png
     ex.set(activation="tanh")        # the old run stays, marked as the previous run's
     assert ex.status.key == "explorer.press_run"
-    assert ex.result.previous and ex.result.histories is result.histories
-    line = ex.panel.loss.lines["he_normal"]
-    assert line.get_linestyle() == "--"
-    assert line.get_label() == say("init.previous.label", label="he_normal")
+    assert ex.result.histories == {} and ex.previous is result
+    lines = ex.panel.curves.loss.lines
+    dashed = lines["previous:he_normal"]
+    assert dashed.get_visible() and dashed.get_linestyle() == "--"
+    assert dashed.get_label() == say("curves.previous", label="he_normal")
+    assert not lines["he_normal"].get_visible()
     assert ex.png != drawn
     ex.set(activation="relu")        # back at the settings it ran with: current again
-    assert not ex.result.previous and line.get_linestyle() == "-"
+    assert ex.result is result and lines["he_normal"].get_visible()
+    assert not dashed.get_visible()
+    second = ex.run(wait=True, seed=2)   # the new run drawn next to the last one, dashed
+    assert ex.previous is second and dashed.get_visible()
+    assert lines["he_normal"].get_linestyle() == "-"
 
 
 def test_run_summary_names_each_outcome():

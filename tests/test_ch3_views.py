@@ -162,12 +162,18 @@ def test_loss_panel_marks_a_previous_run_and_keeps_one_legend_below():
     panel = LossPanel(ax_loss, ax_acc, window=1)
     runs = {"he_normal": History(loss=[2.5, 0.4], epochs=[0, 1], test_acc=[0.1, 0.9])}
     panel.update(runs)
-    line = panel.loss.lines["he_normal"]
+    lines = panel.curves.loss.lines
+    line = lines["he_normal"]
     assert line.get_linestyle() == "-" and line.get_label() == "he_normal"
     assert ax_loss.get_legend() is None and ax_acc.get_legend() is None
-    assert fig.legends == [panel.legend]
-    panel.update(runs, previous=True)
-    assert line.get_linestyle() == "--"
-    assert line.get_label() == say("init.previous.label", label="he_normal")
+    assert fig.legends == [panel.curves.legend]
+    panel.update({}, previous=runs)                        # a control changed: dashed only
+    dashed = lines["previous:he_normal"]
+    assert dashed.get_linestyle() == "--" and not line.get_visible()
+    assert dashed.get_label() == say("curves.previous", label="he_normal")
     assert ax_loss.get_title() == say("init.previous.title")
-    assert fig.legends == [panel.legend]                   # replaced, not added
+    assert fig.legends == [panel.curves.legend]            # replaced, not added
+    panel.update(runs, previous=runs)                      # a new run next to the last one
+    assert line.get_visible() and dashed.get_visible()
+    assert sorted(t.get_text() for t in panel.curves.legend.get_texts()) == sorted([
+        say("curves.previous", label="he_normal"), "he_normal"])

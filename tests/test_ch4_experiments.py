@@ -66,16 +66,16 @@ def test_run_records_one_value_per_epoch():
     run = rx.run_overfitting(epochs=3)
     assert run.status == "completed" and run.held_out == "validation"
     assert run.epochs == [0, 1, 2, 3]
-    assert len(run.train_acc) == len(run.val_acc) == len(run.norms) == 4
-    assert run.test_acc == [] and run.held_out_acc is run.val_acc
+    assert len(run.train_acc) == len(run.val_acc) == len(run.weight_norms) == 4
+    assert run.test_acc is run.val_acc            # the held-out accuracy, named validation
     assert len(run.loss) == 9                                  # 300 / 100 = 3 steps per epoch
-    assert np.asarray(run.norms).shape == (4, 7)               # 7 weight matrices
+    assert np.asarray(run.weight_norms).shape == (4, 7)               # 7 weight matrices
     assert run.gap == pytest.approx(run.train_acc[-1] - run.val_acc[-1])
-    assert run.finding.key == "reg.finding.run.validation"
+    assert run.finding.key == "training.finding.validation"
     assert run.finding.values["gap"] == pytest.approx(100 * run.gap)
-    assert run.finding.values["status"].key == "reg.status.completed"
+    assert run.finding.values["status"].key == "training.status.completed"
     np.testing.assert_allclose(run.total_norm,
-                               np.sqrt(np.sum(np.square(run.norms), axis=1)))
+                               np.sqrt(np.sum(np.square(run.weight_norms), axis=1)))
     assert run.net is not None and run.net.depth == 7
 
 
@@ -88,9 +88,9 @@ def test_same_seed_same_numbers():
 def test_a_run_without_curves_ends_with_the_same_numbers():
     full = rx.run_overfitting(epochs=4, seed=1, dropout=0.2)
     fast = rx.run_overfitting(epochs=4, seed=1, dropout=0.2, curves=False)
-    assert fast.epochs == [4] and len(fast.norms) == 1
+    assert fast.epochs == [4] and len(fast.weight_norms) == 1
     assert fast.train_acc == full.train_acc[-1:] and fast.val_acc == full.val_acc[-1:]
-    np.testing.assert_array_equal(fast.norms[-1], full.norms[-1])
+    np.testing.assert_array_equal(fast.weight_norms[-1], full.weight_norms[-1])
 
 
 def test_a_numpy_lambda_gives_the_same_run_as_a_float():
@@ -103,7 +103,7 @@ def test_a_numpy_lambda_gives_the_same_run_as_a_float():
 def test_the_classic_run_on_the_test_set_is_still_possible():
     run = rx.run_overfitting(epochs=2, validation=None)
     assert run.held_out == "test" and len(run.test_acc) == 3 and run.val_acc == []
-    assert run.finding.key == "reg.finding.run.test"
+    assert run.finding.key == "training.finding.test"
 
 
 def test_weight_decay_shrinks_the_weights():
@@ -111,7 +111,7 @@ def test_weight_decay_shrinks_the_weights():
     decayed = rx.run_overfitting(epochs=20, weight_decay=0.1)
     assert decayed.total_norm[-1] < 0.95 * plain.total_norm[-1]
     # every layer shrinks, not only the sum
-    assert np.all(decayed.norms[-1] < plain.norms[-1])
+    assert np.all(np.array(decayed.weight_norms[-1]) < plain.weight_norms[-1])
 
 
 def test_dropout_shrinks_the_gap_on_the_overfitting_setting():
@@ -129,21 +129,20 @@ def test_more_data_closes_the_gap():
     assert large.val_acc[-1] > small.val_acc[-1]
 
 
-def test_report_is_called_every_epoch_and_can_stop():
+def test_progress_is_called_every_epoch_and_can_stop():
     calls = []
 
-    def report(run, fraction):
-        calls.append((run.epochs[-1], fraction))
+    def progress(histories, fraction):
+        calls.append((histories["run"].epochs[-1], fraction))
         return len(calls) == 2
 
-    run = rx.run_overfitting(epochs=10, report=report)
+    run = rx.run_overfitting(epochs=10, progress=progress)
     assert [c[0] for c in calls] == [1, 2]
     assert calls[0][1] == pytest.approx(0.1)
     assert run.status == "stopped at iteration 6"
-    assert rx.status_text(run.status).key == "reg.status.stopped"
-    assert rx.status_text(run.status).values == {"iteration": 6}
-    assert rx.status_text("diverged at iteration 12").values == {"iteration": 12}
-    assert run.epochs == [0, 1, 2] and len(run.norms) == 3
+    assert run.message.key == "training.status.stopped"
+    assert run.message.values == {"iteration": 6}
+    assert run.epochs == [0, 1, 2] and len(run.weight_norms) == 3
 
 
 def test_batch_norm_rescues_a_tiny_weight_scale():

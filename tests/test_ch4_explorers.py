@@ -37,7 +37,7 @@ def test_lab_run_draws_curves_and_reports_the_gap(lab):
     assert run.epochs == list(range(11))
     assert lab.status.key == "explorer.result"
     finding = lab.status.values["finding"]
-    assert finding.key == "reg.finding.run.validation"     # the lab shows validation
+    assert finding.key == "training.finding.validation"     # the lab shows validation
     assert finding.values["gap"] == pytest.approx(100 * run.gap)
     assert lab.png != before and inked(lab.png) > inked(before)
     assert not lab.running and lab.progress.value == 1.0
@@ -48,7 +48,7 @@ def test_lab_draws_train_and_validation_never_test(lab):
     labels = [text.get_text() for text in lab.view.acc.ax.get_legend().get_texts()]
     from dlskills.messages import say
     assert labels == [say("reg.split.train"), say("reg.split.validation")]
-    assert lab.result.test_acc == []
+    assert lab.result.held_out == "validation" and lab.result.val_acc is lab.result.test_acc
 
 
 @pytest.mark.parametrize("control, value", [("n_train", 600), ("batchnorm", True),
@@ -60,7 +60,11 @@ def test_every_lab_control_changes_the_run_and_the_figure(lab, control, value):
     lab.run(**{control: value})
     assert lab.result.settings[control] == value
     assert lab.png != first_png and inked(lab.png) > 0.02
-    assert lab.result.previous is first               # the last run drawn for comparison
+    assert lab.previous is lab.result                 # kept for the next comparison
+    from dlskills.messages import say
+    from dlskills.views.regularization import settings_text_short
+    labels = [text.get_text() for text in lab.view.acc.ax.get_legend().get_texts()]
+    assert say("reg.legend.previous", settings=settings_text_short(first)) in labels
     assert lab.status.values["settings"] == lab.describe_settings(lab.settings)
 
 
@@ -110,7 +114,7 @@ def test_stop_keeps_what_was_trained():
     assert not lab.running
     assert run.status.startswith("stopped at iteration")
     assert 0 < run.epochs[-1] < 400
-    assert lab.status.values["finding"].values["status"].key == "reg.status.stopped"
+    assert lab.status.values["finding"].values["status"].key == "training.status.stopped"
     assert inked(lab.png) > 0.02
 
 
@@ -118,9 +122,9 @@ def test_lab_live_redraws_while_training():
     lab = OverfittingLab(epochs=60)
     shown = []
     original = lab.view.show
-    lab.view.show = lambda run: (shown.append(None if run is None else len(run.epochs)),
-                                 original(run))
-    lab.run()
+    lab.view.show = lambda run, previous: (
+        shown.append(None if run is None else len(run.epochs)), original(run, previous))
+    lab.run(live=True)
     assert len(shown) >= 2                       # at least one partial and the final frame
     assert shown[-1] == 61
 
@@ -182,9 +186,8 @@ def test_bn_explorer_run_compares_with_the_previous_run(bn):
     bn.set(weight_scale=0.01, batchnorm=False, epochs=5)
     without = bn.run().run
     with_bn = bn.run(batchnorm=True).run
-    assert bn.result.previous is without
     assert with_bn.train_acc[-1] > without.train_acc[-1] + 0.2
-    assert bn.status.values["finding"].values["status"].key == "reg.status.completed"
+    assert bn.status.values["finding"].values["status"].key == "training.status.completed"
     labels = [text.get_text() for text in bn.view.acc.ax.get_legend().get_texts()]
     from dlskills.messages import say
     from dlskills.views.regularization import settings_text_short
@@ -197,7 +200,6 @@ def test_bn_explorer_large_scale_is_a_result_not_a_crash(bn):
     status = frame.run.status
     assert status == "completed" or status.startswith("diverged")
     if status.startswith("diverged"):                  # said in the figure, not a traceback
-        from dlskills.experiments.regularization import status_text
-        assert status_text(status) in bn.view.note.get_text()
-        assert bn.status.values["finding"].values["status"] == status_text(status)
+        assert frame.run.message in bn.view.note.get_text()
+        assert bn.status.values["finding"].values["status"] == frame.run.message
     assert inked(bn.png) > 0.02

@@ -33,5 +33,5 @@ def test_the_lab_is_stored_as_the_text_describes():
     wanted = settings_text(n_train=300, batchnorm=False, weight_decay=0.1, dropout=0.0,
                            epochs=100)
     assert status.startswith(say("explorer.result", settings=wanted,
-                                 finding=say("reg.status.completed")))
+                                 finding=say("training.status.completed")))
     assert say("reg.split.validation").split()[0] in status

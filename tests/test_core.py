@@ -331,6 +331,93 @@ def test_keyboard_interrupt_keeps_history(blobs):
     assert hist.status == "stopped at iteration 5" and len(hist.loss) == 5
 
 
+def test_history_says_its_status_from_the_catalogue_and_measures_the_gap(blobs):
+    x, t = blobs
+    net = dl.MLP(2, [8], 3, seed=0)
+    hist = dl.train(net, dl.SGD(lr=0.1), (x[:60], t[:60]), (x[60:], t[60:]), epochs=3,
+                    batch_size=20)
+    assert hist.message.key == "training.status.completed" and hist.net is net
+    assert hist.gap == hist.train_acc[-1] - hist.test_acc[-1]
+    assert hist.finding.key == "training.finding.test"
+    assert hist.finding.values["gap"] == pytest.approx(100 * hist.gap)
+    assert np.array(hist.weight_norms).shape == (4, 2)       # per evaluated epoch, per layer
+    np.testing.assert_allclose(hist.weight_norms[-1], [np.linalg.norm(net.params["W1"]),
+                                                       np.linalg.norm(net.params["W2"])])
+    np.testing.assert_allclose(hist.total_norm, np.linalg.norm(hist.weight_norms, axis=1))
+    assert hist.planned == hist.iterations == 9 and hist.val_acc == []
+    for status, key, values in (("stopped at iteration 6", "stopped", {"iteration": 6}),
+                                ("diverged at iteration 12", "diverged", {"iteration": 12}),
+                                ("not started", "not_started", {})):
+        message = dl.History(status=status).message
+        assert (message.key, message.values) == (f"training.status.{key}", values)
+    assert np.isnan(dl.History().gap) and dl.History().finding.key == "training.status.not_started"
+    assert np.isnan(dl.History(test_acc=[0.5]).gap)           # no training accuracy measured
+
+
+@pytest.mark.parametrize("every, expected", [("epoch", [0.1, 0.1, 0.05]),
+                                             ("iteration", [0.1, 0.1 * 0.5 ** 4,
+                                                            0.1 * 0.5 ** 8])])
+def test_train_steps_a_schedule_every_epoch_or_every_iteration(blobs, every, expected):
+    x, t = blobs
+    opt = dl.SGD(lr=0.1)
+    hist = dl.train(dl.MLP(2, [8], 3, seed=0), opt, (x[:80], t[:80]), epochs=2,
+                    batch_size=20, schedule=dl.ExponentialLR(opt, gamma=0.5), every=every)
+    assert hist.lr == pytest.approx(expected)   # at each evaluation: the lr just used
+    with pytest.raises(ValueError, match="every must be 'epoch' or 'iteration'"):
+        dl.train(dl.MLP(2, [8], 3), opt, (x, t), epochs=1, every="batch")
+
+
+def test_compare_builds_each_run_when_it_starts_and_stops_on_progress(blobs):
+    x, t = blobs
+    built, calls = [], []
+
+    def variant(name, lr):
+        def build():
+            built.append(name)
+            return dict(net=dl.MLP(2, [8], 3, seed=0), optimizer=dl.SGD(lr=lr))
+        return build
+
+    def progress(histories, fraction):
+        calls.append((list(histories), histories["a"].iterations, fraction))
+        return len(calls) == 3
+
+    histories = dl.compare({"a": variant("a", 0.1), "b": variant("b", 0.5),
+                            "c": variant("c", 1.0)}, (x, t), iterations=20, batch_size=10,
+                           progress=progress, report_every=10)
+    assert built == ["a", "b"]                              # c never built
+    assert [c[2] for c in calls] == [pytest.approx(f) for f in (1 / 6, 2 / 6, 3 / 6)]
+    assert all(c[0] == ["a", "b", "c"] for c in calls)
+    assert histories["a"].status == "completed" and histories["a"].iterations == 20
+    assert histories["b"].status == "stopped at iteration 10"
+    assert histories["c"].status == "not started" and histories["c"].loss == []
+    alone = dl.train(dl.MLP(2, [8], 3, seed=0), dl.SGD(lr=0.5), (x, t), iterations=10,
+                     batch_size=10)
+    assert histories["b"].loss == alone.loss              # same seed: the same batches
+
+
+def test_compare_reports_every_epoch_and_fills_given_histories(blobs):
+    x, t = blobs
+    given = dl.History(held_out="validation", settings={"lam": 0.1})
+    fractions = []
+    histories = dl.compare({"run": lambda: dict(net=dl.MLP(2, [8], 3), optimizer=dl.SGD())},
+                           (x[:60], t[:60]), (x[60:], t[60:]), epochs=3, batch_size=20,
+                           histories={"run": given}, report_every="epoch",
+                           progress=lambda h, f: fractions.append(f))
+    assert histories["run"] is given and given.val_acc is given.test_acc
+    assert len(given.val_acc) == 4 and given.settings == {"lam": 0.1}
+    assert fractions == pytest.approx([1 / 3, 2 / 3, 1.0])
+    assert given.finding.key == "training.finding.validation"
+
+
+def test_compare_reports_the_end_of_a_run_between_report_steps(blobs):
+    x, t = blobs
+    seen = []
+    dl.compare({"a": lambda: dict(net=dl.MLP(2, [8], 3), optimizer=dl.SGD())}, (x, t),
+               iterations=25, batch_size=10, report_every=10,
+               progress=lambda h, f: seen.append(h["a"].iterations))
+    assert seen == [10, 20, 25]
+
+
 # --- surfaces ----------------------------------------------------------------------------
 def test_surfaces_gradients_match_numerical():
     for name in dl.SURFACES.names():

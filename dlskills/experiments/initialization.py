@@ -22,7 +22,7 @@ from ..functions import ACTIVATIONS
 from ..initializers import INITIALIZERS, he_bound, he_std, xavier_bound, xavier_std
 from ..model import MLP
 from ..optimizers import SGD
-from ..training import History, train
+from ..training import History, compare, train
 from . import mnist
 
 #: which scale setting each initializer takes from the controls (None: its formula)
@@ -319,15 +319,11 @@ def run_summary(label, history, window=20):
 
 @dataclass
 class ComparedRuns:
-    """Training runs of :func:`compare_initializers` for one set of settings.
-
-    ``previous`` marks runs drawn after a control changed (before the next Run): a
-    figure shows them as the previous run's."""
+    """Training runs of :func:`compare_initializers` for one set of settings."""
     histories: dict
     labels: dict
     iterations: int
     settings: dict = field(default_factory=dict)
-    previous: bool = False
 
     @property
     def finding(self):
@@ -353,25 +349,16 @@ def compare_initializers(inits=COMPARED_INITS, activation="relu", iterations=400
     if data is None:
         data = mnist(source=source, dtype=dtype)
     (x_train, t_train), test = data
-    histories = {}
-    stopped = False
-    for k, init in enumerate(inits):
+
+    def variant(init):
         options = init_options(init, std=std) if init == "normal" else {}
-        net = MLP(x_train.shape[1], list(hidden), 10, activation=activation, init=init,
-                  init_options=options, seed=seed, dtype=dtype)
-        history = histories[init] = History()
-        if stopped:
-            history.status = "not started"
-            continue
+        return dict(net=MLP(x_train.shape[1], list(hidden), 10, activation=activation,
+                            init=init, init_options=options, seed=seed, dtype=dtype),
+                    optimizer=SGD(lr=lr))
 
-        def callback(h, event, k=k):
-            if progress is None or event != "iteration" or h.iterations % 10:
-                return False
-            return bool(progress(histories, (k + h.iterations / iterations) / len(inits)))
-
-        with single_thread_blas():       # small products: a second thread only waits
-            train(net, SGD(lr=lr), (x_train, t_train), test, iterations=iterations,
-                  batch_size=batch_size, seed=seed, callbacks=[callback],
-                  eval_samples=eval_samples, history=history)
-        stopped = history.status.startswith("stopped")
-    return histories
+    histories = {init: History(settings={"label": init_label(init, std)}) for init in inits}
+    with single_thread_blas():       # small products: a second thread only waits
+        return compare({init: lambda init=init: variant(init) for init in inits},
+                       (x_train, t_train), test, progress=progress, histories=histories,
+                       iterations=iterations, batch_size=batch_size, seed=seed,
+                       eval_samples=eval_samples)

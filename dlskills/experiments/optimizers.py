@@ -29,7 +29,7 @@ from ..model import MLP
 from ..optimizers import OPTIMIZERS, make_optimizer
 from ..schedules import COURSE_SCHEDULES, course_schedule
 from ..surfaces import get_surface, start_point
-from ..training import History, train
+from ..training import History, compare
 from . import mnist
 
 OPTIMIZER_NAMES = tuple(OPTIMIZERS.names())          # sgd, momentum, adagrad, rmsprop, adam
@@ -199,16 +199,36 @@ HIDDEN = (100, 100, 100, 100)
 class OptimizerComparison:
     """MNIST training curves of several optimizers from the same start.
 
-    histories: name -> :class:`~dlskills.History` (still growing while ``running`` names
-    the one in training); labels: name -> "sgd lr=0.01"; iterations: per optimizer;
-    epochs: how many epochs that is. ``window``: iterations the final loss averages."""
+    histories: name -> :class:`~dlskills.History` (growing while one is "running"), each
+    with ``settings`` {"label": "sgd lr=0.01", "epochs"}. ``window``:
+    iterations the final loss averages."""
     histories: dict = field(default_factory=dict)
-    labels: dict = field(default_factory=dict)
-    iterations: int = 0
-    epochs: float = 0.0
-    running: str = None
     seed: int = 0
     window: int = 20
+
+    def __post_init__(self):     # runs a stop left unstarted are not part of the result
+        self.histories = {name: h for name, h in self.histories.items()
+                          if h.status != "not started"}
+
+    @property
+    def labels(self):
+        return {name: h.settings["label"] for name, h in self.histories.items()}
+
+    @property
+    def running(self):
+        """The name of the run in training, or None."""
+        return next((name for name, h in self.histories.items() if h.status == "running"),
+                    None)
+
+    @property
+    def iterations(self):
+        """Iterations per optimizer."""
+        return max((h.planned for h in self.histories.values()), default=0)
+
+    @property
+    def epochs(self):
+        """How many epochs the iterations make."""
+        return max((h.settings["epochs"] for h in self.histories.values()), default=0.0)
 
     def final_loss(self, name):
         """Mean loss of the last ``window`` iterations (NaN if the run diverged)."""
@@ -247,42 +267,32 @@ def compare_optimizers(names=OPTIMIZER_NAMES, lr="default", schedule="none",
 
     ``lr``: "default" (:data:`DEFAULT_LR`, each optimizer's usual value) or one value for
     all; ``schedule``: "none" or one of the course text's examples, stepped after every
-    iteration. ``progress(comparison, fraction)`` is called every ``report_every``
-    iterations; returning True stops the comparison (the current run keeps what it did,
-    later ones are not started). ``data`` may pass ``((x, t), (x_test, t_test))``.
+    iteration. ``progress(histories, fraction)`` is called every ``report_every``
+    iterations (see :func:`dlskills.compare`; True stops). ``data`` may pass
+    ``((x, t), (x_test, t_test))``.
     """
     iterations = check_number("iterations", iterations, 1, integer=True)
     names = [n for n in OPTIMIZER_NAMES if n in names]
     (x_train, t_train), test = mnist(source=source, dtype=dtype) if data is None else data
-    result = OptimizerComparison(iterations=iterations, seed=seed,
-                                 epochs=iterations * batch_size / len(x_train))
-    for index, name in enumerate(names):
-        net = MLP(x_train.shape[1], list(hidden), 10, activation="relu", init="he",
-                  seed=seed, dtype=dtype)
-        opt = make_optimizer(name, lr=DEFAULT_LR[name] if lr == "default" else lr)
-        sched = None if schedule in (None, "none") else course_schedule(schedule, opt)
-        history = result.histories[name] = History()
-        result.labels[name] = f"{name} lr={opt.lr:.3g}"
-        result.running = name
+    rates = {name: DEFAULT_LR[name] if lr == "default" else lr for name in names}
+    epochs = iterations * batch_size / len(x_train)
+    histories = {name: History(settings={"label": f"{name} lr={rates[name]:.3g}",
+                                         "epochs": epochs})
+                 for name in names}
 
-        def callback(hist, event, index=index, sched=sched):
-            if event != "iteration":
-                return False
-            if sched is not None:
-                sched.step()
-            if progress is None or (hist.iterations % report_every
-                                    and hist.iterations < iterations):
-                return False
-            return bool(progress(result, (index + hist.iterations / iterations) / len(names)))
+    def variant(name):
+        opt = make_optimizer(name, lr=rates[name])
+        return dict(net=MLP(x_train.shape[1], list(hidden), 10, activation="relu",
+                            init="he", seed=seed, dtype=dtype), optimizer=opt,
+                    schedule=None if schedule in (None, "none")
+                    else course_schedule(schedule, opt))
 
-        with single_thread_blas():
-            train(net, opt, (x_train, t_train), test, iterations=iterations,
-                  batch_size=batch_size, seed=seed, callbacks=[callback],
-                  eval_samples=eval_samples, history=history)
-        if history.status.startswith("stopped"):
-            break
-    result.running = None
-    return result
+    with single_thread_blas():
+        compare({name: lambda name=name: variant(name) for name in names},
+                (x_train, t_train), test, progress=progress, report_every=report_every,
+                histories=histories, iterations=iterations, batch_size=batch_size,
+                seed=seed, eval_samples=eval_samples, every="iteration")
+    return OptimizerComparison(histories, seed=seed)
 
 
 @dataclass
@@ -331,19 +341,13 @@ class SeedSpread:
         return say("optimizers.seeds.order", n=len(self.seeds), order=order)
 
 
-def compare_over_seeds(names=OPTIMIZER_NAMES, seeds=(0, 1, 2), done=(), progress=None,
-                       **settings):
+def compare_over_seeds(names=OPTIMIZER_NAMES, seeds=(0, 1, 2), done=(), **settings):
     """:func:`compare_optimizers` once per seed (other settings as given); returns a
     :class:`SeedSpread`. ``done``: comparisons already run with the same settings (e.g. an
-    explorer's result); the seeds they cover are not trained again. ``progress(fraction)``
-    is called after each seed."""
+    explorer's result); the seeds they cover are not trained again."""
     known = {run.seed: run for run in done}
-    runs = []
-    for k, seed in enumerate(seeds):
-        runs.append(known[seed] if seed in known else
-                    compare_optimizers(names, seed=seed, **settings))
-        if progress is not None:
-            progress((k + 1) / len(seeds))
+    runs = [known[seed] if seed in known else compare_optimizers(names, seed=seed, **settings)
+            for seed in seeds]
     names = list(runs[0].histories)
     return SeedSpread(tuple(seeds), runs,
                       {n: [run.final_loss(n) for run in runs] for n in names},

@@ -1,7 +1,7 @@
 """Chapter 4 (regularization): the experiments, pure numpy::
 
     run = run_overfitting(weight_decay=0.1)     # 300 digits, 784-100x6-10, SGD 0.01
-    run.train_acc[-1], run.val_acc[-1], run.gap, run.total_norm[-1]
+    run.train_acc[-1], run.val_acc[-1], run.gap, run.total_norm[-1]   # a dl.History
     run.net.accuracy(*mnist()[1])               # the test set: once, at the very end
     spread = compare_seeds({"baseline": {}, "batch norm": {"batchnorm": True}})
     sweep = bn_weight_scale_sweep(epochs=20)     # 16 weight scales, with and without BN
@@ -14,17 +14,16 @@ hyper-parameters are chosen on it, never on the test set.
 The explorers of :mod:`dlskills.explorers.regularization` train and draw these.
 """
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 
 from .._blas import single_thread_blas
 from .._checks import check_number
-from ..functions import norm, softmax
-from ..messages import say
+from ..functions import softmax
 from ..model import MLP
 from ..optimizers import SGD
-from ..training import train
+from ..training import History, compare
 from . import mnist
 
 #: The classic overfitting setting: 300 training digits, six hidden layers of 100.
@@ -37,115 +36,31 @@ CLASSIC_SCALES = np.logspace(0, -4, 16)
 VALIDATION = 1000
 
 
-def weight_norms(net):
-    """||W_l|| (Frobenius) of every weight matrix, first layer first."""
-    return np.array([norm(net.params[f"W{i}"]) for i in range(1, net.depth + 1)])
-
-
-@dataclass
-class TrainingRun:
-    """Accuracy per epoch (epoch 0 = before training) and weight norms of one run.
-
-    The held-out accuracy per epoch is ``val_acc`` (a validation split: the overfitting
-    runs) or ``test_acc`` (the test set: the batch-norm runs); ``held_out`` says which,
-    and ``held_out_acc`` is that list."""
-    settings: dict
-    epochs: list = field(default_factory=list)
-    train_acc: list = field(default_factory=list)
-    test_acc: list = field(default_factory=list)
-    val_acc: list = field(default_factory=list)
-    held_out: str = "test"                        # "validation" or "test"
-    norms: list = field(default_factory=list)     # per epoch: ||W_l|| of every layer
-    loss: list = field(default_factory=list)      # per iteration
-    status: str = "not started"
-    seconds: float = 0.0
-    previous: "TrainingRun | None" = None         # the run before, drawn for comparison
-    net: object = field(default=None, repr=False)  # the trained network
-
-    @property
-    def held_out_acc(self):
-        """The held-out accuracy per epoch: ``val_acc`` or ``test_acc``."""
-        return self.val_acc if self.held_out == "validation" else self.test_acc
-
-    @property
-    def gap(self):
-        """Final train accuracy minus final held-out accuracy (nan before the first
-        epoch)."""
-        if not self.held_out_acc:
-            return float("nan")
-        return self.train_acc[-1] - self.held_out_acc[-1]
-
-    @property
-    def finding(self):
-        """The run in one sentence: how it ended, final accuracies and gap."""
-        if not self.held_out_acc:
-            return status_text(self.status)
-        return say(f"reg.finding.run.{self.held_out}", status=status_text(self.status),
-                   train=100 * self.train_acc[-1], held_out=100 * self.held_out_acc[-1],
-                   gap=100 * self.gap)
-
-    @property
-    def total_norm(self):
-        """sqrt(sum_l ||W_l||^2) per evaluated epoch: the norm of all weights together."""
-        if not self.norms:
-            return np.zeros(0)
-        return np.sqrt(np.sum(np.square(self.norms), axis=1))
-
-    @property
-    def finished(self):
-        return self.status not in ("not started", "running")
-
-
-def status_text(status):
-    """A training status ("completed", "stopped at iteration 6", ...) as a sentence."""
-    for kind in ("diverged", "stopped"):
-        if status.startswith(f"{kind} at iteration "):
-            return say(f"reg.status.{kind}", iteration=int(status.rsplit(" ", 1)[1]))
-    return say(f"reg.status.{status.replace(' ', '_')}")
-
-
-def _train_mnist(net, settings, data, epochs, lr, batch_size, seed, report, previous=None,
+def _train_mnist(net, settings, data, epochs, lr, batch_size, seed, progress,
                  held_out="test", curves=True):
-    """Train ``net`` with SGD, recording a :class:`TrainingRun` whose held-out set
-    (``data[1]``) is ``held_out``; ``report(run, fraction)`` is called after every epoch
-    and may return True to stop. ``curves=False`` measures the accuracies once, at the
-    end (about half the time of a small run goes into measuring them every epoch)."""
-    run = TrainingRun(settings=settings, status="running", previous=previous, net=net,
-                      held_out=held_out)
-    run.norms.append(weight_norms(net))
-    held = "val_acc" if held_out == "validation" else "test_acc"
-
-    def record(history):
-        run.epochs, run.train_acc, run.loss = history.epochs, history.train_acc, history.loss
-        setattr(run, held, history.test_acc)
-
-    def on_epoch(history, event):
-        if event != "epoch":
-            return False
-        run.norms.append(weight_norms(net))
-        record(history)
-        return bool(report(run, history.epochs[-1] / epochs)) if report else False
-
+    """Train ``net`` with SGD as one run of :func:`dlskills.compare` (``progress(histories,
+    fraction)`` after every epoch; True stops) and return its :class:`~dlskills.History`,
+    whose held-out data (``data[1]``) are ``held_out``. ``curves=False`` measures the
+    accuracies once, at the end (about half the time of a small run goes into measuring
+    them every epoch)."""
     train_data, held_out_data = data
-    history = train(net, SGD(lr), train_data, held_out_data, epochs=epochs,
-                    batch_size=batch_size, seed=seed, callbacks=[on_epoch], accuracy=curves)
-    record(history)
-    run.status, run.seconds = history.status, history.seconds
-    del run.norms[len(run.epochs):]
+    history = History(held_out=held_out, settings=settings)
+    compare({"run": lambda: dict(net=net, optimizer=SGD(lr))}, train_data, held_out_data,
+            progress=progress, report_every="epoch", histories={"run": history},
+            epochs=epochs, batch_size=batch_size, seed=seed, accuracy=curves)
     if not curves:                      # the final epoch only
-        run.epochs, run.norms = run.epochs[-1:], run.norms[-1:]
-        run.train_acc = [net.accuracy(*train_data)]
-        setattr(run, held, [net.accuracy(*held_out_data)] if held_out_data else [])
-    return run
+        history.epochs, history.weight_norms = history.epochs[-1:], history.weight_norms[-1:]
+        history.train_acc = [net.accuracy(*train_data)]
+        history.test_acc = [net.accuracy(*held_out_data)] if held_out_data else []
+    return history
 
 
 def run_overfitting(n_train=300, batchnorm=False, weight_decay=0.0, dropout=0.0,
                     epochs=200, *, hidden=OVERFIT_HIDDEN, lr=0.01, batch_size=100, seed=0,
-                    validation=VALIDATION, curves=True, dtype=np.float32, report=None,
-                    previous=None):
+                    validation=VALIDATION, curves=True, dtype=np.float32, progress=None):
     """The classic overfitting experiment: few digits, a deep ReLU network (He init),
-    SGD; returns a :class:`TrainingRun` with train and validation accuracy after every
-    epoch.
+    SGD; returns a :class:`~dlskills.History` with train and validation accuracy and
+    weight norms after every epoch.
 
     Defaults are the full setting (300 digits, 784-100x6-10, lr 0.01, 200 epochs,
     batch 100). The validation digits (``validation`` of them, 100 per class by
@@ -153,9 +68,8 @@ def run_overfitting(n_train=300, batchnorm=False, weight_decay=0.0, dropout=0.0,
     :func:`dlskills.experiments.mnist`); the test set is not touched (measure it once,
     at the end: ``run.net.accuracy(x_test, t_test)``). ``validation=None`` measures the
     test set every epoch instead, as the classic experiment does. ``curves=False``
-    measures the accuracies only after the last epoch (faster). ``report(run,
-    fraction)`` is called after every epoch (return True to stop); ``previous`` is kept
-    on the result for comparison plots.
+    measures the accuracies only after the last epoch (faster). ``progress(histories,
+    fraction)`` is called after every epoch (return True to stop).
     """
     # Python floats: a numpy float64 lambda would silently turn float32 training into
     # float64 (numpy 2 promotion) and give other numbers than the same lambda as a float
@@ -172,7 +86,7 @@ def run_overfitting(n_train=300, batchnorm=False, weight_decay=0.0, dropout=0.0,
         data, held_out = (train_data, val_data), "validation"
     net = MLP(784, list(hidden), 10, activation="relu", init="he", batchnorm=batchnorm,
               dropout=dropout, weight_decay=weight_decay, seed=seed, dtype=dtype)
-    return _train_mnist(net, settings, data, epochs, lr, batch_size, seed, report, previous,
+    return _train_mnist(net, settings, data, epochs, lr, batch_size, seed, progress,
                         held_out, curves)
 
 
@@ -233,10 +147,10 @@ def compare_seeds(settings, seeds=(0, 1, 2), epochs=100, **options):
 
 def run_weight_scale(weight_scale, batchnorm, activation="relu", epochs=20, *,
                      n_train=1000, hidden=BN_HIDDEN, lr=0.01, batch_size=100, seed=0,
-                     eps=1e-5, dtype=np.float32, test=True, report=None, previous=None):
+                     eps=1e-5, dtype=np.float32, test=True, progress=None):
     """One run of the batch-norm experiment: weights drawn from N(0, weight_scale^2),
     with or without batch norm (``eps``: the BN layers' ε); returns a
-    :class:`TrainingRun`. ``test=False`` skips the test accuracy (the classic experiment
+    :class:`~dlskills.History`. ``test=False`` skips the test accuracy (the classic experiment
     looks at training accuracy only)."""
     settings = dict(weight_scale=weight_scale, batchnorm=bool(batchnorm),
                     activation=activation, epochs=epochs)
@@ -249,7 +163,7 @@ def run_weight_scale(weight_scale, batchnorm, activation="relu", epochs=20, *,
     for kind, _, layer in net.layers:
         if kind == "batchnorm":
             layer.eps = check_number("eps", eps, low=0, low_open=True)
-    return _train_mnist(net, settings, data, epochs, lr, batch_size, seed, report, previous)
+    return _train_mnist(net, settings, data, epochs, lr, batch_size, seed, progress)
 
 
 @dataclass

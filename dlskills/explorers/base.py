@@ -231,12 +231,18 @@ class TrainingExplorer(Explorer):
 
     Changing a control does not train; the Run button (or ``run()``) does, in a
     background thread so the notebook stays responsive, with a progress bar, the
-    figure redrawn at most every ``redraw_every`` seconds while it trains, and a Stop
-    button that ends the run and keeps what was drawn. Subclasses implement
-    ``train(settings, report)``: it trains, calls ``report(partial_result, fraction)``
-    now and then (which returns True when the learner asked to stop) and returns the
-    final result; ``draw`` must accept partial results, and ``None`` (nothing trained
-    yet: draw empty axes).
+    figure redrawn while it trains, and a Stop button that ends the run and keeps what
+    was drawn. Subclasses implement ``train(settings, report)``: it trains, calls
+    ``report(partial_result, fraction)`` now and then (the progress protocol of
+    :func:`dlskills.compare`: it returns True when the learner asked to stop) and
+    returns the final result; ``draw`` must accept partial results, and ``None``
+    (nothing trained yet: draw empty axes).
+
+    Live redraws are at least ``redraw_every`` seconds and twice the last drawing's
+    time apart (drawing takes at most a third of a run, however slow the machine).
+    ``previous`` is the result of the last run that trained (``trained``), kept once
+    it is drawn: ``draw`` shows it next to what it draws after (a preview, the next
+    run) for comparison.
     """
 
     redraw_every = 0.4
@@ -257,6 +263,8 @@ class TrainingExplorer(Explorer):
         self._stop_event = threading.Event()
         self._thread = None
         self._last_redraw = 0.0
+        self._live = False
+        self.previous = None
         super().__init__(**initial)
 
     def action_row(self):
@@ -264,6 +272,11 @@ class TrainingExplorer(Explorer):
 
     def train(self, settings, report):
         raise NotImplementedError
+
+    def trained(self, result):
+        """Whether ``result`` trained anything worth comparing with (then the next run
+        keeps it as ``previous``)."""
+        return result is not None
 
     def preview(self, settings):
         """What to draw when a control changes, before Run (something fast, e.g. the
@@ -286,13 +299,16 @@ class TrainingExplorer(Explorer):
             return
         self._show_status(say("explorer.press_run", settings=self.describe_settings(settings)))
 
-    def run(self, wait=True, **values):
+    def run(self, wait=True, live=None, **values):
         """Train with the current settings (after setting ``values``); ``wait=False`` runs in
-        the background. Returns the final result when waiting."""
+        the background. Returns the final result when waiting. ``live`` (default: ``not
+        wait``) redraws the figure while it trains: a cell that waits shows the explorer
+        only afterwards and would not see the frames in between."""
         if self.running:
             return None
         if values:
             self.set(**values)
+        self._live = (not wait) if live is None else live
         self._stop_event.clear()
         self.running = True
         self.run_button.disabled, self.stop_button.disabled = True, False
@@ -318,24 +334,27 @@ class TrainingExplorer(Explorer):
         self._show_status(say("explorer.training",
                               settings=self.describe_settings(self._settings_running),
                               fraction=self.progress.value))
-        now = time.perf_counter()
-        if now - self._last_redraw >= self.redraw_every:
-            self._last_redraw = now
+        start = time.perf_counter()
+        if self._live and start - self._last_redraw >= self._spacing:
             try:
                 self.show(result)
             except Exception:  # a failed live redraw must not end the training
                 pass
+            self._last_redraw = time.perf_counter()
+            self._spacing = max(self.redraw_every, 2.0 * (self._last_redraw - start))
         return self._stop_event.is_set()
 
     def _run(self, settings):
         self._settings_running = settings
         start = time.perf_counter()
-        self._last_redraw = 0.0
+        self._last_redraw, self._spacing = 0.0, 0.0
         self.progress.value = 0.0
         try:
             with single_thread_blas():
                 result = self.train(settings, self._report)
             self.show(result)
+            if self.trained(result):
+                self.previous = result
             self.last_seconds = time.perf_counter() - start
             text = self.describe(settings, result)
             if self.settings != settings:   # a control moved during the run

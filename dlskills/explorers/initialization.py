@@ -8,8 +8,6 @@
   :func:`~dlskills.experiments.initialization.compare_initializers`.
 """
 
-import dataclasses
-
 import ipywidgets as widgets
 import matplotlib
 import numpy as np
@@ -176,12 +174,11 @@ class InitTrainingExplorer(TrainingExplorer):
     def setup(self, fig):
         ax_loss, ax_acc = fig.subplots(1, 2, width_ratios=[1.4, 1])
         self.panel = LossPanel(ax_loss, ax_acc)
-        # lay out once with what the figure will hold: titles and the legend below
-        placeholder = ComparedRuns(
-            {name: _placeholder_history() for name in ("normal", "xavier_normal",
-                                                        "he_normal")},
-            {"normal": init_label("normal", 0.01)}, 400)
-        self.panel.update(placeholder.histories, placeholder.labels, 400, previous=True)
+        # lay out once with what the figure will hold: titles, a run and the previous one
+        runs = {name: History(loss=[2.3, 0.5], epochs=[0, 1], test_acc=[0.1, 0.9],
+                              settings={"label": init_label(name, 0.01)})
+                for name in ("normal", "xavier_normal", "he_normal")}
+        self.panel.update(runs, iterations=400, previous=runs)
         freeze_layout(fig)
 
     def compute(self, **settings):  # training happens in train(); nothing to precompute
@@ -200,22 +197,19 @@ class InitTrainingExplorer(TrainingExplorer):
         return ComparedRuns(histories, labels, settings["iterations"], dict(settings))
 
     def preview(self, settings):
-        """After a control change, the last run stays on screen, dashed and labelled as
-        the previous run's until Run; back at its settings it is the current one again."""
-        if self.result is None:
+        """After a control change, the last run stays on screen, dashed, as the previous
+        run's until Run; back at its settings it is the current one again."""
+        if self.previous is None:
             return None
-        previous = self.result.settings != settings
-        if previous == self.result.previous:
+        current = self.previous.settings == settings
+        if current == (self.result is self.previous):
             return None
-        return dataclasses.replace(self.result, previous=previous)
+        return self.previous if current else self._result({}, settings)
 
     def draw(self, result):
+        previous = self.previous if self.previous is not result else None
         if result is None:
             self.panel.update({}, iterations=self.controls["iterations"].value)
             return
         self.panel.update(result.histories, result.labels, result.iterations,
-                          previous=result.previous)
-
-
-def _placeholder_history():
-    return History(loss=[2.3, 0.5], epochs=[0, 1], test_acc=[0.1, 0.9])
+                          previous=previous and previous.histories)

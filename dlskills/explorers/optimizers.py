@@ -18,7 +18,8 @@ import ipywidgets as widgets
 import numpy as np
 
 from ..experiments.optimizers import (HIDDEN, OPTIMIZER_NAMES, SCHEDULE_NAMES, TUNED_LR,
-                                      compare_optimizers, compare_paths)
+                                      OptimizerComparison, compare_optimizers,
+                                      compare_paths)
 from ..messages import say
 from ..surfaces import SURFACES, get_surface
 from ..views.optimizers import PathsView, TrainingComparisonView
@@ -196,28 +197,12 @@ class OptimizerTrainer(TrainingExplorer):
     def setup(self, fig):
         self.view = TrainingComparisonView(fig)
 
-    def run(self, wait=True, live=None, **values):
-        """As the base's; ``live`` (default: ``not wait``) redraws the figure while it
-        trains. A notebook cell that waits and shows the explorer afterwards sees no
-        frames in between, and each frame costs about as much as 60 training steps."""
-        if self.running:
-            return None
-        self._redraw_every = self.redraw_every
-        if not ((not wait) if live is None else live):
-            self.redraw_every = float("inf")
-        return super().run(wait, **values)
-
-    def _run(self, settings):
-        try:
-            return super()._run(settings)
-        finally:
-            self.redraw_every = self._redraw_every
-
     def train(self, settings, report):
         return compare_optimizers(settings["optimizers"], settings["lr"],
                                   settings["schedule"], settings["iterations"],
                                   self.batch_size, self.hidden, self.seed, self.source,
-                                  self.dtype, progress=report,
+                                  self.dtype, progress=lambda histories, done: report(
+                                      OptimizerComparison(histories, self.seed), done),
                                   report_every=self.report_every)
 
     def draw(self, result):

@@ -9,72 +9,29 @@ lab is where settings are tried, and they are chosen on validation) and
 curves on Run). Statuses are the base's: the settings, then the run's ``finding``.
 """
 
-import time
 from dataclasses import dataclass
 
 import ipywidgets as widgets
 
 from ..experiments import mnist
-from ..experiments.regularization import (BN_HIDDEN, VALIDATION, TrainingRun,
-                                          activation_snapshot, run_overfitting,
-                                          run_weight_scale)
+from ..experiments.regularization import (BN_HIDDEN, VALIDATION, activation_snapshot,
+                                          run_overfitting, run_weight_scale)
+from ..training import History
 from ..messages import say
 from ..views import regularization as views
 from .base import TrainingExplorer
 
 
-class _ComparingTrainer(TrainingExplorer):
-    """A training explorer that keeps the last finished run and draws it (dashed) next to
-    the new one, so a learner sees what a change did."""
-
-    def __init__(self, **initial):
-        self.last_run = None
-        self._live = False
-        super().__init__(**initial)
-
-    def show(self, result):
-        """Draw and send the PNG; live redraws while training are spaced so that drawing
-        takes at most a third of the run (on a slow or busy machine, drawing every
-        0.4 s would otherwise take most of the time)."""
-        start = time.perf_counter()
-        super().show(result)
-        if self._live:
-            self.redraw_every = max(type(self).redraw_every, 2.0 * (time.perf_counter() - start))
-
-    def train(self, settings, report):
-        previous = self.last_run
-        if previous is not None:
-            previous.previous = None       # keep one run back, not a chain
-
-        def live_report(partial, fraction):
-            self._live = True
-            try:
-                return report(partial, fraction)
-            finally:
-                self._live = False
-
-        result = self.train_run(settings, live_report, previous)
-        run = self.run_of(result)
-        if run.epochs and run.epochs[-1] > 0:
-            self.last_run = run
-        return result
-
-    def train_run(self, settings, report, previous):
-        """Train with ``settings``; return what ``draw`` shows."""
-        raise NotImplementedError
-
-    def run_of(self, result):
-        """The :class:`TrainingRun` inside a result."""
-        return result
-
-    def draw(self, result):
-        self.view.show(result)
+def _trained(run):
+    """A run that measured at least one epoch after the start."""
+    return run is not None and len(run.epochs) > 1
 
 
-class OverfittingLab(_ComparingTrainer):
+class OverfittingLab(TrainingExplorer):
     """Train the overfitting setting with any mix of batch norm, weight decay and dropout;
-    train and validation accuracy drawn while training, the final gap marked. At most
-    4,000 - ``VALIDATION`` training digits: the validation digits are set aside first."""
+    train and validation accuracy drawn while training, the final gap marked, the
+    previous run dashed. At most 4,000 - ``VALIDATION`` training digits: the validation
+    digits are set aside first."""
 
     name = "overfitting"
     figsize = (13, 5.2)
@@ -106,11 +63,18 @@ class OverfittingLab(_ComparingTrainer):
     def setup(self, fig):
         self.view = views.OverfittingView(fig)
 
-    def train_run(self, settings, report, previous):
-        return run_overfitting(**settings, report=report, previous=previous)
+    def train(self, settings, report):
+        return run_overfitting(**settings, progress=lambda histories, done:
+                               report(histories["run"], done))
+
+    def trained(self, result):
+        return _trained(result)
+
+    def draw(self, result):
+        self.view.show(result, self.previous)
 
 
-class BatchNormExplorer(_ComparingTrainer):
+class BatchNormExplorer(TrainingExplorer):
     """Initial weight scale and batch norm: activation histograms of the 5 hidden layers
     at once (on 1,000 digits), training curves when Run is pressed."""
 
@@ -149,30 +113,29 @@ class BatchNormExplorer(_ComparingTrainer):
     def preview(self, settings):
         """The histograms now (one forward pass); the last run's curves stay (dashed)
         until Run is pressed."""
-        return BatchNormFrame(settings, self.snapshot(settings), None, self.last_run)
+        return BatchNormFrame(settings, self.snapshot(settings))
 
-    def train_run(self, settings, report, previous):
+    def train(self, settings, report):
         layers = self.snapshot(settings)
-
-        def frame_report(run, fraction):
-            return report(BatchNormFrame(settings, layers, run, previous), fraction)
-
         run = run_weight_scale(settings["weight_scale"], settings["batchnorm"],
                                settings["activation"], settings["epochs"],
-                               report=frame_report)
-        return BatchNormFrame(settings, layers, run, previous)
+                               progress=lambda histories, done: report(
+                                   BatchNormFrame(settings, layers, histories["run"]), done))
+        return BatchNormFrame(settings, layers, run)
 
-    def run_of(self, result):
-        return result.run
+    def trained(self, result):
+        return result is not None and _trained(result.run)
+
+    def draw(self, result):
+        self.view.show(result, self.previous and self.previous.run)
 
 
 @dataclass
 class BatchNormFrame:
-    """What the batch-norm explorer draws: histograms, the current and the last run."""
+    """What the batch-norm explorer draws: histograms and the run (None before Run)."""
     settings: dict
     layers: list
-    run: TrainingRun = None
-    previous: TrainingRun = None
+    run: History = None
 
     @property
     def finding(self):

@@ -56,6 +56,18 @@ MESSAGES = {
     "control.x0": "起点 x",
     "control.y0": "起点 y",
 
+    # --- shared: training statuses (dlskills/training.py, History.message) -----------
+    "training.status.completed": "训练完成",
+    "training.status.running": "训练中",
+    "training.status.not_started": "还没有训练",
+    "training.status.stopped": "在第 {iteration} 次迭代停止",
+    "training.status.diverged": "在第 {iteration} 次迭代发散",
+    # a run's finding (History.finding: explorer statuses, figure titles)
+    "training.finding.validation": "{status}：训练 {train:.1f}%，验证 {held_out:.1f}%，"
+                                   "差距 {gap:.1f} 个百分点",
+    "training.finding.test": "{status}：训练 {train:.1f}%，测试 {held_out:.1f}%，"
+                             "差距 {gap:.1f} 个百分点",
+
     # --- chapter 1: gradients (experiments/views/explorers/exercises gradients.py) ----
     # experiments/gradients.py: depth versus width
     "gradients.growth.head": "多 {width} 个神经元：加深 +{deep:,}，加宽 +{wide:,}{bias}",
@@ -182,8 +194,6 @@ MESSAGES = {
     "optimizers.fig.diverged": "发散：{runs}",
     "optimizers.fig.diverged_run": "{label} 第 {step} 步",
     "optimizers.fig.legend_diverged": "{label}（第 {step} 步发散）",
-    "optimizers.fig.iteration": "迭代次数 iteration",
-    "optimizers.fig.loss_axis": "训练损失 loss（对数坐标）",
     "optimizers.fig.epoch": "epoch",
     "optimizers.fig.acc_axis": "测试准确率 accuracy",
     "optimizers.fig.acc_title": "每个 epoch 结束时的测试准确率",
@@ -277,16 +287,11 @@ MESSAGES = {
     "init.grid.not_finite": "{share:.0%} 不是有限值",
     "init.grid.row": "{label}\n占比",
     "init.grid.zero_share": "0：{share:.0%}",
-    "init.axis.iteration": "迭代次数 iteration",
-    "init.axis.loss": "训练损失（平滑）loss",
-    "init.axis.epoch": "epoch",
-    "init.axis.accuracy": "测试准确率 accuracy",
     "init.loss.title": "训练损失",
     "init.loss.no_winner": "没有赢家：每次运行的损失都停在 {loss:.2f}",
     "init.loss.best": "损失最低：{label}（{loss:.2f}）",
     "init.acc.no_winner": "没有赢家：测试准确率都是 {acc:.0%}",
     "init.acc.best": "测试准确率最高：{label}（{acc:.0%}）",
-    "init.previous.label": "上一次：{label}",
     "init.previous.title": "上一次的运行（虚线）；按 Run 用新设置训练",
     "init.unit": "神经元 {k}",
     "init.sweep.normal": "normal(0, std)，每层相同",
@@ -328,17 +333,6 @@ MESSAGES = {
     "init.ex.prediction_right": "第 5 层 / 第 1 层的标准差之比：{table}",
 
     # --- chapter 4: regularization ----------------------------------------------------
-    # training statuses (experiments/regularization.py)
-    "reg.status.completed": "训练完成",
-    "reg.status.running": "训练中",
-    "reg.status.not_started": "还没有训练",
-    "reg.status.stopped": "在第 {iteration} 次迭代停止",
-    "reg.status.diverged": "在第 {iteration} 次迭代发散",
-    # a run's finding (explorer statuses, figure titles)
-    "reg.finding.run.validation": "{status}：训练 {train:.1f}%，验证 {held_out:.1f}%，"
-                                  "差距 {gap:.1f} 个百分点",
-    "reg.finding.run.test": "{status}：训练 {train:.1f}%，测试 {held_out:.1f}%，"
-                            "差距 {gap:.1f} 个百分点",
     # figures (views/regularization.py); axis labels keep the English term
     "reg.axis.epoch": "epoch",
     "reg.axis.iteration": "迭代次数 iteration",
@@ -428,4 +422,10 @@ MESSAGES = {
                           "验证 {val:.1f}%，差距 {gap:.1f}",
 
     # --- figures shared by several chapters (views/style.py, views/curves.py) ---------
+    "curves.iteration": "迭代次数 iteration",
+    "curves.loss": "训练损失（平滑）loss",
+    "curves.loss_log": "训练损失 loss（对数坐标）",
+    "curves.epoch": "epoch",
+    "curves.accuracy": "测试准确率 accuracy",
+    "curves.previous": "上一次：{label}",
 }

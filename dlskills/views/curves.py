@@ -1,8 +1,10 @@
 """Training curves (loss per iteration, accuracy per epoch) that can be redrawn in place
-while training runs. Shared by every chapter's trainers."""
+while training runs: :class:`TrainingCurves`, shared by every chapter's trainers, built
+on :class:`CurvePanel`."""
 
 import numpy as np
 
+from ..messages import say
 from .style import color as course_color
 
 
@@ -75,3 +77,82 @@ class CurvePanel:
             self.ax.legend(handles=shown, loc=self.legend_loc)
         elif self.ax.get_legend() is not None:
             self.ax.get_legend().remove()
+
+
+class TrainingCurves:
+    """The course's training curves: loss per iteration (left, a moving average over
+    ``window`` iterations; ``raw`` adds each mini-batch's loss, thin) and held-out
+    accuracy per epoch (right) of named runs, updated in place while they train.
+
+    >>> curves = TrainingCurves(ax_loss, ax_acc, logy=True, raw=True)
+    >>> curves.update({"sgd": history}, labels={"sgd": "sgd lr=0.01"},
+    ...               previous={"sgd": last_history})      # dashed, for comparison
+
+    Colours come from the course palette by run name; ``legend_below`` puts one legend
+    under both panels (the figure needs the constrained layout).
+    """
+
+    def __init__(self, ax_loss, ax_acc, *, logy=False, raw=False, window=20,
+                 legend_below=False):
+        self.logy, self.raw, self.window, self.legend_below = logy, raw, window, legend_below
+        self.loss = CurvePanel(ax_loss, say("curves.iteration"),
+                               say("curves.loss_log" if logy else "curves.loss"), logy=logy,
+                               legend_loc="upper right")
+        self.acc = CurvePanel(ax_acc, say("curves.epoch"), say("curves.accuracy"),
+                              ylim=(0.0, 1.0), legend_loc="lower right")
+        self.ax_loss, self.ax_acc = ax_loss, ax_acc
+        self.legend = None
+
+    def update(self, runs, labels=None, previous=None, iterations=None, epochs=None):
+        """``runs``, ``previous``: name -> History (possibly still growing); ``labels``:
+        name -> legend text of ``runs`` (default: a history's ``settings["label"]``, else
+        its name); ``iterations``, ``epochs``: x-axis lengths."""
+        labels = labels or {}
+        self.loss.begin()
+        self.acc.begin()
+        for group, dashed in ((previous or {}, True), (runs, False)):
+            for name, history in group.items():
+                label = history.settings.get("label", name)
+                self._show(name, history, label if dashed else labels.get(name, label),
+                           dashed)
+        self.loss.finish(xlim=(0, iterations) if iterations else None)
+        if not self.logy:   # from 0: how far each run got down from ln(10) at a glance
+            tops = [float(np.nanmax(line.get_ydata())) for line in self.loss.lines.values()
+                    if line.get_visible() and np.isfinite(line.get_ydata()).any()]
+            self.ax_loss.set_ylim(0, 1.05 * max(tops) if tops else 2.5)
+        self.acc.finish(xlim=(0, epochs) if epochs else None)
+        if self.legend_below:
+            self._one_legend()
+
+    def _show(self, name, history, label, dashed):
+        key = f"previous:{name}" if dashed else name
+        label = say("curves.previous", label=label) if dashed else label
+        style = {"color": course_color(name), "linestyle": "--" if dashed else "-"}
+        if history.loss:
+            x = np.arange(1, len(history.loss) + 1)
+            if self.raw and not dashed:
+                raw = self.loss.show(key + ":raw", x, history.loss, label="_" + key, **style)
+                raw.set_alpha(0.22)
+                raw.set_linewidth(1.0)
+            line = self.loss.show(key, x, smooth(history.loss, self.window), label=label,
+                                  **style)
+            line.set_alpha(0.55 if dashed else 1.0)
+        if history.test_acc:     # markers: a run that diverged early has one point
+            line = self.acc.show(key, history.epochs[:len(history.test_acc)],
+                                 history.test_acc, label=label, **style)
+            line.set_marker("o")
+            line.set_alpha(0.55 if dashed else 1.0)
+
+    def _one_legend(self):
+        """Replace the two panels' legends by one below both (it covers no curve)."""
+        for ax in (self.ax_loss, self.ax_acc):
+            if ax.get_legend() is not None:
+                ax.get_legend().remove()
+        if self.legend is not None:
+            self.legend.remove()
+            self.legend = None
+        handles = [line for line in self.loss.lines.values()
+                   if line.get_visible() and not line.get_label().startswith("_")]
+        if handles:
+            self.legend = self.ax_loss.figure.legend(
+                handles=handles, loc="outside lower center", ncols=min(len(handles), 3))

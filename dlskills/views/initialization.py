@@ -25,7 +25,7 @@ from matplotlib.ticker import FuncFormatter, LogLocator, NullLocator
 
 from ..experiments.initialization import std_ratio_text  # noqa: F401  (re-exported)
 from ..messages import say
-from .curves import CurvePanel, smooth
+from .curves import CurvePanel, TrainingCurves, smooth
 from .style import PALETTE, color
 
 #: colour map of the heatmaps (perceptually uniform, colour-blind safe); empty bins white
@@ -345,47 +345,24 @@ def histogram_grid(fig, rows, binning):
 
 
 class LossPanel:
-    """Loss per iteration (smoothed) and test accuracy per epoch of named runs.
-
-    One legend for both panels, below them (``loc="outside lower center"``: give the
-    figure the constrained layout). Runs flagged ``previous`` (a control changed since
-    they ran) are drawn dashed and labelled as the previous run's."""
+    """Chapter 3's :class:`~dlskills.views.curves.TrainingCurves` (loss from 0, one legend
+    below both panels: give the figure the constrained layout), titled with the start
+    that did best, or that none did. Runs in ``previous`` (the last run, a control
+    changed since) are drawn dashed."""
 
     def __init__(self, ax_loss, ax_acc, window=20):
+        self.curves = TrainingCurves(ax_loss, ax_acc, window=window, legend_below=True)
         self.window = window
-        self.loss = CurvePanel(ax_loss, xlabel=say("init.axis.iteration"),
-                               ylabel=say("init.axis.loss"))
-        self.acc = CurvePanel(ax_acc, xlabel=say("init.axis.epoch"),
-                              ylabel=say("init.axis.accuracy"), ylim=(0, 1))
         self.ax_loss, self.ax_acc = ax_loss, ax_acc
-        self.legend = None
 
-    def update(self, histories, labels=None, iterations=None, previous=False):
-        """``histories``: dict name -> History (possibly still growing)."""
+    def update(self, histories, labels=None, iterations=None, previous=None):
+        """``histories``, ``previous``: dict name -> History (possibly still growing)."""
         labels = labels or {}
-        style = "--" if previous else "-"
-        self.loss.begin()
-        self.acc.begin()
-        finals = []
-        for name, history in histories.items():
-            label = labels.get(name, name)
-            shown = say("init.previous.label", label=label) if previous else label
-            if history.loss:
-                loss = smooth(history.loss, self.window)
-                self.loss.show(name, np.arange(1, loss.size + 1), loss, label=shown,
-                               linestyle=style)
-                finals.append((loss[-1], label))
-            if history.test_acc:
-                self.acc.show(name, history.epochs, history.test_acc, label=shown,
-                              linestyle=style)
-        self.loss.finish(xlim=(0, iterations) if iterations else None)
-        tops = [float(np.nanmax(line.get_ydata())) for line in self.loss.lines.values()
-                if line.get_visible() and np.isfinite(line.get_ydata()).any()]
-        self.ax_loss.set_ylim(0, 1.05 * max(tops) if tops else 2.5)
-        self.acc.finish()
-        self._one_legend()
+        self.curves.update(histories, labels, previous, iterations)
+        finals = [(float(smooth(h.loss, self.window)[-1]), labels.get(name, name))
+                  for name, h in histories.items() if h.loss]
         finite = [(v, lab) for v, lab in finals if np.isfinite(v)]
-        if previous:
+        if previous and not histories:
             self.ax_loss.set_title(say("init.previous.title"))
         elif len(finite) > 1 and max(finite)[0] - min(finite)[0] < 0.01 * max(finite)[0]:
             self.ax_loss.set_title(say("init.loss.no_winner", loss=min(finite)[0]))
@@ -402,19 +379,6 @@ class LossPanel:
             self.ax_acc.set_title(say("init.acc.best", label=top[1], acc=top[0]))
         else:
             self.ax_acc.set_title("")
-
-    def _one_legend(self):
-        """Replace the two panels' legends by one below both (it covers no curve)."""
-        for ax in (self.ax_loss, self.ax_acc):
-            if ax.get_legend() is not None:
-                ax.get_legend().remove()
-        if self.legend is not None:
-            self.legend.remove()
-            self.legend = None
-        handles = [line for line in self.loss.lines.values() if line.get_visible()]
-        if handles:
-            self.legend = self.ax_loss.figure.legend(
-                handles=handles, loc="outside lower center", ncols=len(handles))
 
 
 def unit_images(axes, weights, title=None, shape=(28, 28)):

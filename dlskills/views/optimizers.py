@@ -6,8 +6,8 @@ Two kinds of object live here:
 * ``PathsView`` and ``TrainingComparisonView`` make their artists once and update them
   in place (``update(...)``), for the explorers (the contour of each surface is drawn
   once and cached, paths move with ``set_data``);
-* ``paths_figure`` and ``training_figure`` build a whole static figure with the same
-  views, for notebook cells.
+* ``paths_figure`` builds a whole static figure with the same view, for notebook
+  cells.
 
 They take numbers, never a network or an optimizer: a *run* is any object with
 ``name`` (course colour key), ``label``, ``points`` (shape (n+1, 2)), ``values``
@@ -21,7 +21,7 @@ from matplotlib.ticker import FuncFormatter, LogLocator, MaxNLocator, NullLocato
 
 from ..experiments.optimizers import FLOOR, surface_min_value
 from ..messages import say
-from .curves import CurvePanel, smooth
+from .curves import CurvePanel, TrainingCurves
 from .style import PALETTE, color, new_figure, style
 
 #: Marker, line style, marker size and z-order of each optimizer's path, so that paths
@@ -214,18 +214,13 @@ def paths_figure(surface, runs, finding=None, show_lr=False, figsize=None):
 # --- MNIST -----------------------------------------------------------------------------
 
 class TrainingComparisonView:
-    """Left: training loss per iteration (thin: each mini-batch; thick: moving average),
-    log y. Right: test accuracy after each epoch. The title states the finding."""
+    """:class:`~dlskills.views.curves.TrainingCurves` with the loss on a log axis (thin:
+    each mini-batch; thick: moving average); the title states the finding."""
 
     def __init__(self, fig, smoothing=20):
-        self.smoothing = smoothing
         self.loss_ax, self.acc_ax = fig.subplots(1, 2, width_ratios=[1.4, 1.0])
-        self.loss = CurvePanel(self.loss_ax, xlabel=say("optimizers.fig.iteration"),
-                               ylabel=say("optimizers.fig.loss_axis"), logy=True,
-                               legend_loc="upper right")
-        self.acc = CurvePanel(self.acc_ax, xlabel=say("optimizers.fig.epoch"),
-                              ylabel=say("optimizers.fig.acc_axis"),
-                              ylim=(0.0, 1.0), legend_loc="lower right")
+        self.curves = TrainingCurves(self.loss_ax, self.acc_ax, logy=True, raw=True,
+                                     window=smoothing)
         self.fig = fig
 
     def update(self, histories, labels=None, iterations=None, running=None, epochs=None):
@@ -233,10 +228,8 @@ class TrainingComparisonView:
         legend text. ``iterations``, ``epochs``: x-axis lengths of the two panels.
         ``running``: the name being trained."""
         labels = labels or {}
-        self.loss.begin()
-        self.acc.begin()
+        shown = {}
         for name, history in histories.items():
-            loss = np.asarray(history.loss, dtype=float)
             label = labels.get(name, name)
             if history.diverged:
                 label = say("optimizers.fig.legend_diverged_at", label=label,
@@ -246,16 +239,8 @@ class TrainingComparisonView:
                             iteration=history.iterations)
             elif name == running:
                 label = say("optimizers.fig.legend_training", label=label)
-            x = np.arange(1, len(loss) + 1)
-            raw = self.loss.show(name + ":raw", x, loss, label="_" + name, color=color(name))
-            raw.set_alpha(0.22)
-            raw.set_linewidth(1.0)
-            self.loss.show(name, x, smooth(loss, self.smoothing), label=label)
-            if history.test_acc:     # markers: a run that diverged early has one point
-                self.acc.show(name, history.epochs, history.test_acc,
-                              label=labels.get(name, name)).set_marker("o")
-        self.loss.finish(xlim=(0, iterations) if iterations else None)
-        self.acc.finish(xlim=(0, epochs) if epochs else None)
+            shown[name] = label
+        self.curves.update(histories, shown, iterations=iterations, epochs=epochs)
         # whole epochs only, and the right end (often a fraction) inside the axes
         self.acc_ax.xaxis.set_major_locator(MaxNLocator(nbins=6, integer=True))
         tidy_log_axis(self.loss_ax.yaxis)
@@ -287,14 +272,6 @@ def describe_training(histories, labels=None, window=20):
     if notes:
         text += "\n" + sep.join(notes)
     return text
-
-
-def training_figure(histories, labels=None, figsize=(12, 5)):
-    """A static figure of finished training runs (name -> History)."""
-    fig, _ = new_figure(figsize, dpi=100)
-    with style():
-        TrainingComparisonView(fig).update(histories, labels)
-    return fig
 
 
 def seed_spread_figure(spread, figsize=(12, 4.6)):

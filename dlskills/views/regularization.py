@@ -1,17 +1,16 @@
 """Chapter 4 (regularization) figures: accuracy curves with the train/test gap marked,
 weight norms, per-layer activation histograms, the weight-scale sweep.
 
-Functions take arrays or run records (objects with ``epochs``, ``train_acc``,
-``held_out_acc``, ``total_norm``, ``loss``, ``status``), never a network. The ``*View``
-classes make their artists once and update them in place (for the explorers); the
-``plot_*`` functions draw a finished figure for a notebook. Every title, legend and note
-is a catalogue sentence (``reg.*``).
+Functions take arrays or training histories (:class:`~dlskills.History`: ``epochs``,
+``train_acc``, ``test_acc``, ``total_norm``, ``loss``, ``status``), never a network.
+The ``*View`` classes make their artists once and update them in place (for the
+explorers); the ``plot_*`` functions draw a finished figure for a notebook. Every title,
+legend and note is a catalogue sentence (``reg.*``).
 """
 
 import numpy as np
 from matplotlib.ticker import MaxNLocator
 
-from ..experiments.regularization import status_text
 from ..messages import say
 from .curves import CurvePanel, smooth
 from .style import PALETTE, TECHNIQUES, color, new_figure, style
@@ -104,7 +103,7 @@ def show_accuracy(panel, run, previous=False):
     """Train and held-out (validation or test) accuracy (%) of ``run`` on a
     :class:`CurvePanel`; a ``previous`` run is drawn dashed and faint, with one legend
     entry naming its settings."""
-    for split, values in (("train", run.train_acc), (run.held_out, run.held_out_acc)):
+    for split, values in (("train", run.train_acc), (run.held_out, run.test_acc)):
         if not values:
             continue
         if previous:
@@ -148,7 +147,9 @@ class OverfittingView:
         integer_epochs(ax_norm)
         self.gap = GapMarker(ax_acc)
 
-    def show(self, run):
+    def show(self, run, previous=None):
+        """Draw ``run`` (a History, or None: nothing trained yet) and, dashed, the
+        ``previous`` run."""
         self.acc.begin()
         self.norm.begin()
         if run is None:
@@ -158,8 +159,7 @@ class OverfittingView:
             self.acc.finish(xlim=(0, 1))
             self.norm.finish(xlim=(0, 1))
             return
-        previous = run.previous
-        if previous is not None and previous.held_out_acc:
+        if previous is not None and previous.test_acc:
             show_accuracy(self.acc, previous, previous=True)
             line = self.norm.show("previous", previous.epochs[:len(previous.total_norm)],
                                   previous.total_norm, color=color("without"), linestyle="--",
@@ -172,9 +172,8 @@ class OverfittingView:
             self.norm.show("now", run.epochs[:norm.size], norm, color=color("with"),
                            label=say("reg.legend.this", settings=settings_text_short(run)))
         epochs = run.settings.get("epochs", run.epochs[-1] if run.epochs else 1)
-        if run.held_out_acc:
-            self.gap.show(run.epochs[-1], 100 * run.train_acc[-1],
-                          100 * run.held_out_acc[-1])
+        if run.test_acc:
+            self.gap.show(run.epochs[-1], 100 * run.train_acc[-1], 100 * run.test_acc[-1])
         else:
             self.gap.hide()
         self.acc.ax.set_title(run.finding, loc="left", fontsize=13)
@@ -235,9 +234,9 @@ def plot_overfitting(runs, fig=None):
             panel.finish(xlim=gap_xlim(run.epochs[-1]))
             epoch_ticks(ax, run.epochs[-1])
             GapMarker(ax).show(run.epochs[-1], 100 * run.train_acc[-1],
-                               100 * run.held_out_acc[-1])
+                               100 * run.test_acc[-1])
             ax.set_title(say(f"reg.title.panel.{run.held_out}", label=technique_label(label),
-                             acc=100 * run.held_out_acc[-1]), fontsize=13)
+                             acc=100 * run.test_acc[-1]), fontsize=13)
         ax_norm = right.subplots()
         norm_panel = CurvePanel(ax_norm, say("reg.axis.epoch"), say("reg.axis.norm"),
                                 legend_loc="lower left")
@@ -346,7 +345,9 @@ class BatchNormView:
                                  va="center", fontsize=16, color=PALETTE["vermillion"])
         self.fig = fig
 
-    def show(self, frame):
+    def show(self, frame, previous=None):
+        """Draw ``frame`` (settings, histograms, its run) and, dashed, the ``previous``
+        run."""
         if frame is None:
             return
         activation = frame.settings["activation"]
@@ -360,24 +361,24 @@ class BatchNormView:
                                 first=float(stds[0]), n=len(stds), last=float(stds[-1])))
         self.acc.begin()
         self.loss.begin()
-        for run, previous in ((frame.previous, True), (frame.run, False)):
+        for run, dashed in ((previous, True), (frame.run, False)):
             if run is None or not run.train_acc:
                 continue
-            show_accuracy(self.acc, run, previous)
+            show_accuracy(self.acc, run, dashed)
             if run.loss:
                 label = (say("reg.legend.previous", settings=settings_text_short(run))
-                         if previous else say("reg.legend.this_run"))
-                line = self.loss.show("previous" if previous else "now",
+                         if dashed else say("reg.legend.this_run"))
+                line = self.loss.show("previous" if dashed else "now",
                                       np.arange(1, len(run.loss) + 1), smooth(run.loss, 10),
-                                      label=label, linestyle="--" if previous else "-",
-                                      color=color("without" if previous else "with"))
-                line.set_alpha(0.6 if previous else 1.0)
+                                      label=label, linestyle="--" if dashed else "-",
+                                      color=color("without" if dashed else "with"))
+                line.set_alpha(0.6 if dashed else 1.0)
         diverged = frame.run is not None and frame.run.status.startswith("diverged")
-        self.note.set_text(say("reg.title.diverged", status=status_text(frame.run.status))
+        self.note.set_text(say("reg.title.diverged", status=frame.run.message)
                            if diverged else "")
-        if frame.run is not None and frame.run.held_out_acc:
+        if frame.run is not None and frame.run.test_acc:
             self.acc.ax.set_title(frame.run.finding, loc="left", fontsize=13)
-            self.loss.ax.set_title(status_text(frame.run.status), loc="left", fontsize=13)
+            self.loss.ax.set_title(frame.run.message, loc="left", fontsize=13)
         else:
             self.acc.ax.set_title(say("reg.title.press_run"), loc="left", fontsize=13)
             self.loss.ax.set_title("", loc="left")

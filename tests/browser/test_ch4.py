@@ -18,7 +18,7 @@ BN = "batchnorm"
 def finished(settings_text):
     """A status that starts with these settings and a completed run's finding."""
     return starts_with(say("explorer.result", settings=settings_text,
-                           finding=say("reg.status.completed")))
+                           finding=say("training.status.completed")))
 
 
 def press_run(settings_text):
@@ -46,7 +46,7 @@ def test_chapter4_explorers_in_the_browser(lab, browser_page):
 
     page.click(LAB, "run")
     status = page.wait_status(LAB, finished(lab_settings(0.05)), timeout=400)
-    finding = status.split(say("reg.status.completed"), 1)[1]
+    finding = status.split(say("training.status.completed"), 1)[1]
     # train, validation and gap, in this order: the lab never shows the test set
     numbers = re.findall(r"-?\d+\.\d", finding)
     assert len(numbers) == 3
