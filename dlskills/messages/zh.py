@@ -16,6 +16,9 @@ MESSAGES = {
     "explorer.progress": "进度",
     "explorer.yes": "是",
     "explorer.no": "否",
+    "explorer.none_selected": "未选（至少选一个）",
+    "explorer.clamped": "{label} {asked} 超出范围，已取 {value}",
+    "explorer.adjusted": "{status}。注意：{moved}",
 
     # --- shared: exercise verdicts (dlskills/exercises/__init__.py) -------------------
     "verdict.right": "✓ 正确：{message}",
@@ -86,7 +89,6 @@ MESSAGES = {
     "gradients.finding.vanishing_size": "梯度消失：每一层的梯度范数都不超过 {peak:.1e}（这个网络正常时约 0.1–1）",
     "gradients.finding.stable": "稳定：第 1 层的梯度是输出层的 {ratio:.2g} 倍",
     # explorers/gradients.py
-    "gradients.init_normal_option": "normal（std = 标准差 std）",
     # views/gradients.py: the gradient explorer's figure
     "gradients.view.layer_axis": "权重层 l（1 = 紧挨输入，最后 = 输出层）",
     "gradients.view.norm_axis": "梯度范数 ‖∂L/∂Wₗ‖",
