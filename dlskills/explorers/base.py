@@ -258,6 +258,8 @@ def _allowed(key, control, value):
                              f"options: {', '.join(map(repr, options))}"
                              + (" (a tuple of several)" if many else ""))
         return (tuple(value) if many else value), None
+    if isinstance(control, widgets.Checkbox) and not isinstance(value, (bool, np.bool_)):
+        raise ValueError(f"control {key!r} takes True or False; got {value!r}")
     if isinstance(control, (widgets.IntSlider, widgets.FloatSlider, widgets.FloatLogSlider)):
         integer = isinstance(control, widgets.IntSlider)
         if isinstance(value, bool) or not isinstance(value, (int, float, np.integer,
