@@ -17,8 +17,8 @@ MESSAGES = {
     "explorer.yes": "是",
     "explorer.no": "否",
     "explorer.none_selected": "未选（至少选一个）",
-    "explorer.clamped": "{label} {asked} 超出范围，已取 {value}",
-    "explorer.adjusted": "{status}。注意：{moved}",
+    "explorer.clamped": "{label} {asked} 超出范围，已改为 {value}",
+    "explorer.adjusted": "{status}；{moved}",
 
     # --- shared: exercise verdicts (dlskills/exercises/__init__.py) -------------------
     "verdict.right": "✓ 正确：{message}",
@@ -245,6 +245,8 @@ MESSAGES = {
     "init.act.spread": "分布较开（std {std:.2g}）",
     # std of the last layer against the first (std_ratio_text, LayerStats.finding)
     "init.ratio.overflow": "溢出",
+    "init.ratio.both_zero": "无（两层都是 0）",
+    "init.ratio.from_zero": "∞（分母为 0）",
     "init.std_ratio": "std(a) 第 {depth} 层 / 第 1 层 = {act}，std(grad) 第 1 层 / 第 {depth} 层 = {grad}",
     "init.std_ratio.title": "std(a)：第 {depth} 层 / 第 1 层 = {act}\nstd(grad)：第 1 层 / 第 {depth} 层 = {grad}",
     "init.std_ratio.one": "只有 1 层：std(a) {act:.2g}，std(grad) {grad:.2g}",
