@@ -1,6 +1,7 @@
 """The explorer pattern itself, on a small explorer made for the test."""
 
 import base64
+import importlib
 import io
 from types import SimpleNamespace
 
@@ -307,3 +308,47 @@ def test_changed_moves_other_controls_before_the_one_redraw():
     assert ex.redraws == 2 and ex.settings == {"freq": 3.0, "kind": "cos"}
     ex.controls["kind"].value = "sin"           # as the browser sets it
     assert ex.redraws == 3 and ex.settings == {"freq": 1.0, "kind": "sin"}
+
+
+@pytest.mark.parametrize("make, small, moved", [
+    ("initialization.InitTrainingExplorer", {"iterations": 100}, {"seed": 3}),
+    ("optimizers.OptimizerTrainer", {"optimizers": ("sgd",), "iterations": 50},
+     {"iterations": 100}),
+    ("regularization.OverfittingLab", {"n_train": 100, "epochs": 10}, {"epochs": 20}),
+    ("regularization.BatchNormExplorer", {"epochs": 2}, {"batchnorm": True})])
+def test_every_training_explorer_says_a_control_moved_during_its_run(make, small, moved):
+    module, name = make.split(".")
+    ex = getattr(importlib.import_module(f"dlskills.explorers.{module}"), name)(**small)
+    train = ex.train
+
+    def moving(settings, report):
+        for key, value in moved.items():
+            ex.controls[key].value = value      # as the learner does meanwhile
+        return train(settings, report)
+
+    ex.train = moving
+    ex.run()
+    assert ex.error is None and ex.status.key == "explorer.stale", ex.status
+    assert ex.status.values["new"] == ex.describe_settings(ex.settings)
+    assert all(str(say("explorer.setting", label=ex.controls[key].description,
+                       value=_fmt(value))) in ex.status.values["new"]
+               for key, value in moved.items())
+
+
+def test_activation_names_come_from_the_registry():
+    """Lists of activations are ACTIVATIONS.names(); tables keyed by activation (a layer
+    class, a colour, histogram bins or range) cover exactly its names, so a new
+    activation registered in dlskills.functions is offered and drawn everywhere."""
+    from dlskills.explorers import gradients, initialization, regularization
+    from dlskills.layers import ACTIVATION_LAYERS
+    from dlskills.views.initialization import ACTIVATION_BINS
+    from dlskills.views.regularization import HIST_RANGE
+    from dlskills.views.style import COLORS
+
+    names = list(ACTIVATIONS.names())
+    for ex in (gradients.GradientExplorer(), initialization.InitializationExplorer(),
+               initialization.InitTrainingExplorer(), regularization.BatchNormExplorer()):
+        assert list(ex.controls["activation"].options) == names, type(ex).__name__
+    for table in (ACTIVATION_LAYERS, ACTIVATION_BINS, HIST_RANGE):
+        assert sorted(table) == sorted(names)
+    assert set(names) <= set(COLORS)
