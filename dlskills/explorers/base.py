@@ -262,26 +262,18 @@ def _allowed(key, control, value):
         raise ValueError(f"control {key!r} takes True or False; got {value!r}")
     if isinstance(control, (widgets.IntSlider, widgets.FloatSlider, widgets.FloatLogSlider)):
         integer = isinstance(control, widgets.IntSlider)
+        low, high = (control.min, control.max) if not isinstance(
+            control, widgets.FloatLogSlider) else (control.base ** control.min,
+                                                   control.base ** control.max)
         if isinstance(value, bool) or not isinstance(value, (int, float, np.integer,
                                                               np.floating)) \
                 or not np.isfinite(value) or (integer and value != int(value)):
             raise ValueError(f"control {key!r} takes {'an integer' if integer else 'a number'}"
-                             f" from {_fmt(_low(control))} to {_fmt(_high(control))}; "
-                             f"got {value!r}")
-        inside = min(max(value, _low(control)), _high(control))
+                             f" from {_fmt(low)} to {_fmt(high)}; got {value!r}")
+        inside = min(max(value, low), high)
         return _on_slider_grid(control, int(inside) if integer else float(inside)), \
             (None if inside == value else value)
     return value, None
-
-
-def _low(control):
-    return control.base ** control.min if isinstance(control, widgets.FloatLogSlider) \
-        else control.min
-
-
-def _high(control):
-    return control.base ** control.max if isinstance(control, widgets.FloatLogSlider) \
-        else control.max
 
 
 def _on_slider_grid(control, value):
