@@ -1,10 +1,12 @@
 """The explorer pattern shared by every chapter.
 
-An explorer is: controls (ipywidgets) -> ``compute(**settings)`` (pure, numpy only)
+An explorer is: controls (declared with :mod:`.controls`; ``used_when`` says when a
+setting matters) -> ``compute(**settings)`` (pure, numpy only)
 -> ``draw(result)`` (updates the artists of one persistent matplotlib figure made once
 in ``setup(fig)``) -> the figure rendered to PNG and shown by one ``ipywidgets.Image``,
 replaced in one step (no flicker, no pyplot, so no blank figures from JupyterLab's
-widget thread) -> a short status text naming the settings that were drawn.
+widget thread) -> a short status text naming the settings in use that were drawn,
+then the result's ``finding``.
 
 Driving from Python (tests, notebooks)::
 
@@ -85,7 +87,8 @@ class Explorer:
 
     # --- to implement -------------------------------------------------------------
     def make_controls(self):
-        """Return a dict key -> widget. Keys are the keyword names of ``compute``."""
+        """Return a dict key -> control (from :mod:`.controls`); keys are the keyword
+        names of ``compute``. The base labels, classes and wires them."""
         raise NotImplementedError
 
     def setup(self, fig):
