@@ -238,6 +238,8 @@ def test_the_explorer_contract(make, other):
     ex = make()
     assert ex.redraws == 1 and ex.error is None and ink(ex.png) > 0.005
     assert f"dlskills-explorer-{ex.name}" in ex.widget._dom_classes
+    shown = list(_descendants(ex.widget))
+    assert all(control in shown for control in ex.controls.values())   # none left out
     for key, value in other.items():            # each control: one redraw, said in the status
         before, redraws = ex.png, ex.redraws
         ex.set(**{key: value})
@@ -276,8 +278,11 @@ def test_out_of_range_numbers_are_moved_to_the_end_and_said():
     assert ex.settings["clip"] == 1.0
     assert ex.status.values["moved"] == say("explorer.clamped", label="clip", asked="10",
                                             value="1")
-    with pytest.raises(ValueError, match="control 'depth' takes an integer from 2 to 20"):
-        ex.set(depth=2.5)
+    for bad in (2.5, True, float("nan"), "8"):
+        with pytest.raises(ValueError, match="control 'depth' takes an integer from 2 to 20"):
+            ex.set(depth=bad)
+    with pytest.raises(ValueError, match="control 'clip' takes a number from 0.0001 to 1"):
+        ex.set(clip=float("inf"))
 
 
 def test_an_empty_selection_is_said():
