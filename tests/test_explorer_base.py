@@ -278,6 +278,9 @@ def test_out_of_range_numbers_are_moved_to_the_end_and_said():
     assert ex.settings["clip"] == 1.0
     assert ex.status.values["moved"] == say("explorer.clamped", label="clip", asked="10",
                                             value="1")
+    with pytest.raises(ValueError, match="control 'activation' has no option 'nope'"):
+        ex.set(depth=5, activation="nope")
+    assert ex.settings["depth"] == 3            # nothing changed by a refused set()
     for bad in (2.5, True, float("nan"), "8"):
         with pytest.raises(ValueError, match="control 'depth' takes an integer from 2 to 20"):
             ex.set(depth=bad)
