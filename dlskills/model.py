@@ -48,7 +48,7 @@ class MLP:
     Parameters
     ----------
     input_size, hidden_sizes, output_size : e.g. 784, [100, 100, 100, 100], 10
-    activation : "sigmoid", "tanh" or "relu"
+    activation : an activation name (``dlskills.functions.ACTIVATIONS.names()``)
     init : an initializer name (see :mod:`dlskills.initializers`) or a number, meaning a
         normal distribution with that standard deviation ("weight scale")
     init_options : extra options for the initializer, e.g. ``{"std": 0.1}``

@@ -212,6 +212,26 @@ def test_no_optimizer_selected_is_shown(playground):
     assert playground.error is None
     assert playground.result.finding.key == "optimizers.outcome.none"
     assert playground.status.values["finding"] == playground.result.finding
+    assert setting("optimizers", say("explorer.none_selected")) in playground.status
+
+
+def test_an_optimizers_sliders_are_used_only_when_it_is_selected(playground):
+    playground.set(**BASE)
+    own = {"sgd": (), "momentum": ("momentum",), "adagrad": (), "rmsprop": ("decay",),
+           "adam": ("alpha1", "alpha2")}
+    for name, keys in own.items():
+        playground.set(optimizers=(name,))
+        for key in ("momentum", "decay", "alpha1", "alpha2"):
+            assert playground.controls[key].disabled == (key not in keys), (name, key)
+            assert (say(f"control.{key}") in playground.status) == (key in keys), (name, key)
+
+
+def test_a_wrong_choice_names_the_control_and_its_options(playground):
+    with pytest.raises(ValueError, match="control 'surface' has no option 'bowl'; options: "
+                                         "'ill_conditioned'"):
+        playground.set(surface="bowl")
+    with pytest.raises(ValueError, match="control 'optimizers' has no option 'lbfgs'"):
+        playground.set(optimizers=("sgd", "lbfgs"))
 
 
 def test_kernel_redraw_is_fast(playground):
@@ -232,6 +252,9 @@ def trainer():
 
 def test_trainer_starts_empty_and_asks_for_run(trainer):
     assert trainer.status.key == "explorer.press_run"
+    trainer.set(optimizers=())
+    assert setting("optimizers", say("explorer.none_selected")) in trainer.status
+    trainer.set(optimizers=OPTIMIZER_NAMES)
     assert trainer.view.loss_ax.get_title() == say("optimizers.fig.press_run")
     assert ink(trainer.png) > 0.01
 

@@ -261,7 +261,7 @@ def test_symmetry_and_overflow_are_reported_in_status(explorer):
     explorer.set(init="constant", value=0.0, activation="sigmoid", depth=5)
     finding = explorer.status.values["finding"]
     assert finding.key == "init.finding.symmetric"
-    assert finding.values["ratios"].values["act"] == "0/0"
+    assert finding.values["ratios"].values["act"].key == "init.ratio.both_zero"
     with warnings.catch_warnings():
         warnings.simplefilter("error", RuntimeWarning)
         explorer.set(init="constant", value=1.0, activation="relu", depth=20, width=100)

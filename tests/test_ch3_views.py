@@ -96,7 +96,9 @@ def test_std_ratio_text():
     assert text.key == "init.std_ratio"
     assert text.values == {"depth": 3, "act": "0.25", "grad": "0.0001"}
     assert std_ratio_text([1.0, 0.5], [1.0, 2.0], lines=2).key == "init.std_ratio.title"
-    assert std_ratio_text([0.0, 0.0], [0.0, 0.0]).values["act"] == "0/0"
+    assert std_ratio_text([0.0, 0.0], [0.0, 0.0]).values["act"] == say("init.ratio.both_zero")
+    assert std_ratio_text([0.0, 1.0], [1.0, 0.0]).values == {
+        "depth": 2, "act": say("init.ratio.from_zero"), "grad": say("init.ratio.from_zero")}
     assert std_ratio_text([1.0, np.nan], [1.0, 1.0]).values["act"] == say("init.ratio.overflow")
     assert std_ratio_text([2.0], [3.0]).key == "init.std_ratio.one"
 

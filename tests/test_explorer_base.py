@@ -1,14 +1,19 @@
 """The explorer pattern itself, on a small explorer made for the test."""
 
 import base64
+import importlib
 import io
+from types import SimpleNamespace
 
 import ipywidgets as widgets
 import matplotlib.image
 import numpy as np
 import pytest
 
-from dlskills.explorers import Explorer, TrainingExplorer
+from dlskills.experiments.gradients import gradient_profile
+from dlskills.explorers import Explorer, TrainingExplorer, controls
+from dlskills.explorers.base import _fmt
+from dlskills.functions import ACTIVATIONS
 from dlskills.messages import say
 
 
@@ -187,3 +192,171 @@ def test_controls_take_their_label_from_the_catalogue():
     ex = Labelled()
     assert ex.controls["seed"].description == say("control.seed")
     assert ex.status == settings_text(**{say("control.seed"): 0, "kind": "sin"})
+
+
+# --- what every explorer owes the learner, checked on the two made here ----------------
+
+class Chapter5Sketch(Explorer):
+    """Chapter 5's skeleton (gradient clipping), declared: controls, when each is used,
+    a pure compute on an experiment, a draw. Labels, wiring, enabling, status, input
+    checks and the PNG come from the base."""
+
+    name = "clipping"
+    figsize = (6, 3)
+    used_when = {"clip": lambda s: s["clipping"]}
+    columns = (("depth", "activation"), ("clipping", "clip"))
+
+    def make_controls(self):
+        return {"depth": controls.slider(8, 2, 20),
+                "activation": controls.choice(ACTIVATIONS.names(), "sigmoid"),
+                "clipping": controls.toggle(False),
+                "clip": controls.log_slider(0.01, -4, 0, 0.5)}
+
+    def setup(self, fig):
+        self.ax = fig.subplots()
+        (self.line,) = self.ax.semilogy([1, 2], [1, 1], marker="o")
+
+    def compute(self, depth, activation, clipping, clip):
+        profile = gradient_profile(depth, activation)
+        norms = np.minimum(profile.grad_norms, clip) if clipping else profile.grad_norms
+        return SimpleNamespace(norms=norms, finding=profile.finding)
+
+    def draw(self, result):
+        self.line.set_data(np.arange(1, len(result.norms) + 1), result.norms)
+        self.ax.relim()
+        self.ax.autoscale_view()
+
+
+def label(ex, key):
+    return ex.controls[key].description or key
+
+
+@pytest.mark.parametrize("make, other", [
+    (Wave, {"freq": 2.0, "kind": "cos"}),
+    (Chapter5Sketch, {"depth": 12, "clipping": True, "clip": 1e-3, "activation": "relu"})])
+def test_the_explorer_contract(make, other):
+    ex = make()
+    assert ex.redraws == 1 and ex.error is None and ink(ex.png) > 0.005
+    assert f"dlskills-explorer-{ex.name}" in ex.widget._dom_classes
+    shown = list(_descendants(ex.widget))
+    assert all(control in shown for control in ex.controls.values())   # none left out
+    for key, value in other.items():            # each control: one redraw, said in the status
+        before, redraws = ex.png, ex.redraws
+        ex.set(**{key: value})
+        assert ex.redraws == redraws + 1 and ex.error is None, ex.status
+        assert ex.png != before and ink(ex.png) > 0.005
+        assert f"dlskills-control-{key}" in ex.controls[key]._dom_classes
+        assert str(say("explorer.setting", label=label(ex, key), value=_fmt(ex.settings[key]))) \
+            in ex.status
+    for key, control in ex.controls.items():    # a wrong option or type names the control
+        bad = "no such option" if hasattr(control, "options") else "fast"
+        with pytest.raises(ValueError, match=f"control '{key}' .*(options|from|True)"):
+            ex.set(**{key: bad})                 # a ValueError, not traitlets' TraitError
+    assert ex.settings == {**ex.settings, **other}      # refused values changed nothing
+
+
+def test_a_setting_not_in_use_is_disabled_and_not_said():
+    ex = Chapter5Sketch()
+    clip = str(say("explorer.setting", label="clip", value="0.01"))
+    assert ex.controls["clip"].disabled and clip not in ex.status
+    ex.set(clipping=True)
+    assert not ex.controls["clip"].disabled and clip in ex.status
+    assert "clip" in ex.status.values["settings"]
+
+
+def test_out_of_range_numbers_are_moved_to_the_end_and_said():
+    ex = Chapter5Sketch()
+    ex.set(depth=50, activation="tanh")
+    assert ex.settings["depth"] == 20 and ex.error is None
+    assert ex.status.key == "explorer.adjusted"
+    assert ex.status.values["status"].key == "explorer.result"
+    assert ex.status.values["moved"] == say("explorer.clamped", label=say("control.depth"),
+                                            asked="50", value="20")
+    ex.set(depth=3)                             # in range: nothing to say
+    assert ex.status.key == "explorer.result"
+    ex.set(clipping=True, clip=10.0)            # log slider: 10 -> its top, 1
+    assert ex.settings["clip"] == 1.0
+    assert ex.status.values["moved"] == say("explorer.clamped", label="clip", asked="10",
+                                            value="1")
+    with pytest.raises(ValueError, match="control 'activation' has no option 'nope'"):
+        ex.set(depth=5, activation="nope")
+    assert ex.settings["depth"] == 3            # nothing changed by a refused set()
+    for bad in (2.5, True, float("nan"), "8"):
+        with pytest.raises(ValueError, match="control 'depth' takes an integer from 2 to 20"):
+            ex.set(depth=bad)
+    with pytest.raises(ValueError, match="control 'clip' takes a number from 0.0001 to 1"):
+        ex.set(clip=float("inf"))
+
+
+def test_an_empty_selection_is_said():
+    class Pick(Wave):
+        def make_controls(self):
+            return {"kinds": controls.choices(["sin", "cos"])}
+
+        def compute(self, kinds):
+            return super().compute(1.0, (kinds or ("sin",))[0])
+
+    ex = Pick()
+    ex.set(kinds=())
+    assert say("explorer.none_selected") in ex.status
+    with pytest.raises(ValueError, match="control 'kinds' has no option 'tan'"):
+        ex.set(kinds=("sin", "tan"))
+    with pytest.raises(ValueError, match="a tuple of several"):
+        ex.set(kinds="sin")
+
+
+def test_changed_moves_other_controls_before_the_one_redraw():
+    class Linked(Wave):
+        def changed(self, key, value):
+            if key == "kind":
+                self.controls["freq"].value = 3.0 if value == "cos" else 1.0
+
+    ex = Linked()
+    ex.set(kind="cos")
+    assert ex.redraws == 2 and ex.settings == {"freq": 3.0, "kind": "cos"}
+    ex.controls["kind"].value = "sin"           # as the browser sets it
+    assert ex.redraws == 3 and ex.settings == {"freq": 1.0, "kind": "sin"}
+
+
+@pytest.mark.parametrize("make, small, moved", [
+    ("initialization.InitTrainingExplorer", {"iterations": 100}, {"seed": 3}),
+    ("optimizers.OptimizerTrainer", {"optimizers": ("sgd",), "iterations": 50},
+     {"iterations": 100}),
+    ("regularization.OverfittingLab", {"n_train": 100, "epochs": 10}, {"epochs": 20}),
+    ("regularization.BatchNormExplorer", {"epochs": 2}, {"batchnorm": True})])
+def test_every_training_explorer_says_a_control_moved_during_its_run(make, small, moved):
+    module, name = make.split(".")
+    ex = getattr(importlib.import_module(f"dlskills.explorers.{module}"), name)(**small)
+    train = ex.train
+
+    def moving(settings, report):
+        for key, value in moved.items():
+            ex.controls[key].value = value      # as the learner does meanwhile
+        return train(settings, report)
+
+    ex.train = moving
+    ex.run()
+    assert ex.error is None and ex.status.key == "explorer.stale", ex.status
+    assert ex.status.values["new"] == ex.describe_settings(ex.settings)
+    assert all(str(say("explorer.setting", label=ex.controls[key].description,
+                       value=_fmt(value))) in ex.status.values["new"]
+               for key, value in moved.items())
+
+
+def test_activation_names_come_from_the_registry():
+    """Lists of activations are ACTIVATIONS.names(); tables keyed by activation (a layer
+    class, a colour, histogram bins or range) cover exactly its names, so a new
+    activation registered in dlskills.functions is offered and drawn everywhere."""
+    from dlskills.explorers import gradients, initialization, regularization
+    from dlskills.layers import ACTIVATION_LAYERS
+    from dlskills.views.initialization import ACTIVATION_BINS
+    from dlskills.views.regularization import HIST_RANGE
+    from dlskills.views.style import COLORS
+
+    names = list(ACTIVATIONS.names())
+    for ex in (gradients.GradientExplorer(), initialization.InitializationExplorer(),
+               initialization.InitTrainingExplorer(), regularization.BatchNormExplorer()):
+        assert list(ex.controls["activation"].options) == names, type(ex).__name__
+    for table in (ACTIVATION_LAYERS, ACTIVATION_BINS, HIST_RANGE):
+        assert sorted(table) == sorted(names)
+    assert set(names) <= set(COLORS)

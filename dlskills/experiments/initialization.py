@@ -87,8 +87,8 @@ def std_ratio_text(act_std, grad_std, lines=1):
 def _ratio(top, bottom):
     if not (np.isfinite(top) and np.isfinite(bottom)):
         return say("init.ratio.overflow")
-    if bottom == 0:
-        return "0/0" if top == 0 else "inf"
+    if bottom == 0:     # a layer whose values do not vary: no ratio to state
+        return say("init.ratio.both_zero" if top == 0 else "init.ratio.from_zero")
     return f"{top / bottom:.2g}"
 
 

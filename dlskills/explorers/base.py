@@ -1,10 +1,12 @@
 """The explorer pattern shared by every chapter.
 
-An explorer is: controls (ipywidgets) -> ``compute(**settings)`` (pure, numpy only)
+An explorer is: controls (declared with :mod:`.controls`; ``used_when`` says when a
+setting matters) -> ``compute(**settings)`` (pure, numpy only)
 -> ``draw(result)`` (updates the artists of one persistent matplotlib figure made once
 in ``setup(fig)``) -> the figure rendered to PNG and shown by one ``ipywidgets.Image``,
 replaced in one step (no flicker, no pyplot, so no blank figures from JupyterLab's
-widget thread) -> a short status text naming the settings that were drawn.
+widget thread) -> a short status text naming the settings in use that were drawn,
+then the result's ``finding``.
 
 Driving from Python (tests, notebooks)::
 
@@ -19,6 +21,7 @@ drawing) and the explorer keeps working. The DOM classes (``dlskills-explorer``,
 """
 
 import base64
+import functools
 import html
 import io
 import threading
@@ -34,21 +37,30 @@ from ..views.style import freeze_layout, new_figure, style
 
 
 class Explorer:
-    """Base class. Subclasses set ``name`` and ``figsize`` and implement ``controls``,
-    ``setup``, ``compute``, ``draw`` and ``describe``."""
+    """Base class. Subclasses set ``name`` and ``figsize``, declare their controls in
+    ``make_controls`` (with :mod:`dlskills.explorers.controls`) and ``used_when``, and
+    implement ``setup``, ``compute`` and ``draw``."""
 
     name = "explorer"
     figsize = (12, 5)
     dpi = 80          # on-screen resolution: keeps PNG encoding fast
+    #: key -> predicate(settings): when a setting is in use. A control not in use is
+    #: disabled and left out of the status (e.g. ``{"lr": lambda s: not s["tuned_lr"]}``)
+    used_when = {}
+    #: the layout as columns of control keys, e.g. ``(("optimizers",), ("lr", "steps"))``;
+    #: None: two rows
+    columns = None
 
     def __init__(self, **initial):
+        self._holding = False
         self.controls = self.make_controls()
         labels = catalogue()
         for key, control in self.controls.items():
             if f"control.{key}" in labels:      # the one label, shared by every chapter
                 control.description = labels[f"control.{key}"]
             control.add_class(f"dlskills-control-{key}")
-            control.observe(self._on_change, names="value")
+            control.observe(functools.partial(self._on_change, key), names="value")
+        self._enable()
         self.fig, _ = new_figure(self.figsize, dpi=self.dpi)
         with style():
             self.setup(self.fig)
@@ -68,7 +80,6 @@ class Explorer:
         self.redraws = 0
         self.last_seconds = 0.0
         self._lock = threading.RLock()
-        self._holding = False
         if initial:
             self.set(**initial)
         else:
@@ -76,7 +87,8 @@ class Explorer:
 
     # --- to implement -------------------------------------------------------------
     def make_controls(self):
-        """Return a dict key -> widget. Keys are the keyword names of ``compute``."""
+        """Return a dict key -> control (from :mod:`.controls`); keys are the keyword
+        names of ``compute``. The base labels, classes and wires them."""
         raise NotImplementedError
 
     def setup(self, fig):
@@ -99,15 +111,28 @@ class Explorer:
         return say("explorer.result", settings=text, finding=finding) if finding else text
 
     def describe_settings(self, settings):
-        """The settings as the learner reads them: each control's label (its catalogue
-        label ``control.<key>``, set on the widget too) and value, "深度 10，激活函数 tanh"."""
+        """The settings in use as the learner reads them: each control's label (its
+        catalogue label ``control.<key>``) and value as the control shows it,
+        "深度 10，激活函数 tanh"."""
         return say("explorer.settings_sep").join(
             say("explorer.setting", label=self.controls[key].description or key,
-                value=_fmt(value))
-            for key, value in settings.items())
+                value=_shown(self.controls[key], value))
+            for key, value in settings.items() if self.in_use(key, settings))
+
+    def in_use(self, key, settings):
+        """Whether setting ``key`` changes the result for ``settings`` (``used_when``)."""
+        return key not in self.used_when or bool(self.used_when[key](settings))
+
+    def changed(self, key, value):
+        """Control ``key`` was set to ``value``: adjust other controls before the one
+        redraw (e.g. move a start point into a new surface). By default nothing."""
 
     def layout_controls(self):
-        """How the controls are arranged; by default two rows of equal share."""
+        """The controls in ``columns`` when declared, else in two rows of equal share."""
+        if self.columns:
+            return widgets.HBox([widgets.VBox([self.controls[key] for key in column])
+                                 for column in self.columns],
+                                layout=widgets.Layout(flex_flow="row wrap"))
         items = list(self.controls.values())
         half = (len(items) + 1) // 2
         return widgets.VBox([widgets.HBox(items[:half]), widgets.HBox(items[half:])])
@@ -123,24 +148,48 @@ class Explorer:
         return {key: control.value for key, control in self.controls.items()}
 
     def set(self, **values):
-        """Set several controls at once and redraw once. Unknown keys raise ValueError."""
+        """Set several controls at once and redraw once. An unknown key or an option a
+        control does not offer raises ValueError; a number outside a slider's range is
+        moved to the nearest end, and the status says so."""
         unknown = set(values) - set(self.controls)
         if unknown:
             raise ValueError(f"{type(self).__name__} has no control {sorted(unknown)}; "
                              f"controls: {', '.join(self.controls)}")
+        for key, value in values.items():       # refuse before changing anything
+            _allowed(key, self.controls[key], value)
+        moved = []
         with self._lock:
             self._holding = True
             try:
-                for key, value in values.items():
-                    self.controls[key].value = _on_slider_grid(self.controls[key], value)
+                for key, value in values.items():   # in order: a control may move another's range
+                    control = self.controls[key]
+                    control.value, asked = _allowed(key, control, value)
+                    if asked is not None:
+                        moved.append(say("explorer.clamped", label=control.description or key,
+                                         asked=_fmt(asked), value=_fmt(control.value)))
             finally:
                 self._holding = False
             self.update()
+            if moved:
+                self._show_status(say("explorer.adjusted", status=self.status,
+                                      moved=say("explorer.settings_sep").join(moved)),
+                                  error=self.error is not None)
         return self
 
-    def _on_change(self, change):
+    def _on_change(self, key, change):
+        holding, self._holding = self._holding, True
+        try:
+            self.changed(key, change["new"])
+        finally:
+            self._holding = holding
+        self._enable()
         if not self._holding:
             self.update()
+
+    def _enable(self):
+        settings = self.settings
+        for key in self.used_when:
+            self.controls[key].disabled = not self.in_use(key, settings)
 
     def update(self):
         """compute -> draw -> PNG -> image and status; errors become the status."""
@@ -198,22 +247,66 @@ class Explorer:
         return bundle
 
 
+def _allowed(key, control, value):
+    """(the value ``control`` will hold, the value asked for if it had to be moved into
+    range, else None); ValueError naming the control and what it allows otherwise."""
+    if isinstance(control, (widgets.Dropdown, widgets.SelectMultiple)):
+        options = [option[1] if isinstance(option, tuple) else option
+                   for option in control.options]
+        many = isinstance(control, widgets.SelectMultiple)
+        asked = list(value) if many and isinstance(value, (tuple, list)) else [value]
+        bad = [v for v in asked if v not in options]
+        if bad or (many and not isinstance(value, (tuple, list))):
+            raise ValueError(f"control {key!r} has no option {bad[0] if bad else value!r}; "
+                             f"options: {', '.join(map(repr, options))}"
+                             + (" (a tuple of several)" if many else ""))
+        return (tuple(value) if many else value), None
+    if isinstance(control, widgets.Checkbox) and not isinstance(value, (bool, np.bool_)):
+        raise ValueError(f"control {key!r} takes True or False; got {value!r}")
+    if isinstance(control, (widgets.IntSlider, widgets.FloatSlider, widgets.FloatLogSlider)):
+        integer = isinstance(control, widgets.IntSlider)
+        low, high = (control.min, control.max) if not isinstance(
+            control, widgets.FloatLogSlider) else (control.base ** control.min,
+                                                   control.base ** control.max)
+        if isinstance(value, bool) or not isinstance(value, (int, float, np.integer,
+                                                              np.floating)) \
+                or not np.isfinite(value) or (integer and value != int(value)):
+            raise ValueError(f"control {key!r} takes {'an integer' if integer else 'a number'}"
+                             f" from {_fmt(low)} to {_fmt(high)}; got {value!r}")
+        inside = min(max(value, low), high)
+        return _on_slider_grid(control, int(inside) if integer else float(inside)), \
+            (None if inside == value else value)
+    return value, None
+
+
 def _on_slider_grid(control, value):
-    """``value`` moved to the nearest position a float slider can show.
+    """``value`` (inside the slider's range) moved to the nearest position a float slider
+    can show.
 
     The browser snaps a slider's value to its step grid and sends the snapped value
     back; set from Python off the grid, a value would come back changed a moment later
     and trigger another redraw with other settings (seen in JupyterLab).
     """
-    if isinstance(control, widgets.FloatLogSlider) and isinstance(value, (int, float)) \
-            and value > 0:
+    if isinstance(control, widgets.FloatLogSlider):
         exponent = np.log(value) / np.log(control.base)
         exponent = control.min + round((exponent - control.min) / control.step) * control.step
         return float(f"{control.base ** min(max(exponent, control.min), control.max):.12g}")
-    if isinstance(control, widgets.FloatSlider) and isinstance(value, (int, float)):
+    if isinstance(control, widgets.FloatSlider):
         snapped = control.min + round((value - control.min) / control.step) * control.step
         return float(f"{min(max(snapped, control.min), control.max):.12g}")
     return value
+
+
+def _shown(control, value):
+    """``value`` as ``control`` shows it: an option's label, "none selected" for an empty
+    selection, numbers and yes/no as ``_fmt`` writes them."""
+    if isinstance(control, widgets.Dropdown):
+        for option in control.options:
+            if isinstance(option, tuple) and option[1] == value:
+                return option[0]
+    if isinstance(control, widgets.SelectMultiple) and not value:
+        return say("explorer.none_selected")
+    return _fmt(value)
 
 
 def _fmt(value):

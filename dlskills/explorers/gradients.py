@@ -8,26 +8,15 @@
   first, middle and last hidden layers.
 """
 
-import ipywidgets as widgets
-
 from ..experiments.gradients import gradient_profile, param_growth
 from ..functions import ACTIVATIONS
-from ..messages import say
 from ..views.gradients import GradientView, ParamGrowthView
+from . import controls
 from .base import Explorer
 
 #: weight-init choices of the gradient explorer: "normal" uses the ``scale`` slider as
 #: its standard deviation; the named ones (chapter 3) ignore it
 INIT_CHOICES = ("normal", "xavier", "he")
-
-
-# --- the explorers ------------------------------------------------------------------
-
-def _control(kind, key, **settings):
-    """A control labelled from the catalogue (``control.<key>``), whose whole
-    description is readable (each with its own Layout)."""
-    return kind(description=say(f"control.{key}"), style={"description_width": "initial"},
-                layout=widgets.Layout(flex="1 1 0%", min_width="300px"), **settings)
 
 
 class _ViewExplorer(Explorer):
@@ -50,38 +39,17 @@ class GradientExplorer(_ViewExplorer):
     figsize = (12.5, 5.4)
     view_class = GradientView
 
+    used_when = {"scale": lambda s: s["init"] == "normal"}
+
     def make_controls(self):
-        return {
-            "depth": _control(widgets.IntSlider, "depth", value=10, min=1, max=50,
-                              continuous_update=False),
-            "activation": _control(widgets.Dropdown, "activation",
-                                   options=ACTIVATIONS.names(), value="sigmoid"),
-            "init": _control(widgets.Dropdown, "init", value="normal",
-                             options=[(say("gradients.init_normal_option")
-                                       if name == "normal" else name, name)
-                                      for name in INIT_CHOICES]),
-            "scale": _control(widgets.FloatLogSlider, "scale", value=0.01, base=10, min=-3,
-                              max=2, step=0.1, readout_format=".3g",
-                              continuous_update=False),
-            "seed": _control(widgets.IntSlider, "seed", value=0, min=0, max=9,
-                             continuous_update=False),
-        }
-
-    def setup(self, fig):
-        super().setup(fig)
-        self.controls["init"].observe(self._scale_in_use, names="value")
-
-    def _scale_in_use(self, change=None):
-        self.controls["scale"].disabled = self.controls["init"].value != "normal"
+        return {"depth": controls.slider(10, 1, 50),
+                "activation": controls.choice(ACTIVATIONS.names(), "sigmoid"),
+                "init": controls.choice(INIT_CHOICES, "normal"),
+                "scale": controls.log_slider(0.01, -3, 2, 0.1),
+                "seed": controls.slider(0, 0, 9)}
 
     def compute(self, depth, activation, init, scale, seed):
         return gradient_profile(depth, activation, init, scale, seed)
-
-    def describe_settings(self, settings):
-        """The base's settings text, with ``scale`` only where it is used (init="normal")."""
-        if settings.get("init") != "normal":
-            settings = {key: value for key, value in settings.items() if key != "scale"}
-        return super().describe_settings(settings)
 
 
 class DepthWidthExplorer(_ViewExplorer):
@@ -92,15 +60,10 @@ class DepthWidthExplorer(_ViewExplorer):
     view_class = ParamGrowthView
 
     def make_controls(self):
-        return {
-            "input_size": _control(widgets.IntSlider, "input_size", value=784, min=1,
-                                   max=1000, continuous_update=False),
-            "width": _control(widgets.IntSlider, "width", value=5, min=1, max=50,
-                              continuous_update=False),
-            "depth": _control(widgets.IntSlider, "depth", value=2, min=1, max=10,
-                              continuous_update=False),
-            "biases": _control(widgets.Checkbox, "biases", value=False),
-        }
+        return {"input_size": controls.slider(784, 1, 1000),
+                "width": controls.slider(5, 1, 50),
+                "depth": controls.slider(2, 1, 10),
+                "biases": controls.toggle(False, width=None)}
 
     def compute(self, input_size, width, depth, biases):
         return param_growth(input_size, width, depth, biases)

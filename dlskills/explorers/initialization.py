@@ -8,7 +8,7 @@
   :func:`~dlskills.experiments.initialization.compare_initializers`.
 """
 
-import ipywidgets as widgets
+
 import matplotlib
 import numpy as np
 
@@ -16,28 +16,19 @@ from ..experiments.initialization import (SCALE_SETTING, ComparedRuns, activatio
                                           compare_initializers, init_label,
                                           layer_statistics, median_nonzero, scale_text,
                                           std_ratio_text)
+from ..functions import ACTIVATIONS
 from ..messages import say
 from ..training import History
 from ..views.initialization import (ACTIVATION_BINS, GRADIENT_BINS, HistogramHeatmap,
                                     LayerStdPanel, LossPanel, add_share_colorbar)
 from ..views.style import freeze_layout
+from . import controls
 from .base import Explorer, TrainingExplorer
 
 #: the initializers the explorer offers (the six kinds of the course text, both variants
 #: of Xavier and He, and the "sqrt(1/n)" one some books call Xavier)
 INIT_KINDS = ("constant", "identity", "normal", "uniform", "xavier_normal",
               "xavier_uniform", "he_normal", "he_uniform", "lecun_normal")
-
-
-def _slider(kind, key, **options):
-    options.setdefault("continuous_update", False)
-    options.setdefault("style", {"description_width": "initial"})
-    return kind(description=say(f"control.{key}"), **options)
-
-
-def _dropdown(key, options, value):
-    return widgets.Dropdown(options=list(options), value=value,
-                            description=say(f"control.{key}"))
 
 
 class InitializationExplorer(Explorer):
@@ -55,36 +46,18 @@ class InitializationExplorer(Explorer):
     name = "initialization"
     figsize = (14, 5.2)
 
+    used_when = {key: (lambda s, key=key: SCALE_SETTING.get(s["init"]) == key)
+                 for key in ("std", "bound", "value")}
+
     def make_controls(self):
-        return {
-            "init": _dropdown("init", INIT_KINDS, "normal"),
-            "std": _slider(widgets.FloatLogSlider, "std", value=1.0, base=10, min=-3, max=1,
-                           step=0.25, readout_format=".3g"),
-            "bound": _slider(widgets.FloatLogSlider, "bound", value=0.1, base=10, min=-3,
-                             max=1, step=0.25, readout_format=".3g"),
-            "value": _slider(widgets.FloatSlider, "value", value=0.0, min=-1.0, max=1.0,
-                             step=0.05, readout_format=".2f"),
-            "activation": _dropdown("activation", ["sigmoid", "tanh", "relu"], "sigmoid"),
-            "depth": _slider(widgets.IntSlider, "depth", value=5, min=1, max=20),
-            "width": _slider(widgets.IntSlider, "width", value=100, min=10, max=300, step=10),
-            "seed": _slider(widgets.IntSlider, "seed", value=0, min=0, max=20),
-        }
-
-    def __init__(self, **initial):
-        super().__init__(**initial)
-        self.controls["init"].observe(lambda _: self._sync_enabled(), names="value")
-        self._sync_enabled()
-
-    def _sync_enabled(self):
-        used = SCALE_SETTING.get(self.controls["init"].value)
-        for key in ("std", "bound", "value"):
-            self.controls[key].disabled = key != used
-
-    def layout_controls(self):
-        c = self.controls
-        return widgets.VBox([widgets.HBox([c["init"], c["std"], c["bound"], c["value"]]),
-                             widgets.HBox([c["activation"], c["depth"], c["width"],
-                                           c["seed"]])])
+        return {"init": controls.choice(INIT_KINDS, "normal"),
+                "std": controls.log_slider(1.0, -3, 1, 0.25),
+                "bound": controls.log_slider(0.1, -3, 1, 0.25),
+                "value": controls.slider(0.0, -1.0, 1.0, 0.05, fmt=".2f"),
+                "activation": controls.choice(ACTIVATIONS.names(), "sigmoid"),
+                "depth": controls.slider(5, 1, 20),
+                "width": controls.slider(100, 10, 300, 10),
+                "seed": controls.slider(0, 0, 20)}
 
     def setup(self, fig):
         ax_act, ax_grad, ax_std = fig.subplots(1, 3, width_ratios=[1.05, 1.05, 1])
@@ -142,12 +115,12 @@ class InitializationExplorer(Explorer):
         self.std_panel.ax.title.set_fontsize(12)
 
     def describe_settings(self, settings):
-        """The base status, with the initializer's scale instead of the three scale
-        sliders: "初始化 he_normal（按公式 std 0.141），激活函数 relu，…"."""
-        s = dict(settings)
-        scale = scale_text(s["init"], s["width"], s["width"], s.pop("std"), s.pop("bound"),
-                           s.pop("value"))
-        s["init"] = say("init.scale.with", init=s["init"], scale=scale)
+        """The base status, the three scale sliders said as the initializer's scale (the
+        slider in use, or what the formula gives): "初始化 he_normal（按公式 std 0.141），…"."""
+        s = {key: value for key, value in settings.items() if key not in self.used_when}
+        s["init"] = say("init.scale.with", init=s["init"], scale=scale_text(
+            s["init"], s["width"], s["width"], settings["std"], settings["bound"],
+            settings["value"]))
         return super().describe_settings(s)
 
 
@@ -160,16 +133,11 @@ class InitTrainingExplorer(TrainingExplorer):
     redraw_every = 1.0      # seconds between live redraws: drawing must not slow training
 
     def make_controls(self):
-        return {
-            "activation": _dropdown("activation", ["relu", "sigmoid", "tanh"], "relu"),
-            "std": _slider(widgets.FloatLogSlider, "std", value=0.01, base=10, min=-3, max=0,
-                           step=0.25, readout_format=".3g"),
-            "iterations": _slider(widgets.IntSlider, "iterations", value=400, min=100,
-                                  max=2000, step=100),
-            "lr": _slider(widgets.FloatLogSlider, "lr", value=0.01, base=10, min=-3, max=0,
-                          step=0.25, readout_format=".3g"),
-            "seed": _slider(widgets.IntSlider, "seed", value=0, min=0, max=20),
-        }
+        return {"activation": controls.choice(ACTIVATIONS.names(), "relu"),
+                "std": controls.log_slider(0.01, -3, 0, 0.25),
+                "iterations": controls.slider(400, 100, 2000, 100),
+                "lr": controls.log_slider(0.01, -3, 0, 0.25),
+                "seed": controls.slider(0, 0, 20)}
 
     def setup(self, fig):
         ax_loss, ax_acc = fig.subplots(1, 2, width_ratios=[1.4, 1])

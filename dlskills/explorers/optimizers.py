@@ -14,7 +14,6 @@ The computations are :func:`dlskills.experiments.optimizers.compare_paths` and
 class's (every setting by its catalogue label, then the result's finding).
 """
 
-import ipywidgets as widgets
 import numpy as np
 
 from ..experiments.optimizers import (HIDDEN, OPTIMIZER_NAMES, SCHEDULE_NAMES, TUNED_LR,
@@ -24,6 +23,7 @@ from ..messages import say
 from ..surfaces import SURFACES, get_surface
 from ..views.optimizers import PathsView, TrainingComparisonView
 from ..views.style import freeze_layout
+from . import controls
 from .base import Explorer, TrainingExplorer
 
 
@@ -42,80 +42,48 @@ class OptimizerPlayground(Explorer):
     name = "optimizer_playground"
     figsize = (13, 5.2)
 
+    #: the sliders of one optimizer are in use when it is selected; the shared lr when
+    #: the optimizers do not each use their own
+    used_when = {"lr": lambda s: not s["tuned_lr"],
+                 "momentum": lambda s: "momentum" in s["optimizers"],
+                 "decay": lambda s: "rmsprop" in s["optimizers"],
+                 "alpha1": lambda s: "adam" in s["optimizers"],
+                 "alpha2": lambda s: "adam" in s["optimizers"]}
+
+    columns = (("optimizers", "tuned_lr"), ("surface", "lr", "steps", "schedule"),
+               ("momentum", "decay", "alpha1", "alpha2"), ("x0", "y0", "noise"))
+
     def make_controls(self):
-        wide = widgets.Layout(width="340px")
-        style = {"description_width": "100px"}
         surface = get_surface("ill_conditioned")
-
-        # Float sliders update on release: with continuous updates the browser sends back
-        # any value it snaps to its step grid (lr=1.2 came back as 1.26, the saddle's
-        # start y = 0.001 as 0) or clamps while a range changes, and that late echo
-        # overrides what the kernel set last. Integer steps snap to nothing: continuous.
-        def slider(cls, key, value, low, high, step, fmt=None, continuous=False):
-            extra = {"readout_format": fmt} if fmt else {}
-            return cls(value=value, min=low, max=high, step=step,
-                       description=say(f"control.{key}"), layout=wide, style=style,
-                       continuous_update=continuous, **extra)
-
-        controls = {
-            "surface": widgets.Dropdown(options=SURFACES.names(), value="ill_conditioned",
-                                        description=say("control.surface"), layout=wide,
-                                        style=style),
-            "optimizers": widgets.SelectMultiple(
-                options=OPTIMIZER_NAMES, value=OPTIMIZER_NAMES, rows=len(OPTIMIZER_NAMES),
-                description=say("control.optimizers"), layout=widgets.Layout(width="230px"),
-                style=style),
-            "tuned_lr": widgets.Checkbox(value=True, description=say("control.tuned_lr"),
-                                         indent=False, layout=widgets.Layout(width="230px")),
-            "lr": widgets.FloatLogSlider(value=0.1, base=10, min=-3, max=1, step=0.05,
-                                         description=say("control.lr"), readout_format=".3g",
-                                         continuous_update=False, layout=wide, style=style,
-                                         disabled=True),
-            "momentum": slider(widgets.FloatSlider, "momentum", 0.9, 0.0, 0.99, 0.01),
-            "decay": slider(widgets.FloatSlider, "decay", 0.99, 0.5, 0.999, 0.001, ".3f"),
-            "alpha1": slider(widgets.FloatSlider, "alpha1", 0.9, 0.0, 0.99, 0.01),
-            "alpha2": slider(widgets.FloatSlider, "alpha2", 0.999, 0.9, 0.9999, 0.0001, ".4f"),
-            "schedule": widgets.Dropdown(options=SCHEDULE_NAMES, value="none",
-                                         description=say("control.schedule"), layout=wide,
-                                         style=style),
-            "steps": slider(widgets.IntSlider, "steps", 30, 1, 500, 1, continuous=True),
-            "noise": slider(widgets.FloatSlider, "noise", 0.0, 0.0, 3.0, 0.1),
-            "x0": slider(widgets.FloatSlider, "x0", surface.start[0], *surface.xlim,
-                         0.01, ".3g"),
-            "y0": slider(widgets.FloatSlider, "y0", surface.start[1], *surface.ylim,
-                         0.01, ".3g"),
+        wide = {"width": "340px", "label_width": "100px"}
+        return {
+            "surface": controls.choice(SURFACES.names(), "ill_conditioned", **wide),
+            "optimizers": controls.choices(OPTIMIZER_NAMES),
+            "tuned_lr": controls.toggle(True, width="230px"),
+            "lr": controls.log_slider(0.1, -3, 1, 0.05, **wide),
+            "momentum": controls.slider(0.9, 0.0, 0.99, 0.01, **wide),
+            "decay": controls.slider(0.99, 0.5, 0.999, 0.001, fmt=".3f", **wide),
+            "alpha1": controls.slider(0.9, 0.0, 0.99, 0.01, **wide),
+            "alpha2": controls.slider(0.999, 0.9, 0.9999, 0.0001, fmt=".4f", **wide),
+            "schedule": controls.choice(SCHEDULE_NAMES, "none", **wide),
+            "steps": controls.slider(30, 1, 500, continuous=True, **wide),
+            "noise": controls.slider(0.0, 0.0, 3.0, 0.1, **wide),
+            "x0": controls.slider(surface.start[0], *surface.xlim, 0.01, fmt=".3g", **wide),
+            "y0": controls.slider(surface.start[1], *surface.ylim, 0.01, fmt=".3g", **wide),
         }
-        # registered before the base class's redraw observer: runs first, so a new
-        # surface and its start point are drawn in one redraw
-        controls["surface"].observe(self._surface_changed, names="value")
-        controls["tuned_lr"].observe(self._tuned_changed, names="value")
-        return controls
 
-    def layout_controls(self):
-        c = self.controls
-        left = widgets.VBox([c["optimizers"], c["tuned_lr"]])
-        middle = widgets.VBox([c["surface"], c["lr"], c["steps"], c["schedule"]])
-        right = widgets.VBox([c["momentum"], c["decay"], c["alpha1"], c["alpha2"]])
-        start = widgets.VBox([c["x0"], c["y0"], c["noise"]])
-        return widgets.HBox([left, middle, right, start],
-                            layout=widgets.Layout(flex_flow="row wrap"))
-
-    def _surface_changed(self, change):
-        surface = get_surface(change["new"])
-        holding, self._holding = getattr(self, "_holding", False), True
-        try:
-            for key, (low, high), value in (("x0", surface.xlim, surface.start[0]),
-                                            ("y0", surface.ylim, surface.start[1])):
-                control = self.controls[key]
-                with control.hold_sync():   # one message to the browser: no clamping there
-                    control.min, control.max = min(low, control.min), max(high, control.max)
-                    control.value = value
-                    control.min, control.max = low, high
-        finally:
-            self._holding = holding
-
-    def _tuned_changed(self, change):
-        self.controls["lr"].disabled = bool(change["new"])
+    def changed(self, key, value):
+        """A new surface moves the start point to that surface's own, in the same redraw."""
+        if key != "surface":
+            return
+        surface = get_surface(value)
+        for key, (low, high), start in (("x0", surface.xlim, surface.start[0]),
+                                        ("y0", surface.ylim, surface.start[1])):
+            control = self.controls[key]
+            with control.hold_sync():   # one message to the browser: no clamping there
+                control.min, control.max = min(low, control.min), max(high, control.max)
+                control.value = start
+                control.min, control.max = low, high
 
     def setup(self, fig):
         self.view = PathsView(fig)
@@ -131,12 +99,6 @@ class OptimizerPlayground(Explorer):
         if result.surface.name != getattr(self, "_laid_out_for", None):
             freeze_layout(self.fig)     # once per surface: its tick labels differ
             self._laid_out_for = result.surface.name
-
-    def describe_settings(self, settings):
-        """The base's text; the shared lr is left out while each optimizer uses its own."""
-        if settings["tuned_lr"]:
-            settings = {key: value for key, value in settings.items() if key != "lr"}
-        return super().describe_settings(settings)
 
 
 # --- MNIST ---------------------------------------------------------------------------
@@ -168,31 +130,18 @@ class OptimizerTrainer(TrainingExplorer):
         self.batch_size, self.seed, self.dtype = batch_size, seed, dtype
         super().__init__(**initial)
 
-    def make_controls(self):
-        style = {"description_width": "80px"}
-        choices = ((say("optimizers.lr_default"), "default"),) + tuple(
-            (f"{v:g}", v) for v in LR_VALUES)
-        return {
-            "optimizers": widgets.SelectMultiple(
-                options=OPTIMIZER_NAMES, value=OPTIMIZER_NAMES, rows=len(OPTIMIZER_NAMES),
-                description=say("control.optimizers"), layout=widgets.Layout(width="230px"),
-                style=style),
-            "lr": widgets.Dropdown(options=choices, value="default",
-                                   description=say("control.lr"),
-                                   layout=widgets.Layout(width="300px"), style=style),
-            "schedule": widgets.Dropdown(options=SCHEDULE_NAMES, value="none",
-                                         description=say("control.schedule"),
-                                         layout=widgets.Layout(width="300px"), style=style),
-            "iterations": widgets.IntSlider(value=300, min=50, max=3000, step=50,
-                                            description=say("control.iterations"),
-                                            continuous_update=False,
-                                            layout=widgets.Layout(width="300px"), style=style),
-        }
+    columns = (("optimizers",), ("lr", "schedule", "iterations"))
 
-    def layout_controls(self):
-        c = self.controls
-        return widgets.HBox([c["optimizers"],
-                             widgets.VBox([c["lr"], c["schedule"], c["iterations"]])])
+    def make_controls(self):
+        narrow = {"width": "300px", "label_width": "80px"}
+        return {
+            "optimizers": controls.choices(OPTIMIZER_NAMES),
+            "lr": controls.choice(((say("optimizers.lr_default"), "default"),)
+                                  + tuple((f"{v:g}", v) for v in LR_VALUES), "default",
+                                  **narrow),
+            "schedule": controls.choice(SCHEDULE_NAMES, "none", **narrow),
+            "iterations": controls.slider(300, 50, 3000, 50, **narrow),
+        }
 
     def setup(self, fig):
         self.view = TrainingComparisonView(fig)
@@ -211,9 +160,3 @@ class OptimizerTrainer(TrainingExplorer):
             return
         self.view.update(result.histories, result.labels, result.iterations,
                          result.running, result.epochs)
-
-    def describe_settings(self, settings):
-        """The base's text, with "default" said as the catalogue says it."""
-        if settings["lr"] == "default":
-            settings = {**settings, "lr": say("optimizers.lr_default")}
-        return super().describe_settings(settings)

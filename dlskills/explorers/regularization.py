@@ -11,14 +11,13 @@ curves on Run). Statuses are the base's: the settings, then the run's ``finding`
 
 from dataclasses import dataclass
 
-import ipywidgets as widgets
-
 from ..experiments import mnist
 from ..experiments.regularization import (BN_HIDDEN, VALIDATION, activation_snapshot,
                                           run_overfitting, run_weight_scale)
+from ..functions import ACTIVATIONS
 from ..training import History
-from ..messages import say
 from ..views import regularization as views
+from . import controls
 from .base import TrainingExplorer
 
 
@@ -37,28 +36,11 @@ class OverfittingLab(TrainingExplorer):
     figsize = (13, 5.2)
 
     def make_controls(self):
-        style = {"description_width": "initial"}
-        wide = widgets.Layout(width="330px")
-        return {
-            "n_train": widgets.IntSlider(value=300, min=100, max=4000 - VALIDATION, step=100,
-                                         description=say("control.n_train"), style=style,
-                                         layout=wide, continuous_update=False),
-            "batchnorm": widgets.Checkbox(value=False, description=say("control.batchnorm"),
-                                          indent=False, layout=widgets.Layout(width="140px")),
-            "weight_decay": widgets.FloatSlider(value=0.0, min=0.0, max=0.2, step=0.01,
-                                                readout_format=".2f",
-                                                description=say("control.weight_decay"),
-                                                style=style, layout=wide,
-                                                continuous_update=False),
-            "dropout": widgets.FloatSlider(value=0.0, min=0.0, max=0.8, step=0.05,
-                                           readout_format=".2f",
-                                           description=say("control.dropout"),
-                                           style=style, layout=wide,
-                                           continuous_update=False),
-            "epochs": widgets.IntSlider(value=100, min=10, max=400, step=10,
-                                        description=say("control.epochs"), style=style,
-                                        layout=wide, continuous_update=False),
-        }
+        return {"n_train": controls.slider(300, 100, 4000 - VALIDATION, 100, width="330px"),
+                "batchnorm": controls.toggle(False),
+                "weight_decay": controls.slider(0.0, 0.0, 0.2, 0.01, fmt=".2f", width="330px"),
+                "dropout": controls.slider(0.0, 0.0, 0.8, 0.05, fmt=".2f", width="330px"),
+                "epochs": controls.slider(100, 10, 400, 10, width="330px")}
 
     def setup(self, fig):
         self.view = views.OverfittingView(fig)
@@ -83,24 +65,11 @@ class BatchNormExplorer(TrainingExplorer):
     n_samples = 1000
 
     def make_controls(self):
-        style = {"description_width": "initial"}
-        return {
-            "weight_scale": widgets.FloatLogSlider(value=0.01, base=10, min=-4, max=0,
-                                                   step=0.25, readout_format=".1e",
-                                                   description=say("control.weight_scale"),
-                                                   style=style,
-                                                   layout=widgets.Layout(width="360px"),
-                                                   continuous_update=False),
-            "activation": widgets.Dropdown(options=["relu", "sigmoid", "tanh"], value="relu",
-                                           description=say("control.activation"), style=style,
-                                           layout=widgets.Layout(width="220px")),
-            "batchnorm": widgets.Checkbox(value=False, description=say("control.batchnorm"),
-                                          indent=False, layout=widgets.Layout(width="140px")),
-            "epochs": widgets.IntSlider(value=20, min=2, max=60, step=1,
-                                        description=say("control.epochs"),
-                                        style=style, layout=widgets.Layout(width="300px"),
-                                        continuous_update=False),
-        }
+        return {"weight_scale": controls.log_slider(0.01, -4, 0, 0.25, fmt=".1e",
+                                                    width="360px"),
+                "activation": controls.choice(ACTIVATIONS.names(), "relu", width="220px"),
+                "batchnorm": controls.toggle(False),
+                "epochs": controls.slider(20, 2, 60, width="300px")}
 
     def setup(self, fig):
         self.view = views.BatchNormView(fig, n_layers=len(BN_HIDDEN))

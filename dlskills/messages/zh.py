@@ -16,6 +16,9 @@ MESSAGES = {
     "explorer.progress": "进度",
     "explorer.yes": "是",
     "explorer.no": "否",
+    "explorer.none_selected": "未选（至少选一个）",
+    "explorer.clamped": "{label} {asked} 超出范围，已改为 {value}",
+    "explorer.adjusted": "{status}；{moved}",
 
     # --- shared: exercise verdicts (dlskills/exercises/__init__.py) -------------------
     "verdict.right": "✓ 正确：{message}",
@@ -98,7 +101,6 @@ MESSAGES = {
     "gradients.finding.vanishing_size": "梯度消失：每一层的梯度范数都不超过 {peak:.1e}（这个网络正常时约 0.1–1）",
     "gradients.finding.stable": "稳定：第 1 层的梯度是输出层的 {ratio:.2g} 倍",
     # explorers/gradients.py
-    "gradients.init_normal_option": "normal（std = 标准差 std）",
     # views/gradients.py: the gradient explorer's figure
     "gradients.view.layer_axis": "权重层 l（1 = 紧挨输入，最后 = 输出层）",
     "gradients.view.norm_axis": "梯度范数 ‖∂L/∂Wₗ‖",
@@ -253,6 +255,8 @@ MESSAGES = {
     "init.act.spread": "分布较开（std {std:.2g}）",
     # std of the last layer against the first (std_ratio_text, LayerStats.finding)
     "init.ratio.overflow": "溢出",
+    "init.ratio.both_zero": "无（两层都是 0）",
+    "init.ratio.from_zero": "∞（分母为 0）",
     "init.std_ratio": "std(a) 第 {depth} 层 / 第 1 层 = {act}，std(grad) 第 1 层 / 第 {depth} 层 = {grad}",
     "init.std_ratio.title": "std(a)：第 {depth} 层 / 第 1 层 = {act}\nstd(grad)：第 1 层 / 第 {depth} 层 = {grad}",
     "init.std_ratio.one": "只有 1 层：std(a) {act:.2g}，std(grad) {grad:.2g}",

@@ -234,7 +234,7 @@ class ParamGrowthView:
 
 # --- static figures for the notebook ------------------------------------------------
 
-def plot_activations(ax_f, ax_d, x=None, names=("sigmoid", "tanh", "relu")):
+def plot_activations(ax_f, ax_d, x=None, names=tuple(ACTIVATIONS.names())):
     """Activation functions (left) and their derivatives (right); the title of the right
     axes states sigmoid's largest derivative, measured on ``x``."""
     x = np.linspace(-6, 6, 601) if x is None else np.asarray(x, dtype=float)
