@@ -5,10 +5,10 @@ import pytest
 from dlskills.messages import say
 from dlskills.training import History
 from dlskills.views import new_figure
-from dlskills.views.initialization import (ACTIVATION_BINS, GRADIENT_BINS, Binning,
-                                           HistogramHeatmap, LayerStdPanel, LossPanel,
-                                           final_loss_vs_scale, histogram_grid,
-                                           std_ratio_text, unit_images)
+from dlskills.stats import ACTIVATION_BINS, GRADIENT_BINS, Binning
+from dlskills.views.initialization import (HistogramHeatmap, LayerStdPanel, LossPanel,
+                                           binning_ticks, final_loss_vs_scale,
+                                           histogram_grid, std_ratio_text, unit_images)
 
 
 def test_linear_bins_count_every_value_once():
@@ -33,7 +33,7 @@ def test_log_bins_have_a_zero_column_and_a_gap():
     assert shares[5] == pytest.approx(1 / 6)        # 0.5
     left, right = b.extent_x()
     assert left == -6.0 and right == 0.0 and b.zero_x == -5.5
-    pos, labels = b.ticks()
+    pos, labels = binning_ticks(b)
     assert labels[0] == "0" and pos[0] == b.zero_x
 
 

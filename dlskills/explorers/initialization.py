@@ -19,9 +19,10 @@ from ..experiments.initialization import (SCALE_SETTING, ComparedRuns, activatio
                                           layer_statistics, median_nonzero, scale_text,
                                           std_ratio_text)
 from ..messages import say
+from ..stats import ACTIVATION_BINS, GRADIENT_BINS
 from ..training import History
-from ..views.initialization import (ACTIVATION_BINS, GRADIENT_BINS, HistogramHeatmap,
-                                    LayerStdPanel, LossPanel, add_share_colorbar)
+from ..views.initialization import (HistogramHeatmap, LayerStdPanel, LossPanel,
+                                    add_share_colorbar)
 from ..views.style import freeze_layout
 from .base import Explorer, TrainingExplorer
 

@@ -13,11 +13,12 @@ a network. Every text drawn comes from the message catalogue (``gradients.view.*
 """
 
 import numpy as np
-from matplotlib.ticker import FuncFormatter, LogLocator, MaxNLocator, NullLocator
+from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from ..experiments.gradients import verdict_name
 from ..functions import ACTIVATIONS
 from ..messages import say
+from .axes import log_axis
 from .curves import smooth
 from .style import PALETTE, color
 
@@ -28,21 +29,6 @@ LAYER_CMAP = "viridis"          # layer 1 (dark) ... output layer (yellow)
 
 def _thousands(ax):
     ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:,.0f}"))
-
-
-def _decade_label(value, _pos=None):
-    """Log-axis tick label in the notation of the titles ("1e-16"); plain text draws much
-    faster than the default mathtext 10^-16."""
-    exponent = int(np.round(np.log10(value))) if value > 0 else 0
-    return "1" if exponent == 0 else f"1e{exponent}"
-
-
-def _plain_log_ticks(axis, most=9):
-    """Decade ticks only (at most ``most``, labelled "1e-16"), no minor ticks: a log axis
-    over 40 decades otherwise carries hundreds of minor ticks, slow to redraw."""
-    axis.set_major_locator(LogLocator(base=10, numticks=most))
-    axis.set_major_formatter(FuncFormatter(_decade_label))
-    axis.set_minor_locator(NullLocator())
 
 
 def _log_limits(values, pad=4.0, min_decades=4.0):
@@ -70,7 +56,7 @@ class GradientView:
                                 bottom=0.11, top=0.86, wspace=0.22, hspace=0.75)
         ax = self.ax = fig.add_subplot(grid[:, 0])
         ax.set_yscale("log")
-        _plain_log_ticks(ax.yaxis)
+        log_axis(ax.yaxis, most=9)
         ax.set_xlabel(say("gradients.view.layer_axis"))
         ax.set_ylabel(say("gradients.view.norm_axis"))
         ax.xaxis.set_major_locator(MaxNLocator(integer=True, nbins=10))
@@ -276,7 +262,7 @@ def plot_products(ax, factors, n_max=50):
         ax.plot(n, factor ** n, color=c, label=label)
         ends[factor] = factor ** n_max
     ax.set_yscale("log")
-    _plain_log_ticks(ax.yaxis)
+    log_axis(ax.yaxis, most=9)
     ax.set_xlabel(say("gradients.fig.layers_axis"))
     ax.set_ylabel(say("gradients.fig.product_axis"))
     ax.legend(loc="lower left", fontsize=11)
@@ -311,7 +297,7 @@ def plot_norm_profiles(ax, profiles, labels, measure="ratio"):
         ax.plot(layers[zero], np.full(zero.sum(), lo * 1.6), "v", color=c, markersize=9)
         ax.plot(layers[bad], np.full(bad.sum(), hi / 1.6), "^", color=c, markersize=9)
     ax.set_yscale("log")
-    _plain_log_ticks(ax.yaxis)
+    log_axis(ax.yaxis, most=9)
     ax.set_ylim(lo, hi)
     ax.set_xlabel(say("gradients.view.layer_axis"))
     ax.set_ylabel(say("gradients.view.norm_axis"))
@@ -356,7 +342,7 @@ def plot_update_sizes(ax, history, name, window=10):
                  else say("gradients.fig.layer", layer=layer + 1))
         ax.plot(steps, smooth(updates[:, layer], window), color=c, linewidth=1.8, label=label)
     ax.set_yscale("log")
-    _plain_log_ticks(ax.yaxis)
+    log_axis(ax.yaxis, most=9)
     ax.set_xlabel(say("gradients.fig.iteration_axis"))
     ax.set_ylabel(say("gradients.fig.update_axis", window=window))
     ratio = float(np.median(updates[:, 0]) / np.median(updates[:, -1]))

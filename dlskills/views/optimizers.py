@@ -17,10 +17,11 @@ Titles, axis labels and legend notes come from the message catalogue.
 """
 
 import numpy as np
-from matplotlib.ticker import FuncFormatter, LogLocator, MaxNLocator, NullLocator
+from matplotlib.ticker import MaxNLocator
 
 from ..experiments.optimizers import FLOOR, surface_min_value
 from ..messages import say
+from .axes import log_axis
 from .curves import CurvePanel, smooth
 from .style import PALETTE, color, new_figure, style
 
@@ -31,27 +32,6 @@ from .style import PALETTE, color, new_figure, style
 PATH_STYLES = {"sgd": ("o", "-", 4, 3.2), "momentum": ("s", "-", 4.5, 3.3),
                "adagrad": ("^", (0, (6, 3)), 8, 3.0), "rmsprop": ("o", (0, (1.5, 2)), 3, 3.4),
                "adam": ("D", "-", 4, 3.1)}
-
-
-def tidy_log_axis(axis):
-    """Readable labels on a log axis (``ax.yaxis``): plain numbers at 1-2-5 steps when
-    the range is under three decades (instead of "4 x 10^0" minor labels), powers of
-    ten otherwise; no minor ticks."""
-    low, high = sorted(axis.get_view_interval())
-    axis.set_minor_locator(NullLocator())     # unlabelled minor ticks: cost, no help
-    if low > 0 and high / low < 1e3:
-        axis.set_major_locator(LogLocator(subs=(1.0, 2.0, 5.0)))
-        axis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}"))
-    else:
-        axis.set_major_locator(LogLocator())
-        axis.set_major_formatter(FuncFormatter(_power_of_ten))
-
-
-def _power_of_ten(value, _):
-    exponent = np.log10(value) if value > 0 else 0
-    if abs(exponent - round(exponent)) > 1e-6:
-        return ""
-    return f"$10^{{{int(round(exponent))}}}$"
 
 
 def _mathtext(formula):
@@ -121,11 +101,13 @@ class PathsView:
         self.f_panel = CurvePanel(self.f_ax, xlabel=say("optimizers.fig.step"),
                                   ylabel=say("optimizers.fig.gap_axis"), logy=True,
                                   legend_loc=legend_loc)
+        log_axis(self.f_ax.yaxis)
         self.lr_panel = None
         if show_lr:
             self.lr_panel = CurvePanel(axes[2], xlabel=say("optimizers.fig.step"),
                                        ylabel=say("optimizers.fig.lr_axis"),
                                        logy=True, legend_loc="lower left")
+            log_axis(axes[2].yaxis)
 
     def update(self, surface, runs, finding=None):
         """Show ``runs`` on ``surface``; the title of the f panel is ``finding`` (by default
@@ -173,11 +155,9 @@ class PathsView:
             else:
                 self.paths[key].set_visible(True)
         self.f_panel.finish()
-        tidy_log_axis(self.f_ax.yaxis)
         if self.lr_panel is not None:
             self.lr_panel.finish()
             self.lr_panel.ax.get_legend().remove()
-            tidy_log_axis(self.lr_panel.ax.yaxis)
         self.fig.suptitle(finding if finding is not None else describe_runs(runs, f_min))
 
 
@@ -258,7 +238,7 @@ class TrainingComparisonView:
         self.acc.finish(xlim=(0, epochs) if epochs else None)
         # whole epochs only, and the right end (often a fraction) inside the axes
         self.acc_ax.xaxis.set_major_locator(MaxNLocator(nbins=6, integer=True))
-        tidy_log_axis(self.loss_ax.yaxis)
+        log_axis(self.loss_ax.yaxis)
         self.loss_ax.set_title(describe_training(histories, labels), fontsize=12)
         self.acc_ax.set_title(say("optimizers.fig.acc_title"), fontsize=12)
 
@@ -324,7 +304,7 @@ def seed_spread_figure(spread, figsize=(12, 4.6)):
             ax.set_xlim(-0.6, len(names) - 0.4)
             ax.set_ylabel(label)
         loss_ax.set_yscale("log")
-        tidy_log_axis(loss_ax.yaxis)
+        log_axis(loss_ax.yaxis)
         acc_ax.set_ylim(0.0, 1.0)
         fig.suptitle(say("optimizers.fig.seed_title", n=len(spread.seeds)) + "\n"
                      + spread.finding, fontsize=13)
