@@ -82,7 +82,10 @@ class HistogramHeatmap:
         left, right = self.binning.extent_x()
         self.image.set_extent((left, right, depth + 0.5, 0.5))
         self.ax.set_ylim(depth + 0.5, 0.5)
-        self.ax.set_yticks(_layer_ticks(depth))
+        # labels two digits wide at any depth (U+2007, a space as wide as a digit): the
+        # layout frozen after the first draw then fits every depth up to 99
+        ticks = _layer_ticks(depth)
+        self.ax.set_yticks(ticks, [str(k).rjust(2, "\u2007") for k in ticks])
         return self.image
 
 
