@@ -267,7 +267,7 @@ NOT_FIGURES = {
     "course_figures.plot_schedule", "course_figures.main",
     "curves.smooth", "curves.CurvePanel",
     "gradients.GradientView", "gradients.ParamGrowthView",
-    "axes.power_of_ten", "axes.log_axis", "initialization.binning_ticks",
+    "axes.power_of_ten", "axes.log_axis", "base.View", "initialization.binning_ticks",
     "initialization.HistogramHeatmap", "initialization.add_share_colorbar",
     "initialization.LayerStdPanel", "initialization.std_ratio_text",
     "initialization.LossPanel",

@@ -125,7 +125,7 @@ class OptimizerPlayground(Explorer):
                              noise, (x0, y0))
 
     def draw(self, result):
-        self.view.update(result.surface, result.runs)
+        self.view.update(result)
 
     def describe_settings(self, settings):
         """The base's text; the shared lr is left out while each optimizer uses its own."""

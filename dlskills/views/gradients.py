@@ -3,8 +3,9 @@ activation histograms, and per-layer update sizes during training.
 
 Two kinds of function live here:
 
-* ``GradientView`` and ``ParamGrowthView`` make their artists once and update them in
-  place (``update(result)``), for the explorers;
+* ``GradientView`` and ``ParamGrowthView`` (:class:`~dlskills.views.base.View`) make their
+  artists once and update them in place (``update(result)``), for the explorers;
+  ``GradientView.figure(profile)`` gives the same drawing as a static figure;
 * ``plot_*`` functions draw a static figure into given axes, for notebook cells.
 
 All take numbers (arrays, a ``GradientProfile``, a ``ParamGrowth``, a ``History``), never
@@ -19,6 +20,7 @@ from ..experiments.gradients import verdict_name
 from ..functions import ACTIVATIONS
 from ..messages import say
 from .axes import log_axis
+from .base import View
 from .curves import smooth
 from .style import PALETTE, color
 
@@ -44,11 +46,14 @@ def _log_limits(values, pad=4.0, min_decades=4.0):
 
 # --- the gradient explorer ----------------------------------------------------------
 
-class GradientView:
+class GradientView(View):
     """Left: ||dL/dW_l|| per weight layer (log scale). Right: histograms of the
     activation values of up to three hidden layers. The figure title is the finding."""
 
+    figsize = (12.5, 5.4)
+
     def __init__(self, fig, n_hist=3):
+        super().__init__(fig)
         # fixed margins, not the base's layout frozen after the first draw: that first
         # draw (sigmoid) hides the upper histograms' x labels, which relu shows, and the
         # frozen layout then overlapped text in 48 of 60 settings tried
@@ -158,11 +163,14 @@ class GradientView:
 
 # --- the depth-versus-width explorer ------------------------------------------------
 
-class ParamGrowthView:
+class ParamGrowthView(View):
     """Left: parameters against hidden units for "deep" (a -> w -> ... -> w) and "wide"
     (a -> w*d). Right: what adding w more units costs each way (log scale)."""
 
+    figsize = (12.5, 4.8)
+
     def __init__(self, fig):
+        super().__init__(fig)
         # fixed margins (see GradientView): with the layout frozen after the first draw,
         # wider parameter counts ran into the axis label (3 of 8 settings tried)
         fig.set_layout_engine("none")

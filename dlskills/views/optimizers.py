@@ -19,9 +19,10 @@ Titles, axis labels and legend notes come from the message catalogue.
 import numpy as np
 from matplotlib.ticker import MaxNLocator
 
-from ..experiments.optimizers import FLOOR, surface_min_value
+from ..experiments.optimizers import FLOOR, PathComparison, surface_min_value
 from ..messages import say
 from .axes import log_axis
+from .base import View
 from .curves import CurvePanel, smooth
 from .style import PALETTE, color, new_figure, style
 
@@ -80,13 +81,17 @@ class ContourCache:
         return artists
 
 
-class PathsView:
+class PathsView(View):
     """Left: the surface's contour with each run's path (start: black circle, global
     minimum: black star, a local minimum: white star). Right: f - f_min against step
-    (log y), and optionally a third panel with the learning rate of each step."""
+    (log y), and optionally a third panel with the learning rate of each step.
+    The figure title is ``title``, by default the finding computed from the runs."""
 
-    def __init__(self, fig, show_lr=False, legend_loc="lower left"):
-        self.fig, self.legend_loc = fig, legend_loc
+    figsize = (12, 5)
+
+    def __init__(self, fig, show_lr=False, legend_loc="lower left", title=None):
+        super().__init__(fig)
+        self.legend_loc, self.title = legend_loc, title
         ratios = [1.35, 1.0, 0.8] if show_lr else [1.35, 1.0]
         axes = fig.subplots(1, len(ratios), width_ratios=ratios)
         self.ax, self.f_ax = axes[0], axes[1]
@@ -109,12 +114,12 @@ class PathsView:
                                        logy=True, legend_loc="lower left")
             log_axis(axes[2].yaxis)
 
-    def update(self, surface, runs, finding=None):
-        """Show ``runs`` on ``surface``; the title of the f panel is ``finding`` (by default
-        computed from the runs: which one ends lowest, which diverged)."""
+    def update(self, result):
+        """Show a :class:`~dlskills.experiments.optimizers.PathComparison` (``surface``,
+        ``runs``, ``f_min``)."""
+        surface, runs, f_min = result.surface, result.runs, result.f_min
         self.contours.show(surface)
         self.ax.set_title(_mathtext(surface.formula))
-        f_min = surface_min_value(surface, runs)
         if runs:
             self.start.set_data([runs[0].points[0, 0]], [runs[0].points[0, 1]])
         self.f_panel.begin()
@@ -158,7 +163,7 @@ class PathsView:
         if self.lr_panel is not None:
             self.lr_panel.finish()
             self.lr_panel.ax.get_legend().remove()
-        self.fig.suptitle(finding if finding is not None else describe_runs(runs, f_min))
+        self.fig.suptitle(self.title if self.title is not None else describe_runs(runs, f_min))
 
 
 def describe_runs(runs, f_min=0.0):
@@ -181,14 +186,12 @@ def describe_runs(runs, f_min=0.0):
     return say("optimizers.sep").join(parts)
 
 
-def paths_figure(surface, runs, finding=None, show_lr=False, figsize=None):
-    """A static figure of ``runs`` on ``surface`` (contour + f - f_min [+ lr])."""
-    figsize = figsize or ((15, 5) if show_lr else (12, 5))
-    fig, _ = new_figure(figsize, dpi=100)
-    with style():
-        view = PathsView(fig, show_lr=show_lr, legend_loc="best")
-        view.update(surface, runs, finding)
-    return fig
+def paths_figure(surface, runs, finding=None, show_lr=False):
+    """``PathsView.figure`` of ``runs`` on ``surface`` (contour + f - f_min [+ lr]), titled
+    ``finding`` (by default computed from the runs)."""
+    result = PathComparison(surface, list(runs), surface_min_value(surface, runs))
+    return PathsView.figure(result, figsize=(15, 5) if show_lr else None, show_lr=show_lr,
+                            legend_loc="best", title=finding)
 
 
 # --- MNIST -----------------------------------------------------------------------------
