@@ -53,25 +53,21 @@ def _styled(draw, figsize, **subplots):
 
 def ch1_activations():
     from dlskills.views import gradients as gv
-    return _styled(lambda fig, axes: gv.plot_activations(*axes), (12, 4.2), nrows=1, ncols=2)
+    return gv.plot_activations()
 
 
 def ch1_products():
     from dlskills.views import gradients as gv
     factors = {"0.25": 0.25, "0.9": 0.9, "1": 1.0, "1.5": 1.5}
-    return _styled(lambda fig, ax: gv.plot_products(ax, factors, n_max=20), (10, 4.5),
-                   nrows=1, ncols=1)
+    return gv.plot_products(factors, n_max=20)
 
 
 def ch1_norm_profiles():
     from dlskills.experiments.gradients import gradient_profile
     from dlskills.views import gradients as gv
     profiles = [gradient_profile(depth=4, scale=s, batch_size=20) for s in (0.01, 1.0)]
-    fig_ratio = _styled(lambda fig, ax: gv.plot_norm_profiles(
-        ax, profiles, ["std 0.01", "std 1"]), (10, 4.8), nrows=1, ncols=1)
-    fig_peak = _styled(lambda fig, ax: gv.plot_norm_profiles(
-        ax, profiles, ["std 0.01", "std 1"], measure="peak"), (10, 4.8), nrows=1, ncols=1)
-    return [fig_ratio, fig_peak]
+    return [gv.plot_norm_profiles(profiles, ["std 0.01", "std 1"]),
+            gv.plot_norm_profiles(profiles, ["std 0.01", "std 1"], measure="peak")]
 
 
 def _ch1_histories():
@@ -91,12 +87,7 @@ def _ch1_histories():
 
 def ch1_training_comparison():
     from dlskills.views import gradients as gv
-    runs = _ch1_histories()
-    fig, _ = _figure((15, 5))
-    from dlskills.views import style
-    with style():
-        gv.plot_training_comparison(fig, runs, window=3)
-    return fig
+    return gv.plot_training_comparison(_ch1_histories(), window=3)
 
 
 def ch1_update_sizes_and_losses():

@@ -22,7 +22,7 @@ from ..messages import say
 from .axes import log_axis
 from .base import View
 from .curves import smooth
-from .style import PALETTE, color
+from .style import PALETTE, color, new_figure, style
 
 DEEP_COLOR, WIDE_COLOR = PALETTE["blue"], PALETTE["vermillion"]
 ALERT = PALETTE["vermillion"]
@@ -231,9 +231,16 @@ class ParamGrowthView(View):
 
 # --- static figures for the notebook ------------------------------------------------
 
-def plot_activations(ax_f, ax_d, x=None, names=("sigmoid", "tanh", "relu")):
+def plot_activations(x=None, names=("sigmoid", "tanh", "relu")):
     """Activation functions (left) and their derivatives (right); the title of the right
-    axes states sigmoid's largest derivative, measured on ``x``."""
+    axes states sigmoid's largest derivative, measured on ``x``. Returns the figure."""
+    fig, (ax_f, ax_d) = new_figure((12, 4.2), nrows=1, ncols=2)
+    with style():
+        _activations(ax_f, ax_d, x, names)
+    return fig
+
+
+def _activations(ax_f, ax_d, x, names):
     x = np.linspace(-6, 6, 601) if x is None else np.asarray(x, dtype=float)
     for name in names:
         act = ACTIVATIONS.get(name)
@@ -256,13 +263,19 @@ def plot_activations(ax_f, ax_d, x=None, names=("sigmoid", "tanh", "relu")):
     ax_d.legend(loc="upper left")
     ax_d.set_title(say("gradients.fig.derivatives_title", sigmoid=peak[best],
                        tanh=ACTIVATIONS.get("tanh").grad(x).max()))
-    return peak[best]
 
 
-def plot_products(ax, factors, n_max=50):
+def plot_products(factors, n_max=50):
     """factor**n against n (log scale) for each ``{label: factor}``: shrinking factors in
     blues, 1 in grey, growing ones in oranges. The title states the smallest and the
-    largest product at n = ``n_max``."""
+    largest product at n = ``n_max``. Returns the figure."""
+    fig, ax = new_figure((10, 4.5), nrows=1, ncols=1)
+    with style():
+        _products(ax, factors, n_max)
+    return fig
+
+
+def _products(ax, factors, n_max):
     n = np.arange(0, n_max + 1)
     shrinking = iter([PALETTE["blue"], PALETTE["sky"], PALETTE["green"]])
     growing = iter([PALETTE["orange"], PALETTE["vermillion"], PALETTE["purple"]])
@@ -287,13 +300,20 @@ def _sequence_colors(n, cmap=LAYER_CMAP):
     return [matplotlib.colormaps[cmap](v) for v in np.linspace(0.0, 0.85, max(n, 1))]
 
 
-def plot_norm_profiles(ax, profiles, labels, measure="ratio"):
+def plot_norm_profiles(profiles, labels, measure="ratio"):
     """Gradient norm per weight layer of several ``GradientProfile`` objects on one log
     axes; exact zeros and inf/NaN (overflow) are marked at the axis edges.
 
     The title states, for the first and the last profile, layer 1's share of the output
     layer's gradient (``measure="ratio"``) or, for every profile, its largest gradient
     norm (``measure="peak"``: the right measure when all layers blow up alike)."""
+    fig, ax = new_figure((10, 4.8), nrows=1, ncols=1)
+    with style():
+        _norm_profiles(ax, profiles, labels, measure)
+    return fig
+
+
+def _norm_profiles(ax, profiles, labels, measure):
     all_norms = np.concatenate([p.grad_norms for p in profiles])
     lo, hi = _log_limits(all_norms)
     for p, label, c in zip(profiles, labels, _sequence_colors(len(profiles))):
@@ -361,21 +381,21 @@ def plot_update_sizes(ax, history, name, window=10):
     return ratio
 
 
-def plot_training_comparison(fig, histories, window=10):
+def plot_training_comparison(histories, window=10):
     """Loss curves of ``{name: history}`` and, per run, the update size of each layer on
-    one shared log scale, with one legend for the layers. Returns {name: layer 1's median
-    update / output layer's}."""
-    axes = fig.subplots(1, len(histories) + 1, sharey=False)
-    plot_losses(axes[0], histories)
-    ratios = {name: plot_update_sizes(ax, history, name, window)
-              for ax, (name, history) in zip(axes[1:], histories.items())}
-    low = min(ax.get_ylim()[0] for ax in axes[1:])
-    high = max(ax.get_ylim()[1] for ax in axes[1:])
-    for ax in axes[1:]:
-        ax.set_ylim(low, high)
-    handles, labels = axes[1].get_legend_handles_labels()
-    fig.legend(handles, labels, loc="outside lower center", ncol=len(labels), fontsize=12)
-    return ratios
+    one shared log scale, with one legend for the layers. Returns the figure."""
+    fig, axes = new_figure((15, 5), nrows=1, ncols=len(histories) + 1)
+    with style():
+        plot_losses(axes[0], histories)
+        for ax, (name, history) in zip(axes[1:], histories.items()):
+            plot_update_sizes(ax, history, name, window)
+        low = min(ax.get_ylim()[0] for ax in axes[1:])
+        high = max(ax.get_ylim()[1] for ax in axes[1:])
+        for ax in axes[1:]:
+            ax.set_ylim(low, high)
+        handles, labels = axes[1].get_legend_handles_labels()
+        fig.legend(handles, labels, loc="outside lower center", ncol=len(labels), fontsize=12)
+    return fig
 
 
 def plot_losses(ax, histories):
