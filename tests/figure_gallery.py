@@ -149,27 +149,19 @@ def ch2_schedules():
 def ch3_histograms():
     from dlskills.experiments.initialization import layer_statistics
     from dlskills.views import initialization as iv
-    figures = []
     rows = [(label, layer_statistics(init, "sigmoid", depth=3, n_samples=100,
                                      dtype=np.float64), init)
             for label, init in (("Xavier", "xavier_normal"), ("He", "he_normal"))]
-    for value, binning in (("activation", iv.ACTIVATION_BINS["sigmoid"]),
-                           ("gradient", iv.GRADIENT_BINS)):
-        fig, _ = _figure((15, 5.8))
-        values = [(label, s.activations if value == "activation" else s.gradients, c)
-                  for label, s, c in rows]
-        from dlskills.views import style
-        with style():
-            iv.histogram_grid(fig, values, binning)
-        figures.append(fig)
-    return figures
+    return [iv.histogram_grid([(label, s.activations if value == "activation" else
+                                s.gradients, c) for label, s, c in rows], binning, title=value)
+            for value, binning in (("activation", iv.ACTIVATION_BINS["sigmoid"]),
+                                   ("gradient", iv.GRADIENT_BINS))]
 
 
 def ch3_unit_images():
     from dlskills.views import initialization as iv
     weights = np.random.default_rng(0).standard_normal((784, 8))
-    return _styled(lambda fig, axes: iv.unit_images(axes, weights, title="Xavier"),
-                   (14, 2.2), nrows=1, ncols=8)
+    return iv.unit_images({"Xavier": weights, "He": 2 * weights}, title="W1")
 
 
 def ch3_final_loss():
@@ -179,9 +171,8 @@ def ch3_final_loss():
     sweep = [compare_initializers(inits=("normal",), std=s, iterations=10,
                                   eval_samples=100)["normal"] for s in stds]
     final = [float(np.mean(h.loss[-5:])) for h in sweep]
-    return _styled(lambda fig, ax: iv.final_loss_vs_scale(
-        ax, stds, final, [h.status for h in sweep], references={"he": final[0]}),
-        (9, 4.5), nrows=1, ncols=1)
+    return iv.final_loss_vs_scale(stds, final, [h.status for h in sweep],
+                                  references={"he": final[0]})
 
 
 def ch4_overfitting():

@@ -24,7 +24,7 @@ from ..messages import say
 from ..stats import ACTIVATION_BINS, GRADIENT_BINS, Binning  # noqa: F401  (re-exported)
 from .axes import log_axis, power_of_ten
 from .curves import CurvePanel, smooth
-from .style import PALETTE, color
+from .style import PALETTE, color, new_figure, style
 
 #: colour map of the heatmaps (perceptually uniform, colour-blind safe); empty bins white
 HEATMAP_CMAP = "viridis"
@@ -163,7 +163,7 @@ def _layer_list(layers):
     return say("init.layers.list", layers="、".join(map(str, layers)))
 
 
-def histogram_grid(fig, rows, binning):
+def histogram_grid(rows, binning, title=None):
     """The classic picture: one row per setting, one small histogram per layer.
 
     ``rows``: list of ``(label, per_layer_values, color_name)`` (``color_name``: the
@@ -174,10 +174,19 @@ def histogram_grid(fig, rows, binning):
     of a row marks the median magnitude of its layer 1, so a drift from layer to layer
     shows even when it is a fraction of a decade; the y axis is scaled to the non-zero
     values and the zero bar, when taller, is clipped and labelled with its share.
-    Returns the axes (rows x layers).
+    Returns the figure (its axes: ``fig.axes``, row by row).
     """
     depth = max(len(values) for _, values, _ in rows)
-    axes = fig.subplots(len(rows), depth, sharex=True, sharey="row", squeeze=False)
+    fig, axes = new_figure((15, 2.6 * len(rows) + 0.6), nrows=len(rows), ncols=depth,
+                           sharex=True, sharey="row", squeeze=False)
+    with style():
+        _histogram_rows(axes, rows, binning)
+        if title:
+            fig.suptitle(title)
+    return fig
+
+
+def _histogram_rows(axes, rows, binning):
     edges = binning.edges()
     pos, labels = binning_ticks(binning)
     if len(pos) > 6:
@@ -219,7 +228,6 @@ def histogram_grid(fig, rows, binning):
         axes[r, 0].set_ylabel(say("init.grid.row", label=label), fontsize=12)
     for ax in axes[-1]:
         ax.set_xlabel(say(binning.label), fontsize=11)
-    return axes
 
 
 class LossPanel:
@@ -295,28 +303,40 @@ class LossPanel:
                 handles=handles, loc="outside lower center", ncols=len(handles))
 
 
-def unit_images(axes, weights, title=None, shape=(28, 28)):
-    """Show the input weights of hidden units (columns of ``weights``) as images, one
-    per axes, on one shared symmetric colour scale. Returns the images."""
-    weights = np.asarray(weights, dtype=float)
-    limit = float(np.max(np.abs(weights[:, :len(axes)]))) or 1.0
-    images = []
-    for k, ax in enumerate(axes):
-        images.append(ax.imshow(weights[:, k].reshape(shape), cmap="RdBu_r",
-                                vmin=-limit, vmax=limit))
-        ax.set_xticks([])
-        ax.set_yticks([])
-        ax.grid(False)
-        ax.set_title(say("init.unit", k=k + 1), fontsize=11)
-    if title:
-        axes[0].set_ylabel(title, fontsize=12)
-    return images
+def unit_images(rows, title=None, n=8, shape=(28, 28)):
+    """The input weights of the first ``n`` hidden units (columns of each weight matrix
+    in ``rows``, ``{label: weights}``) as pictures, one row per label, each row on one
+    symmetric colour scale. Returns the figure."""
+    fig, axes = new_figure((14, 2.1 * len(rows)), nrows=len(rows), ncols=n, squeeze=False)
+    with style():
+        for row, (label, weights) in zip(axes, rows.items()):
+            weights = np.asarray(weights, dtype=float)
+            limit = float(np.max(np.abs(weights[:, :n]))) or 1.0
+            for k, ax in enumerate(row):
+                ax.imshow(weights[:, k].reshape(shape), cmap="RdBu_r", vmin=-limit,
+                          vmax=limit)
+                ax.set_xticks([])
+                ax.set_yticks([])
+                ax.grid(False)
+                ax.set_title(say("init.unit", k=k + 1), fontsize=11)
+            row[0].set_ylabel(label, fontsize=12)
+        if title:
+            fig.suptitle(title)
+    return fig
 
 
-def final_loss_vs_scale(ax, scales, losses, statuses, references=None):
+def final_loss_vs_scale(scales, losses, statuses, references=None):
     """Loss after training against the standard deviation all weights started with (log
     x). Diverged runs are drawn as crosses at the top; ``references`` (name -> loss)
-    adds horizontal lines for starts that are not one std, e.g. He's per-layer std."""
+    adds horizontal lines for starts that are not one std, e.g. He's per-layer std.
+    Returns the figure."""
+    fig, ax = new_figure((9, 4.5), nrows=1, ncols=1)
+    with style():
+        _final_loss(ax, scales, losses, statuses, references)
+    return fig
+
+
+def _final_loss(ax, scales, losses, statuses, references):
     scales = np.asarray(scales, dtype=float)
     losses = np.asarray(losses, dtype=float)
     ok = np.array([s == "completed" for s in statuses]) & np.isfinite(losses)
