@@ -189,6 +189,7 @@ class ParamGrowthView(View):
         self.legend = None
         b = self.bar_ax
         b.set_yscale("log")
+        log_axis(b.yaxis)
         b.set_ylabel(say("gradients.growth.added_axis"))
         self.bars = b.bar([0, 1], [1, 1], color=[DEEP_COLOR, WIDE_COLOR], width=0.6)
         b.set_xticks([0, 1])

@@ -352,6 +352,7 @@ def _final_loss(ax, scales, losses, statuses, references):
                    label=say("init.sweep.reference", name=name))
         results.append((loss, name))
     ax.set_xscale("log")
+    log_axis(ax.xaxis)
     ax.set_xlabel(say("init.axis.initial_std"))
     ax.set_ylabel(say("init.axis.final_loss"))
     if results:

@@ -14,6 +14,7 @@ from matplotlib.ticker import MaxNLocator
 from ..experiments.regularization import status_text
 from ..messages import say
 from ..stats import activation_bins
+from .axes import log_axis
 from .curves import CurvePanel, smooth
 from .style import PALETTE, TECHNIQUES, color, new_figure, style
 
@@ -391,6 +392,7 @@ def plot_scale_sweep(scales, final_without, final_with, ax=None):
         ax.plot(scales, _percent(final_with), "o-", color=color("with"),
                 label=say("reg.legend.with_bn"))
         ax.set_xscale("log")
+        log_axis(ax.xaxis)
         ax.set_xlabel(say("reg.axis.weight_scale"))
         ax.set_ylabel(say("reg.axis.final_train_accuracy"))
         ax.set_ylim(0, 102)
@@ -476,6 +478,7 @@ def plot_lambda_search(lambdas, train_acc, val_acc, seed=0, ax=None):
                 mec=PALETTE["black"], mew=2,
                 label=say("reg.legend.best_val", lam=float(lambdas[best])))
         ax.set_xscale("log")
+        log_axis(ax.xaxis)
         ax.set_xlabel(say("reg.axis.lambda"))
         ax.set_ylabel(say("reg.axis.final_accuracy"))
         ax.set_ylim(0, 102)
