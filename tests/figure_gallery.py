@@ -148,14 +148,15 @@ def ch2_schedules():
 
 def ch3_histograms():
     from dlskills.experiments.initialization import layer_statistics
+    from dlskills.stats import ACTIVATION_BINS, GRADIENT_BINS
     from dlskills.views import initialization as iv
     rows = [(label, layer_statistics(init, "sigmoid", depth=3, n_samples=100,
                                      dtype=np.float64), init)
             for label, init in (("Xavier", "xavier_normal"), ("He", "he_normal"))]
     return [iv.histogram_grid([(label, s.activations if value == "activation" else
                                 s.gradients, c) for label, s, c in rows], binning, title=value)
-            for value, binning in (("activation", iv.ACTIVATION_BINS["sigmoid"]),
-                                   ("gradient", iv.GRADIENT_BINS))]
+            for value, binning in (("activation", ACTIVATION_BINS["sigmoid"]),
+                                   ("gradient", GRADIENT_BINS))]
 
 
 def ch3_unit_images():

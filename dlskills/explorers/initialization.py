@@ -11,7 +11,6 @@
 import dataclasses
 
 import ipywidgets as widgets
-import matplotlib
 import numpy as np
 
 from ..experiments.initialization import (SCALE_SETTING, ComparedRuns, activation_finding,

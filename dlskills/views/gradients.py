@@ -237,33 +237,29 @@ def plot_activations(x=None, names=("sigmoid", "tanh", "relu")):
     axes states sigmoid's largest derivative, measured on ``x``. Returns the figure."""
     fig, (ax_f, ax_d) = new_figure((12, 4.2), nrows=1, ncols=2)
     with style():
-        _activations(ax_f, ax_d, x, names)
+        x = np.linspace(-6, 6, 601) if x is None else np.asarray(x, dtype=float)
+        for name in names:
+            act = ACTIVATIONS.get(name)
+            ax_f.plot(x, act.f(x), color=color(name), label=name)
+            ax_d.plot(x, act.grad(x), color=color(name), label=f"{name}'")
+        ax_f.set_xlabel("z")
+        ax_f.set_ylabel("f(z)")
+        ax_f.set_ylim(-1.2, 2.2)
+        ax_f.legend(loc="upper left")
+        ax_f.set_title(say("gradients.fig.activations_title"))
+        peak = ACTIVATIONS.get("sigmoid").grad(x)
+        best = int(np.argmax(peak))
+        ax_d.axhline(peak[best], color=color("sigmoid"), linestyle=":", linewidth=1.5)
+        ax_d.annotate(say("gradients.fig.sigmoid_peak", peak=peak[best], z=x[best]),
+                      xy=(x[best], peak[best]), xytext=(1.0, 0.5),
+                      arrowprops={"arrowstyle": "->", "color": color("sigmoid")}, fontsize=12)
+        ax_d.set_xlabel("z")
+        ax_d.set_ylabel("f'(z)")
+        ax_d.set_ylim(-0.1, 1.25)
+        ax_d.legend(loc="upper left")
+        ax_d.set_title(say("gradients.fig.derivatives_title", sigmoid=peak[best],
+                           tanh=ACTIVATIONS.get("tanh").grad(x).max()))
     return fig
-
-
-def _activations(ax_f, ax_d, x, names):
-    x = np.linspace(-6, 6, 601) if x is None else np.asarray(x, dtype=float)
-    for name in names:
-        act = ACTIVATIONS.get(name)
-        ax_f.plot(x, act.f(x), color=color(name), label=name)
-        ax_d.plot(x, act.grad(x), color=color(name), label=f"{name}'")
-    ax_f.set_xlabel("z")
-    ax_f.set_ylabel("f(z)")
-    ax_f.set_ylim(-1.2, 2.2)
-    ax_f.legend(loc="upper left")
-    ax_f.set_title(say("gradients.fig.activations_title"))
-    peak = ACTIVATIONS.get("sigmoid").grad(x)
-    best = int(np.argmax(peak))
-    ax_d.axhline(peak[best], color=color("sigmoid"), linestyle=":", linewidth=1.5)
-    ax_d.annotate(say("gradients.fig.sigmoid_peak", peak=peak[best], z=x[best]),
-                  xy=(x[best], peak[best]), xytext=(1.0, 0.5),
-                  arrowprops={"arrowstyle": "->", "color": color("sigmoid")}, fontsize=12)
-    ax_d.set_xlabel("z")
-    ax_d.set_ylabel("f'(z)")
-    ax_d.set_ylim(-0.1, 1.25)
-    ax_d.legend(loc="upper left")
-    ax_d.set_title(say("gradients.fig.derivatives_title", sigmoid=peak[best],
-                       tanh=ACTIVATIONS.get("tanh").grad(x).max()))
 
 
 def plot_products(factors, n_max=50):
@@ -272,28 +268,24 @@ def plot_products(factors, n_max=50):
     largest product at n = ``n_max``. Returns the figure."""
     fig, ax = new_figure((10, 4.5), nrows=1, ncols=1)
     with style():
-        _products(ax, factors, n_max)
+        n = np.arange(0, n_max + 1)
+        shrinking = iter([PALETTE["blue"], PALETTE["sky"], PALETTE["green"]])
+        growing = iter([PALETTE["orange"], PALETTE["vermillion"], PALETTE["purple"]])
+        ends = {}
+        for label, factor in factors.items():
+            factor = float(factor)
+            c = PALETTE["grey"] if factor == 1 else next(shrinking if factor < 1 else growing)
+            ax.plot(n, factor ** n, color=c, label=label)
+            ends[factor] = factor ** n_max
+        ax.set_yscale("log")
+        log_axis(ax.yaxis, most=9)
+        ax.set_xlabel(say("gradients.fig.layers_axis"))
+        ax.set_ylabel(say("gradients.fig.product_axis"))
+        ax.legend(loc="lower left", fontsize=11)
+        low, high = min(ends), max(ends)
+        ax.set_title(say("gradients.fig.products_title", n=n_max, low=low, low_end=ends[low],
+                         high=high, high_end=ends[high]), fontsize=13)
     return fig
-
-
-def _products(ax, factors, n_max):
-    n = np.arange(0, n_max + 1)
-    shrinking = iter([PALETTE["blue"], PALETTE["sky"], PALETTE["green"]])
-    growing = iter([PALETTE["orange"], PALETTE["vermillion"], PALETTE["purple"]])
-    ends = {}
-    for label, factor in factors.items():
-        factor = float(factor)
-        c = PALETTE["grey"] if factor == 1 else next(shrinking if factor < 1 else growing)
-        ax.plot(n, factor ** n, color=c, label=label)
-        ends[factor] = factor ** n_max
-    ax.set_yscale("log")
-    log_axis(ax.yaxis, most=9)
-    ax.set_xlabel(say("gradients.fig.layers_axis"))
-    ax.set_ylabel(say("gradients.fig.product_axis"))
-    ax.legend(loc="lower left", fontsize=11)
-    low, high = min(ends), max(ends)
-    ax.set_title(say("gradients.fig.products_title", n=n_max, low=low, low_end=ends[low],
-                     high=high, high_end=ends[high]), fontsize=13)
 
 
 def _sequence_colors(n, cmap=LAYER_CMAP):
@@ -310,40 +302,36 @@ def plot_norm_profiles(profiles, labels, measure="ratio"):
     norm (``measure="peak"``: the right measure when all layers blow up alike)."""
     fig, ax = new_figure((10, 4.8), nrows=1, ncols=1)
     with style():
-        _norm_profiles(ax, profiles, labels, measure)
+        all_norms = np.concatenate([p.grad_norms for p in profiles])
+        lo, hi = _log_limits(all_norms)
+        for p, label, c in zip(profiles, labels, _sequence_colors(len(profiles))):
+            norms = p.grad_norms
+            layers = np.arange(1, norms.size + 1)
+            ax.plot(layers, np.where(np.isfinite(norms) & (norms > 0), norms, np.nan),
+                    marker="o", markersize=4, color=c,
+                    label=say("gradients.fig.profile_legend", label=label,
+                              verdict=verdict_name(p.verdict)))
+            zero = norms == 0
+            bad = ~np.isfinite(norms)
+            ax.plot(layers[zero], np.full(zero.sum(), lo * 1.6), "v", color=c, markersize=9)
+            ax.plot(layers[bad], np.full(bad.sum(), hi / 1.6), "^", color=c, markersize=9)
+        ax.set_yscale("log")
+        log_axis(ax.yaxis, most=9)
+        ax.set_ylim(lo, hi)
+        ax.set_xlabel(say("gradients.view.layer_axis"))
+        ax.set_ylabel(say("gradients.view.norm_axis"))
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+        ax.legend(loc="best", fontsize=11)
+        if measure == "peak":
+            peaks = say("explorer.settings_sep").join(
+                say("gradients.fig.peak_item", label=label, peak=_peak_text(p))
+                for label, p in zip(labels, profiles))
+            ax.set_title(say("gradients.fig.peak_title", peaks=peaks), fontsize=13)
+        else:
+            ax.set_title(say("gradients.fig.ratio_title", first=_ratio_text(profiles[0]),
+                             first_label=labels[0], last=_ratio_text(profiles[-1]),
+                             last_label=labels[-1]), fontsize=13)
     return fig
-
-
-def _norm_profiles(ax, profiles, labels, measure):
-    all_norms = np.concatenate([p.grad_norms for p in profiles])
-    lo, hi = _log_limits(all_norms)
-    for p, label, c in zip(profiles, labels, _sequence_colors(len(profiles))):
-        norms = p.grad_norms
-        layers = np.arange(1, norms.size + 1)
-        ax.plot(layers, np.where(np.isfinite(norms) & (norms > 0), norms, np.nan),
-                marker="o", markersize=4, color=c,
-                label=say("gradients.fig.profile_legend", label=label,
-                          verdict=verdict_name(p.verdict)))
-        zero = norms == 0
-        bad = ~np.isfinite(norms)
-        ax.plot(layers[zero], np.full(zero.sum(), lo * 1.6), "v", color=c, markersize=9)
-        ax.plot(layers[bad], np.full(bad.sum(), hi / 1.6), "^", color=c, markersize=9)
-    ax.set_yscale("log")
-    log_axis(ax.yaxis, most=9)
-    ax.set_ylim(lo, hi)
-    ax.set_xlabel(say("gradients.view.layer_axis"))
-    ax.set_ylabel(say("gradients.view.norm_axis"))
-    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
-    ax.legend(loc="best", fontsize=11)
-    if measure == "peak":
-        peaks = say("explorer.settings_sep").join(
-            say("gradients.fig.peak_item", label=label, peak=_peak_text(p))
-            for label, p in zip(labels, profiles))
-        ax.set_title(say("gradients.fig.peak_title", peaks=peaks), fontsize=13)
-    else:
-        ax.set_title(say("gradients.fig.ratio_title", first=_ratio_text(profiles[0]),
-                         first_label=labels[0], last=_ratio_text(profiles[-1]),
-                         last_label=labels[-1]), fontsize=13)
 
 
 def _ratio_text(p):

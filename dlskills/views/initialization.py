@@ -21,7 +21,6 @@ from matplotlib.colors import LogNorm
 
 from ..experiments.initialization import std_ratio_text  # noqa: F401  (re-exported)
 from ..messages import say
-from ..stats import ACTIVATION_BINS, GRADIENT_BINS, Binning  # noqa: F401  (re-exported)
 from .axes import log_axis, power_of_ten
 from .curves import CurvePanel, smooth
 from .style import PALETTE, color, new_figure, style
@@ -180,54 +179,50 @@ def histogram_grid(rows, binning, title=None):
     fig, axes = new_figure((15, 2.6 * len(rows) + 0.6), nrows=len(rows), ncols=depth,
                            sharex=True, sharey="row", squeeze=False)
     with style():
-        _histogram_rows(axes, rows, binning)
+        edges = binning.edges()
+        pos, labels = binning_ticks(binning)
+        if len(pos) > 6:
+            pos, labels = pos[::2], labels[::2]
+        for r, (label, per_layer, color_name) in enumerate(rows):
+            row_color = color(color_name)
+            reference = None
+            if binning.scale == "log":
+                first = np.abs(np.asarray(per_layer[0], dtype=np.float64))
+                first = first[np.isfinite(first) & (first > 0)]
+                reference = float(np.log10(np.median(first))) if first.size else None
+            top, zeros = 0.0, []
+            for k, values in enumerate(per_layer):
+                ax = axes[r, k]
+                share, bad = binning.shares(values)
+                bins = share[2:] if binning.zero_column else share
+                top = max(top, float(bins.max()))
+                ax.stairs(bins, edges, fill=True, color=row_color, alpha=0.85)
+                if binning.zero_column:
+                    ax.bar(binning.zero_x, share[0], width=binning.width, color=PALETTE["grey"])
+                    zeros.append((ax, float(share[0])))
+                if reference is not None:
+                    ax.axvline(reference, color=PALETTE["black"], linestyle="--", linewidth=1.2)
+                std = np.std(np.asarray(values, dtype=np.float64))
+                ax.set_title(say("init.grid.title", layer=k + 1, std=std) if np.isfinite(std)
+                             else say("init.grid.overflow", layer=k + 1), fontsize=11)
+                ax.set_xlim(*binning.extent_x())
+                ax.set_xticks(pos, labels)
+                if bad:
+                    ax.text(0.5, 0.5, say("init.grid.not_finite", share=bad),
+                            transform=ax.transAxes, ha="center")
+            limit = 1.3 * top if top > 0 else 1.0
+            axes[r, 0].set_ylim(0, limit)
+            for ax, zero in zeros:
+                if zero > limit:
+                    ax.text(binning.zero_x + binning.width, 0.97 * limit,
+                            say("init.grid.zero_share", share=zero), ha="left", va="top",
+                            fontsize=10, color=PALETTE["grey"])
+            axes[r, 0].set_ylabel(say("init.grid.row", label=label), fontsize=12)
+        for ax in axes[-1]:
+            ax.set_xlabel(say(binning.label), fontsize=11)
         if title:
             fig.suptitle(title)
     return fig
-
-
-def _histogram_rows(axes, rows, binning):
-    edges = binning.edges()
-    pos, labels = binning_ticks(binning)
-    if len(pos) > 6:
-        pos, labels = pos[::2], labels[::2]
-    for r, (label, per_layer, color_name) in enumerate(rows):
-        row_color = color(color_name)
-        reference = None
-        if binning.scale == "log":
-            first = np.abs(np.asarray(per_layer[0], dtype=np.float64))
-            first = first[np.isfinite(first) & (first > 0)]
-            reference = float(np.log10(np.median(first))) if first.size else None
-        top, zeros = 0.0, []
-        for k, values in enumerate(per_layer):
-            ax = axes[r, k]
-            share, bad = binning.shares(values)
-            bins = share[2:] if binning.zero_column else share
-            top = max(top, float(bins.max()))
-            ax.stairs(bins, edges, fill=True, color=row_color, alpha=0.85)
-            if binning.zero_column:
-                ax.bar(binning.zero_x, share[0], width=binning.width, color=PALETTE["grey"])
-                zeros.append((ax, float(share[0])))
-            if reference is not None:
-                ax.axvline(reference, color=PALETTE["black"], linestyle="--", linewidth=1.2)
-            std = np.std(np.asarray(values, dtype=np.float64))
-            ax.set_title(say("init.grid.title", layer=k + 1, std=std) if np.isfinite(std)
-                         else say("init.grid.overflow", layer=k + 1), fontsize=11)
-            ax.set_xlim(*binning.extent_x())
-            ax.set_xticks(pos, labels)
-            if bad:
-                ax.text(0.5, 0.5, say("init.grid.not_finite", share=bad),
-                        transform=ax.transAxes, ha="center")
-        limit = 1.3 * top if top > 0 else 1.0
-        axes[r, 0].set_ylim(0, limit)
-        for ax, zero in zeros:
-            if zero > limit:
-                ax.text(binning.zero_x + binning.width, 0.97 * limit,
-                        say("init.grid.zero_share", share=zero), ha="left", va="top",
-                        fontsize=10, color=PALETTE["grey"])
-        axes[r, 0].set_ylabel(say("init.grid.row", label=label), fontsize=12)
-    for ax in axes[-1]:
-        ax.set_xlabel(say(binning.label), fontsize=11)
 
 
 class LossPanel:
@@ -332,31 +327,29 @@ def final_loss_vs_scale(scales, losses, statuses, references=None):
     Returns the figure."""
     fig, ax = new_figure((9, 4.5), nrows=1, ncols=1)
     with style():
-        _final_loss(ax, scales, losses, statuses, references)
+        scales = np.asarray(scales, dtype=float)
+        losses = np.asarray(losses, dtype=float)
+        ok = np.array([s == "completed" for s in statuses]) & np.isfinite(losses)
+        ax.plot(scales[ok], losses[ok], "o-", color=color("normal"),
+                label=say("init.sweep.normal"))
+        top = float(np.nanmax(losses[ok])) * 1.15 if ok.any() else 3.0
+        if (~ok).any():
+            ax.plot(scales[~ok], np.full((~ok).sum(), top), "x", markersize=14, mew=3,
+                    color=PALETTE["vermillion"], label=say("init.sweep.diverged"))
+        results = [(losses[k], say("init.sweep.label", std=scales[k])) for k in np.flatnonzero(ok)]
+        for name, loss in (references or {}).items():
+            ax.axhline(loss, color=color(name), linestyle="--",
+                       label=say("init.sweep.reference", name=name))
+            results.append((loss, name))
+        ax.set_xscale("log")
+        log_axis(ax.xaxis)
+        ax.set_xlabel(say("init.axis.initial_std"))
+        ax.set_ylabel(say("init.axis.final_loss"))
+        if results:
+            best = min(results)
+            ax.set_title(say("init.sweep.title", loss=best[0], label=best[1],
+                             diverged=int((~ok).sum())))
+        ax.legend(loc="best")
     return fig
 
 
-def _final_loss(ax, scales, losses, statuses, references):
-    scales = np.asarray(scales, dtype=float)
-    losses = np.asarray(losses, dtype=float)
-    ok = np.array([s == "completed" for s in statuses]) & np.isfinite(losses)
-    ax.plot(scales[ok], losses[ok], "o-", color=color("normal"),
-            label=say("init.sweep.normal"))
-    top = float(np.nanmax(losses[ok])) * 1.15 if ok.any() else 3.0
-    if (~ok).any():
-        ax.plot(scales[~ok], np.full((~ok).sum(), top), "x", markersize=14, mew=3,
-                color=PALETTE["vermillion"], label=say("init.sweep.diverged"))
-    results = [(losses[k], say("init.sweep.label", std=scales[k])) for k in np.flatnonzero(ok)]
-    for name, loss in (references or {}).items():
-        ax.axhline(loss, color=color(name), linestyle="--",
-                   label=say("init.sweep.reference", name=name))
-        results.append((loss, name))
-    ax.set_xscale("log")
-    log_axis(ax.xaxis)
-    ax.set_xlabel(say("init.axis.initial_std"))
-    ax.set_ylabel(say("init.axis.final_loss"))
-    if results:
-        best = min(results)
-        ax.set_title(say("init.sweep.title", loss=best[0], label=best[1],
-                         diverged=int((~ok).sum())))
-    ax.legend(loc="best")
