@@ -40,3 +40,19 @@ def test_show_code_prints_the_real_source(capsys):
     dl.show_code(dl.MLP.loss_and_gradient, only=("weight_decay",))
     lines = capsys.readouterr().out.strip().splitlines()
     assert lines and all("weight_decay" in line for line in lines)
+
+
+def test_log_bins_take_zeros_without_a_warning():
+    import warnings
+    b = Binning("log", -4.0, 0.0, 4, zero_column=True)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")          # log10(0) would warn "divide by zero"
+        shares, _ = b.shares(np.zeros(3))
+    assert shares[0] == 1
+
+
+def test_fitted_bins_span_two_decades_and_keep_rare_large_values():
+    assert Binning.fit([np.full(10, 0.5)]).hi - Binning.fit([np.full(10, 0.5)]).lo == 2
+    # 0.15 % of the values at 1e8: inside the 0.998 coverage (0.1 % cut at each end)
+    values = np.concatenate([np.linspace(1.0, 9.0, 9985), np.full(15, 1e8)])
+    assert Binning.fit([values]).hi == 8
