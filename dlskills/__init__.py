@@ -20,6 +20,7 @@ from .schedules import SCHEDULES, ExponentialLR, MultiStepLR, StepLR, make_sched
 from .surfaces import SURFACES, get_surface, optimizer_path
 from .training import History, compare, train
 from .datasets import load_mnist
+from .source import show_code
 
 __version__ = "0.1.0"
 

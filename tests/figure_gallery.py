@@ -53,25 +53,21 @@ def _styled(draw, figsize, **subplots):
 
 def ch1_activations():
     from dlskills.views import gradients as gv
-    return _styled(lambda fig, axes: gv.plot_activations(*axes), (12, 4.2), nrows=1, ncols=2)
+    return gv.plot_activations()
 
 
 def ch1_products():
     from dlskills.views import gradients as gv
     factors = {"0.25": 0.25, "0.9": 0.9, "1": 1.0, "1.5": 1.5}
-    return _styled(lambda fig, ax: gv.plot_products(ax, factors, n_max=20), (10, 4.5),
-                   nrows=1, ncols=1)
+    return gv.plot_products(factors, n_max=20)
 
 
 def ch1_norm_profiles():
     from dlskills.experiments.gradients import gradient_profile
     from dlskills.views import gradients as gv
     profiles = [gradient_profile(depth=4, scale=s, batch_size=20) for s in (0.01, 1.0)]
-    fig_ratio = _styled(lambda fig, ax: gv.plot_norm_profiles(
-        ax, profiles, ["std 0.01", "std 1"]), (10, 4.8), nrows=1, ncols=1)
-    fig_peak = _styled(lambda fig, ax: gv.plot_norm_profiles(
-        ax, profiles, ["std 0.01", "std 1"], measure="peak"), (10, 4.8), nrows=1, ncols=1)
-    return [fig_ratio, fig_peak]
+    return [gv.plot_norm_profiles(profiles, ["std 0.01", "std 1"]),
+            gv.plot_norm_profiles(profiles, ["std 0.01", "std 1"], measure="peak")]
 
 
 def _ch1_histories():
@@ -91,12 +87,7 @@ def _ch1_histories():
 
 def ch1_training_comparison():
     from dlskills.views import gradients as gv
-    runs = _ch1_histories()
-    fig, _ = _figure((15, 5))
-    from dlskills.views import style
-    with style():
-        gv.plot_training_comparison(fig, runs, window=3)
-    return fig
+    return gv.plot_training_comparison(_ch1_histories(), window=3)
 
 
 def ch1_update_sizes_and_losses():
@@ -144,28 +135,21 @@ def ch2_schedules():
 
 def ch3_histograms():
     from dlskills.experiments.initialization import layer_statistics
+    from dlskills.stats import ACTIVATION_BINS, GRADIENT_BINS
     from dlskills.views import initialization as iv
-    figures = []
     rows = [(label, layer_statistics(init, "sigmoid", depth=3, n_samples=100,
                                      dtype=np.float64), init)
             for label, init in (("Xavier", "xavier_normal"), ("He", "he_normal"))]
-    for value, binning in (("activation", iv.ACTIVATION_BINS["sigmoid"]),
-                           ("gradient", iv.GRADIENT_BINS)):
-        fig, _ = _figure((15, 5.8))
-        values = [(label, s.activations if value == "activation" else s.gradients, c)
-                  for label, s, c in rows]
-        from dlskills.views import style
-        with style():
-            iv.histogram_grid(fig, values, binning)
-        figures.append(fig)
-    return figures
+    return [iv.histogram_grid([(label, s.activations if value == "activation" else
+                                s.gradients, c) for label, s, c in rows], binning, title=value)
+            for value, binning in (("activation", ACTIVATION_BINS["sigmoid"]),
+                                   ("gradient", GRADIENT_BINS))]
 
 
 def ch3_unit_images():
     from dlskills.views import initialization as iv
     weights = np.random.default_rng(0).standard_normal((784, 8))
-    return _styled(lambda fig, axes: iv.unit_images(axes, weights, title="Xavier"),
-                   (14, 2.2), nrows=1, ncols=8)
+    return iv.unit_images({"Xavier": weights, "He": 2 * weights}, title="W1")
 
 
 def ch3_final_loss():
@@ -175,9 +159,8 @@ def ch3_final_loss():
     sweep = [compare_initializers(inits=("normal",), std=s, iterations=10,
                                   eval_samples=100)["normal"] for s in stds]
     final = [float(np.mean(h.loss[-5:])) for h in sweep]
-    return _styled(lambda fig, ax: iv.final_loss_vs_scale(
-        ax, stds, final, [h.status for h in sweep], references={"he": final[0]}),
-        (9, 4.5), nrows=1, ncols=1)
+    return iv.final_loss_vs_scale(stds, final, [h.status for h in sweep],
+                                  references={"he": final[0]})
 
 
 def ch4_overfitting():
@@ -253,18 +236,17 @@ NOT_FIGURES = {
     "course_figures.plot_schedule", "course_figures.main",
     "curves.smooth", "curves.CurvePanel", "curves.TrainingCurves",
     "gradients.GradientView", "gradients.ParamGrowthView",
-    "initialization.power_of_ten", "initialization.plain_log_axis", "initialization.Binning",
+    "axes.power_of_ten", "axes.log_axis", "base.View", "initialization.binning_ticks",
     "initialization.HistogramHeatmap", "initialization.add_share_colorbar",
     "initialization.LayerStdPanel", "initialization.std_ratio_text",
     "initialization.LossPanel",
-    "optimizers.tidy_log_axis", "optimizers.surface_min_value", "optimizers.ContourCache",
+    "optimizers.surface_min_value", "optimizers.ContourCache",
     "optimizers.PathsView", "optimizers.describe_runs", "optimizers.TrainingComparisonView",
     "optimizers.describe_training",
     "regularization.technique_color", "regularization.zero_based",
     "regularization.GapMarker", "regularization.show_accuracy", "regularization.run_title",
     "regularization.settings_text", "regularization.OverfittingView",
-    "regularization.settings_text_short", "regularization.histogram_edges",
-    "regularization.layer_histogram", "regularization.HistogramRow",
+    "regularization.settings_text_short", "regularization.HistogramRow",
     "regularization.BatchNormView", "regularization.split_color",
     "regularization.integer_epochs", "regularization.gap_xlim", "regularization.epoch_ticks",
     "regularization.technique_label",

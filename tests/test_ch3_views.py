@@ -5,10 +5,10 @@ import pytest
 from dlskills.messages import say
 from dlskills.training import History
 from dlskills.views import new_figure
-from dlskills.views.initialization import (ACTIVATION_BINS, GRADIENT_BINS, Binning,
-                                           HistogramHeatmap, LayerStdPanel, LossPanel,
-                                           final_loss_vs_scale, histogram_grid,
-                                           std_ratio_text, unit_images)
+from dlskills.stats import ACTIVATION_BINS, GRADIENT_BINS, Binning
+from dlskills.views.initialization import (HistogramHeatmap, LayerStdPanel, LossPanel,
+                                           binning_ticks, final_loss_vs_scale,
+                                           histogram_grid, std_ratio_text, unit_images)
 
 
 def test_linear_bins_count_every_value_once():
@@ -33,7 +33,7 @@ def test_log_bins_have_a_zero_column_and_a_gap():
     assert shares[5] == pytest.approx(1 / 6)        # 0.5
     left, right = b.extent_x()
     assert left == -6.0 and right == 0.0 and b.zero_x == -5.5
-    pos, labels = b.ticks()
+    pos, labels = binning_ticks(b)
     assert labels[0] == "0" and pos[0] == b.zero_x
 
 
@@ -104,12 +104,12 @@ def test_std_ratio_text():
 
 
 def test_histogram_grid_shape_and_titles():
-    fig, _ = new_figure((10, 4))
     rng = np.random.default_rng(0)
     rows = [("a", [rng.random(100) for _ in range(4)], "xavier"),
             ("b", [rng.random(100) for _ in range(4)], "he")]
-    axes = histogram_grid(fig, rows, ACTIVATION_BINS["sigmoid"])
-    assert axes.shape == (2, 4)
+    fig = histogram_grid(rows, ACTIVATION_BINS["sigmoid"], title="t")
+    assert len(fig.axes) == 8 and fig.get_suptitle() == "t"
+    axes = np.array(fig.axes).reshape(2, 4)
     std = np.std(rows[0][1][2])
     assert axes[0, 2].get_title() == say("init.grid.title", layer=3, std=std)
 
@@ -123,21 +123,20 @@ def test_loss_panel_and_sweep_titles_come_from_data():
     LossPanel(ax_loss, ax_acc, window=1).update({"he": good, "normal": flat})
     assert ax_loss.get_title() == say("init.loss.best", label="he", loss=0.5)
     assert ax_acc.get_title() == say("init.acc.best", label="he", acc=0.8)
-    fig, _ = new_figure((6, 4))
-    ax = fig.subplots()
-    final_loss_vs_scale(ax, [0.01, 0.1, 1.0], [2.3, 1.2, np.nan],
-                        ["completed", "completed", "diverged at iteration 3"],
-                        references={"he": 0.8})
+    ax = final_loss_vs_scale([0.01, 0.1, 1.0], [2.3, 1.2, np.nan],
+                             ["completed", "completed", "diverged at iteration 3"],
+                             references={"he": 0.8}).axes[0]
     assert ax.get_title() == say("init.sweep.title", loss=0.8, label="he", diverged=1)
 
 
 def test_unit_images_share_one_colour_scale():
-    fig, _ = new_figure((6, 2))
-    axes = fig.subplots(1, 3)
     w = np.zeros((784, 3))
     w[0, 1] = 2.0
-    images = unit_images(axes, w, title="x")
-    assert all(im.get_clim() == (-2.0, 2.0) for im in images)
+    fig = unit_images({"a": w, "b": w / 2}, title="x", n=3)
+    images = [ax.images[0] for ax in fig.axes]
+    assert len(images) == 6 and fig.get_suptitle() == "x"
+    assert all(im.get_clim() == (-2.0, 2.0) for im in images[:3])
+    assert all(im.get_clim() == (-1.0, 1.0) for im in images[3:])
 
 
 def test_loss_panel_names_no_winner_when_every_run_ends_alike():

@@ -25,6 +25,7 @@ from ..functions import ACTIVATIONS, norm
 from ..initializers import INITIALIZERS
 from ..messages import say
 from ..model import MLP
+from ..stats import activation_bins
 from . import mnist
 
 HIST_BINS = 40
@@ -167,23 +168,20 @@ def _histogram(activation, pre, post):
     relu the positive values up to their 99.5th percentile, larger ones in the last bin,
     because relu's zeros, often half the values, are stated instead of drawn)."""
     finite = post[np.isfinite(post)]
-    if activation == "sigmoid":
-        edges, drawn = np.linspace(0.0, 1.0, HIST_BINS + 1), finite
-    elif activation == "tanh":
-        edges, drawn = np.linspace(-1.0, 1.0, HIST_BINS + 1), finite
-    else:
-        drawn = finite[finite > 0]
-        top = float(np.percentile(drawn, 99.5)) if drawn.size else 1.0
-        edges = np.linspace(0.0, top, HIST_BINS + 1)
-        drawn = np.minimum(drawn, top)
-    counts = np.histogram(drawn, bins=edges)[0] / max(1, post.size)
+    top = 1.0
+    if activation == "relu":
+        positive = finite[finite > 0]
+        top = float(np.percentile(positive, 99.5)) if positive.size else 1.0
+    binning = activation_bins(activation, HIST_BINS, relu_top=top,
+                              zero_column=activation == "relu")
+    shares, _ = binning.shares(post)
     with np.errstate(all="ignore"):
         flat = ACTIVATIONS.get(activation).grad(pre.astype(np.float64)) < FLAT_DERIVATIVE
         stats = {"mean": float(finite.mean(dtype=np.float64)) if finite.size else np.nan,
                  "std": float(finite.std(dtype=np.float64)) if finite.size else np.nan,
                  "flat": float(np.mean(flat)),
                  "nonfinite": 1.0 - finite.size / max(1, post.size)}
-    return counts, edges, stats
+    return shares[2:] if binning.zero_column else shares, binning.edges(), stats
 
 
 def gradient_profile(depth=10, activation="sigmoid", init="normal", scale=0.01, seed=0,

@@ -9,7 +9,6 @@
 """
 
 
-import matplotlib
 import numpy as np
 
 from ..experiments.initialization import (SCALE_SETTING, ComparedRuns, activation_finding,
@@ -18,9 +17,10 @@ from ..experiments.initialization import (SCALE_SETTING, ComparedRuns, activatio
                                           std_ratio_text)
 from ..functions import ACTIVATIONS
 from ..messages import say
+from ..stats import ACTIVATION_BINS, GRADIENT_BINS
 from ..training import History
-from ..views.initialization import (ACTIVATION_BINS, GRADIENT_BINS, HistogramHeatmap,
-                                    LayerStdPanel, LossPanel, add_share_colorbar)
+from ..views.initialization import (HistogramHeatmap, LayerStdPanel, LossPanel,
+                                    add_share_colorbar)
 from ..views.style import freeze_layout
 from . import controls
 from .base import Explorer, TrainingExplorer
@@ -66,18 +66,6 @@ class InitializationExplorer(Explorer):
         add_share_colorbar(fig, self.grad_map.image, [ax_act, ax_grad])
         self.std_panel = LayerStdPanel(ax_std)
         self._binning = None
-        # lay the figure out once, with the widest content it will show (20 layers, long
-        # tick labels, two-line titles), then keep that layout: redraws stay fast
-        for heatmap in (self.act_map, self.grad_map):
-            heatmap.update(np.zeros((20, heatmap.binning.columns)))
-            heatmap.ax.set_title("placeholder title", fontsize=12)
-        self.std_panel.update(np.logspace(-30, 10, 20), np.logspace(-30, 10, 20),
-                              title=std_ratio_text([1.0, 1.0], [1.0, 1.0], lines=2))
-        self.std_panel.ax.title.set_fontsize(12)
-        # more room between panels than the default, so the colour bar's label keeps
-        # clear of the right panel's axis label
-        with matplotlib.rc_context({"figure.constrained_layout.w_pad": 0.12}):
-            freeze_layout(fig)
 
     def compute(self, init, std, bound, value, activation, depth, width, seed):
         stats = layer_statistics(init=init, activation=activation, depth=depth, width=width,

@@ -22,7 +22,6 @@ from ..experiments.optimizers import (HIDDEN, OPTIMIZER_NAMES, SCHEDULE_NAMES, T
 from ..messages import say
 from ..surfaces import SURFACES, get_surface
 from ..views.optimizers import PathsView, TrainingComparisonView
-from ..views.style import freeze_layout
 from . import controls
 from .base import Explorer, TrainingExplorer
 
@@ -95,10 +94,7 @@ class OptimizerPlayground(Explorer):
                              noise, (x0, y0))
 
     def draw(self, result):
-        self.view.update(result.surface, result.runs)
-        if result.surface.name != getattr(self, "_laid_out_for", None):
-            freeze_layout(self.fig)     # once per surface: its tick labels differ
-            self._laid_out_for = result.surface.name
+        self.view.update(result)
 
 
 # --- MNIST ---------------------------------------------------------------------------

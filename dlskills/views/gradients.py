@@ -3,8 +3,9 @@ activation histograms, and per-layer update sizes during training.
 
 Two kinds of function live here:
 
-* ``GradientView`` and ``ParamGrowthView`` make their artists once and update them in
-  place (``update(result)``), for the explorers;
+* ``GradientView`` and ``ParamGrowthView`` (:class:`~dlskills.views.base.View`) make their
+  artists once and update them in place (``update(result)``), for the explorers;
+  ``GradientView.figure(profile)`` gives the same drawing as a static figure;
 * ``plot_*`` functions draw a static figure into given axes, for notebook cells.
 
 All take numbers (arrays, a ``GradientProfile``, a ``ParamGrowth``, a ``History``), never
@@ -13,13 +14,15 @@ a network. Every text drawn comes from the message catalogue (``gradients.view.*
 """
 
 import numpy as np
-from matplotlib.ticker import FuncFormatter, LogLocator, MaxNLocator, NullLocator
+from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from ..experiments.gradients import verdict_name
 from ..functions import ACTIVATIONS
 from ..messages import say
+from .axes import log_axis
+from .base import View
 from .curves import smooth
-from .style import PALETTE, color
+from .style import PALETTE, color, new_figure, style
 
 DEEP_COLOR, WIDE_COLOR = PALETTE["blue"], PALETTE["vermillion"]
 ALERT = PALETTE["vermillion"]
@@ -28,21 +31,6 @@ LAYER_CMAP = "viridis"          # layer 1 (dark) ... output layer (yellow)
 
 def _thousands(ax):
     ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:,.0f}"))
-
-
-def _decade_label(value, _pos=None):
-    """Log-axis tick label in the notation of the titles ("1e-16"); plain text draws much
-    faster than the default mathtext 10^-16."""
-    exponent = int(np.round(np.log10(value))) if value > 0 else 0
-    return "1" if exponent == 0 else f"1e{exponent}"
-
-
-def _plain_log_ticks(axis, most=9):
-    """Decade ticks only (at most ``most``, labelled "1e-16"), no minor ticks: a log axis
-    over 40 decades otherwise carries hundreds of minor ticks, slow to redraw."""
-    axis.set_major_locator(LogLocator(base=10, numticks=most))
-    axis.set_major_formatter(FuncFormatter(_decade_label))
-    axis.set_minor_locator(NullLocator())
 
 
 def _log_limits(values, pad=4.0, min_decades=4.0):
@@ -58,19 +46,23 @@ def _log_limits(values, pad=4.0, min_decades=4.0):
 
 # --- the gradient explorer ----------------------------------------------------------
 
-class GradientView:
+class GradientView(View):
     """Left: ||dL/dW_l|| per weight layer (log scale). Right: histograms of the
     activation values of up to three hidden layers. The figure title is the finding."""
 
+    figsize = (12.5, 5.4)
+
     def __init__(self, fig, n_hist=3):
-        # fixed margins instead of a layout engine: re-running constrained layout on every
-        # redraw measured every tick label again and took most of the redraw time
+        super().__init__(fig)
+        # fixed margins, not the base's layout frozen after the first draw: that first
+        # draw (sigmoid) hides the upper histograms' x labels, which relu shows, and the
+        # frozen layout then overlapped text in 48 of 60 settings tried
         fig.set_layout_engine("none")
         grid = fig.add_gridspec(n_hist, 2, width_ratios=[1.3, 1.0], left=0.075, right=0.985,
                                 bottom=0.11, top=0.86, wspace=0.22, hspace=0.75)
         ax = self.ax = fig.add_subplot(grid[:, 0])
         ax.set_yscale("log")
-        _plain_log_ticks(ax.yaxis)
+        log_axis(ax.yaxis, most=9)
         ax.set_xlabel(say("gradients.view.layer_axis"))
         ax.set_ylabel(say("gradients.view.norm_axis"))
         ax.xaxis.set_major_locator(MaxNLocator(integer=True, nbins=10))
@@ -171,12 +163,17 @@ class GradientView:
 
 # --- the depth-versus-width explorer ------------------------------------------------
 
-class ParamGrowthView:
+class ParamGrowthView(View):
     """Left: parameters against hidden units for "deep" (a -> w -> ... -> w) and "wide"
     (a -> w*d). Right: what adding w more units costs each way (log scale)."""
 
+    figsize = (12.5, 4.8)
+
     def __init__(self, fig):
-        fig.set_layout_engine("none")     # fixed margins: see GradientView
+        super().__init__(fig)
+        # fixed margins (see GradientView): with the layout frozen after the first draw,
+        # wider parameter counts ran into the axis label (3 of 8 settings tried)
+        fig.set_layout_engine("none")
         self.ax, self.bar_ax = fig.subplots(
             1, 2, width_ratios=[1.6, 1.0],
             gridspec_kw={"left": 0.085, "right": 0.985, "bottom": 0.2, "top": 0.85,
@@ -192,6 +189,7 @@ class ParamGrowthView:
         self.legend = None
         b = self.bar_ax
         b.set_yscale("log")
+        log_axis(b.yaxis)
         b.set_ylabel(say("gradients.growth.added_axis"))
         self.bars = b.bar([0, 1], [1, 1], color=[DEEP_COLOR, WIDE_COLOR], width=0.6)
         b.set_xticks([0, 1])
@@ -234,55 +232,60 @@ class ParamGrowthView:
 
 # --- static figures for the notebook ------------------------------------------------
 
-def plot_activations(ax_f, ax_d, x=None, names=tuple(ACTIVATIONS.names())):
+def plot_activations(x=None, names=tuple(ACTIVATIONS.names())):
     """Activation functions (left) and their derivatives (right); the title of the right
-    axes states sigmoid's largest derivative, measured on ``x``."""
-    x = np.linspace(-6, 6, 601) if x is None else np.asarray(x, dtype=float)
-    for name in names:
-        act = ACTIVATIONS.get(name)
-        ax_f.plot(x, act.f(x), color=color(name), label=name)
-        ax_d.plot(x, act.grad(x), color=color(name), label=f"{name}'")
-    ax_f.set_xlabel("z")
-    ax_f.set_ylabel("f(z)")
-    ax_f.set_ylim(-1.2, 2.2)
-    ax_f.legend(loc="upper left")
-    ax_f.set_title(say("gradients.fig.activations_title"))
-    peak = ACTIVATIONS.get("sigmoid").grad(x)
-    best = int(np.argmax(peak))
-    ax_d.axhline(peak[best], color=color("sigmoid"), linestyle=":", linewidth=1.5)
-    ax_d.annotate(say("gradients.fig.sigmoid_peak", peak=peak[best], z=x[best]),
-                  xy=(x[best], peak[best]), xytext=(1.0, 0.5),
-                  arrowprops={"arrowstyle": "->", "color": color("sigmoid")}, fontsize=12)
-    ax_d.set_xlabel("z")
-    ax_d.set_ylabel("f'(z)")
-    ax_d.set_ylim(-0.1, 1.25)
-    ax_d.legend(loc="upper left")
-    ax_d.set_title(say("gradients.fig.derivatives_title", sigmoid=peak[best],
-                       tanh=ACTIVATIONS.get("tanh").grad(x).max()))
-    return peak[best]
+    axes states sigmoid's largest derivative, measured on ``x``. Returns the figure."""
+    fig, (ax_f, ax_d) = new_figure((12, 4.2), nrows=1, ncols=2)
+    with style():
+        x = np.linspace(-6, 6, 601) if x is None else np.asarray(x, dtype=float)
+        for name in names:
+            act = ACTIVATIONS.get(name)
+            ax_f.plot(x, act.f(x), color=color(name), label=name)
+            ax_d.plot(x, act.grad(x), color=color(name), label=f"{name}'")
+        ax_f.set_xlabel("z")
+        ax_f.set_ylabel("f(z)")
+        ax_f.set_ylim(-1.2, 2.2)
+        ax_f.legend(loc="upper left")
+        ax_f.set_title(say("gradients.fig.activations_title"))
+        peak = ACTIVATIONS.get("sigmoid").grad(x)
+        best = int(np.argmax(peak))
+        ax_d.axhline(peak[best], color=color("sigmoid"), linestyle=":", linewidth=1.5)
+        ax_d.annotate(say("gradients.fig.sigmoid_peak", peak=peak[best], z=x[best]),
+                      xy=(x[best], peak[best]), xytext=(1.0, 0.5),
+                      arrowprops={"arrowstyle": "->", "color": color("sigmoid")}, fontsize=12)
+        ax_d.set_xlabel("z")
+        ax_d.set_ylabel("f'(z)")
+        ax_d.set_ylim(-0.1, 1.25)
+        ax_d.legend(loc="upper left")
+        ax_d.set_title(say("gradients.fig.derivatives_title", sigmoid=peak[best],
+                           tanh=ACTIVATIONS.get("tanh").grad(x).max()))
+    return fig
 
 
-def plot_products(ax, factors, n_max=50):
+def plot_products(factors, n_max=50):
     """factor**n against n (log scale) for each ``{label: factor}``: shrinking factors in
     blues, 1 in grey, growing ones in oranges. The title states the smallest and the
-    largest product at n = ``n_max``."""
-    n = np.arange(0, n_max + 1)
-    shrinking = iter([PALETTE["blue"], PALETTE["sky"], PALETTE["green"]])
-    growing = iter([PALETTE["orange"], PALETTE["vermillion"], PALETTE["purple"]])
-    ends = {}
-    for label, factor in factors.items():
-        factor = float(factor)
-        c = PALETTE["grey"] if factor == 1 else next(shrinking if factor < 1 else growing)
-        ax.plot(n, factor ** n, color=c, label=label)
-        ends[factor] = factor ** n_max
-    ax.set_yscale("log")
-    _plain_log_ticks(ax.yaxis)
-    ax.set_xlabel(say("gradients.fig.layers_axis"))
-    ax.set_ylabel(say("gradients.fig.product_axis"))
-    ax.legend(loc="lower left", fontsize=11)
-    low, high = min(ends), max(ends)
-    ax.set_title(say("gradients.fig.products_title", n=n_max, low=low, low_end=ends[low],
-                     high=high, high_end=ends[high]), fontsize=13)
+    largest product at n = ``n_max``. Returns the figure."""
+    fig, ax = new_figure((10, 4.5), nrows=1, ncols=1)
+    with style():
+        n = np.arange(0, n_max + 1)
+        shrinking = iter([PALETTE["blue"], PALETTE["sky"], PALETTE["green"]])
+        growing = iter([PALETTE["orange"], PALETTE["vermillion"], PALETTE["purple"]])
+        ends = {}
+        for label, factor in factors.items():
+            factor = float(factor)
+            c = PALETTE["grey"] if factor == 1 else next(shrinking if factor < 1 else growing)
+            ax.plot(n, factor ** n, color=c, label=label)
+            ends[factor] = factor ** n_max
+        ax.set_yscale("log")
+        log_axis(ax.yaxis, most=9)
+        ax.set_xlabel(say("gradients.fig.layers_axis"))
+        ax.set_ylabel(say("gradients.fig.product_axis"))
+        ax.legend(loc="lower left", fontsize=11)
+        low, high = min(ends), max(ends)
+        ax.set_title(say("gradients.fig.products_title", n=n_max, low=low, low_end=ends[low],
+                         high=high, high_end=ends[high]), fontsize=13)
+    return fig
 
 
 def _sequence_colors(n, cmap=LAYER_CMAP):
@@ -290,42 +293,45 @@ def _sequence_colors(n, cmap=LAYER_CMAP):
     return [matplotlib.colormaps[cmap](v) for v in np.linspace(0.0, 0.85, max(n, 1))]
 
 
-def plot_norm_profiles(ax, profiles, labels, measure="ratio"):
+def plot_norm_profiles(profiles, labels, measure="ratio"):
     """Gradient norm per weight layer of several ``GradientProfile`` objects on one log
     axes; exact zeros and inf/NaN (overflow) are marked at the axis edges.
 
     The title states, for the first and the last profile, layer 1's share of the output
     layer's gradient (``measure="ratio"``) or, for every profile, its largest gradient
     norm (``measure="peak"``: the right measure when all layers blow up alike)."""
-    all_norms = np.concatenate([p.grad_norms for p in profiles])
-    lo, hi = _log_limits(all_norms)
-    for p, label, c in zip(profiles, labels, _sequence_colors(len(profiles))):
-        norms = p.grad_norms
-        layers = np.arange(1, norms.size + 1)
-        ax.plot(layers, np.where(np.isfinite(norms) & (norms > 0), norms, np.nan),
-                marker="o", markersize=4, color=c,
-                label=say("gradients.fig.profile_legend", label=label,
-                          verdict=verdict_name(p.verdict)))
-        zero = norms == 0
-        bad = ~np.isfinite(norms)
-        ax.plot(layers[zero], np.full(zero.sum(), lo * 1.6), "v", color=c, markersize=9)
-        ax.plot(layers[bad], np.full(bad.sum(), hi / 1.6), "^", color=c, markersize=9)
-    ax.set_yscale("log")
-    _plain_log_ticks(ax.yaxis)
-    ax.set_ylim(lo, hi)
-    ax.set_xlabel(say("gradients.view.layer_axis"))
-    ax.set_ylabel(say("gradients.view.norm_axis"))
-    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
-    ax.legend(loc="best", fontsize=11)
-    if measure == "peak":
-        peaks = say("explorer.settings_sep").join(
-            say("gradients.fig.peak_item", label=label, peak=_peak_text(p))
-            for label, p in zip(labels, profiles))
-        ax.set_title(say("gradients.fig.peak_title", peaks=peaks), fontsize=13)
-    else:
-        ax.set_title(say("gradients.fig.ratio_title", first=_ratio_text(profiles[0]),
-                         first_label=labels[0], last=_ratio_text(profiles[-1]),
-                         last_label=labels[-1]), fontsize=13)
+    fig, ax = new_figure((10, 4.8), nrows=1, ncols=1)
+    with style():
+        all_norms = np.concatenate([p.grad_norms for p in profiles])
+        lo, hi = _log_limits(all_norms)
+        for p, label, c in zip(profiles, labels, _sequence_colors(len(profiles))):
+            norms = p.grad_norms
+            layers = np.arange(1, norms.size + 1)
+            ax.plot(layers, np.where(np.isfinite(norms) & (norms > 0), norms, np.nan),
+                    marker="o", markersize=4, color=c,
+                    label=say("gradients.fig.profile_legend", label=label,
+                              verdict=verdict_name(p.verdict)))
+            zero = norms == 0
+            bad = ~np.isfinite(norms)
+            ax.plot(layers[zero], np.full(zero.sum(), lo * 1.6), "v", color=c, markersize=9)
+            ax.plot(layers[bad], np.full(bad.sum(), hi / 1.6), "^", color=c, markersize=9)
+        ax.set_yscale("log")
+        log_axis(ax.yaxis, most=9)
+        ax.set_ylim(lo, hi)
+        ax.set_xlabel(say("gradients.view.layer_axis"))
+        ax.set_ylabel(say("gradients.view.norm_axis"))
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+        ax.legend(loc="best", fontsize=11)
+        if measure == "peak":
+            peaks = say("explorer.settings_sep").join(
+                say("gradients.fig.peak_item", label=label, peak=_peak_text(p))
+                for label, p in zip(labels, profiles))
+            ax.set_title(say("gradients.fig.peak_title", peaks=peaks), fontsize=13)
+        else:
+            ax.set_title(say("gradients.fig.ratio_title", first=_ratio_text(profiles[0]),
+                             first_label=labels[0], last=_ratio_text(profiles[-1]),
+                             last_label=labels[-1]), fontsize=13)
+    return fig
 
 
 def _ratio_text(p):
@@ -356,7 +362,7 @@ def plot_update_sizes(ax, history, name, window=10):
                  else say("gradients.fig.layer", layer=layer + 1))
         ax.plot(steps, smooth(updates[:, layer], window), color=c, linewidth=1.8, label=label)
     ax.set_yscale("log")
-    _plain_log_ticks(ax.yaxis)
+    log_axis(ax.yaxis, most=9)
     ax.set_xlabel(say("gradients.fig.iteration_axis"))
     ax.set_ylabel(say("gradients.fig.update_axis", window=window))
     ratio = float(np.median(updates[:, 0]) / np.median(updates[:, -1]))
@@ -364,21 +370,21 @@ def plot_update_sizes(ax, history, name, window=10):
     return ratio
 
 
-def plot_training_comparison(fig, histories, window=10):
+def plot_training_comparison(histories, window=10):
     """Loss curves of ``{name: history}`` and, per run, the update size of each layer on
-    one shared log scale, with one legend for the layers. Returns {name: layer 1's median
-    update / output layer's}."""
-    axes = fig.subplots(1, len(histories) + 1, sharey=False)
-    plot_losses(axes[0], histories)
-    ratios = {name: plot_update_sizes(ax, history, name, window)
-              for ax, (name, history) in zip(axes[1:], histories.items())}
-    low = min(ax.get_ylim()[0] for ax in axes[1:])
-    high = max(ax.get_ylim()[1] for ax in axes[1:])
-    for ax in axes[1:]:
-        ax.set_ylim(low, high)
-    handles, labels = axes[1].get_legend_handles_labels()
-    fig.legend(handles, labels, loc="outside lower center", ncol=len(labels), fontsize=12)
-    return ratios
+    one shared log scale, with one legend for the layers. Returns the figure."""
+    fig, axes = new_figure((15, 5), nrows=1, ncols=len(histories) + 1)
+    with style():
+        plot_losses(axes[0], histories)
+        for ax, (name, history) in zip(axes[1:], histories.items()):
+            plot_update_sizes(ax, history, name, window)
+        low = min(ax.get_ylim()[0] for ax in axes[1:])
+        high = max(ax.get_ylim()[1] for ax in axes[1:])
+        for ax in axes[1:]:
+            ax.set_ylim(low, high)
+        handles, labels = axes[1].get_legend_handles_labels()
+        fig.legend(handles, labels, loc="outside lower center", ncol=len(labels), fontsize=12)
+    return fig
 
 
 def plot_losses(ax, histories):

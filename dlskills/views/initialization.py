@@ -2,9 +2,8 @@
 
 Functions and panels here take arrays (or histories), never a network:
 
-* :class:`Binning`: fixed histogram bins for one kind of value (sigmoid / tanh outputs on
-  a linear axis, ReLU outputs and gradients on a log10 axis with a separate "= 0" column),
-  so a heatmap can be updated with ``set_data`` instead of being rebuilt;
+* :func:`binning_ticks`: x ticks for a :class:`~dlskills.stats.Binning` (the course's
+  one histogram binning: fixed bins, so a heatmap is updated with ``set_data``);
 * :class:`HistogramHeatmap`: one row per layer, one column per bin, colour = share of
   the layer's values in the bin (the explorer's compact "histogram of every layer");
 * :class:`LayerStdPanel`: standard deviation of activations and gradients against the
@@ -16,17 +15,15 @@ Functions and panels here take arrays (or histories), never a network:
 * :func:`unit_images`: the input weights of hidden units as 28x28 pictures.
 """
 
-from dataclasses import dataclass
-
 import matplotlib
 import numpy as np
 from matplotlib.colors import LogNorm
-from matplotlib.ticker import FuncFormatter, LogLocator, NullLocator
 
 from ..experiments.initialization import std_ratio_text  # noqa: F401  (re-exported)
 from ..messages import say
+from .axes import log_axis, power_of_ten
 from .curves import CurvePanel, TrainingCurves, smooth
-from .style import PALETTE, color
+from .style import PALETTE, color, new_figure, style
 
 #: colour map of the heatmaps (perceptually uniform, colour-blind safe); empty bins white
 HEATMAP_CMAP = "viridis"
@@ -34,145 +31,22 @@ HEATMAP_CMAP = "viridis"
 MIN_SHARE = 1e-4
 
 
-_SUPERSCRIPT = str.maketrans("-0123456789", "\u207b\u2070\u00b9\u00b2\u00b3\u2074"
-                                            "\u2075\u2076\u2077\u2078\u2079")
-
-
-def power_of_ten(exponent):
-    """"10⁻⁴" as plain text (Unicode superscripts): looks like math, draws much faster
-    than mathtext, and DejaVu Sans has every glyph."""
-    return "10" + str(int(round(exponent))).translate(_SUPERSCRIPT)
-
-
-def plain_log_axis(axis):
-    """Major ticks at powers of ten labelled with :func:`power_of_ten`, no minor ticks:
-    fewer artists to draw on every redraw of a live figure."""
-    axis.set_major_locator(LogLocator(base=10, numticks=8))
-    axis.set_major_formatter(FuncFormatter(
-        lambda v, _: power_of_ten(np.log10(v)) if v > 0 else ""))
-    axis.set_minor_locator(NullLocator())
-
-
-@dataclass(frozen=True)
-class Binning:
-    """Fixed bins for histograms of one kind of value.
-
-    ``scale="linear"``: ``n`` equal bins on [lo, hi] of the value itself.
-    ``scale="log"``: ``n`` equal bins on [lo, hi] of log10(|value|), plus, when
-    ``zero_column`` is set, a first column counting values that are exactly 0.
-    Values beyond the range are counted in the edge bins; non-finite values are not
-    counted (``shares`` reports their share separately). ``label`` is the catalogue key
-    of the axis label.
-    """
-    scale: str
-    lo: float
-    hi: float
-    n: int
-    zero_column: bool = False
-    label: str = "init.axis.activation"
-
-    @classmethod
-    def fit(cls, arrays, per_decade=8, label="init.axis.gradient_log", coverage=0.998):
-        """Log bins (with a zero column) just wide enough for the non-zero magnitudes of
-        ``arrays`` (all but the outer ``1 - coverage`` of them), ``per_decade`` bins per
-        power of ten: a shift of a fraction of a decade between rows stays visible."""
-        mags = [np.abs(np.asarray(a, dtype=np.float64)).ravel() for a in arrays]
-        mags = np.concatenate([m[np.isfinite(m) & (m > 0)] for m in mags])
-        if mags.size == 0:
-            return cls("log", -1.0, 1.0, 2 * per_decade, zero_column=True, label=label)
-        tail = (1 - coverage) / 2
-        low, high = np.log10(np.quantile(mags, [tail, 1 - tail]))
-        lo, hi = np.floor(low), np.ceil(high)
-        if hi - lo < 2:
-            hi = lo + 2
-        return cls("log", float(lo), float(hi), int(round((hi - lo) * per_decade)),
-                   zero_column=True, label=label)
-
-    @property
-    def width(self):
-        return (self.hi - self.lo) / self.n
-
-    @property
-    def columns(self):
-        return self.n + (2 if self.zero_column else 0)   # zero column, gap, bins
-
-    def extent_x(self):
-        """(left, right) of the heatmap image in data units of the x axis."""
-        left = self.lo - (2 * self.width if self.zero_column else 0.0)
-        return left, self.hi
-
-    @property
-    def zero_x(self):
-        """x position of the centre of the "= 0" column."""
-        return self.lo - 1.5 * self.width
-
-    def shares(self, values):
-        """(share of values per column, share that is not finite), shares summing to 1
-        over the finite values' columns (columns as drawn, gap column included)."""
-        v = np.asarray(values).ravel()
-        if v.dtype.kind != "f":
-            v = v.astype(np.float64)
-        n_finite = int(np.count_nonzero(np.isfinite(v)))
-        n_bad = v.size - n_finite
-        if n_bad:
-            v = v[np.isfinite(v)]
-        counts = np.zeros(self.columns)
-        offset = 2 if self.zero_column else 0
-        if v.size:
-            if self.scale == "log":
-                x = np.abs(v)
-                n_zero = v.size - int(np.count_nonzero(x))
-                # zeros (and tiny values) land in the first bin; zeros move to their column
-                np.maximum(x, np.finfo(x.dtype).tiny, out=x)
-                np.log10(x, out=x)
-            else:
-                x = v - self.lo if self.lo else v.copy()
-                n_zero = 0
-            if self.scale == "log" and self.lo:
-                x -= self.lo
-            x *= 1.0 / self.width
-            idx = x.astype(np.intp)
-            np.clip(idx, 0, self.n - 1, out=idx)
-            counts[offset:] += np.bincount(idx, minlength=self.n)
-            if self.scale == "log":
-                if self.zero_column:
-                    counts[0] = n_zero
-                    counts[offset] -= n_zero
-        total = max(1, v.size + n_bad)
-        return counts / total, n_bad / total
-
-    def ticks(self):
-        """(positions, labels) for the x axis: a few values, and "0" for the zero column.
-        Values beyond the range are counted in the edge bins."""
-        if self.scale == "linear":
-            pos = np.linspace(self.lo, self.hi, 5)
-            return list(pos), [f"{p:g}" for p in pos]
-        span = self.hi - self.lo
-        step = 4 if span > 16 else 2 if span > 6 else 1
-        first = np.ceil(self.lo / step) * step
-        if self.zero_column and first == self.lo:
-            first += step                      # keep clear of the "0" label
-        pos = list(np.arange(first, self.hi + 1e-9, step))
-        labels = [power_of_ten(p) for p in pos]
-        if self.zero_column:
-            pos, labels = [self.zero_x] + pos, ["0"] + labels
-        return pos, labels
-
-    def edges(self):
-        """Bin edges on the x axis (linear value or log10 of the magnitude)."""
-        return np.linspace(self.lo, self.hi, self.n + 1)
-
-
-#: bins for the outputs of each activation function (log bins: a quarter decade each, so
-#: a layer-to-layer factor of sqrt(1/2) shows as a drift after a few layers)
-ACTIVATION_BINS = {
-    "sigmoid": Binning("linear", 0.0, 1.0, 40, label="init.axis.activation"),
-    "tanh": Binning("linear", -1.0, 1.0, 40, label="init.axis.activation"),
-    "relu": Binning("log", -12.0, 8.0, 80, zero_column=True, label="init.axis.activation_log"),
-}
-#: bins for gradients dL/dz (magnitude, log scale)
-GRADIENT_BINS = Binning("log", -20.0, 4.0, 96, zero_column=True,
-                        label="init.axis.gradient_log")
+def binning_ticks(binning):
+    """(positions, labels) for the x axis of a :class:`~dlskills.stats.Binning`: a few
+    values, and "0" for the zero column."""
+    if binning.scale == "linear":
+        pos = np.linspace(binning.lo, binning.hi, 5)
+        return list(pos), [f"{p:g}" for p in pos]
+    span = binning.hi - binning.lo
+    step = 4 if span > 16 else 2 if span > 6 else 1
+    first = np.ceil(binning.lo / step) * step
+    if binning.zero_column and first == binning.lo:
+        first += step                      # keep clear of the "0" label
+    pos = list(np.arange(first, binning.hi + 1e-9, step))
+    labels = [power_of_ten(p) for p in pos]
+    if binning.zero_column:
+        pos, labels = [binning.zero_x] + pos, ["0"] + labels
+    return pos, labels
 
 
 class HistogramHeatmap:
@@ -194,7 +68,7 @@ class HistogramHeatmap:
     def set_binning(self, binning):
         """Switch to other fixed bins (e.g. another activation function)."""
         self.binning = binning
-        pos, labels = binning.ticks()
+        pos, labels = binning_ticks(binning)
         self.ax.set_xticks(pos, labels)
         self.ax.set_xlabel(say(binning.label))
         self.ax.set_xlim(*binning.extent_x())
@@ -207,7 +81,10 @@ class HistogramHeatmap:
         left, right = self.binning.extent_x()
         self.image.set_extent((left, right, depth + 0.5, 0.5))
         self.ax.set_ylim(depth + 0.5, 0.5)
-        self.ax.set_yticks(_layer_ticks(depth))
+        # labels two digits wide at any depth (U+2007, a space as wide as a digit): the
+        # layout frozen after the first draw then fits every depth up to 99
+        ticks = _layer_ticks(depth)
+        self.ax.set_yticks(ticks, [str(k).rjust(2, "\u2007") for k in ticks])
         return self.image
 
 
@@ -229,7 +106,7 @@ def add_share_colorbar(fig, image, axes):
     """One colour bar for heatmaps that share the colour scale."""
     bar = fig.colorbar(image, ax=axes, fraction=0.03, pad=0.01)
     bar.set_label(say("init.axis.share"))
-    plain_log_axis(bar.ax.yaxis)
+    log_axis(bar.ax.yaxis)
     return bar
 
 
@@ -244,7 +121,7 @@ class LayerStdPanel:
         self.ax = ax
         self.curves = CurvePanel(ax, xlabel=say("init.axis.layer"),
                                  ylabel=say("init.axis.std"), logy=True, legend_loc="best")
-        plain_log_axis(ax.yaxis)
+        log_axis(ax.yaxis)
         self.zero_note = ax.text(0.98, 0.98, "", transform=ax.transAxes, ha="right",
                                  va="top", fontsize=11, color=PALETTE["vermillion"])
 
@@ -285,7 +162,7 @@ def _layer_list(layers):
     return say("init.layers.list", layers="、".join(map(str, layers)))
 
 
-def histogram_grid(fig, rows, binning):
+def histogram_grid(rows, binning, title=None):
     """The classic picture: one row per setting, one small histogram per layer.
 
     ``rows``: list of ``(label, per_layer_values, color_name)`` (``color_name``: the
@@ -296,52 +173,56 @@ def histogram_grid(fig, rows, binning):
     of a row marks the median magnitude of its layer 1, so a drift from layer to layer
     shows even when it is a fraction of a decade; the y axis is scaled to the non-zero
     values and the zero bar, when taller, is clipped and labelled with its share.
-    Returns the axes (rows x layers).
+    Returns the figure (its axes: ``fig.axes``, row by row).
     """
     depth = max(len(values) for _, values, _ in rows)
-    axes = fig.subplots(len(rows), depth, sharex=True, sharey="row", squeeze=False)
-    edges = binning.edges()
-    pos, labels = binning.ticks()
-    if len(pos) > 6:
-        pos, labels = pos[::2], labels[::2]
-    for r, (label, per_layer, color_name) in enumerate(rows):
-        row_color = color(color_name)
-        reference = None
-        if binning.scale == "log":
-            first = np.abs(np.asarray(per_layer[0], dtype=np.float64))
-            first = first[np.isfinite(first) & (first > 0)]
-            reference = float(np.log10(np.median(first))) if first.size else None
-        top, zeros = 0.0, []
-        for k, values in enumerate(per_layer):
-            ax = axes[r, k]
-            share, bad = binning.shares(values)
-            bins = share[2:] if binning.zero_column else share
-            top = max(top, float(bins.max()))
-            ax.stairs(bins, edges, fill=True, color=row_color, alpha=0.85)
-            if binning.zero_column:
-                ax.bar(binning.zero_x, share[0], width=binning.width, color=PALETTE["grey"])
-                zeros.append((ax, float(share[0])))
-            if reference is not None:
-                ax.axvline(reference, color=PALETTE["black"], linestyle="--", linewidth=1.2)
-            std = np.std(np.asarray(values, dtype=np.float64))
-            ax.set_title(say("init.grid.title", layer=k + 1, std=std) if np.isfinite(std)
-                         else say("init.grid.overflow", layer=k + 1), fontsize=11)
-            ax.set_xlim(*binning.extent_x())
-            ax.set_xticks(pos, labels)
-            if bad:
-                ax.text(0.5, 0.5, say("init.grid.not_finite", share=bad),
-                        transform=ax.transAxes, ha="center")
-        limit = 1.3 * top if top > 0 else 1.0
-        axes[r, 0].set_ylim(0, limit)
-        for ax, zero in zeros:
-            if zero > limit:
-                ax.text(binning.zero_x + binning.width, 0.97 * limit,
-                        say("init.grid.zero_share", share=zero), ha="left", va="top",
-                        fontsize=10, color=PALETTE["grey"])
-        axes[r, 0].set_ylabel(say("init.grid.row", label=label), fontsize=12)
-    for ax in axes[-1]:
-        ax.set_xlabel(say(binning.label), fontsize=11)
-    return axes
+    fig, axes = new_figure((15, 2.6 * len(rows) + 0.6), nrows=len(rows), ncols=depth,
+                           sharex=True, sharey="row", squeeze=False)
+    with style():
+        edges = binning.edges()
+        pos, labels = binning_ticks(binning)
+        if len(pos) > 6:
+            pos, labels = pos[::2], labels[::2]
+        for r, (label, per_layer, color_name) in enumerate(rows):
+            row_color = color(color_name)
+            reference = None
+            if binning.scale == "log":
+                first = np.abs(np.asarray(per_layer[0], dtype=np.float64))
+                first = first[np.isfinite(first) & (first > 0)]
+                reference = float(np.log10(np.median(first))) if first.size else None
+            top, zeros = 0.0, []
+            for k, values in enumerate(per_layer):
+                ax = axes[r, k]
+                share, bad = binning.shares(values)
+                bins = share[2:] if binning.zero_column else share
+                top = max(top, float(bins.max()))
+                ax.stairs(bins, edges, fill=True, color=row_color, alpha=0.85)
+                if binning.zero_column:
+                    ax.bar(binning.zero_x, share[0], width=binning.width, color=PALETTE["grey"])
+                    zeros.append((ax, float(share[0])))
+                if reference is not None:
+                    ax.axvline(reference, color=PALETTE["black"], linestyle="--", linewidth=1.2)
+                std = np.std(np.asarray(values, dtype=np.float64))
+                ax.set_title(say("init.grid.title", layer=k + 1, std=std) if np.isfinite(std)
+                             else say("init.grid.overflow", layer=k + 1), fontsize=11)
+                ax.set_xlim(*binning.extent_x())
+                ax.set_xticks(pos, labels)
+                if bad:
+                    ax.text(0.5, 0.5, say("init.grid.not_finite", share=bad),
+                            transform=ax.transAxes, ha="center")
+            limit = 1.3 * top if top > 0 else 1.0
+            axes[r, 0].set_ylim(0, limit)
+            for ax, zero in zeros:
+                if zero > limit:
+                    ax.text(binning.zero_x + binning.width, 0.97 * limit,
+                            say("init.grid.zero_share", share=zero), ha="left", va="top",
+                            fontsize=10, color=PALETTE["grey"])
+            axes[r, 0].set_ylabel(say("init.grid.row", label=label), fontsize=12)
+        for ax in axes[-1]:
+            ax.set_xlabel(say(binning.label), fontsize=11)
+        if title:
+            fig.suptitle(title)
+    return fig
 
 
 class LossPanel:
@@ -381,47 +262,58 @@ class LossPanel:
             self.ax_acc.set_title("")
 
 
-def unit_images(axes, weights, title=None, shape=(28, 28)):
-    """Show the input weights of hidden units (columns of ``weights``) as images, one
-    per axes, on one shared symmetric colour scale. Returns the images."""
-    weights = np.asarray(weights, dtype=float)
-    limit = float(np.max(np.abs(weights[:, :len(axes)]))) or 1.0
-    images = []
-    for k, ax in enumerate(axes):
-        images.append(ax.imshow(weights[:, k].reshape(shape), cmap="RdBu_r",
-                                vmin=-limit, vmax=limit))
-        ax.set_xticks([])
-        ax.set_yticks([])
-        ax.grid(False)
-        ax.set_title(say("init.unit", k=k + 1), fontsize=11)
-    if title:
-        axes[0].set_ylabel(title, fontsize=12)
-    return images
+def unit_images(rows, title=None, n=8, shape=(28, 28)):
+    """The input weights of the first ``n`` hidden units (columns of each weight matrix
+    in ``rows``, ``{label: weights}``) as pictures, one row per label, each row on one
+    symmetric colour scale. Returns the figure."""
+    fig, axes = new_figure((14, 2.1 * len(rows)), nrows=len(rows), ncols=n, squeeze=False)
+    with style():
+        for row, (label, weights) in zip(axes, rows.items()):
+            weights = np.asarray(weights, dtype=float)
+            limit = float(np.max(np.abs(weights[:, :n]))) or 1.0
+            for k, ax in enumerate(row):
+                ax.imshow(weights[:, k].reshape(shape), cmap="RdBu_r", vmin=-limit,
+                          vmax=limit)
+                ax.set_xticks([])
+                ax.set_yticks([])
+                ax.grid(False)
+                ax.set_title(say("init.unit", k=k + 1), fontsize=11)
+            row[0].set_ylabel(label, fontsize=12)
+        if title:
+            fig.suptitle(title)
+    return fig
 
 
-def final_loss_vs_scale(ax, scales, losses, statuses, references=None):
+def final_loss_vs_scale(scales, losses, statuses, references=None):
     """Loss after training against the standard deviation all weights started with (log
     x). Diverged runs are drawn as crosses at the top; ``references`` (name -> loss)
-    adds horizontal lines for starts that are not one std, e.g. He's per-layer std."""
-    scales = np.asarray(scales, dtype=float)
-    losses = np.asarray(losses, dtype=float)
-    ok = np.array([s == "completed" for s in statuses]) & np.isfinite(losses)
-    ax.plot(scales[ok], losses[ok], "o-", color=color("normal"),
-            label=say("init.sweep.normal"))
-    top = float(np.nanmax(losses[ok])) * 1.15 if ok.any() else 3.0
-    if (~ok).any():
-        ax.plot(scales[~ok], np.full((~ok).sum(), top), "x", markersize=14, mew=3,
-                color=PALETTE["vermillion"], label=say("init.sweep.diverged"))
-    results = [(losses[k], say("init.sweep.label", std=scales[k])) for k in np.flatnonzero(ok)]
-    for name, loss in (references or {}).items():
-        ax.axhline(loss, color=color(name), linestyle="--",
-                   label=say("init.sweep.reference", name=name))
-        results.append((loss, name))
-    ax.set_xscale("log")
-    ax.set_xlabel(say("init.axis.initial_std"))
-    ax.set_ylabel(say("init.axis.final_loss"))
-    if results:
-        best = min(results)
-        ax.set_title(say("init.sweep.title", loss=best[0], label=best[1],
-                         diverged=int((~ok).sum())))
-    ax.legend(loc="best")
+    adds horizontal lines for starts that are not one std, e.g. He's per-layer std.
+    Returns the figure."""
+    fig, ax = new_figure((9, 4.5), nrows=1, ncols=1)
+    with style():
+        scales = np.asarray(scales, dtype=float)
+        losses = np.asarray(losses, dtype=float)
+        ok = np.array([s == "completed" for s in statuses]) & np.isfinite(losses)
+        ax.plot(scales[ok], losses[ok], "o-", color=color("normal"),
+                label=say("init.sweep.normal"))
+        top = float(np.nanmax(losses[ok])) * 1.15 if ok.any() else 3.0
+        if (~ok).any():
+            ax.plot(scales[~ok], np.full((~ok).sum(), top), "x", markersize=14, mew=3,
+                    color=PALETTE["vermillion"], label=say("init.sweep.diverged"))
+        results = [(losses[k], say("init.sweep.label", std=scales[k])) for k in np.flatnonzero(ok)]
+        for name, loss in (references or {}).items():
+            ax.axhline(loss, color=color(name), linestyle="--",
+                       label=say("init.sweep.reference", name=name))
+            results.append((loss, name))
+        ax.set_xscale("log")
+        log_axis(ax.xaxis)
+        ax.set_xlabel(say("init.axis.initial_std"))
+        ax.set_ylabel(say("init.axis.final_loss"))
+        if results:
+            best = min(results)
+            ax.set_title(say("init.sweep.title", loss=best[0], label=best[1],
+                             diverged=int((~ok).sum())))
+        ax.legend(loc="best")
+    return fig
+
+

@@ -17,10 +17,12 @@ Titles, axis labels and legend notes come from the message catalogue.
 """
 
 import numpy as np
-from matplotlib.ticker import FuncFormatter, LogLocator, MaxNLocator, NullLocator
+from matplotlib.ticker import MaxNLocator
 
-from ..experiments.optimizers import FLOOR, surface_min_value
+from ..experiments.optimizers import FLOOR, PathComparison, surface_min_value
 from ..messages import say
+from .axes import log_axis
+from .base import View
 from .curves import CurvePanel, TrainingCurves
 from .style import PALETTE, color, new_figure, style
 
@@ -31,27 +33,6 @@ from .style import PALETTE, color, new_figure, style
 PATH_STYLES = {"sgd": ("o", "-", 4, 3.2), "momentum": ("s", "-", 4.5, 3.3),
                "adagrad": ("^", (0, (6, 3)), 8, 3.0), "rmsprop": ("o", (0, (1.5, 2)), 3, 3.4),
                "adam": ("D", "-", 4, 3.1)}
-
-
-def tidy_log_axis(axis):
-    """Readable labels on a log axis (``ax.yaxis``): plain numbers at 1-2-5 steps when
-    the range is under three decades (instead of "4 x 10^0" minor labels), powers of
-    ten otherwise; no minor ticks."""
-    low, high = sorted(axis.get_view_interval())
-    axis.set_minor_locator(NullLocator())     # unlabelled minor ticks: cost, no help
-    if low > 0 and high / low < 1e3:
-        axis.set_major_locator(LogLocator(subs=(1.0, 2.0, 5.0)))
-        axis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}"))
-    else:
-        axis.set_major_locator(LogLocator())
-        axis.set_major_formatter(FuncFormatter(_power_of_ten))
-
-
-def _power_of_ten(value, _):
-    exponent = np.log10(value) if value > 0 else 0
-    if abs(exponent - round(exponent)) > 1e-6:
-        return ""
-    return f"$10^{{{int(round(exponent))}}}$"
 
 
 def _mathtext(formula):
@@ -100,13 +81,17 @@ class ContourCache:
         return artists
 
 
-class PathsView:
+class PathsView(View):
     """Left: the surface's contour with each run's path (start: black circle, global
     minimum: black star, a local minimum: white star). Right: f - f_min against step
-    (log y), and optionally a third panel with the learning rate of each step."""
+    (log y), and optionally a third panel with the learning rate of each step.
+    The figure title is ``title``, by default the finding computed from the runs."""
 
-    def __init__(self, fig, show_lr=False, legend_loc="lower left"):
-        self.fig, self.legend_loc = fig, legend_loc
+    figsize = (12, 5)
+
+    def __init__(self, fig, show_lr=False, legend_loc="lower left", title=None):
+        super().__init__(fig)
+        self.legend_loc, self.title = legend_loc, title
         ratios = [1.35, 1.0, 0.8] if show_lr else [1.35, 1.0]
         axes = fig.subplots(1, len(ratios), width_ratios=ratios)
         self.ax, self.f_ax = axes[0], axes[1]
@@ -121,18 +106,20 @@ class PathsView:
         self.f_panel = CurvePanel(self.f_ax, xlabel=say("optimizers.fig.step"),
                                   ylabel=say("optimizers.fig.gap_axis"), logy=True,
                                   legend_loc=legend_loc)
+        log_axis(self.f_ax.yaxis)
         self.lr_panel = None
         if show_lr:
             self.lr_panel = CurvePanel(axes[2], xlabel=say("optimizers.fig.step"),
                                        ylabel=say("optimizers.fig.lr_axis"),
                                        logy=True, legend_loc="lower left")
+            log_axis(axes[2].yaxis)
 
-    def update(self, surface, runs, finding=None):
-        """Show ``runs`` on ``surface``; the title of the f panel is ``finding`` (by default
-        computed from the runs: which one ends lowest, which diverged)."""
+    def update(self, result):
+        """Show a :class:`~dlskills.experiments.optimizers.PathComparison` (``surface``,
+        ``runs``, ``f_min``)."""
+        surface, runs, f_min = result.surface, result.runs, result.f_min
         self.contours.show(surface)
         self.ax.set_title(_mathtext(surface.formula))
-        f_min = surface_min_value(surface, runs)
         if runs:
             self.start.set_data([runs[0].points[0, 0]], [runs[0].points[0, 1]])
         self.f_panel.begin()
@@ -173,12 +160,10 @@ class PathsView:
             else:
                 self.paths[key].set_visible(True)
         self.f_panel.finish()
-        tidy_log_axis(self.f_ax.yaxis)
         if self.lr_panel is not None:
             self.lr_panel.finish()
             self.lr_panel.ax.get_legend().remove()
-            tidy_log_axis(self.lr_panel.ax.yaxis)
-        self.fig.suptitle(finding if finding is not None else describe_runs(runs, f_min))
+        self.fig.suptitle(self.title if self.title is not None else describe_runs(runs, f_min))
 
 
 def describe_runs(runs, f_min=0.0):
@@ -201,14 +186,12 @@ def describe_runs(runs, f_min=0.0):
     return say("optimizers.sep").join(parts)
 
 
-def paths_figure(surface, runs, finding=None, show_lr=False, figsize=None):
-    """A static figure of ``runs`` on ``surface`` (contour + f - f_min [+ lr])."""
-    figsize = figsize or ((15, 5) if show_lr else (12, 5))
-    fig, _ = new_figure(figsize, dpi=100)
-    with style():
-        view = PathsView(fig, show_lr=show_lr, legend_loc="best")
-        view.update(surface, runs, finding)
-    return fig
+def paths_figure(surface, runs, finding=None, show_lr=False):
+    """``PathsView.figure`` of ``runs`` on ``surface`` (contour + f - f_min [+ lr]), titled
+    ``finding`` (by default computed from the runs)."""
+    result = PathComparison(surface, list(runs), surface_min_value(surface, runs))
+    return PathsView.figure(result, figsize=(15, 5) if show_lr else None, show_lr=show_lr,
+                            legend_loc="best", title=finding)
 
 
 # --- MNIST -----------------------------------------------------------------------------
@@ -243,7 +226,7 @@ class TrainingComparisonView:
         self.curves.update(histories, shown, iterations=iterations, epochs=epochs)
         # whole epochs only, and the right end (often a fraction) inside the axes
         self.acc_ax.xaxis.set_major_locator(MaxNLocator(nbins=6, integer=True))
-        tidy_log_axis(self.loss_ax.yaxis)
+        log_axis(self.loss_ax.yaxis)
         self.loss_ax.set_title(describe_training(histories, labels), fontsize=12)
         self.acc_ax.set_title(say("optimizers.fig.acc_title"), fontsize=12)
 
@@ -301,7 +284,7 @@ def seed_spread_figure(spread, figsize=(12, 4.6)):
             ax.set_xlim(-0.6, len(names) - 0.4)
             ax.set_ylabel(label)
         loss_ax.set_yscale("log")
-        tidy_log_axis(loss_ax.yaxis)
+        log_axis(loss_ax.yaxis)
         acc_ax.set_ylim(0.0, 1.0)
         fig.suptitle(say("optimizers.fig.seed_title", n=len(spread.seeds)) + "\n"
                      + spread.finding, fontsize=13)

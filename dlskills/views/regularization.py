@@ -12,11 +12,13 @@ import numpy as np
 from matplotlib.ticker import MaxNLocator
 
 from ..messages import say
+from ..stats import activation_bins
+from .axes import log_axis
 from .curves import CurvePanel, smooth
 from .style import PALETTE, TECHNIQUES, color, new_figure, style
 
-#: x range of the activation histograms, per activation (ReLU outputs are clipped).
-HIST_RANGE = {"sigmoid": (0.0, 1.0), "tanh": (-1.0, 1.0), "relu": (0.0, 4.0)}
+#: bins per activation histogram (ReLU outputs above 4 fall in the last bin)
+HIST_BINS = 30
 
 
 def technique_color(label):
@@ -254,24 +256,12 @@ def plot_overfitting(runs, fig=None):
 
 # --- activation histograms --------------------------------------------------------
 
-def histogram_edges(activation, bins=30):
-    low, high = HIST_RANGE.get(activation, (-3.0, 3.0))
-    return np.linspace(low, high, bins + 1)
-
-
-def layer_histogram(values, edges):
-    """Share of ``values`` in each bin (values outside the range go to the end bins)."""
-    values = np.clip(np.ravel(values), edges[0], edges[-1])
-    counts, _ = np.histogram(values, bins=edges)
-    return counts / max(1, values.size)
-
-
 class HistogramRow:
     """One histogram per layer, updated in place (StepPatch.set_data)."""
 
     def __init__(self, axes, xlabel=None):
         self.axes = list(axes)
-        edges = histogram_edges("sigmoid")
+        edges = activation_bins("sigmoid", HIST_BINS).edges()
         self.patches = [ax.stairs(np.zeros(edges.size - 1), edges, fill=True, alpha=0.85)
                         for ax in self.axes]
         self.notes = [ax.text(0.97, 0.95, "", transform=ax.transAxes, ha="right", va="top",
@@ -286,8 +276,9 @@ class HistogramRow:
 
     def show(self, layers, activation):
         """Histograms of the arrays ``layers`` (one per axes); the std of each is written."""
-        edges = histogram_edges(activation)
-        shares = [layer_histogram(values, edges) for values in layers]
+        binning = activation_bins(activation, HIST_BINS)
+        edges = binning.edges()
+        shares = [binning.shares(values)[0] for values in layers]
         top = max([0.05] + [float(s.max()) for s in shares])
         for ax, patch, note, share, values in zip(self.axes, self.patches, self.notes,
                                                   shares, layers):
@@ -320,8 +311,9 @@ def plot_activation_grid(rows, activation, fig=None):
             row_axes[0].set_ylabel(say("reg.title.row", label=label), fontsize=12)
             for ax in row_axes[1:]:
                 ax.set_ylabel("")
-        low, high = HIST_RANGE.get(activation, (-3, 3))
-        fig.suptitle(say("reg.title.activations", activation=activation, low=low, high=high),
+        binning = activation_bins(activation)
+        fig.suptitle(say("reg.title.activations", activation=activation, low=binning.lo,
+                         high=binning.hi),
                      fontsize=14)
     return fig
 
@@ -401,6 +393,7 @@ def plot_scale_sweep(scales, final_without, final_with, ax=None):
         ax.plot(scales, _percent(final_with), "o-", color=color("with"),
                 label=say("reg.legend.with_bn"))
         ax.set_xscale("log")
+        log_axis(ax.xaxis)
         ax.set_xlabel(say("reg.axis.weight_scale"))
         ax.set_ylabel(say("reg.axis.final_train_accuracy"))
         ax.set_ylim(0, 102)
@@ -486,6 +479,7 @@ def plot_lambda_search(lambdas, train_acc, val_acc, seed=0, ax=None):
                 mec=PALETTE["black"], mew=2,
                 label=say("reg.legend.best_val", lam=float(lambdas[best])))
         ax.set_xscale("log")
+        log_axis(ax.xaxis)
         ax.set_xlabel(say("reg.axis.lambda"))
         ax.set_ylabel(say("reg.axis.final_accuracy"))
         ax.set_ylim(0, 102)

@@ -1,0 +1,124 @@
+"""Numbers that several chapters draw: the one histogram binning of the course.
+
+A :class:`Binning` is a fixed set of bins for one kind of value (sigmoid outputs,
+ReLU outputs, gradients...). Fixed bins let a live figure update its artists in place,
+and every chapter counts the same way: values beyond the range fall in the edge bins,
+non-finite values are counted apart, exact zeros may get a column of their own. Views
+draw the shares; they do not bin.
+"""
+
+from dataclasses import dataclass
+
+import numpy as np
+
+
+@dataclass(frozen=True)
+class Binning:
+    """Fixed bins for histograms of one kind of value.
+
+    ``scale="linear"``: ``n`` equal bins on [lo, hi] of the value itself.
+    ``scale="log"``: ``n`` equal bins on [lo, hi] of log10(|value|).
+    ``zero_column``: values that are exactly 0 are counted in a column of their own,
+    left of the bins with an empty gap column between (ReLU's zeros, often half the
+    values, would otherwise hide the rest). Values beyond the range are counted in the
+    edge bins; non-finite values are not counted (``shares`` reports their share).
+    ``label`` is the catalogue key of the axis label.
+    """
+    scale: str
+    lo: float
+    hi: float
+    n: int
+    zero_column: bool = False
+    label: str = "init.axis.activation"
+
+    @classmethod
+    def fit(cls, arrays, per_decade=8, label="init.axis.gradient_log", coverage=0.998):
+        """Log bins (with a zero column) just wide enough for the non-zero magnitudes of
+        ``arrays`` (all but the outer ``1 - coverage`` of them), ``per_decade`` bins per
+        power of ten: a shift of a fraction of a decade between rows stays visible."""
+        mags = [np.abs(np.asarray(a, dtype=np.float64)).ravel() for a in arrays]
+        mags = np.concatenate([m[np.isfinite(m) & (m > 0)] for m in mags])
+        if mags.size == 0:
+            return cls("log", -1.0, 1.0, 2 * per_decade, zero_column=True, label=label)
+        tail = (1 - coverage) / 2
+        low, high = np.log10(np.quantile(mags, [tail, 1 - tail]))
+        lo, hi = np.floor(low), np.ceil(high)
+        if hi - lo < 2:
+            hi = lo + 2
+        return cls("log", float(lo), float(hi), int(round((hi - lo) * per_decade)),
+                   zero_column=True, label=label)
+
+    @property
+    def width(self):
+        return (self.hi - self.lo) / self.n
+
+    @property
+    def columns(self):
+        return self.n + (2 if self.zero_column else 0)   # zero column, gap, bins
+
+    def edges(self):
+        """Bin edges on the x axis (the value, or log10 of its magnitude)."""
+        return np.linspace(self.lo, self.hi, self.n + 1)
+
+    def extent_x(self):
+        """(left, right) of all columns in data units of the x axis."""
+        left = self.lo - (2 * self.width if self.zero_column else 0.0)
+        return left, self.hi
+
+    @property
+    def zero_x(self):
+        """x position of the centre of the "= 0" column."""
+        return self.lo - 1.5 * self.width
+
+    def shares(self, values):
+        """(share of values per column, share that is not finite), both out of all values
+        (columns as drawn: zero column and gap first when there is a zero column)."""
+        v = np.asarray(values).ravel()
+        if v.dtype.kind != "f":
+            v = v.astype(np.float64)
+        n_finite = int(np.count_nonzero(np.isfinite(v)))
+        n_bad = v.size - n_finite
+        if n_bad:
+            v = v[np.isfinite(v)]
+        counts = np.zeros(self.columns)
+        offset = 2 if self.zero_column else 0
+        if v.size:
+            if self.scale == "log":
+                x = np.abs(v)
+                # zeros (and tiny values) land in the first bin
+                np.maximum(x, np.finfo(x.dtype).tiny, out=x)
+                np.log10(x, out=x)
+                x -= self.lo
+            else:
+                x = v - self.lo
+            x *= 1.0 / self.width
+            idx = x.astype(np.intp)
+            np.clip(idx, 0, self.n - 1, out=idx)
+            counts[offset:] += np.bincount(idx, minlength=self.n)
+            if self.zero_column:
+                n_zero = v.size - int(np.count_nonzero(v))
+                zero_bin = 0 if self.scale == "log" else \
+                    int(np.clip((0.0 - self.lo) / self.width, 0, self.n - 1))
+                counts[0] = n_zero
+                counts[offset + zero_bin] -= n_zero
+        total = max(1, v.size + n_bad)
+        return counts / total, n_bad / total
+
+
+def activation_bins(activation, n=40, relu_top=4.0, zero_column=False):
+    """``n`` linear bins over the range of an activation's outputs: [0, 1] for sigmoid,
+    [-1, 1] for tanh, [0, ``relu_top``] for ReLU (larger values in the last bin)."""
+    lo, hi = {"sigmoid": (0.0, 1.0), "tanh": (-1.0, 1.0)}.get(activation, (0.0, relu_top))
+    return Binning("linear", lo, float(hi), n, zero_column=zero_column)
+
+
+#: bins of the initialization explorer's heatmaps, per activation (log bins for ReLU:
+#: a quarter decade each, so a layer-to-layer factor of sqrt(1/2) shows as a drift)
+ACTIVATION_BINS = {
+    "sigmoid": Binning("linear", 0.0, 1.0, 40, label="init.axis.activation"),
+    "tanh": Binning("linear", -1.0, 1.0, 40, label="init.axis.activation"),
+    "relu": Binning("log", -12.0, 8.0, 80, zero_column=True, label="init.axis.activation_log"),
+}
+#: bins for gradients dL/dz (magnitude, log scale)
+GRADIENT_BINS = Binning("log", -20.0, 4.0, 96, zero_column=True,
+                        label="init.axis.gradient_log")

@@ -1,0 +1,59 @@
+"""The course's log axis: one tick style for every chapter.
+
+Over three decades or more: ticks at powers of ten (at most ``most``), labelled "10⁻⁴"
+in plain text with Unicode superscripts (looks like math, draws much faster than
+mathtext, and DejaVu Sans has every glyph). Under three decades: ticks at 1-2-5 steps
+labelled as plain numbers ("0.2", "0.5", "1"), so a loss axis from 0.1 to 2.3 is not
+left with a single label. No minor ticks: unlabelled, they only cost redraw time.
+"""
+
+import numpy as np
+from matplotlib.ticker import FuncFormatter, LogLocator, NullLocator
+
+#: a log axis spanning fewer decades than this gets 1-2-5 ticks instead of decades
+NARROW_DECADES = 3
+
+_SUPERSCRIPT = str.maketrans("-0123456789", "\u207b\u2070\u00b9\u00b2\u00b3\u2074"
+                                            "\u2075\u2076\u2077\u2078\u2079")
+
+
+def power_of_ten(exponent):
+    """"10⁻⁴" as plain text."""
+    return "10" + str(int(round(exponent))).translate(_SUPERSCRIPT)
+
+
+def _narrow(axis):
+    low, high = sorted(axis.get_view_interval())
+    return low > 0 and np.log10(high / low) < NARROW_DECADES
+
+
+class _LogTicks(LogLocator):
+    """Decades over a wide range, 1-2-5 steps over a narrow one (see the module)."""
+
+    def __init__(self, most):
+        super().__init__(base=10, numticks=most)
+
+    def tick_values(self, vmin, vmax):
+        low, high = sorted((vmin, vmax))
+        narrow = low > 0 and np.log10(high / low) < NARROW_DECADES
+        self.set_params(subs=(1.0, 2.0, 5.0) if narrow else (1.0,))
+        return super().tick_values(vmin, vmax)
+
+
+def _label(value, axis):
+    if value <= 0 or not np.isfinite(value):
+        return ""
+    exponent = np.log10(value)
+    if _narrow(axis):
+        return f"{value:g}" if 1e-3 <= value < 1e4 else \
+            f"{value / 10 ** np.floor(exponent):g}×" + power_of_ten(np.floor(exponent))
+    return power_of_ten(exponent) if abs(exponent - round(exponent)) < 1e-6 else ""
+
+
+def log_axis(axis, most=8):
+    """Give the log ``axis`` (``ax.yaxis``, ``ax.xaxis``, a colour bar's) the course's
+    ticks. Call it after ``set_yscale("log")`` (which resets ticks), once: the ticks
+    follow later changes of the limits."""
+    axis.set_major_locator(_LogTicks(most))
+    axis.set_major_formatter(FuncFormatter(lambda value, _pos: _label(value, axis)))
+    axis.set_minor_locator(NullLocator())

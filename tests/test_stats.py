@@ -1,0 +1,58 @@
+"""The one histogram binning (dlskills.stats) and the one way to show code."""
+import numpy as np
+import pytest
+
+import dlskills as dl
+from dlskills.stats import Binning, activation_bins
+
+
+def test_linear_zero_column_counts_zeros_apart():
+    b = Binning("linear", 0.0, 4.0, 4, zero_column=True)
+    shares, bad = b.shares(np.array([0.0, 0.0, 0.5, 3.9, 9.0, np.nan]))
+    assert b.columns == 6 and bad == pytest.approx(1 / 6)
+    assert shares[0] == pytest.approx(2 / 6)          # the zeros, not in bin [0, 1)
+    assert shares[1] == 0                             # the gap column
+    assert shares[2] == pytest.approx(1 / 6)          # 0.5 only
+    assert shares[5] == pytest.approx(2 / 6)          # 3.9 and 9 (edge bin)
+
+
+def test_linear_zero_column_inside_the_range():
+    b = Binning("linear", -1.0, 1.0, 4, zero_column=True)
+    shares, _ = b.shares(np.array([0.0, 0.1, -0.9]))
+    assert shares[0] == pytest.approx(1 / 3)
+    np.testing.assert_allclose(shares[2:], [1 / 3, 0, 1 / 3, 0])   # 0.1 stays in [0, 0.5)
+
+
+def test_activation_bins_cover_each_range():
+    assert (activation_bins("sigmoid").lo, activation_bins("sigmoid").hi) == (0, 1)
+    assert (activation_bins("tanh").lo, activation_bins("tanh").hi) == (-1, 1)
+    relu = activation_bins("relu", n=30, relu_top=2.5, zero_column=True)
+    assert (relu.lo, relu.hi, relu.n, relu.zero_column) == (0, 2.5, 30, True)
+    shares, bad = activation_bins("tanh", n=10).shares(np.linspace(-1, 1, 1000))
+    assert bad == 0 and shares.sum() == pytest.approx(1.0)
+    np.testing.assert_allclose(shares, 0.1, atol=0.002)
+
+
+def test_show_code_prints_the_real_source(capsys):
+    dl.show_code(dl.sigmoid_grad, dl.SGD)
+    out = capsys.readouterr().out
+    assert out.startswith("def sigmoid_grad(") and "class SGD(" in out
+    dl.show_code(dl.MLP.loss_and_gradient, only=("weight_decay",))
+    lines = capsys.readouterr().out.strip().splitlines()
+    assert lines and all("weight_decay" in line for line in lines)
+
+
+def test_log_bins_take_zeros_without_a_warning():
+    import warnings
+    b = Binning("log", -4.0, 0.0, 4, zero_column=True)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")          # log10(0) would warn "divide by zero"
+        shares, _ = b.shares(np.zeros(3))
+    assert shares[0] == 1
+
+
+def test_fitted_bins_span_two_decades_and_keep_rare_large_values():
+    assert Binning.fit([np.full(10, 0.5)]).hi - Binning.fit([np.full(10, 0.5)]).lo == 2
+    # 0.15 % of the values at 1e8: inside the 0.998 coverage (0.1 % cut at each end)
+    values = np.concatenate([np.linspace(1.0, 9.0, 9985), np.full(15, 1e8)])
+    assert Binning.fit([values]).hi == 8
