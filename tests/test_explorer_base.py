@@ -349,14 +349,13 @@ def test_activation_names_come_from_the_registry():
     activation registered in dlskills.functions is offered and drawn everywhere."""
     from dlskills.explorers import gradients, initialization, regularization
     from dlskills.layers import ACTIVATION_LAYERS
-    from dlskills.views.initialization import ACTIVATION_BINS
-    from dlskills.views.regularization import HIST_RANGE
+    from dlskills.stats import ACTIVATION_BINS
     from dlskills.views.style import COLORS
 
     names = list(ACTIVATIONS.names())
     for ex in (gradients.GradientExplorer(), initialization.InitializationExplorer(),
                initialization.InitTrainingExplorer(), regularization.BatchNormExplorer()):
         assert list(ex.controls["activation"].options) == names, type(ex).__name__
-    for table in (ACTIVATION_LAYERS, ACTIVATION_BINS, HIST_RANGE):
+    for table in (ACTIVATION_LAYERS, ACTIVATION_BINS):
         assert sorted(table) == sorted(names)
     assert set(names) <= set(COLORS)
