@@ -187,7 +187,7 @@ def test_schedule_drives_optimizer():
         lrs.append(opt.lr)
         sched.step()
     assert lrs == pytest.approx([0.1, 0.1, 0.05, 0.05, 0.025])
-    assert dl.make_schedule("exponentiallr", 1.0, gamma=0.5).lr_at(3) == 0.125
+    assert dl.make_schedule("exponential", 1.0, gamma=0.5).lr_at(3) == 0.125
 
 
 # --- layers ---------------------------------------------------------------------------
@@ -342,13 +342,18 @@ def test_surfaces_gradients_match_numerical():
 
 
 def test_optimizer_path_on_course_surface():
-    path = dl.optimizer_path(dl.SGD(lr=0.95), "ill_conditioned", start=(-7, 2), steps=30)
-    assert path.shape == (31, 2) and tuple(path[0]) == (-7, 2)
+    walk = dl.optimizer_path(dl.SGD(lr=0.95), "ill_conditioned", start=(-7, 2), steps=30)
+    path = walk.points
+    assert path.shape == (31, 2) and tuple(path[0]) == (-7, 2) and walk.diverged_at is None
+    assert walk.values == pytest.approx(path[:, 0] ** 2 / 20 + path[:, 1] ** 2)
+    assert walk.lrs.tolist() == [0.95] * 30
     # y oscillates (factor 1 - 2 lr = -0.9 per step), x crawls (factor 1 - lr/10)
     assert path[1, 1] == pytest.approx(2 * (1 - 2 * 0.95))
     assert path[30, 0] == pytest.approx(-7 * (1 - 0.095) ** 30)
     blown = dl.optimizer_path(dl.SGD(lr=10.0), "ill_conditioned", steps=500)
-    assert len(blown) < 501 and np.all(np.isfinite(blown))
+    # y grows by |1 - 2 lr| = 19 per step: f passes 1e6 (f(start) + 1) at step 3
+    assert blown.diverged_at == 3 and len(blown.points) == 4
+    assert np.all(np.isfinite(blown.points))
 
 
 # --- bad input ----------------------------------------------------------------------------
