@@ -1,15 +1,14 @@
 """The explorer pattern itself, on a small explorer made for the test."""
 
 import base64
-import io
 
 import ipywidgets as widgets
-import matplotlib.image
 import numpy as np
 import pytest
 
 from dlskills.explorers import Explorer, TrainingExplorer
 from dlskills.messages import say
+from tests.pictures import ink
 
 
 def settings_text(**settings):
@@ -40,11 +39,6 @@ class Wave(Explorer):
 
     def draw(self, result):
         self.line.set_data(*result)
-
-
-def ink(png):
-    image = matplotlib.image.imread(io.BytesIO(png))
-    return float(np.mean(np.any(image[..., :3] < 0.9, axis=-1)))
 
 
 def test_controls_redraw_once_and_status_names_the_settings():

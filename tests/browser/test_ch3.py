@@ -5,12 +5,11 @@ import os
 import re
 from pathlib import Path
 
-import pytest
-
 from dlskills.experiments.initialization import scale_text
 from dlskills.messages import say
 
 NOTEBOOK = "03_initialization.ipynb"
+RUN_TIMEOUT = 600          # the notebook trains three MNIST networks
 EXPLORER = "initialization"
 SHOTS = Path(__file__).resolve().parent / "artifacts"
 
@@ -32,15 +31,8 @@ def settings_status(init, activation, depth, std=1.0, bound=0.1, value=0.0, widt
     return re.compile("^" + re.escape(say("explorer.result", settings=text, finding="")))
 
 
-@pytest.fixture
-def chapter3(browser_page, lab):
-    browser_page.open(lab, NOTEBOOK)
-    browser_page.run_all(timeout=600)       # the notebook trains three MNIST networks
-    return browser_page
-
-
-def test_initializer_and_activation_redraw(chapter3):
-    nb = chapter3
+def test_initializer_and_activation_redraw(notebook):
+    nb = notebook
     # the notebook opens the explorer at sigmoid + normal(std 1), 5 layers (its text says so)
     nb.wait_status(EXPLORER, settings_status("normal", "sigmoid", 5))
     assert nb.figure_ink(EXPLORER) > 0.05
