@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from .lab import JupyterLab, NotebookPage, browser_missing_reason, chromium
+from harness.lab import JupyterLab, NotebookPage, browser_missing_reason, chromium
 
 HERE = Path(__file__).resolve().parent
 ARTIFACTS = HERE / "artifacts"

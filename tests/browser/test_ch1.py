@@ -2,7 +2,7 @@
 after each change wait for the status of exactly those settings and a newly drawn,
 non-blank figure. Expected statuses are built from the message catalogue."""
 from dlskills.messages import catalogue, say
-from tests.browser.lab import starts_with
+from harness.lab import starts_with
 
 NOTEBOOK = "01_vanishing_exploding_gradients.ipynb"
 RUN_TIMEOUT = 240

@@ -10,7 +10,7 @@ import pytest
 from dlskills.experiments.optimizers import OPTIMIZER_NAMES
 from dlskills.explorers.optimizers import OptimizerPlayground
 from dlskills.messages import say
-from tests.browser.lab import exactly
+from harness.lab import exactly
 
 NOTEBOOK = "02_optimizers.ipynb"
 RUN_TIMEOUT = 300

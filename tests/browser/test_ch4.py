@@ -7,7 +7,7 @@ explorers say), never copied Chinese."""
 import re
 
 from dlskills.messages import say
-from tests.browser.lab import starts_with
+from harness.lab import starts_with
 from tests.test_ch4_notebook import settings_text as settings
 
 NOTEBOOK = "04_regularization.ipynb"

@@ -16,7 +16,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from .lab import REPO_ROOT, JupyterLab, NotebookPage, readme_served_folder
+from harness.lab import REPO_ROOT, JupyterLab, NotebookPage, readme_served_folder
 
 _MARKDOWN_IMAGE = re.compile(r"!\[[^\]]*\]\([^)]+\)|<img\s", re.IGNORECASE)
 
