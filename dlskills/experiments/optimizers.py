@@ -48,9 +48,6 @@ TUNED_LR = {
                    "adam": 0.3},
 }
 
-#: The learning rates the MNIST comparison uses by default (each optimizer's usual one).
-DEFAULT_LR = {"sgd": 0.01, "momentum": 0.01, "adagrad": 0.01, "rmsprop": 0.01, "adam": 0.001}
-
 #: f - f_min below this is reported (and drawn) as "< FLOOR": float64 rounding leaves
 #: values like 2e-16 that say nothing about how close a path really is.
 FLOOR = 1e-12
@@ -211,7 +208,7 @@ def compare_optimizers(names=OPTIMIZER_NAMES, lr="default", schedule="none",
     the same initial weights (``seed``) on the same mini-batches; return an
     :class:`OptimizerComparison`.
 
-    ``lr``: "default" (:data:`DEFAULT_LR`, each optimizer's usual value) or one value for
+    ``lr``: "default" (each optimizer class's own default lr) or one value for
     all; ``schedule``: "none" or one of the course text's examples, stepped after every
     iteration. ``progress(comparison, fraction)`` is called every ``report_every``
     iterations; returning True stops the comparison (the current run keeps what it did,
@@ -225,7 +222,7 @@ def compare_optimizers(names=OPTIMIZER_NAMES, lr="default", schedule="none",
     for index, name in enumerate(names):
         net = MLP(x_train.shape[1], list(hidden), 10, activation="relu", init="he",
                   seed=seed, dtype=dtype)
-        opt = make_optimizer(name, lr=DEFAULT_LR[name] if lr == "default" else lr)
+        opt = make_optimizer(name) if lr == "default" else make_optimizer(name, lr=lr)
         sched = None if schedule in (None, "none") else make_schedule(schedule, opt)
         history = result.histories[name] = History()
         result.labels[name] = f"{name} lr={opt.lr:.3g}"
