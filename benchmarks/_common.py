@@ -1,14 +1,14 @@
 """What the benchmark scripts share (not a script itself).
 
 Importing this module puts the repository first on ``sys.path`` (so ``dlskills`` is this
-checkout's, and ``tests.browser.lab`` is importable) and makes matplotlib draw off screen
+checkout's, and ``harness.lab`` is importable) and makes matplotlib draw off screen
 in this process. Then:
 
 - ``parser`` / ``run``: the command line every latency script takes (``-n``,
   ``--only kernel|browser``, ``--screenshots``) and the kernel part, then the browser
   part, with the load average printed before and after each;
 - ``time_changes``: wall and CPU time of ``explorer.set(...)`` changes in this process;
-- ``lab_page``: JupyterLab + headless Chromium (``tests/browser/lab.py``) with a notebook
+- ``lab_page``: JupyterLab + headless Chromium (``harness/lab.py``) with a notebook
   open; ``time_slider``: alternate key presses on a slider, each timed from the key press
   to the new status and a new inked image; ``screenshots``;
 - ``report``: median, p95, min and max of a series, against a median target.
@@ -28,7 +28,7 @@ import numpy as np
 REPO = Path(__file__).resolve().parents[1]
 if sys.path[0] != str(REPO):
     sys.path.insert(0, str(REPO))
-# Explorers timed in this process draw off screen. JupyterLab's kernels (tests/browser/lab.py)
+# Explorers timed in this process draw off screen. JupyterLab's kernels (harness/lab.py)
 # and ch2's nbconvert run drop MPLBACKEND, so they still use the inline backend.
 os.environ["MPLBACKEND"] = "Agg"
 
@@ -95,7 +95,7 @@ def lab_page(notebook, folder=None):
     """A JupyterLab server (on a copy of ``folder``, default the repository's notebooks/)
     and headless Chromium, with ``notebook`` open: yields its ``NotebookPage``, not run yet.
     On a normal exit, asserts that no cell output shows an error."""
-    from tests.browser.lab import JupyterLab, NotebookPage, chromium
+    from harness.lab import JupyterLab, NotebookPage, chromium
 
     with JupyterLab(folder) as lab, chromium() as chrome:
         page = NotebookPage.new(chrome)
@@ -155,7 +155,7 @@ def run(args, kernel, browser):
     part is skipped, saying why, when Playwright or Chromium is missing), printing the load
     average at the start and after each part. Returns {"load_average": 1-minute load at the
     start} updated with the dicts the parts return, if any."""
-    from tests.browser.lab import browser_missing_reason
+    from harness.lab import browser_missing_reason
 
     results = {"load_average": os.getloadavg()[0]}
     print(f"at start: {load_text()}")

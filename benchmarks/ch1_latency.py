@@ -6,7 +6,7 @@ finished new figure. Prints median and p95 (not a test).
     python benchmarks/ch1_latency.py --screenshots /tmp/ch1   # also save screenshots
 
 Kernel: wall time of ``ex.set(...)`` (compute, draw, PNG, status) in this process.
-Browser: a real JupyterLab in headless Chromium (tests/browser/lab.py) runs the notebook;
+Browser: a real JupyterLab in headless Chromium (harness/lab.py) runs the notebook;
 each change is one ArrowRight/ArrowLeft key press on the depth slider, timed in the page
 from the key press until the status names the new depth AND a new, decoded, inked image
 is shown (``NotebookPage.time_change``).

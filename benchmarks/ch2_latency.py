@@ -9,7 +9,7 @@ Prints median and p95 (not a test).
 
 Kernel: wall time of ``ex.set(lr=...)`` (compute five paths, update the artists, PNG,
 status) in this process, and its CPU time (the wall time on an idle machine).
-Browser: a real JupyterLab in headless Chromium (tests/browser/lab.py) runs the notebook;
+Browser: a real JupyterLab in headless Chromium (harness/lab.py) runs the notebook;
 each change is one ArrowRight/ArrowLeft key press on the lr slider, timed in the page from
 the key press until the status shows exactly the new settings AND a new, decoded, inked
 image is shown (``NotebookPage.time_change``).
@@ -47,7 +47,7 @@ def kernel(args):
 
 
 def browser(args):
-    from tests.browser.lab import exactly
+    from harness.lab import exactly
 
     expected = [exactly(playground(**{**BASE, "lr": lr}).status) for lr in LRS]
     with bench.lab_page(NOTEBOOK) as nb:

@@ -57,9 +57,9 @@ def kernel(args):
 
 def status(init, activation, depth):
     """The exact beginning of the status for these settings (std 1 for "normal")."""
-    from tests.browser.test_ch3 import settings_status
+    from harness.statuses import init_status
 
-    return settings_status(init, activation, depth)
+    return init_status(init, activation, depth)
 
 
 def notebook_folder():

@@ -22,7 +22,7 @@ if __package__:                               # python -m benchmarks.screenshots
 else:                                         # python benchmarks/screenshots.py
     import _common as bench
 
-from tests.browser.lab import JupyterLab, NotebookPage, chromium, readme_served_folder  # noqa: E402
+from harness.lab import JupyterLab, NotebookPage, chromium, readme_served_folder  # noqa: E402
 
 OUT = bench.REPO / "benchmarks" / "results" / "screenshots"
 VIEWPORT = {"width": 1400, "height": 1000}

@@ -4,7 +4,9 @@ The vocabulary is the one of "Deep Learning from Scratch": ``out = layer.forward
 then ``dx = layer.backward(dout)``; a layer with parameters keeps them as attributes
 (``W``, ``b``, ``gamma``, ``beta``) and their gradients as ``dW``, ``db``, ... after
 ``backward``. ``forward`` takes ``train`` where training and evaluation differ
-(BatchNorm, Dropout).
+(BatchNorm, Dropout). Every layer names its parameters in ``param_names`` (none for most),
+so a network binds and collects them the same way for every layer, as micrograd's
+``parameters()`` does.
 """
 
 import numpy as np
@@ -13,11 +15,25 @@ from ._checks import check_number, check_rng
 from .functions import cross_entropy, log_softmax, sigmoid
 
 
-class Affine:
-    """out = x @ W + b. Inputs of more than two dimensions are flattened per sample."""
+class Layer:
+    """Base: parameter ``p`` (one of ``param_names``) is attribute ``p``, its gradient after
+    ``backward`` is attribute ``"d" + p``."""
+    param_names = ()
 
-    def __init__(self, W, b):
-        self.W, self.b = W, b
+    def parameters(self):
+        return {name: getattr(self, name) for name in self.param_names}
+
+    def gradients(self):
+        return {name: getattr(self, "d" + name) for name in self.param_names}
+
+
+class Affine(Layer):
+    """out = x @ W + b. Inputs of more than two dimensions are flattened per sample.
+    ``need_dx=False`` (a first layer) skips computing dx: ``backward`` returns None."""
+    param_names = ("W", "b")
+
+    def __init__(self, W, b, need_dx=True):
+        self.W, self.b, self.need_dx = W, b, need_dx
         self.x = self.x_shape = self.dW = self.db = None
 
     def forward(self, x, train=True):
@@ -27,16 +43,16 @@ class Affine:
         out += self.b
         return out
 
-    def backward(self, dout, need_dx=True):
-        """Gradients dW, db; returns dx unless ``need_dx`` is False (the first layer)."""
+    def backward(self, dout):
+        """Gradients dW, db; returns dx (None when ``need_dx`` is False)."""
         self.dW = self.x.T @ dout
         self.db = dout.sum(axis=0)
-        if not need_dx:
+        if not self.need_dx:
             return None
         return (dout @ self.W.T).reshape(self.x_shape)
 
 
-class Sigmoid:
+class Sigmoid(Layer):
     """out = 1 / (1 + exp(-x)); backward uses out * (1 - out)."""
 
     def __init__(self):
@@ -50,7 +66,7 @@ class Sigmoid:
         return dout * self.out * (1.0 - self.out)
 
 
-class Tanh:
+class Tanh(Layer):
     """out = tanh(x); backward uses 1 - out^2."""
 
     def __init__(self):
@@ -64,7 +80,7 @@ class Tanh:
         return dout * (1.0 - self.out * self.out)
 
 
-class ReLU:
+class ReLU(Layer):
     """out = max(x, 0); backward passes the gradient where x > 0."""
 
     def __init__(self):
@@ -81,7 +97,7 @@ class ReLU:
 ACTIVATION_LAYERS = {"sigmoid": Sigmoid, "tanh": Tanh, "relu": ReLU}
 
 
-class BatchNorm:
+class BatchNorm(Layer):
     """Batch normalization over the batch axis, as in the course text.
 
     Training: mu and sigma^2 = mean((x - mu)^2) of the batch (the biased variance, 1/n),
@@ -95,11 +111,13 @@ class BatchNorm:
     variance is averaged. (PyTorch writes the same average with ``momentum=0.1`` meaning
     the weight of the new value, and averages the unbiased variance n/(n-1) sigma^2.)
     """
+    param_names = ("gamma", "beta")
 
     def __init__(self, gamma, beta, momentum=0.9, eps=1e-5):
         self.gamma, self.beta = gamma, beta
-        self.momentum = check_number("momentum", momentum, 0, 1)
-        self.eps = check_number("eps", eps, low=0, low_open=True)
+        # python floats: a numpy float64 scalar would promote float32 arrays to float64
+        self.momentum = float(check_number("momentum", momentum, 0, 1))
+        self.eps = float(check_number("eps", eps, low=0, low_open=True))
         self.running_mean = np.zeros_like(gamma)
         self.running_var = np.ones_like(gamma)
         self.x_hat = self.inv_std = self.dgamma = self.dbeta = None
@@ -130,7 +148,7 @@ class BatchNorm:
                                    - self.x_hat * (dx_hat * self.x_hat).sum(axis=0))
 
 
-class Dropout:
+class Dropout(Layer):
     """Inverted dropout, as in the course text.
 
     Training: each unit is set to 0 with probability ``p`` and the survivors are scaled
@@ -139,7 +157,7 @@ class Dropout:
     """
 
     def __init__(self, p=0.5, rng=None):
-        self.p = check_number("dropout p", p, 0, 1, high_open=True)
+        self.p = float(check_number("dropout p", p, 0, 1, high_open=True))
         self.rng = check_rng("rng", rng)
         self.mask = None
         self.fixed_mask = False
@@ -158,7 +176,7 @@ class Dropout:
         return dout * self.mask if self.active else dout
 
 
-class SoftmaxWithLoss:
+class SoftmaxWithLoss(Layer):
     """Softmax followed by mean cross-entropy; ``t`` is labels (N,) or one-hot (N, C)."""
 
     def __init__(self):

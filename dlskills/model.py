@@ -17,28 +17,23 @@ import numpy as np
 
 from ._checks import (check_flag, check_float_dtype, check_labels, check_number,
                       check_rng)
-from .functions import ACTIVATIONS, norm
+from .functions import ACTIVATIONS
 from .initializers import initialize
 from .layers import ACTIVATION_LAYERS, Affine, BatchNorm, Dropout, SoftmaxWithLoss
 
 
 @dataclass
 class LayerReport:
-    """What one batch did in each hidden layer (index 0 = first hidden layer) and in the
-    output layer (last entry of the ``weight_*`` lists).
+    """What one batch did in each hidden layer (index 0 = first hidden layer).
 
     pre[i], post[i]:      input and output of hidden layer i's activation function
     grad_pre[i]:          dL/d pre[i];  grad_post[i]: dL/d post[i]
-    weight_grad_norm[i]:  ||dL/dW_{i+1}|| (Frobenius), for every Affine layer
-    weight_norm[i]:       ||W_{i+1}||
     loss:                 the batch loss, weight decay included
     """
     pre: list
     post: list
     grad_pre: list
     grad_post: list
-    weight_grad_norm: np.ndarray
-    weight_norm: np.ndarray
     loss: float
 
 
@@ -68,8 +63,9 @@ class MLP:
         self.sizes += [check_number("hidden size", h, low=1, integer=True) for h in hidden_sizes]
         self.sizes.append(check_number("output_size", output_size, low=1, integer=True))
         self.activation = ACTIVATIONS.get(activation).name
-        self.weight_decay = check_number("weight_decay (lambda)", weight_decay, low=0)
-        self.dropout = check_number("dropout p", dropout, 0, 1, high_open=True)
+        # python floats: a numpy float64 scalar would promote float32 training to float64
+        self.weight_decay = float(check_number("weight_decay (lambda)", weight_decay, low=0))
+        self.dropout = float(check_number("dropout p", dropout, 0, 1, high_open=True))
         self.batchnorm = check_flag("batchnorm", batchnorm)
         self.dtype = check_float_dtype(dtype)
         rng = check_rng("seed", seed)
@@ -81,31 +77,23 @@ class MLP:
         else:
             self.init = "normal"
             self.init_options = {"std": check_number("init (weight scale)", init, low=0)}
-        self.params = {}
-        for i, (n_in, n_out) in enumerate(zip(self.sizes[:-1], self.sizes[1:]), start=1):
-            self.params[f"W{i}"] = initialize(self.init, (n_in, n_out), rng, self.dtype,
-                                              **self.init_options)
-            self.params[f"b{i}"] = np.zeros(n_out, dtype=self.dtype)
-            if self.batchnorm and i < len(self.sizes) - 1:
-                self.params[f"gamma{i}"] = np.ones(n_out, dtype=self.dtype)
-                self.params[f"beta{i}"] = np.zeros(n_out, dtype=self.dtype)
-        self._build_layers(rng)
-
-    def _build_layers(self, rng):
-        """One list of (kind, index, layer); kinds: affine, batchnorm, activation, dropout."""
-        self.layers = []
+        self.layers = []     # (kind, index, layer); kinds: affine, batchnorm, activation, dropout
         n_affine = len(self.sizes) - 1
-        for i in range(1, n_affine + 1):
-            self.layers.append(("affine", i, Affine(self.params[f"W{i}"], self.params[f"b{i}"])))
+        for i, (n_in, n_out) in enumerate(zip(self.sizes[:-1], self.sizes[1:]), start=1):
+            W = initialize(self.init, (n_in, n_out), rng, self.dtype, **self.init_options)
+            self.layers.append(("affine", i, Affine(W, np.zeros(n_out, dtype=self.dtype),
+                                                    need_dx=i > 1)))
             if i == n_affine:
                 break
             if self.batchnorm:
-                self.layers.append(("batchnorm", i, BatchNorm(self.params[f"gamma{i}"],
-                                                              self.params[f"beta{i}"])))
+                self.layers.append(("batchnorm", i, BatchNorm(
+                    np.ones(n_out, dtype=self.dtype), np.zeros(n_out, dtype=self.dtype))))
             self.layers.append(("activation", i, ACTIVATION_LAYERS[self.activation]()))
             if self.dropout > 0:
                 self.layers.append(("dropout", i, Dropout(self.dropout, rng)))
         self.loss_layer = SoftmaxWithLoss()
+        self.params = {f"{name}{i}": value for _, i, layer in self.layers
+                       for name, value in layer.parameters().items()}
 
     @property
     def depth(self):
@@ -113,11 +101,9 @@ class MLP:
         return len(self.sizes) - 1
 
     def _bind_params(self):
-        for kind, i, layer in self.layers:
-            if kind == "affine":
-                layer.W, layer.b = self.params[f"W{i}"], self.params[f"b{i}"]
-            elif kind == "batchnorm":
-                layer.gamma, layer.beta = self.params[f"gamma{i}"], self.params[f"beta{i}"]
+        for _, i, layer in self.layers:
+            for name in layer.param_names:
+                setattr(layer, name, self.params[f"{name}{i}"])
 
     def _check_input(self, x):
         x = np.asarray(x)
@@ -187,19 +173,14 @@ class MLP:
         loss += self.weight_penalty()
         dout = self.loss_layer.backward()
         grads = {}
-        for position in range(len(self.layers) - 1, -1, -1):
-            kind, i, layer = self.layers[position]
+        for kind, i, layer in reversed(self.layers):
             if grad_trace is not None:
                 grad_trace.append((kind, i, dout))
-            if kind == "affine":
-                dout = layer.backward(dout, need_dx=position > 0 or grad_trace is not None)
-                grads[f"W{i}"] = layer.dW + self.weight_decay * layer.W \
-                    if self.weight_decay else layer.dW
-                grads[f"b{i}"] = layer.db
-            else:
-                dout = layer.backward(dout)
-                if kind == "batchnorm":
-                    grads[f"gamma{i}"], grads[f"beta{i}"] = layer.dgamma, layer.dbeta
+            dout = layer.backward(dout)
+            grads.update((f"{name}{i}", g) for name, g in layer.gradients().items())
+        if self.weight_decay:
+            for i in range(1, self.depth + 1):
+                grads[f"W{i}"] = grads[f"W{i}"] + self.weight_decay * self.params[f"W{i}"]
         return loss, {key: grads[key] for key in self.params}
 
     def gradient(self, x, t):
@@ -208,8 +189,8 @@ class MLP:
 
     def fix_dropout_masks(self, fixed=True):
         """Reuse each Dropout layer's last mask (so a gradient check sees one function)."""
-        for kind, _, layer in self.layers:
-            if kind == "dropout":
+        for _, _, layer in self.layers:
+            if isinstance(layer, Dropout):
                 layer.fixed_mask = fixed
 
     def count_params(self, biases=True):
@@ -221,7 +202,7 @@ class MLP:
         activation values and gradients. Parameters are not changed, but BatchNorm's
         running averages are updated as in a training step."""
         trace, grad_trace = [], []
-        loss, grads = self.loss_and_gradient(x, t, trace=trace, grad_trace=grad_trace)
+        loss, _ = self.loss_and_gradient(x, t, trace=trace, grad_trace=grad_trace)
         pre = [inp for kind, _, inp, _ in trace if kind == "activation"]
         post = [out for kind, _, _, out in trace if kind == "activation"]
         # grad_trace holds dL/d(output) of each layer, from the last layer back
@@ -229,12 +210,8 @@ class MLP:
         grad_post = [grad_out[("activation", i)] for i in range(1, self.depth)]
         grad_pre = [grad_out[("batchnorm" if self.batchnorm else "affine", i)]
                     for i in range(1, self.depth)]
-        weights = range(1, self.depth + 1)
-        return LayerReport(
-            pre=pre, post=post, grad_pre=grad_pre, grad_post=grad_post,
-            weight_grad_norm=np.array([norm(grads[f"W{i}"]) for i in weights]),
-            weight_norm=np.array([norm(self.params[f"W{i}"]) for i in weights]),
-            loss=loss)
+        return LayerReport(pre=pre, post=post, grad_pre=grad_pre, grad_post=grad_post,
+                           loss=loss)
 
     def __repr__(self):
         extras = [f"activation={self.activation!r}", f"init={self.init!r}"]

@@ -9,6 +9,7 @@ learning rate (to compute and plot values)::
         sched.step()                     # opt.lr = base_lr * 0.7 ** (epoch // 20)
 
     StepLR(0.1, step_size=20, gamma=0.7).values(100)   # lr for epochs 0..99
+    make_schedule("step", opt)           # the same, by name (the course text's example)
 """
 
 import bisect
@@ -100,28 +101,19 @@ class ExponentialLR(Schedule):
         return self.gamma ** epoch
 
 
-for _cls in (StepLR, MultiStepLR, ExponentialLR):
-    SCHEDULES.register(_cls.__name__.lower(), _cls)
+SCHEDULES.register("step", StepLR)
+SCHEDULES.register("multistep", MultiStepLR)
+SCHEDULES.register("exponential", ExponentialLR)
+
+#: the course text's three examples, the settings :func:`make_schedule` starts from
+COURSE_EXAMPLES = {"step": {"step_size": 20, "gamma": 0.7},
+                   "multistep": {"milestones": [10, 50, 200], "gamma": 0.7},
+                   "exponential": {"gamma": 0.99}}
 
 
 def make_schedule(name, optimizer_or_lr, **settings):
-    """A schedule by name (``"steplr"``, ``"multisteplr"``, ``"exponentiallr"``)."""
-    return SCHEDULES.make(name, optimizer_or_lr, **settings)
-
-
-#: The course text's three examples: name -> (schedule class, settings).
-COURSE_SCHEDULES = {
-    "step": (StepLR, {"step_size": 20, "gamma": 0.7}),
-    "multistep": (MultiStepLR, {"milestones": [10, 50, 200], "gamma": 0.7}),
-    "exponential": (ExponentialLR, {"gamma": 0.99}),
-}
-
-
-def course_schedule(kind, optimizer_or_lr):
-    """The course text's example schedule ``kind`` ("step", "multistep", "exponential")
-    built on an optimizer (it then drives ``optimizer.lr``) or on a base learning rate."""
-    if kind not in COURSE_SCHEDULES:
-        raise ValueError(f"unknown schedule {kind!r}; valid names: "
-                         f"{', '.join(COURSE_SCHEDULES)}")
-    cls, settings = COURSE_SCHEDULES[kind]
-    return cls(optimizer_or_lr, **settings)
+    """A schedule by name ("step", "multistep", "exponential") on an optimizer (it then
+    drives ``optimizer.lr``) or a base learning rate; settings not given are the course
+    text's example (``make_schedule("step", 0.1)`` is ``StepLR(0.1, 20, gamma=0.7)``)."""
+    example = COURSE_EXAMPLES.get(name.lower() if isinstance(name, str) else name, {})
+    return SCHEDULES.make(name, optimizer_or_lr, **{**example, **settings})

@@ -1,8 +1,10 @@
-"""2-D test surfaces f(x, y) and the path an optimizer takes on them.
+"""2-D test surfaces f(x, y) and the path an optimizer takes on them (the one walker).
 
 Each surface has ``value(x, y)`` and ``grad(x, y)`` (both work on arrays, for contour
 plots), a plotting window ``xlim``/``ylim``, a default start and its minimum (if any).
 """
+
+from typing import NamedTuple, Optional
 
 import numpy as np
 
@@ -100,25 +102,56 @@ def start_point(surface, start=None):
     return tuple(float(check_number(f"start {axis}", value)) for axis, value in zip("xy", start))
 
 
-def optimizer_path(optimizer, surface, start=None, steps=100):
-    """Run ``optimizer`` for ``steps`` steps on ``surface`` (an object or a name) from
-    ``start`` (default: the surface's own).
+#: f growing by this factor over its start value (plus 1) counts as divergence.
+BLOWUP = 1e6
 
-    Returns an array of shape (steps + 1, 2) of the points visited. If the path leaves
-    the finite numbers (divergence) it ends early, at the last finite point.
+
+class SurfacePath(NamedTuple):
+    """points: (n+1, 2) positions, start first; values: f at each point; lrs: the learning
+    rate of each of the n steps; diverged_at: the step at which the path ran away, or None."""
+    points: np.ndarray
+    values: np.ndarray
+    lrs: np.ndarray
+    diverged_at: Optional[int]
+
+
+def optimizer_path(optimizer, surface, start=None, steps=100, schedule=None, noise=0.0,
+                   seed=0):
+    """Step ``optimizer`` ``steps`` times on ``surface`` (an object or a name) from
+    ``start`` (default: the surface's own); returns a :class:`SurfacePath`.
+
+    ``schedule`` (e.g. ``make_schedule("step", optimizer)``) is stepped after every step.
+    ``noise``: standard deviation of normal noise added to each gradient component
+    (``seed`` fixes it), a stand-in for the noise of mini-batch gradients. Divergence (a
+    non-finite point, or |f| above :data:`BLOWUP` times |f(start)| + 1) ends the path at
+    the last finite point and sets ``diverged_at``; no warnings are printed.
     """
     check_object("optimizer", optimizer, ("update",), "an optimizer such as dl.SGD(0.1)")
     surface = get_surface(surface) if isinstance(surface, str) else surface
     steps = check_number("steps", steps, low=0, integer=True)
+    noise = check_number("noise", noise, low=0)
     x0, y0 = start_point(surface, start)
     params = {"x": np.array([x0]), "y": np.array([y0])}  # float64: start_point gives floats
-    path = [(float(x0), float(y0))]
+    points, values, lrs = [(x0, y0)], [float(surface.value(x0, y0))], []
+    limit = BLOWUP * (abs(values[0]) + 1.0)
+    kicks = np.random.default_rng(seed).normal(0.0, noise, size=(steps, 2)) if noise \
+        else np.zeros((steps, 2))
+    diverged_at = None
     with np.errstate(all="ignore"):
-        for _ in range(steps):
-            gx, gy = surface.grad(params["x"], params["y"])
+        for step in range(1, steps + 1):
+            gx, gy = surface.grad(params["x"], params["y"]) + kicks[step - 1, :, None]
+            lrs.append(optimizer.lr)
             optimizer.update(params, {"x": gx, "y": gy})
+            if schedule is not None:
+                schedule.step()
             point = (float(params["x"][0]), float(params["y"][0]))
-            if not np.all(np.isfinite(point)):
+            value = float(surface.value(*point))
+            if not np.isfinite(value) or not np.isfinite(point).all():
+                diverged_at = step
                 break
-            path.append(point)
-    return np.array(path)
+            points.append(point)
+            values.append(value)
+            if abs(value) > limit:
+                diverged_at = step
+                break
+    return SurfacePath(np.array(points), np.array(values), np.array(lrs), diverged_at)

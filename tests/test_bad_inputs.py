@@ -395,7 +395,7 @@ def test_optimizer_path_start_point():
     assert start_point(surface) == surface.start
     assert start_point(surface, np.array([1, 2])) == (1.0, 2.0)
     path = optimizer_path(dl.SGD(0.1), surface, start=[0.5, np.float32(0.25)], steps=1)
-    assert path.dtype == np.float64 and tuple(path[0]) == (0.5, 0.25)
+    assert path.points.dtype == np.float64 and tuple(path.points[0]) == (0.5, 0.25)
 
 
 def test_numerical_gradient_float32_and_relative_error_of_equal_arrays():
@@ -525,12 +525,12 @@ def test_schedules_on_a_number_step_and_take_their_bounds():
 
 
 def test_optimizer_path_lengths_and_silence():
-    assert len(optimizer_path(dl.SGD(0.01), "ill_conditioned")) == 101   # 100 steps
-    assert len(optimizer_path(dl.SGD(0.01), "ill_conditioned", steps=0)) == 1
+    assert len(optimizer_path(dl.SGD(0.01), "ill_conditioned").points) == 101   # 100 steps
+    assert len(optimizer_path(dl.SGD(0.01), "ill_conditioned", steps=0).points) == 1
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         blown = optimizer_path(dl.SGD(lr=10.0), "ill_conditioned", (1, 2), steps=500)
-    assert len(blown) < 501 and blown.dtype == np.float64
+    assert len(blown.points) < 501 and blown.points.dtype == np.float64
 
 
 def test_accuracy_is_evaluation_mode():

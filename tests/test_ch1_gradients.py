@@ -1,10 +1,8 @@
 """Chapter 1: parameter counts, gradient profiles, the two explorers and the exercise checks."""
 
-import io
 import warnings
 from pathlib import Path
 
-import matplotlib.image
 import numpy as np
 import pytest
 
@@ -16,6 +14,7 @@ from dlskills.experiments.gradients import (GradientProfile, chain_param_count,
 from dlskills.explorers.gradients import DepthWidthExplorer, GradientExplorer
 from dlskills.messages import say
 from tests.verdicts import verdict
+from tests.pictures import ink
 
 
 def said(message, key, **values):
@@ -33,14 +32,6 @@ def settings_text(**settings):
 
 
 DEFAULT = dict(depth=10, activation="sigmoid", init="normal", scale="0.01", seed=0)
-
-
-def ink(png):
-    """Share of pixels that are not (near) white: 0 for a blank image."""
-    image = matplotlib.image.imread(io.BytesIO(png))
-    rgb, alpha = image[..., :3], image[..., 3] if image.shape[-1] == 4 else 1.0
-    on_white = rgb * np.atleast_3d(alpha) + (1 - np.atleast_3d(alpha))
-    return float(np.mean(np.any(on_white < 0.9, axis=-1)))
 
 
 # --- parameter counts -------------------------------------------------------------------

@@ -2,11 +2,9 @@
 numbers; divergence is a status, not an exception; the trainer trains, stops, diverges.
 Statuses are checked by message key and values, not by their wording."""
 
-import io
 import time
 import warnings
 
-import matplotlib.image as mpimg
 import numpy as np
 import pytest
 
@@ -14,12 +12,7 @@ import dlskills as dl
 from dlskills.experiments.optimizers import FLOOR, OPTIMIZER_NAMES, TUNED_LR, run_on_surface
 from dlskills.explorers.optimizers import OptimizerPlayground, OptimizerTrainer
 from dlskills.messages import say
-
-
-def ink(png):
-    """Share of pixels that are not (near) white."""
-    image = mpimg.imread(io.BytesIO(png))[..., :3]
-    return float((image.min(axis=-1) < 0.85).mean())
+from tests.pictures import ink
 
 
 def finals(ex):

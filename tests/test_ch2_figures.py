@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from dlskills.messages import say
-from dlskills.schedules import course_schedule
+from dlskills.schedules import make_schedule
 from dlskills.views import course_figures
 
 REPO = Path(__file__).resolve().parents[1]
@@ -61,15 +61,15 @@ def test_usage_message_without_folder():
 
 
 def test_course_schedule_examples():
-    step = course_schedule("step", 1.0)
+    step = make_schedule("step", 1.0)
     assert [step.lr_at(e) for e in (0, 19, 20, 39, 40)] == pytest.approx([1, 1, .7, .7, .49])
-    multi = course_schedule("multistep", 1.0)
+    multi = make_schedule("multistep", 1.0)
     assert [multi.lr_at(e) for e in (9, 10, 49, 50, 199, 200)] == pytest.approx(
         [1, .7, .7, .49, .49, .343])
-    expo = course_schedule("exponential", 2.0)
+    expo = make_schedule("exponential", 2.0)
     assert expo.lr_at(100) == pytest.approx(2.0 * 0.99 ** 100)
     with pytest.raises(ValueError, match="valid names: step, multistep, exponential"):
-        course_schedule("cosine", 1.0)
+        make_schedule("cosine", 1.0)
 
 
 def test_figure_title_states_final_value():

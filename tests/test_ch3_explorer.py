@@ -1,8 +1,6 @@
 """Chapter 3: the layer-statistics experiment and the initialization explorers."""
-import io
 import warnings
 
-import matplotlib.image
 import numpy as np
 import pytest
 
@@ -14,12 +12,7 @@ from dlskills.experiments.initialization import (activation_finding, compare_ini
                                                 scale_text, symmetry_report, train_small)
 from dlskills.explorers.initialization import (INIT_KINDS, InitializationExplorer,
                                                InitTrainingExplorer)
-
-
-def ink(png):
-    """Share of pixels that are not (near) white."""
-    image = matplotlib.image.imread(io.BytesIO(png))
-    return float(np.mean(np.any(image[..., :3] < 0.9, axis=-1)))
+from tests.pictures import ink
 
 
 @pytest.fixture(scope="module")

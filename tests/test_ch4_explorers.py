@@ -1,22 +1,12 @@
 """Chapter 4 explorers driven from Python: every control changes what is drawn, the
 numbers behind the figure are right, Stop keeps what was trained."""
-import io
 import time
 
-import matplotlib.image
 import numpy as np
 import pytest
 
 from dlskills.explorers.regularization import BatchNormExplorer, OverfittingLab
-
-
-def inked(png):
-    """Share of pixels that are not (near) white: a blank or empty image gives ~0."""
-    image = matplotlib.image.imread(io.BytesIO(png))
-    rgb = image[..., :3]
-    if image.shape[-1] == 4:
-        rgb = np.where(image[..., 3:4] > 0, rgb, 1.0)
-    return float(np.mean(np.any(rgb < 0.9, axis=-1)))
+from tests.pictures import ink
 
 
 @pytest.fixture
@@ -27,7 +17,7 @@ def lab():
 def test_lab_starts_empty_and_says_press_run(lab):
     assert lab.result is None and lab.error is None
     assert lab.status.key == "explorer.press_run"
-    assert inked(lab.png) > 0.01                     # axes are drawn
+    assert ink(lab.png) > 0.01                     # axes are drawn
 
 
 def test_lab_run_draws_curves_and_reports_the_gap(lab):
@@ -39,7 +29,7 @@ def test_lab_run_draws_curves_and_reports_the_gap(lab):
     finding = lab.status.values["finding"]
     assert finding.key == "training.finding.validation"     # the lab shows validation
     assert finding.values["gap"] == pytest.approx(100 * run.gap)
-    assert lab.png != before and inked(lab.png) > inked(before)
+    assert lab.png != before and ink(lab.png) > ink(before)
     assert not lab.running and lab.progress.value == 1.0
 
 
@@ -59,7 +49,7 @@ def test_every_lab_control_changes_the_run_and_the_figure(lab, control, value):
     first_png, first = lab.png, lab.result
     lab.run(**{control: value})
     assert lab.result.settings[control] == value
-    assert lab.png != first_png and inked(lab.png) > 0.02
+    assert lab.png != first_png and ink(lab.png) > 0.02
     assert lab.previous is lab.result                 # kept for the next comparison
     from dlskills.messages import say
     from dlskills.views.regularization import settings_text_short
@@ -115,7 +105,7 @@ def test_stop_keeps_what_was_trained():
     assert run.status.startswith("stopped at iteration")
     assert 0 < run.epochs[-1] < 400
     assert lab.status.values["finding"].values["status"].key == "training.status.stopped"
-    assert inked(lab.png) > 0.02
+    assert ink(lab.png) > 0.02
 
 
 def test_lab_live_redraws_while_training():
@@ -156,7 +146,7 @@ def test_every_bn_control_redraws(bn, control, value):
         assert bn.result.settings["epochs"] == 5
     else:
         assert bn.png != before
-    assert inked(bn.png) > 0.02
+    assert ink(bn.png) > 0.02
 
 
 def test_bn_explorer_tiny_scale_no_bn_vanishes(bn):
@@ -202,4 +192,4 @@ def test_bn_explorer_large_scale_is_a_result_not_a_crash(bn):
     if status.startswith("diverged"):                  # said in the figure, not a traceback
         assert frame.run.message in bn.view.note.get_text()
         assert bn.status.values["finding"].values["status"] == frame.run.message
-    assert inked(bn.png) > 0.02
+    assert ink(bn.png) > 0.02

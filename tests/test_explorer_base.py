@@ -2,11 +2,9 @@
 
 import base64
 import importlib
-import io
 from types import SimpleNamespace
 
 import ipywidgets as widgets
-import matplotlib.image
 import numpy as np
 import pytest
 
@@ -15,6 +13,7 @@ from dlskills.explorers import Explorer, TrainingExplorer, controls
 from dlskills.explorers.base import _fmt
 from dlskills.functions import ACTIVATIONS
 from dlskills.messages import say
+from tests.pictures import ink
 
 
 def settings_text(**settings):
@@ -45,11 +44,6 @@ class Wave(Explorer):
 
     def draw(self, result):
         self.line.set_data(*result)
-
-
-def ink(png):
-    image = matplotlib.image.imread(io.BytesIO(png))
-    return float(np.mean(np.any(image[..., :3] < 0.9, axis=-1)))
 
 
 def test_controls_redraw_once_and_status_names_the_settings():

@@ -27,13 +27,13 @@ from .._checks import check_number
 from ..messages import say
 from ..model import MLP
 from ..optimizers import OPTIMIZERS, make_optimizer
-from ..schedules import COURSE_SCHEDULES, course_schedule
-from ..surfaces import get_surface, start_point
+from ..schedules import SCHEDULES, make_schedule
+from ..surfaces import get_surface, optimizer_path
 from ..training import History, compare
 from . import mnist
 
 OPTIMIZER_NAMES = tuple(OPTIMIZERS.names())          # sgd, momentum, adagrad, rmsprop, adam
-SCHEDULE_NAMES = ("none",) + tuple(COURSE_SCHEDULES)  # none, step, multistep, exponential
+SCHEDULE_NAMES = ("none",) + tuple(SCHEDULES.names())  # none, step, multistep, exponential
 
 #: A learning rate per optimizer that gives a readable path on each surface in a few
 #: dozen steps (on x^2/20 + y^2, SGD, Momentum, AdaGrad and Adam take the values of
@@ -47,12 +47,6 @@ TUNED_LR = {
     "rosenbrock": {"sgd": 0.001, "momentum": 0.002, "adagrad": 1.0, "rmsprop": 0.03,
                    "adam": 0.3},
 }
-
-#: The learning rates the MNIST comparison uses by default (each optimizer's usual one).
-DEFAULT_LR = {"sgd": 0.01, "momentum": 0.01, "adagrad": 0.01, "rmsprop": 0.01, "adam": 0.001}
-
-#: f growing by this factor over its start value counts as divergence.
-BLOWUP = 1e6
 
 #: f - f_min below this is reported (and drawn) as "< FLOOR": float64 rounding leaves
 #: values like 2e-16 that say nothing about how close a path really is.
@@ -148,45 +142,14 @@ def compare_paths(surface, names=OPTIMIZER_NAMES, lrs=None, lr=0.1, momentum=0.9
 
 def run_on_surface(optimizer, surface, start=None, steps=30, schedule=None, noise=0.0,
                    seed=0, name=None, label=None, color=None):
-    """Step ``optimizer`` ``steps`` times on ``surface`` (object or name) from ``start``
-    (default: the surface's own). ``schedule``: None/"none" or one of the course text's
-    examples ("step", "multistep", "exponential"), stepped after every step. ``noise``:
-    standard deviation of normal noise added to each gradient component (``seed``
-    fixes it), as a stand-in for the noise of mini-batch gradients.
-
-    Divergence (a non-finite point, or f more than 1e6 times its start value) ends the
-    path at the last finite point and sets ``diverged_at``; no warnings are printed.
-    """
-    surface = get_surface(surface) if isinstance(surface, str) else surface
+    """:func:`dlskills.optimizer_path` as a :class:`PathRun`: ``schedule`` is None/"none"
+    or a schedule name ("step", "multistep", "exponential": the course text's examples),
+    stepped after every step; ``name``/``label``/``color`` name the run in figures."""
     name = name or type(optimizer).__name__.lower()
-    sched = None if schedule in (None, "none") else course_schedule(schedule, optimizer)
-    x0, y0 = start_point(surface, start)  # two finite numbers, or ValueError
-    params = {"x": np.array([x0]), "y": np.array([y0])}
-    points, values, lrs = [(float(x0), float(y0))], [float(surface.value(x0, y0))], []
-    limit = BLOWUP * (abs(values[0]) + 1.0)
-    diverged_at = None
-    kicks = np.random.default_rng(seed).normal(0.0, noise, size=(steps, 2)) if noise \
-        else np.zeros((steps, 2))
-    with np.errstate(all="ignore"):
-        for step in range(1, steps + 1):
-            gx, gy = surface.grad(params["x"], params["y"]) + kicks[step - 1, :, None]
-            lrs.append(optimizer.lr)
-            optimizer.update(params, {"x": gx, "y": gy})
-            if sched is not None:
-                sched.step()
-            point = (float(params["x"][0]), float(params["y"][0]))
-            value = float(surface.value(*point))
-            if not (np.isfinite(point).all() and np.isfinite(value)):
-                diverged_at = step
-                break
-            points.append(point)
-            values.append(value)
-            if abs(value) > limit:
-                diverged_at = step
-                break
-    return PathRun(name=name, label=label or name, points=np.array(points),
-                   values=np.array(values), lrs=np.array(lrs), diverged_at=diverged_at,
-                   color=color)
+    sched = None if schedule in (None, "none") else make_schedule(schedule, optimizer)
+    path = optimizer_path(optimizer, surface, start, steps, sched, noise, seed)
+    return PathRun(name=name, label=label or name, points=path.points, values=path.values,
+                   lrs=path.lrs, diverged_at=path.diverged_at, color=color)
 
 
 # --- MNIST ---------------------------------------------------------------------------
@@ -265,7 +228,7 @@ def compare_optimizers(names=OPTIMIZER_NAMES, lr="default", schedule="none",
     the same initial weights (``seed``) on the same mini-batches; return an
     :class:`OptimizerComparison`.
 
-    ``lr``: "default" (:data:`DEFAULT_LR`, each optimizer's usual value) or one value for
+    ``lr``: "default" (each optimizer class's own default lr) or one value for
     all; ``schedule``: "none" or one of the course text's examples, stepped after every
     iteration. ``progress(histories, fraction)`` is called every ``report_every``
     iterations (see :func:`dlskills.compare`; True stops). ``data`` may pass
@@ -274,7 +237,7 @@ def compare_optimizers(names=OPTIMIZER_NAMES, lr="default", schedule="none",
     iterations = check_number("iterations", iterations, 1, integer=True)
     names = [n for n in OPTIMIZER_NAMES if n in names]
     (x_train, t_train), test = mnist(source=source, dtype=dtype) if data is None else data
-    rates = {name: DEFAULT_LR[name] if lr == "default" else lr for name in names}
+    rates = {name: make_optimizer(name).lr if lr == "default" else lr for name in names}
     epochs = iterations * batch_size / len(x_train)
     histories = {name: History(settings={"label": f"{name} lr={rates[name]:.3g}",
                                          "epochs": epochs})
@@ -285,7 +248,7 @@ def compare_optimizers(names=OPTIMIZER_NAMES, lr="default", schedule="none",
         return dict(net=MLP(x_train.shape[1], list(hidden), 10, activation="relu",
                             init="he", seed=seed, dtype=dtype), optimizer=opt,
                     schedule=None if schedule in (None, "none")
-                    else course_schedule(schedule, opt))
+                    else make_schedule(schedule, opt))
 
     with single_thread_blas():
         compare({name: lambda name=name: variant(name) for name in names},

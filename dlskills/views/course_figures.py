@@ -1,6 +1,6 @@
 """The static figures that the course text refers to (``notebooks/fig/lr1.png`` ... ``lr3.png``),
 drawn from dlskills code (the course text's three learning-rate-decay examples are
-``dlskills.schedules.COURSE_SCHEDULES``).
+``dlskills.schedules.COURSE_EXAMPLES``).
 
 Regenerate every figure into the repository's ``notebooks/fig/`` folder with one command, run
 from the repository root::
@@ -26,7 +26,7 @@ from pathlib import Path
 import numpy as np
 
 from ..messages import say
-from ..schedules import course_schedule
+from ..schedules import make_schedule
 from .style import PALETTE, new_figure, style
 
 #: How each example is written as a formula (mathtext only: a string with "$" is drawn
@@ -48,7 +48,7 @@ FIGURES = {"lr1.png": "step", "lr2.png": "multistep", "lr3.png": "exponential"}
 def plot_schedule(ax, kind, base_lr=BASE_LR, epochs=EPOCHS, color=PALETTE["blue"]):
     """Draw the learning rate of each epoch of example ``kind`` on ``ax`` (log y), mark
     every epoch where it drops and state in the title where it ends up."""
-    lrs = course_schedule(kind, base_lr).values(epochs + 1)
+    lrs = make_schedule(kind, base_lr).values(epochs + 1)
     e = np.arange(epochs + 1)
     ax.step(e, lrs, where="post", color=color, label=SCHEDULE_FORMULAS[kind])
     drops = np.flatnonzero(lrs[1:] < lrs[:-1] * (1 - 1e-12)) + 1

@@ -2,7 +2,9 @@
 
 - ``lab``: one JupyterLab on a copy of ``notebooks/`` for the whole session;
 - ``browser_page``: a fresh :class:`NotebookPage` per test (own context);
-  its kernels are shut down afterwards.
+  its kernels are shut down afterwards;
+- ``notebook``: ``browser_page`` with the test module's ``NOTEBOOK`` opened and run to
+  the end (within the module's ``RUN_TIMEOUT`` seconds).
 
 Every test in this folder is marked ``browser``. Without Chromium or
 playwright they are skipped, unless $CI is set or
@@ -15,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from .lab import JupyterLab, NotebookPage, browser_missing_reason, chromium
+from harness.lab import JupyterLab, NotebookPage, browser_missing_reason, chromium
 
 HERE = Path(__file__).resolve().parent
 ARTIFACTS = HERE / "artifacts"
@@ -61,6 +63,14 @@ def browser_page(chromium_browser):
     notebook.close()
     if notebook.lab is not None:
         notebook.lab.shutdown_kernels()
+
+
+@pytest.fixture
+def notebook(request, browser_page, lab):
+    """The test module's NOTEBOOK, opened in a fresh page and run to the end."""
+    browser_page.open(lab, request.module.NOTEBOOK)
+    browser_page.run_all(timeout=getattr(request.module, "RUN_TIMEOUT", 300))
+    return browser_page
 
 
 @pytest.hookimpl(hookwrapper=True)

@@ -1,12 +1,11 @@
 """Chapter 1 in a real JupyterLab: run the notebook, move the explorers' controls, and
 after each change wait for the status of exactly those settings and a newly drawn,
 non-blank figure. Expected statuses are built from the message catalogue."""
-import pytest
-
 from dlskills.messages import catalogue, say
-from tests.browser.lab import starts_with
+from harness.lab import starts_with
 
 NOTEBOOK = "01_vanishing_exploding_gradients.ipynb"
+RUN_TIMEOUT = 240
 MIN_INK = 0.02
 
 
@@ -24,13 +23,6 @@ def status(finding_key=None, finding_head=None, **settings):
 def gradients(depth, activation, init, scale=None, seed=0, finding_key=None):
     settings = dict(depth=depth, activation=activation, init=init, scale=scale, seed=seed)
     return status(finding_key, **{k: v for k, v in settings.items() if v is not None})
-
-
-@pytest.fixture
-def notebook(browser_page, lab):
-    browser_page.open(lab, NOTEBOOK)
-    browser_page.run_all(timeout=240)
-    return browser_page
 
 
 def test_gradient_explorer(notebook, tmp_path):

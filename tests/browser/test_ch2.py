@@ -10,9 +10,10 @@ import pytest
 from dlskills.experiments.optimizers import OPTIMIZER_NAMES
 from dlskills.explorers.optimizers import OptimizerPlayground
 from dlskills.messages import say
-from tests.browser.lab import exactly
+from harness.lab import exactly
 
 NOTEBOOK = "02_optimizers.ipynb"
+RUN_TIMEOUT = 300
 EXPLORER = "optimizer_playground"
 MIN_INK = 0.03
 
@@ -31,13 +32,6 @@ def outcome_for(**settings):
     result = OptimizerPlayground(**settings).result
     (said,) = [run.outcome(result.f_min) for run in result.runs]
     return said.key, said.values
-
-
-@pytest.fixture
-def notebook(browser_page, lab):
-    browser_page.open(lab, NOTEBOOK)
-    browser_page.run_all(timeout=300)
-    return browser_page
 
 
 def change_and_check(nb, action, settings):

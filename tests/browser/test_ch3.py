@@ -2,45 +2,19 @@
 activation and the depth of the initialization explorer; after each change the exact
 status and a new, inked figure must appear. Statuses are built from the catalogue."""
 import os
-import re
 from pathlib import Path
 
-import pytest
-
-from dlskills.experiments.initialization import scale_text
 from dlskills.messages import say
+from harness.statuses import init_status as settings_status, settings_text
 
 NOTEBOOK = "03_initialization.ipynb"
+RUN_TIMEOUT = 600          # the notebook trains three MNIST networks
 EXPLORER = "initialization"
 SHOTS = Path(__file__).resolve().parent / "artifacts"
 
 
-def settings_text(settings):
-    """The settings part of a status, as the explorer base writes it."""
-    return say("explorer.settings_sep").join(
-        say("explorer.setting", label=say(f"control.{key}"), value=str(value))
-        for key, value in settings.items())
-
-
-def settings_status(init, activation, depth, std=1.0, bound=0.1, value=0.0, width=100,
-                    seed=0):
-    """The exact beginning of the initialization explorer's status for these settings."""
-    scale = scale_text(init, width, width, std, bound, value)
-    text = settings_text({"init": say("init.scale.with", init=init, scale=scale),
-                          "activation": activation, "depth": depth, "width": width,
-                          "seed": seed})
-    return re.compile("^" + re.escape(say("explorer.result", settings=text, finding="")))
-
-
-@pytest.fixture
-def chapter3(browser_page, lab):
-    browser_page.open(lab, NOTEBOOK)
-    browser_page.run_all(timeout=600)       # the notebook trains three MNIST networks
-    return browser_page
-
-
-def test_initializer_and_activation_redraw(chapter3):
-    nb = chapter3
+def test_initializer_and_activation_redraw(notebook):
+    nb = notebook
     # the notebook opens the explorer at sigmoid + normal(std 1), 5 layers (its text says so)
     nb.wait_status(EXPLORER, settings_status("normal", "sigmoid", 5))
     assert nb.figure_ink(EXPLORER) > 0.05

@@ -7,10 +7,11 @@ explorers say), never copied Chinese."""
 import re
 
 from dlskills.messages import say
-from tests.browser.lab import starts_with
+from harness.lab import starts_with
 from tests.test_ch4_notebook import settings_text as settings
 
 NOTEBOOK = "04_regularization.ipynb"
+RUN_TIMEOUT = 600
 LAB = "overfitting"
 BN = "batchnorm"
 
@@ -30,10 +31,8 @@ def lab_settings(dropout):
                     epochs=100)
 
 
-def test_chapter4_explorers_in_the_browser(lab, browser_page):
-    page = browser_page
-    page.open(lab, NOTEBOOK)
-    page.run_all(timeout=600)
+def test_chapter4_explorers_in_the_browser(notebook):
+    page = notebook
     assert page.errors() == []
     # the notebook leaves the lab after the default run and a run with lambda = 0.1
     page.wait_status(LAB, finished(lab_settings(0)), timeout=120)

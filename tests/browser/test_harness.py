@@ -13,7 +13,7 @@ import sys
 import nbformat
 import pytest
 
-from .lab import JupyterLab, NotebookPage
+from harness.lab import JupyterLab, NotebookPage
 
 SETUP = '''\
 import io

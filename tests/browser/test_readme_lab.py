@@ -11,12 +11,11 @@ on a two-image notebook proves the check catches an image outside the server roo
 import json
 import re
 import subprocess
-from pathlib import Path
 
 import nbformat
 import pytest
 
-from .lab import REPO_ROOT, JupyterLab, NotebookPage, readme_served_folder
+from harness.lab import REPO_ROOT, JupyterLab, NotebookPage, readme_served_folder
 
 _MARKDOWN_IMAGE = re.compile(r"!\[[^\]]*\]\([^)]+\)|<img\s", re.IGNORECASE)
 

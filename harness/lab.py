@@ -1,10 +1,9 @@
 """A throwaway JupyterLab driven by headless Chromium, for tests and benchmarks.
 
-Plain module (no pytest), so `benchmarks/` scripts can import it too (run
-them from the repository root as ``python -m benchmarks.<script>``, or put
-the root on ``sys.path``)::
+Plain module (no pytest), imported by ``tests/browser/`` and by the ``benchmarks/``
+scripts (run from the repository root, or with the root on ``sys.path``)::
 
-    from tests.browser.lab import JupyterLab, NotebookPage, chromium
+    from harness.lab import JupyterLab, NotebookPage, chromium
 
     with JupyterLab() as lab, chromium() as browser:
         nb = NotebookPage.new(browser)
@@ -40,7 +39,7 @@ import time
 import urllib.request
 from pathlib import Path
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
+REPO_ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
     "--no-sandbox",
