@@ -95,8 +95,12 @@ def main(argv=None):
                 seconds = time.perf_counter() - started
                 path = full_notebook(nb, args.out / f"{stem}.png")
                 print(f"{path}  (Run All + idle: {seconds:.0f} s)", flush=True)
-                for explorer in nb.page.evaluate(_EXPLORERS):
-                    shot = nb.screenshot(args.out / f"{stem}__{explorer}.png", explorer=explorer)
+                found = nb.page.evaluate(_EXPLORERS)
+                for k, explorer in enumerate(found):
+                    nth = found[:k].count(explorer)        # a chapter may show one twice
+                    suffix = f"_{nth + 1}" if found.count(explorer) > 1 else ""
+                    shot = args.out / f"{stem}__{explorer}{suffix}.png"
+                    nb.explorer(explorer).nth(nth).screenshot(path=str(shot))
                     print(f"{shot}", flush=True)
                 for error in errors:
                     failures += 1

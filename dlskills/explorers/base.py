@@ -128,14 +128,17 @@ class Explorer:
         redraw (e.g. move a start point into a new surface). By default nothing."""
 
     def layout_controls(self):
-        """The controls in ``columns`` when declared, else in two rows of equal share."""
+        """The controls in ``columns`` when declared, else in two rows of equal share
+        (wrapping where the notebook is too narrow)."""
         if self.columns:
             return widgets.HBox([widgets.VBox([self.controls[key] for key in column])
                                  for column in self.columns],
                                 layout=widgets.Layout(flex_flow="row wrap"))
         items = list(self.controls.values())
         half = (len(items) + 1) // 2
-        return widgets.VBox([widgets.HBox(items[:half]), widgets.HBox(items[half:])])
+        wrap = widgets.Layout(flex_flow="row wrap")    # a narrow notebook wraps, never cuts
+        return widgets.VBox([widgets.HBox(items[:half], layout=wrap),
+                             widgets.HBox(items[half:], layout=wrap)])
 
     def action_row(self):
         """A row below the controls that no subclass layout replaces (Run/Stop for

@@ -130,7 +130,7 @@ def settings_text(settings):
             continue
         if isinstance(value, float):
             value = f"{value:.3g}"
-        parts.append(f"{name}={value}")
+        parts.append(str(value) if key == "activation" else f"{name}={value}")   # "relu"
     return say("explorer.settings_sep").join(parts)
 
 
