@@ -144,8 +144,9 @@ def optimizer_path(optimizer, surface, start=None, steps=100, schedule=None, noi
             optimizer.update(params, {"x": gx, "y": gy})
             if schedule is not None:
                 schedule.step()
-            point = (float(params["x"][0]), float(params["y"][0]))
-            value = float(surface.value(*point))
+            px, py = params["x"][0], params["y"][0]  # numpy floats: an overflow gives inf,
+            value = float(surface.value(px, py))     # python floats raise OverflowError
+            point = (float(px), float(py))
             if not np.isfinite(value) or not np.isfinite(point).all():
                 diverged_at = step
                 break

@@ -530,7 +530,15 @@ def test_optimizer_path_lengths_and_silence():
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         blown = optimizer_path(dl.SGD(lr=10.0), "ill_conditioned", (1, 2), steps=500)
+        # one step so far that f overflows (y^4 of python floats raised OverflowError)
+        flown = {name: optimizer_path(dl.SGD(lr=1e100), name, steps=5)
+                 for name in ("saddle", "rosenbrock", "local_minimum")}
     assert len(blown.points) < 501 and blown.points.dtype == np.float64
+    for name, path in flown.items():
+        assert path.diverged_at == 1 and len(path.points) == 1, name
+        assert np.isfinite(path.values).all(), name
+    with pytest.raises(ValueError, match="noise must be >= 0, got -0.5"):
+        optimizer_path(dl.SGD(0.1), "saddle", noise=-0.5)
 
 
 def test_accuracy_is_evaluation_mode():

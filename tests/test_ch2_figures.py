@@ -70,6 +70,9 @@ def test_course_schedule_examples():
     assert expo.lr_at(100) == pytest.approx(2.0 * 0.99 ** 100)
     with pytest.raises(ValueError, match="valid names: step, multistep, exponential"):
         make_schedule("cosine", 1.0)
+    assert make_schedule("Step", 1.0).lr_at(20) == pytest.approx(0.7)   # names ignore case
+    with pytest.raises(ValueError, match="unknown schedule 3; valid names: step"):
+        make_schedule(3, 1.0)
 
 
 def test_figure_title_states_final_value():

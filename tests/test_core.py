@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 import dlskills as dl
-from dlskills.layers import BatchNorm, Dropout
+from dlskills.layers import Affine, BatchNorm, Dropout
 
 
 # --- math ---------------------------------------------------------------------------
@@ -191,6 +191,11 @@ def test_schedule_drives_optimizer():
 
 
 # --- layers ---------------------------------------------------------------------------
+def test_affine_has_no_gradient_before_backward():
+    layer = Affine(np.ones((3, 2)), np.zeros(2))
+    assert layer.gradients() == {"W": None, "b": None} and layer.x is None
+
+
 def test_dropout_inverted_keeps_expectation_and_passes_through_in_evaluation():
     x = np.ones((2000, 50))
     drop = Dropout(0.3, rng=0)
@@ -240,6 +245,9 @@ def test_weight_decay_penalty_counts_weights_only():
     data_loss = dl.MLP(3, [4], 2, batchnorm=True, seed=0)
     data_loss.params = {k: v.copy() for k, v in net.params.items()}
     assert net.loss(x, t) == pytest.approx(data_loss.loss(x, t) + 2.0)
+    plain = dl.MLP(3, [4], 2, weight_decay=0.2, seed=0)   # no batchnorm: train mode = eval
+    loss, _ = plain.loss_and_gradient(x, t)
+    assert plain.weight_penalty() > 0 and loss == pytest.approx(plain.loss(x, t))
 
 
 def test_inspect_reports_every_layer():
@@ -441,6 +449,40 @@ def test_optimizer_path_on_course_surface():
     # y grows by |1 - 2 lr| = 19 per step: f passes 1e6 (f(start) + 1) at step 3
     assert blown.diverged_at == 3 and len(blown.points) == 4
     assert np.all(np.isfinite(blown.points))
+
+
+class _Tilted:
+    """f(x, y) = x, gradient (1, 0): SGD moves x by -lr per step; slope 0 gives a flat plane."""
+
+    def __init__(self, slope=1.0):
+        self.slope = slope
+
+    def value(self, x, y):
+        return self.slope * x
+
+    def grad(self, x, y):
+        return self.slope * np.ones_like(x), np.zeros_like(y)
+
+
+def test_optimizer_path_blowup_limit_is_strict():
+    # f(start) = 0: the limit is BLOWUP * 1; |f| = 1e6 (step 1) is not above it, 2e6 is
+    walk = dl.optimizer_path(dl.SGD(lr=dl.surfaces.BLOWUP), _Tilted(), start=(0, 0), steps=5)
+    assert walk.diverged_at == 2 and walk.points[:, 0].tolist() == [0.0, -1e6, -2e6]
+    calm = dl.optimizer_path(dl.SGD(lr=0.1), "ill_conditioned", start=(0, 0), steps=5)
+    assert calm.diverged_at is None and calm.values.tolist() == [0.0] * 6
+
+
+def test_optimizer_path_noise_is_seeded_normal_gradient_noise():
+    walk = dl.optimizer_path(dl.SGD(lr=0.5), _Tilted(0.0), start=(1, 2), steps=40, noise=0.3,
+                             seed=7)
+    kicks = np.random.default_rng(7).normal(0.0, 0.3, size=(40, 2))  # k-th row at step k
+    np.testing.assert_allclose(walk.points, np.array([1.0, 2.0]) - 0.5 * np.vstack(
+        [np.zeros((1, 2)), np.cumsum(kicks, axis=0)]), rtol=0, atol=1e-12)
+    default = dl.optimizer_path(dl.SGD(lr=0.5), _Tilted(0.0), start=(1, 2), steps=40,
+                                noise=0.3)
+    assert np.array_equal(default.points, dl.optimizer_path(
+        dl.SGD(lr=0.5), _Tilted(0.0), start=(1, 2), steps=40, noise=0.3, seed=0).points)
+    assert not np.array_equal(default.points, walk.points)
 
 
 # --- bad input ----------------------------------------------------------------------------
