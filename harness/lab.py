@@ -311,50 +311,28 @@ class JupyterLab:
         return env
 
     def _launch(self):
-        if self.serve is not None:
-            self._launch_in_place()
-            return
-        command = [
-            self.python, "-m", "jupyterlab",
-            "--no-browser",
-            "--ip=127.0.0.1",
-            f"--port={self.port}",
-            "--ServerApp.port_retries=0",
-            f"--ServerApp.token={self.token}",
-            "--allow-root",
-            f"--ServerApp.root_dir={self.root}",
-            "--ServerApp.terminals_enabled=False",
-            "--KernelSpecManager.ensure_native_kernel=False",
-        ]
+        """Start the server: on a private copy (``python -m jupyterlab`` rooted there), or,
+        with ``serve``, as the README says: ``jupyter lab <serve>`` in ``cwd``, checkpoints
+        kept in the temp folder so the served folder stays untouched."""
+        if self.serve is None:
+            command, cwd = [self.python, "-m", "jupyterlab"], self.root
+            extra = [f"--ServerApp.root_dir={self.root}",
+                     "--ServerApp.terminals_enabled=False",
+                     "--KernelSpecManager.ensure_native_kernel=False"]
+        else:
+            jupyter = Path(self.python).with_name("jupyter")
+            if not jupyter.exists():
+                jupyter = Path(shutil.which("jupyter") or "jupyter")
+            command, cwd = [str(jupyter), "lab", self.serve], self.cwd
+            extra = [f"--FileCheckpoints.checkpoint_dir={self.tmp / 'checkpoints'}"]
+        # only what a headless test needs: no browser, our port and token, root allowed
+        command += ["--no-browser", "--ip=127.0.0.1", f"--port={self.port}",
+                    "--ServerApp.port_retries=0", f"--ServerApp.token={self.token}",
+                    "--allow-root", *extra]
         log = open(self._log_path, "wb")
         try:
             self.process = subprocess.Popen(
-                command, cwd=self.root, env=self._environment(),
-                stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT)
-        finally:
-            log.close()
-
-    def _launch_in_place(self):
-        """``jupyter lab <serve>`` in ``cwd``, as the README says, plus only what a
-        headless test needs: no browser, port, token, root allowed; checkpoints kept in
-        the temp folder so the served folder stays untouched."""
-        jupyter = Path(self.python).with_name("jupyter")
-        if not jupyter.exists():
-            jupyter = Path(shutil.which("jupyter") or "jupyter")
-        command = [
-            str(jupyter), "lab", self.serve,
-            "--no-browser",
-            "--ip=127.0.0.1",
-            f"--port={self.port}",
-            "--ServerApp.port_retries=0",
-            f"--ServerApp.token={self.token}",
-            "--allow-root",
-            f"--FileCheckpoints.checkpoint_dir={self.tmp / 'checkpoints'}",
-        ]
-        log = open(self._log_path, "wb")
-        try:
-            self.process = subprocess.Popen(
-                command, cwd=self.cwd, env=self._environment(),
+                command, cwd=cwd, env=self._environment(),
                 stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT)
         finally:
             log.close()
