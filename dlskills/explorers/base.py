@@ -33,7 +33,7 @@ from matplotlib.layout_engine import ConstrainedLayoutEngine
 
 from .._blas import single_thread_blas
 from ..messages import catalogue, say
-from ..views.style import freeze_layout, new_figure, style
+from ..views.style import freeze_layout, new_figure, pin_labels, style
 
 
 class Explorer:
@@ -74,6 +74,7 @@ class Explorer:
         self.widget.add_class("dlskills-explorer")
         self.widget.add_class(f"dlskills-explorer-{self.name}")
         self.result = None
+        self._laid_out = False
         self.error = None
         self.png = b""
         self.status = ""
@@ -214,9 +215,13 @@ class Explorer:
         with self._lock:
             with style():
                 self.draw(result)
-                if result is not None and isinstance(self.fig.get_layout_engine(),
-                                                      ConstrainedLayoutEngine):
-                    freeze_layout(self.fig)  # lay out once: later redraws skip it
+                if result is not None and not self._laid_out:   # lay out once; later
+                    if isinstance(self.fig.get_layout_engine(),    # redraws skip it
+                                  ConstrainedLayoutEngine):
+                        freeze_layout(self.fig)
+                    else:                          # fixed margins: pin the labels only
+                        pin_labels(self.fig)
+                    self._laid_out = True
             self.png = self.render()
             self.result, self.error = result, None
             self.image.value = self.png

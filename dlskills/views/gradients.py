@@ -114,7 +114,8 @@ class GradientView(View):
         self.ax.set_ylim(lo, hi)
         weights = f"N(0, {p.scale:.3g}²)" if p.init == "normal" else p.init
         self.ax.set_title(say("gradients.view.net_title", activation=p.activation,
-                              weights=weights, depth=p.depth), fontsize=13, loc="left")
+                              weights=weights, depth=p.depth), fontsize=13, loc="left",
+                          y=1.0)   # a fixed place: no title layout on every redraw
         note = self._note(p)
         self.note.set_text(note)
         self.note.set_visible(bool(note))
@@ -158,7 +159,7 @@ class GradientView(View):
         else:
             text = say("gradients.view.hist_title", layer=k, mean=stats["mean"],
                        std=stats["std"], flat=stats["flat"])
-        ax.set_title(text, fontsize=12, loc="left")
+        ax.set_title(text, fontsize=12, loc="left", y=1.0)
 
 
 # --- the depth-versus-width explorer ------------------------------------------------
@@ -215,7 +216,7 @@ class ParamGrowthView(View):
         self.ax.set_xlim(0, g.units[-1] + w)
         self.ax.set_ylim(0, top * 1.08)
         self.ax.set_title(say("gradients.growth.title", a=a, w=w, d=d, next=d + 1),
-                          fontsize=13, loc="left")
+                          fontsize=13, loc="left", y=1.0)
         costs = [g.deep_cost, g.wide_cost]
         bias = f" + {w}" if g.biases else ""
         formulas = [f"{w}×{w}{bias}", f"{a}×{w}{bias}"]
@@ -226,7 +227,8 @@ class ParamGrowthView(View):
         self.bar_ax.set_xticklabels([say("gradients.growth.deeper_tick"),
                                      say("gradients.growth.wider_tick", w=w)])
         self.bar_ax.set_ylim(0.7, max(costs) * 30)
-        self.bar_ax.set_title(say("gradients.growth.cost_title", w=w), fontsize=13, loc="left")
+        self.bar_ax.set_title(say("gradients.growth.cost_title", w=w), fontsize=13, loc="left",
+                              y=1.0)
         self.title.set_text(g.finding)
 
 
