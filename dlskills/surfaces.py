@@ -8,7 +8,7 @@ from typing import NamedTuple, Optional
 
 import numpy as np
 
-from ._checks import Registry, check_number, check_object
+from ._checks import Registry, check_number, check_object, check_rng
 
 SURFACES = Registry("surface")
 
@@ -134,7 +134,7 @@ def optimizer_path(optimizer, surface, start=None, steps=100, schedule=None, noi
     params = {"x": np.array([x0]), "y": np.array([y0])}  # float64: start_point gives floats
     points, values, lrs = [(x0, y0)], [float(surface.value(x0, y0))], []
     limit = BLOWUP * (abs(values[0]) + 1.0)
-    kicks = np.random.default_rng(seed).normal(0.0, noise, size=(steps, 2)) if noise \
+    kicks = check_rng("seed", seed).normal(0.0, noise, size=(steps, 2)) if noise \
         else np.zeros((steps, 2))
     diverged_at = None
     with np.errstate(all="ignore"):

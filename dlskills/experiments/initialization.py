@@ -357,8 +357,7 @@ def compare_initializers(inits=COMPARED_INITS, activation="relu", iterations=400
                     optimizer=SGD(lr=lr))
 
     histories = {init: History(settings={"label": init_label(init, std)}) for init in inits}
-    with single_thread_blas():       # small products: a second thread only waits
-        return compare({init: lambda init=init: variant(init) for init in inits},
-                       (x_train, t_train), test, progress=progress, histories=histories,
-                       iterations=iterations, batch_size=batch_size, seed=seed,
-                       eval_samples=eval_samples)
+    return compare({init: lambda init=init: variant(init) for init in inits},
+                   (x_train, t_train), test, progress=progress, histories=histories,
+                   iterations=iterations, batch_size=batch_size, seed=seed,
+                   eval_samples=eval_samples)          # train() runs on one BLAS thread

@@ -22,7 +22,6 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .._blas import single_thread_blas
 from .._checks import check_number
 from ..messages import say
 from ..model import MLP
@@ -250,11 +249,10 @@ def compare_optimizers(names=OPTIMIZER_NAMES, lr="default", schedule="none",
                     schedule=None if schedule in (None, "none")
                     else make_schedule(schedule, opt))
 
-    with single_thread_blas():
-        compare({name: lambda name=name: variant(name) for name in names},
-                (x_train, t_train), test, progress=progress, report_every=report_every,
-                histories=histories, iterations=iterations, batch_size=batch_size,
-                seed=seed, eval_samples=eval_samples, every="iteration")
+    compare({name: lambda name=name: variant(name) for name in names},
+            (x_train, t_train), test, progress=progress, report_every=report_every,
+            histories=histories, iterations=iterations, batch_size=batch_size,
+            seed=seed, eval_samples=eval_samples, every="iteration")   # one BLAS thread: train's
     return OptimizerComparison(histories, seed=seed)
 
 

@@ -145,7 +145,7 @@ class PathsView(View):
             self.ends[key].set_color(line_color)
             self.ends[key].set_visible(run.diverged_at is not None)
             steps = np.arange(len(run.values))
-            gap = np.maximum(np.asarray(run.values, dtype=float) - f_min, FLOOR)
+            gap = run.gaps(f_min)
             legend = run.label if run.diverged_at is None else \
                 say("optimizers.fig.legend_diverged", label=run.label, step=run.diverged_at)
             self.f_panel.show(key, steps, gap, label=legend, color=line_color,
@@ -204,6 +204,9 @@ class TrainingComparisonView:
         self.loss_ax, self.acc_ax = fig.subplots(1, 2, width_ratios=[1.4, 1.0])
         self.curves = TrainingCurves(self.loss_ax, self.acc_ax, logy=True, raw=True,
                                      window=smoothing)
+        # once: the locator and the tick style follow later limit changes
+        self.acc_ax.xaxis.set_major_locator(MaxNLocator(nbins=6, integer=True))
+        log_axis(self.loss_ax.yaxis)
         self.fig = fig
 
     def update(self, histories, labels=None, iterations=None, running=None, epochs=None):
@@ -224,9 +227,6 @@ class TrainingComparisonView:
                 label = say("optimizers.fig.legend_training", label=label)
             shown[name] = label
         self.curves.update(histories, shown, iterations=iterations, epochs=epochs)
-        # whole epochs only, and the right end (often a fraction) inside the axes
-        self.acc_ax.xaxis.set_major_locator(MaxNLocator(nbins=6, integer=True))
-        log_axis(self.loss_ax.yaxis)
         self.loss_ax.set_title(describe_training(histories, labels), fontsize=12)
         self.acc_ax.set_title(say("optimizers.fig.acc_title"), fontsize=12)
 
