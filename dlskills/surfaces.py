@@ -134,8 +134,8 @@ def optimizer_path(optimizer, surface, start=None, steps=100, schedule=None, noi
     params = {"x": np.array([x0]), "y": np.array([y0])}  # float64: start_point gives floats
     points, values, lrs = [(x0, y0)], [float(surface.value(x0, y0))], []
     limit = BLOWUP * (abs(values[0]) + 1.0)
-    kicks = check_rng("seed", seed).normal(0.0, noise, size=(steps, 2)) if noise \
-        else np.zeros((steps, 2))
+    rng = check_rng("seed", seed)   # checked with or without noise
+    kicks = rng.normal(0.0, noise, size=(steps, 2)) if noise else np.zeros((steps, 2))
     diverged_at = None
     with np.errstate(all="ignore"):
         for step in range(1, steps + 1):

@@ -207,6 +207,16 @@ def test_dropout_inverted_keeps_expectation_and_passes_through_in_evaluation():
     np.testing.assert_array_equal(drop.backward(np.full_like(x, 2.0)), np.full_like(x, 2.0))
 
 
+def test_dropout_with_p_zero_draws_no_random_numbers():
+    """p = 0 is the identity in training too, and leaves the random stream untouched, so
+    switching Dropout off does not change what the other random draws of a run are."""
+    x = np.ones((4, 3))
+    drop = Dropout(0.0, rng=0)
+    before = drop.rng.bit_generator.state
+    np.testing.assert_array_equal(drop.forward(x, train=True), x)
+    assert drop.rng.bit_generator.state == before and not drop.active
+
+
 def test_batchnorm_statistics_and_running_average():
     rng = np.random.default_rng(0)
     x = rng.normal(5.0, 3.0, size=(64, 4))
