@@ -89,7 +89,8 @@ def explorer_classes():
 
     return {name: cls for module in (gradients, initialization, optimizers, regularization)
             for name, cls in vars(module).items()
-            if isinstance(cls, type) and issubclass(cls, Explorer) and cls.__module__ == module.__name__}
+            if isinstance(cls, type) and issubclass(cls, Explorer)
+            and cls.__module__ == module.__name__ and not name.startswith("_")}
 
 
 def control_labels(cls):
@@ -145,6 +146,21 @@ def test_explorers_and_controls_are_the_ones_the_learner_sees(chapter):
     shown = set(CONTROL.findall(part))
     assert shown, "each chapter's path names the controls to move"
     assert shown <= labels, (sorted(shown - labels), path.name)
+
+
+def test_explorers_and_controls_outside_the_chapter_paths_exist():
+    """The timing tables and the rest name explorers and controls too."""
+    rest = TEXT
+    for _, part in CHAPTERS.values():
+        rest = rest.replace(part, "")
+    classes = explorer_classes()
+    named = {name for name in EXPLORER.findall(rest)
+             if name.endswith(("Explorer", "Lab", "Playground", "Trainer"))}
+    assert named <= set(classes), sorted(named - set(classes))
+    labels = {catalogue()[key] for key in ("explorer.run", "explorer.stop")}
+    labels |= {label for cls in classes.values() for label in control_labels(cls)}
+    shown = set(CONTROL.findall(rest))
+    assert shown and shown <= labels, sorted(shown - labels)
 
 
 def commands():
