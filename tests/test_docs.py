@@ -8,7 +8,6 @@
 - every command it gives names files, pip extras and nbgrader subcommands that exist;
 - the README links to it.
 """
-import json
 import re
 import shlex
 import sys
@@ -17,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from dlskills.messages import catalogue
+from tests.test_notebooks import cells, source
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -52,17 +52,11 @@ def chapters():
 CHAPTERS = chapters()
 
 
-def notebook(path):
-    return json.loads(path.read_text(encoding="utf-8"))["cells"]
-
-
 def headings(path):
     """Section numbers ("2", "2.4") and exercise numbers of a chapter notebook."""
     sections, exercises = set(), set()
-    for cell in notebook(path):
-        if cell["cell_type"] != "markdown":
-            continue
-        for line in "".join(cell["source"]).splitlines():
+    for cell in cells(path, "markdown"):
+        for line in source(cell).splitlines():
             if m := re.match(r"#{2,3} (\d+(?:\.\d+)?) ", line):
                 sections.add(m.group(1))
             if m := re.match(r"### 练习 (\d+)", line):
@@ -71,7 +65,7 @@ def headings(path):
 
 
 def code_of(path):
-    return "\n".join("".join(c["source"]) for c in notebook(path) if c["cell_type"] == "code")
+    return "\n".join(source(cell) for cell in cells(path))
 
 
 def chapter_of(offset):
