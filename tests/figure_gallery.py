@@ -238,7 +238,7 @@ NOT_FIGURES = {
     "gradients.GradientView", "gradients.ParamGrowthView",
     "axes.power_of_ten", "axes.log_axis", "base.View", "initialization.binning_ticks",
     "initialization.HistogramHeatmap", "initialization.add_share_colorbar",
-    "initialization.LayerStdPanel", "initialization.std_ratio_text",
+    "initialization.LayerStdPanel",
     "initialization.LossPanel",
     "optimizers.surface_min_value", "optimizers.ContourCache",
     "optimizers.PathsView", "optimizers.describe_runs", "optimizers.TrainingComparisonView",
@@ -247,7 +247,7 @@ NOT_FIGURES = {
     "regularization.GapMarker", "regularization.show_accuracy", "regularization.run_title",
     "regularization.settings_text", "regularization.OverfittingView",
     "regularization.settings_text_short", "regularization.HistogramRow",
-    "regularization.BatchNormView", "regularization.split_color",
+    "regularization.BatchNormView",
     "regularization.integer_epochs", "regularization.gap_xlim", "regularization.epoch_ticks",
     "regularization.technique_label",
 }

@@ -6,9 +6,10 @@ from dlskills.messages import say
 from dlskills.training import History
 from dlskills.views import new_figure
 from dlskills.stats import ACTIVATION_BINS, GRADIENT_BINS, Binning
+from dlskills.experiments.initialization import std_ratio_text
 from dlskills.views.initialization import (HistogramHeatmap, LayerStdPanel, LossPanel,
                                            binning_ticks, final_loss_vs_scale,
-                                           histogram_grid, std_ratio_text, unit_images)
+                                           histogram_grid, unit_images)
 
 
 def test_linear_bins_count_every_value_once():

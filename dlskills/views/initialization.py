@@ -19,7 +19,6 @@ import matplotlib
 import numpy as np
 from matplotlib.colors import LogNorm
 
-from ..experiments.initialization import std_ratio_text  # noqa: F401  (re-exported)
 from ..messages import say
 from .axes import log_axis, power_of_ten
 from .curves import CurvePanel, TrainingCurves, smooth

@@ -29,14 +29,6 @@ def technique_color(label):
     return PALETTE["black"]
 
 
-#: The held-out curve (validation or test: a figure shows one of them) is drawn orange.
-HELD_OUT_COLOR = color("test")
-
-
-def split_color(split):
-    return color("train") if split == "train" else HELD_OUT_COLOR
-
-
 def integer_epochs(ax):
     """Epoch ticks on whole numbers only."""
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
@@ -112,11 +104,11 @@ def show_accuracy(panel, run, previous=False):
             label = (say("reg.legend.previous", settings=settings_text_short(run))
                      if split == "train" else "_previous held out")
             line = panel.show("previous " + split, run.epochs[:len(values)], _percent(values),
-                              label=label, color=split_color(split), linestyle="--")
+                              label=label, color=color(split), linestyle="--")
             line.set_alpha(0.55)
         else:
             panel.show(split, run.epochs[:len(values)], _percent(values),
-                       label=say(f"reg.split.{split}"), color=split_color(split))
+                       label=say(f"reg.split.{split}"), color=color(split))
 
 
 def settings_text(settings):
@@ -472,7 +464,7 @@ def plot_lambda_search(lambdas, train_acc, val_acc, seed=0, ax=None):
         lambdas = np.asarray(lambdas, dtype=float)
         ax.plot(lambdas, _percent(train_acc), "o-", color=color("train"),
                 label=say("reg.split.train"))
-        ax.plot(lambdas, _percent(val_acc), "o-", color=HELD_OUT_COLOR,
+        ax.plot(lambdas, _percent(val_acc), "o-", color=color("validation"),
                 label=say("reg.split.validation"))
         best = int(np.argmax(val_acc))
         ax.plot(lambdas[best], 100 * val_acc[best], "o", ms=16, mfc="none",

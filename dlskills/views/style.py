@@ -68,8 +68,8 @@ COLORS = {
     "lecun_normal": PALETTE["purple"],
     # activations
     "sigmoid": PALETTE["blue"], "tanh": PALETTE["green"], "relu": PALETTE["orange"],
-    # data splits
-    "train": PALETTE["blue"], "test": PALETTE["orange"],
+    # data splits (validation and test: the held-out data a figure shows, one of them)
+    "train": PALETTE["blue"], "test": PALETTE["orange"], "validation": PALETTE["orange"],
     # with / without a technique
     "with": PALETTE["vermillion"], "without": PALETTE["grey"],
     # regularization techniques
