@@ -21,7 +21,7 @@ from matplotlib.colors import LogNorm
 
 from ..messages import say
 from .axes import log_axis, power_of_ten
-from .curves import CurvePanel, TrainingCurves, smooth
+from .curves import CurvePanel, TrainingCurves
 from .style import PALETTE, color, new_figure, style
 
 #: colour map of the heatmaps (perceptually uniform, colour-blind safe); empty bins white
@@ -232,15 +232,14 @@ class LossPanel:
 
     def __init__(self, ax_loss, ax_acc, window=20):
         self.curves = TrainingCurves(ax_loss, ax_acc, window=window, legend_below=True)
-        self.window = window
         self.ax_loss, self.ax_acc = ax_loss, ax_acc
 
     def update(self, histories, labels=None, iterations=None, previous=None):
         """``histories``, ``previous``: dict name -> History (possibly still growing)."""
         labels = labels or {}
         self.curves.update(histories, labels, previous, iterations)
-        finals = [(float(smooth(h.loss, self.window)[-1]), labels.get(name, name))
-                  for name, h in histories.items() if h.loss]
+        finals = [(loss, labels.get(name, name))
+                  for name, loss in self.curves.final_loss.items()]
         finite = [(v, lab) for v, lab in finals if np.isfinite(v)]
         if previous and not histories:
             self.ax_loss.set_title(say("init.previous.title"))

@@ -265,6 +265,18 @@ class HistogramRow:
             if i:
                 ax.tick_params(labelleft=False)
         self.axes[0].set_ylabel(say("reg.axis.share"))
+        self.activation = None
+
+    def _set_range(self, edges):
+        """x range and ticks of every panel (once per activation, not per frame): three
+        ticks, the end ones aligned inwards, so neighbouring panels' "1" and "0" never
+        touch."""
+        ticks = np.linspace(edges[0], edges[-1], 3)
+        for ax in self.axes:
+            ax.set_xlim(edges[0], edges[-1])
+            ax.set_xticks(ticks, [f"{v:g}" for v in ticks])
+            for label, align in zip(ax.get_xticklabels(), ("left", "center", "right")):
+                label.set_horizontalalignment(align)
 
     def show(self, layers, activation):
         """Histograms of the arrays ``layers`` (one per axes); the std of each is written."""
@@ -272,18 +284,14 @@ class HistogramRow:
         edges = binning.edges()
         shares = [binning.shares(values)[0] for values in layers]
         top = max([0.05] + [float(s.max()) for s in shares])
+        if activation != self.activation:
+            self._set_range(edges)
+            self.activation = activation
         for ax, patch, note, share, values in zip(self.axes, self.patches, self.notes,
                                                   shares, layers):
             patch.set_data(share, edges)
             patch.set_facecolor(color(activation))
             patch.set_edgecolor(color(activation))
-            ax.set_xlim(edges[0], edges[-1])
-            # three ticks, the end ones aligned inwards: neighbouring panels' "1" and "0"
-            # never touch
-            ticks = np.linspace(edges[0], edges[-1], 3)
-            ax.set_xticks(ticks, [f"{v:g}" for v in ticks])
-            for label, align in zip(ax.get_xticklabels(), ("left", "center", "right")):
-                label.set_horizontalalignment(align)
             ax.set_ylim(0, top * 1.3)       # headroom: the note stays above the bars
             note.set_text(say("reg.title.std", std=float(np.std(values))))
         return shares
