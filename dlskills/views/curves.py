@@ -102,10 +102,10 @@ class TrainingCurves:
     def __init__(self, ax_loss, ax_acc, *, logy=False, raw=False, window=20,
                  legend_below=False):
         self.logy, self.raw, self.window, self.legend_below = logy, raw, window, legend_below
-        self.loss = CurvePanel(ax_loss, say("curves.iteration"),
+        self.loss = CurvePanel(ax_loss, say("axis.iteration"),
                                say("curves.loss_log" if logy else "curves.loss"), logy=logy,
                                legend_loc=None if legend_below else "upper right")
-        self.acc = CurvePanel(ax_acc, say("curves.epoch"), say("curves.accuracy"),
+        self.acc = CurvePanel(ax_acc, say("axis.epoch"), say("curves.accuracy"),
                               ylim=(0.0, 1.0), legend_loc=None if legend_below else "lower right")
         self.ax_loss, self.ax_acc = ax_loss, ax_acc
         self.legend, self._legend_entries = None, None

@@ -19,7 +19,7 @@ import matplotlib
 import numpy as np
 from matplotlib.colors import LogNorm
 
-from ..messages import say
+from ..messages import say, say_layers
 from .axes import log_axis, power_of_ten
 from .curves import CurvePanel, TrainingCurves
 from .style import PALETTE, color, new_figure, style
@@ -104,7 +104,7 @@ def _layer_ticks(depth):
 def add_share_colorbar(fig, image, axes):
     """One colour bar for heatmaps that share the colour scale."""
     bar = fig.colorbar(image, ax=axes, fraction=0.03, pad=0.01)
-    bar.set_label(say("init.axis.share"))
+    bar.set_label(say("axis.share"))
     log_axis(bar.ax.yaxis)
     return bar
 
@@ -141,7 +141,7 @@ class LayerStdPanel:
             for key, where in (("init.note.zero", values == 0),
                                ("init.note.overflow", ~np.isfinite(values))):
                 if where.any():
-                    notes.append(say(key, what=short, layers=_layer_list(layers[where])))
+                    notes.append(say(key, what=short, layers=say_layers(layers[where])))
         self.ax.set_autoscaley_on(True)
         self.curves.finish(xlim=(0.5, act_std.size + 0.5))
         if not (np.isfinite(act_std) & (act_std > 0)).any() and \
@@ -150,15 +150,6 @@ class LayerStdPanel:
         self.ax.set_xticks(_layer_ticks(act_std.size))
         self.zero_note.set_text("\n".join(notes))
         self.ax.set_title(title)
-
-
-def _layer_list(layers):
-    layers = [int(k) for k in layers]
-    if len(layers) == 1:
-        return say("init.layers.one", layer=layers[0])
-    if layers == list(range(layers[0], layers[-1] + 1)):
-        return say("init.layers.range", first=layers[0], last=layers[-1])
-    return say("init.layers.list", layers="、".join(map(str, layers)))
 
 
 def histogram_grid(rows, binning, title=None):
@@ -216,7 +207,7 @@ def histogram_grid(rows, binning, title=None):
                     ax.text(binning.zero_x + binning.width, 0.97 * limit,
                             say("init.grid.zero_share", share=zero), ha="left", va="top",
                             fontsize=10, color=PALETTE["grey"])
-            axes[r, 0].set_ylabel(say("init.grid.row", label=label), fontsize=12)
+            axes[r, 0].set_ylabel(say("axis.share_row", label=label), fontsize=12)
         for ax in axes[-1]:
             ax.set_xlabel(say(binning.label), fontsize=11)
         if title:
