@@ -135,7 +135,7 @@ class _TextCachingRenderer(RendererAgg):
     redraw (its titles, labels and tick labels come back at the same places each frame).
     The colour comes from each draw; the pixels are Agg's own."""
 
-    MAX_TEXTS = 4000
+    MAX_TEXTS = 2000     # a few MB of glyph bitmaps at most
 
     def __init__(self, width, height, dpi):
         super().__init__(width, height, dpi)
