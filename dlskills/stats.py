@@ -115,8 +115,8 @@ def activation_bins(activation, n=40, relu_top=4.0, zero_column=False):
 #: bins of the initialization explorer's heatmaps, per activation (log bins for ReLU:
 #: a quarter decade each, so a layer-to-layer factor of sqrt(1/2) shows as a drift)
 ACTIVATION_BINS = {
-    "sigmoid": Binning("linear", 0.0, 1.0, 40, label="init.axis.activation"),
-    "tanh": Binning("linear", -1.0, 1.0, 40, label="init.axis.activation"),
+    "sigmoid": activation_bins("sigmoid"),
+    "tanh": activation_bins("tanh"),
     "relu": Binning("log", -12.0, 8.0, 80, zero_column=True, label="init.axis.activation_log"),
 }
 #: bins for gradients dL/dz (magnitude, log scale)

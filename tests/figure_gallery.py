@@ -232,13 +232,13 @@ STATIC = {
 # draw part of a figure, or classes the explorers build on (rendered through them).
 NOT_FIGURES = {
     "style.color", "style.style", "style.apply_style", "style.new_figure",
-    "style.freeze_layout", "style.pin_labels", "style.font_families",
+    "style.freeze_layout", "style.pin_labels", "style.font_families", "style.CourseCanvas",
     "course_figures.plot_schedule", "course_figures.main",
     "curves.smooth", "curves.CurvePanel", "curves.TrainingCurves",
     "gradients.GradientView", "gradients.ParamGrowthView",
     "axes.power_of_ten", "axes.log_axis", "base.View", "initialization.binning_ticks",
     "initialization.HistogramHeatmap", "initialization.add_share_colorbar",
-    "initialization.LayerStdPanel", "initialization.std_ratio_text",
+    "initialization.LayerStdPanel",
     "initialization.LossPanel",
     "optimizers.surface_min_value", "optimizers.ContourCache",
     "optimizers.PathsView", "optimizers.describe_runs", "optimizers.TrainingComparisonView",
@@ -247,7 +247,7 @@ NOT_FIGURES = {
     "regularization.GapMarker", "regularization.show_accuracy", "regularization.run_title",
     "regularization.settings_text", "regularization.OverfittingView",
     "regularization.settings_text_short", "regularization.HistogramRow",
-    "regularization.BatchNormView", "regularization.split_color",
+    "regularization.BatchNormView",
     "regularization.integer_epochs", "regularization.gap_xlim", "regularization.epoch_ticks",
     "regularization.technique_label",
 }

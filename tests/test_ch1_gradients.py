@@ -152,7 +152,7 @@ def test_gradient_overflow_reports_the_layer():
     verdict_, finding = judge(p)
     assert verdict_ == "overflow"
     said(finding, "gradients.finding.overflow_grads")
-    said(finding.values["layers"], "gradients.layers.range", first=1, last=3)
+    said(finding.values["layers"], "axis.layer_range", first=1, last=3)
 
 
 def test_huge_weights_saturate_to_exact_zeros():
@@ -165,7 +165,7 @@ def test_huge_weights_saturate_to_exact_zeros():
     assert p.zero_layers == list(range(1, p.zero_layers[-1] + 1))
     assert p.hist_stats[-1]["flat"] > 0.99
     said(p.finding, "gradients.finding.saturated")
-    said(p.finding.values["layers"], "gradients.layers.range", first=1,
+    said(p.finding.values["layers"], "axis.layer_range", first=1,
          last=p.zero_layers[-1])
 
 

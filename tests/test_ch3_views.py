@@ -6,9 +6,10 @@ from dlskills.messages import say
 from dlskills.training import History
 from dlskills.views import new_figure
 from dlskills.stats import ACTIVATION_BINS, GRADIENT_BINS, Binning
+from dlskills.experiments.initialization import std_ratio_text
 from dlskills.views.initialization import (HistogramHeatmap, LayerStdPanel, LossPanel,
                                            binning_ticks, final_loss_vs_scale,
-                                           histogram_grid, std_ratio_text, unit_images)
+                                           histogram_grid, unit_images)
 
 
 def test_linear_bins_count_every_value_once():
@@ -76,7 +77,7 @@ def test_std_panel_names_zero_std_layers():
     panel = LayerStdPanel(ax)
     panel.update([0.5, 0.0, 0.0], [1e-3, 1e-4, 1e-5], title="t")
     assert panel.zero_note.get_text() == say("init.note.zero", what="a",
-                                             layers=say("init.layers.range", first=2, last=3))
+                                             layers=say("axis.layer_range", first=2, last=3))
     panel.update([0.0, 0.0, 0.0], [0.0, 0.0, 0.0])      # nothing to draw: a fixed range
     assert ax.get_ylim() == (1e-3, 1)
     panel.update([0.5, 0.4, 0.3], [1e-3, 1e-4, 1e-5])   # ...and scaling resumes after it
@@ -86,8 +87,8 @@ def test_std_panel_names_zero_std_layers():
     assert ax.get_yscale() == "log"
     panel.update([1.0, np.nan], [np.nan, np.nan])
     assert panel.zero_note.get_text() == "\n".join([
-        say("init.note.overflow", what="a", layers=say("init.layers.one", layer=2)),
-        say("init.note.overflow", what="grad", layers=say("init.layers.range", first=1,
+        say("init.note.overflow", what="a", layers=say("axis.layer", layer=2)),
+        say("init.note.overflow", what="grad", layers=say("axis.layer_range", first=1,
                                                            last=2))])
 
 

@@ -23,7 +23,7 @@ from .._blas import single_thread_blas
 from .._checks import check_number
 from ..functions import ACTIVATIONS, norm
 from ..initializers import INITIALIZERS
-from ..messages import say
+from ..messages import say, say_layers
 from ..model import MLP
 from ..stats import activation_bins
 from . import mnist
@@ -245,15 +245,6 @@ def _zero_cause(report, k, activation):
     return "saturation" if not np.any(derivative[upstream]) else "underflow"
 
 
-def layer_range(layers):
-    """[1, 2, 3] -> "第 1–3 层"; [4] -> "第 4 层"; [1, 3] -> "第 1、3 层"."""
-    if len(layers) == 1:
-        return say("gradients.layers.one", first=layers[0])
-    if layers == list(range(layers[0], layers[-1] + 1)):
-        return say("gradients.layers.range", first=layers[0], last=layers[-1])
-    return say("gradients.layers.list", layers="、".join(map(str, layers)))
-
-
 def judge(profile):
     """(verdict, finding) from the numbers of a :class:`GradientProfile`; the finding is
     a catalogue sentence (``gradients.finding.<...>``)."""
@@ -268,10 +259,10 @@ def judge(profile):
                                layer=p.overflow_activation_layer, tail=tail)
     if p.overflow_grad_layers:
         return "overflow", say("gradients.finding.overflow_grads",
-                               layers=layer_range(p.overflow_grad_layers))
+                               layers=say_layers(p.overflow_grad_layers))
     if p.zero_layers:
         cause = "saturated" if p.zero_cause == "saturation" else "underflow"
-        return cause, say(f"gradients.finding.{cause}", layers=layer_range(p.zero_layers))
+        return cause, say(f"gradients.finding.{cause}", layers=say_layers(p.zero_layers))
     ratio, peak = p.ratio, float(np.max(p.grad_norms))
     if ratio < VANISHING_RATIO:
         return "vanishing", say("gradients.finding.vanishing", ratio=ratio)

@@ -73,6 +73,17 @@ def say(key, **values):
     return Message(key, text, values)
 
 
+def say_layers(layers):
+    """Layer numbers as the course writes them: [4] -> "第 4 层", [1, 2, 3] -> "第 1–3 层",
+    [1, 3] -> "第 1、3 层" (keys ``axis.layer*``)."""
+    layers = [int(k) for k in layers]
+    if len(layers) == 1:
+        return say("axis.layer", layer=layers[0])
+    if layers == list(range(layers[0], layers[-1] + 1)):
+        return say("axis.layer_range", first=layers[0], last=layers[-1])
+    return say("axis.layer_list", layers=say("axis.layer_sep").join(map(str, layers)))
+
+
 def placeholders(template):
     """Names of the values a template uses: ``"{a:.2f} {b}"`` -> ``{"a", "b"}``."""
     return {field.split(".")[0].split("[")[0]

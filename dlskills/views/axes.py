@@ -22,8 +22,8 @@ def power_of_ten(exponent):
     return "10" + str(int(round(exponent))).translate(_SUPERSCRIPT)
 
 
-def _narrow(axis):
-    low, high = sorted(axis.get_view_interval())
+def _narrow(vmin, vmax):
+    low, high = sorted((vmin, vmax))
     return low > 0 and np.log10(high / low) < NARROW_DECADES
 
 
@@ -34,9 +34,7 @@ class _LogTicks(LogLocator):
         super().__init__(base=10, numticks=most)
 
     def tick_values(self, vmin, vmax):
-        low, high = sorted((vmin, vmax))
-        narrow = low > 0 and np.log10(high / low) < NARROW_DECADES
-        self.set_params(subs=(1.0, 2.0, 5.0) if narrow else (1.0,))
+        self.set_params(subs=(1.0, 2.0, 5.0) if _narrow(vmin, vmax) else (1.0,))
         return super().tick_values(vmin, vmax)
 
 
@@ -44,7 +42,7 @@ def _label(value, axis):
     if value <= 0 or not np.isfinite(value):
         return ""
     exponent = np.log10(value)
-    if _narrow(axis):
+    if _narrow(*axis.get_view_interval()):
         return f"{value:g}" if 1e-3 <= value < 1e4 else \
             f"{value / 10 ** np.floor(exponent):g}×" + power_of_ten(np.floor(exponent))
     return power_of_ten(exponent) if abs(exponent - round(exponent)) < 1e-6 else ""

@@ -57,7 +57,7 @@ def plot_schedule(ax, kind, base_lr=BASE_LR, epochs=EPOCHS, color=PALETTE["blue"
     ax.set_yscale("log")
     ax.set_xlim(0, epochs)
     ax.set_ylim(1e-4, 0.2)
-    ax.set_xlabel(say("optimizers.fig.epoch"))
+    ax.set_xlabel(say("axis.epoch"))
     ax.set_ylabel(say("optimizers.fig.lr_axis"))
     ax.set_title(say(f"optimizers.course.{kind}") + "\n" + say(
         "optimizers.course.final", epochs=epochs, lr=lrs[-1], ratio=lrs[-1] / base_lr))

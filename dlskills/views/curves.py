@@ -37,6 +37,7 @@ class CurvePanel:
     """
 
     def __init__(self, ax, xlabel, ylabel, logy=False, ylim=None, legend_loc="best"):
+        """``legend_loc=None``: no legend on this axes (the caller makes one)."""
         self.ax, self.ylim, self.legend_loc = ax, ylim, legend_loc
         self.lines = {}
         self._shown = set()
@@ -64,6 +65,11 @@ class CurvePanel:
         self._shown.add(name)
         return line
 
+    def labelled(self):
+        """The lines shown in this frame that have a legend entry."""
+        return [line for name, line in self.lines.items()
+                if name in self._shown and not line.get_label().startswith("_")]
+
     def finish(self, xlim=None):
         for name, line in self.lines.items():
             line.set_visible(name in self._shown)
@@ -71,10 +77,10 @@ class CurvePanel:
         self.ax.autoscale_view(scalex=xlim is None, scaley=self.ylim is None)
         if xlim is not None:
             self.ax.set_xlim(*xlim)
+        if self.legend_loc is None:
+            return
         if self._shown:
-            shown = [line for name, line in self.lines.items()
-                     if name in self._shown and not line.get_label().startswith("_")]
-            self.ax.legend(handles=shown, loc=self.legend_loc)
+            self.ax.legend(handles=self.labelled(), loc=self.legend_loc)
         elif self.ax.get_legend() is not None:
             self.ax.get_legend().remove()
 
@@ -89,25 +95,28 @@ class TrainingCurves:
     ...               previous={"sgd": last_history})      # dashed, for comparison
 
     Colours come from the course palette by run name; ``legend_below`` puts one legend
-    under both panels (the figure needs the constrained layout).
+    under both panels (the figure needs the constrained layout), remade only when its
+    entries change. ``final_loss``: name -> the last smoothed loss drawn of each run.
     """
 
     def __init__(self, ax_loss, ax_acc, *, logy=False, raw=False, window=20,
                  legend_below=False):
         self.logy, self.raw, self.window, self.legend_below = logy, raw, window, legend_below
-        self.loss = CurvePanel(ax_loss, say("curves.iteration"),
+        self.loss = CurvePanel(ax_loss, say("axis.iteration"),
                                say("curves.loss_log" if logy else "curves.loss"), logy=logy,
-                               legend_loc="upper right")
-        self.acc = CurvePanel(ax_acc, say("curves.epoch"), say("curves.accuracy"),
-                              ylim=(0.0, 1.0), legend_loc="lower right")
+                               legend_loc=None if legend_below else "upper right")
+        self.acc = CurvePanel(ax_acc, say("axis.epoch"), say("curves.accuracy"),
+                              ylim=(0.0, 1.0), legend_loc=None if legend_below else "lower right")
         self.ax_loss, self.ax_acc = ax_loss, ax_acc
-        self.legend = None
+        self.legend, self._legend_entries = None, None
+        self.final_loss = {}
 
     def update(self, runs, labels=None, previous=None, iterations=None, epochs=None):
         """``runs``, ``previous``: name -> History (possibly still growing); ``labels``:
         name -> legend text of ``runs`` (default: a history's ``settings["label"]``, else
         its name); ``iterations``, ``epochs``: x-axis lengths."""
         labels = labels or {}
+        self.final_loss = {}
         self.loss.begin()
         self.acc.begin()
         for group, dashed in ((previous or {}, True), (runs, False)):
@@ -134,9 +143,11 @@ class TrainingCurves:
                 raw = self.loss.show(key + ":raw", x, history.loss, label="_" + key, **style)
                 raw.set_alpha(0.22)
                 raw.set_linewidth(1.0)
-            line = self.loss.show(key, x, smooth(history.loss, self.window), label=label,
-                                  **style)
+            smoothed = smooth(history.loss, self.window)
+            line = self.loss.show(key, x, smoothed, label=label, **style)
             line.set_alpha(0.55 if dashed else 1.0)
+            if not dashed:
+                self.final_loss[name] = float(smoothed[-1])
         if history.test_acc:     # markers: a run that diverged early has one point
             line = self.acc.show(key, history.epochs[:len(history.test_acc)],
                                  history.test_acc, label=label, **style)
@@ -144,15 +155,16 @@ class TrainingCurves:
             line.set_alpha(0.55 if dashed else 1.0)
 
     def _one_legend(self):
-        """Replace the two panels' legends by one below both (it covers no curve)."""
-        for ax in (self.ax_loss, self.ax_acc):
-            if ax.get_legend() is not None:
-                ax.get_legend().remove()
+        """One legend below both panels (it covers no curve), remade only when its
+        entries change (not on every frame of a run)."""
+        handles = self.loss.labelled()
+        entries = [(id(line), line.get_label()) for line in handles]
+        if entries == self._legend_entries:
+            return
+        self._legend_entries = entries
         if self.legend is not None:
             self.legend.remove()
             self.legend = None
-        handles = [line for line in self.loss.lines.values()
-                   if line.get_visible() and not line.get_label().startswith("_")]
         if handles:
             self.legend = self.ax_loss.figure.legend(
                 handles=handles, loc="outside lower center", ncols=min(len(handles), 3))

@@ -86,7 +86,7 @@ class GradientView(View):
             h.yaxis.set_major_locator(MaxNLocator(nbins=2))
             h.grid(False)                 # fewer lines to redraw; the bars need none
             h.xaxis.set_major_locator(MaxNLocator(nbins=5))
-        self.hist_axes[n_hist // 2].set_ylabel(say("gradients.view.share_axis"))
+        self.hist_axes[n_hist // 2].set_ylabel(say("axis.share"))
         self.title = fig.suptitle("", fontsize=15)
 
     def update(self, p):
@@ -361,11 +361,11 @@ def plot_update_sizes(ax, history, name, window=10):
     n_layers = updates.shape[1]
     for layer, c in zip(range(n_layers), _sequence_colors(n_layers)):
         label = (say("gradients.fig.output_layer") if layer == n_layers - 1
-                 else say("gradients.fig.layer", layer=layer + 1))
+                 else say("axis.layer", layer=layer + 1))
         ax.plot(steps, smooth(updates[:, layer], window), color=c, linewidth=1.8, label=label)
     ax.set_yscale("log")
     log_axis(ax.yaxis, most=9)
-    ax.set_xlabel(say("gradients.fig.iteration_axis"))
+    ax.set_xlabel(say("axis.iteration"))
     ax.set_ylabel(say("gradients.fig.update_axis", window=window))
     ratio = float(np.median(updates[:, 0]) / np.median(updates[:, -1]))
     ax.set_title(say("gradients.fig.update_title", name=name, ratio=ratio), fontsize=13)
@@ -398,7 +398,7 @@ def plot_losses(ax, histories):
                 color=color(name.split()[0]), label=name, linewidth=1.6)
         finals.append(say("gradients.fig.loss_item", name=name.split()[0],
                           loss=history.loss[-1]))
-    ax.set_xlabel(say("gradients.fig.iteration_axis"))
+    ax.set_xlabel(say("axis.iteration"))
     ax.set_ylabel(say("gradients.fig.loss_axis"))
     ax.legend(loc="center right")
     ax.set_title(say("gradients.fig.loss_title",

@@ -19,10 +19,9 @@ import matplotlib
 import numpy as np
 from matplotlib.colors import LogNorm
 
-from ..experiments.initialization import std_ratio_text  # noqa: F401  (re-exported)
-from ..messages import say
+from ..messages import say, say_layers
 from .axes import log_axis, power_of_ten
-from .curves import CurvePanel, TrainingCurves, smooth
+from .curves import CurvePanel, TrainingCurves
 from .style import PALETTE, color, new_figure, style
 
 #: colour map of the heatmaps (perceptually uniform, colour-blind safe); empty bins white
@@ -105,7 +104,7 @@ def _layer_ticks(depth):
 def add_share_colorbar(fig, image, axes):
     """One colour bar for heatmaps that share the colour scale."""
     bar = fig.colorbar(image, ax=axes, fraction=0.03, pad=0.01)
-    bar.set_label(say("init.axis.share"))
+    bar.set_label(say("axis.share"))
     log_axis(bar.ax.yaxis)
     return bar
 
@@ -142,7 +141,7 @@ class LayerStdPanel:
             for key, where in (("init.note.zero", values == 0),
                                ("init.note.overflow", ~np.isfinite(values))):
                 if where.any():
-                    notes.append(say(key, what=short, layers=_layer_list(layers[where])))
+                    notes.append(say(key, what=short, layers=say_layers(layers[where])))
         self.ax.set_autoscaley_on(True)
         self.curves.finish(xlim=(0.5, act_std.size + 0.5))
         if not (np.isfinite(act_std) & (act_std > 0)).any() and \
@@ -151,15 +150,6 @@ class LayerStdPanel:
         self.ax.set_xticks(_layer_ticks(act_std.size))
         self.zero_note.set_text("\n".join(notes))
         self.ax.set_title(title)
-
-
-def _layer_list(layers):
-    layers = [int(k) for k in layers]
-    if len(layers) == 1:
-        return say("init.layers.one", layer=layers[0])
-    if layers == list(range(layers[0], layers[-1] + 1)):
-        return say("init.layers.range", first=layers[0], last=layers[-1])
-    return say("init.layers.list", layers="、".join(map(str, layers)))
 
 
 def histogram_grid(rows, binning, title=None):
@@ -217,7 +207,7 @@ def histogram_grid(rows, binning, title=None):
                     ax.text(binning.zero_x + binning.width, 0.97 * limit,
                             say("init.grid.zero_share", share=zero), ha="left", va="top",
                             fontsize=10, color=PALETTE["grey"])
-            axes[r, 0].set_ylabel(say("init.grid.row", label=label), fontsize=12)
+            axes[r, 0].set_ylabel(say("axis.share_row", label=label), fontsize=12)
         for ax in axes[-1]:
             ax.set_xlabel(say(binning.label), fontsize=11)
         if title:
@@ -233,15 +223,14 @@ class LossPanel:
 
     def __init__(self, ax_loss, ax_acc, window=20):
         self.curves = TrainingCurves(ax_loss, ax_acc, window=window, legend_below=True)
-        self.window = window
         self.ax_loss, self.ax_acc = ax_loss, ax_acc
 
     def update(self, histories, labels=None, iterations=None, previous=None):
         """``histories``, ``previous``: dict name -> History (possibly still growing)."""
         labels = labels or {}
         self.curves.update(histories, labels, previous, iterations)
-        finals = [(float(smooth(h.loss, self.window)[-1]), labels.get(name, name))
-                  for name, h in histories.items() if h.loss]
+        finals = [(loss, labels.get(name, name))
+                  for name, loss in self.curves.final_loss.items()]
         finite = [(v, lab) for v, lab in finals if np.isfinite(v)]
         if previous and not histories:
             self.ax_loss.set_title(say("init.previous.title"))

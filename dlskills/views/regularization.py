@@ -29,14 +29,6 @@ def technique_color(label):
     return PALETTE["black"]
 
 
-#: The held-out curve (validation or test: a figure shows one of them) is drawn orange.
-HELD_OUT_COLOR = color("test")
-
-
-def split_color(split):
-    return color("train") if split == "train" else HELD_OUT_COLOR
-
-
 def integer_epochs(ax):
     """Epoch ticks on whole numbers only."""
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
@@ -112,11 +104,11 @@ def show_accuracy(panel, run, previous=False):
             label = (say("reg.legend.previous", settings=settings_text_short(run))
                      if split == "train" else "_previous held out")
             line = panel.show("previous " + split, run.epochs[:len(values)], _percent(values),
-                              label=label, color=split_color(split), linestyle="--")
+                              label=label, color=color(split), linestyle="--")
             line.set_alpha(0.55)
         else:
             panel.show(split, run.epochs[:len(values)], _percent(values),
-                       label=say(f"reg.split.{split}"), color=split_color(split))
+                       label=say(f"reg.split.{split}"), color=color(split))
 
 
 def settings_text(settings):
@@ -141,9 +133,9 @@ class OverfittingView:
     def __init__(self, fig):
         self.fig = fig
         ax_acc, ax_norm = fig.subplots(1, 2, width_ratios=[3, 2])
-        self.acc = CurvePanel(ax_acc, say("reg.axis.epoch"), say("reg.axis.accuracy"),
+        self.acc = CurvePanel(ax_acc, say("axis.epoch"), say("reg.axis.accuracy"),
                               ylim=(0, 102), legend_loc="lower center")
-        self.norm = CurvePanel(ax_norm, say("reg.axis.epoch"), say("reg.axis.norm"),
+        self.norm = CurvePanel(ax_norm, say("axis.epoch"), say("reg.axis.norm"),
                                legend_loc="lower left")
         integer_epochs(ax_acc)
         integer_epochs(ax_norm)
@@ -229,7 +221,7 @@ def plot_overfitting(runs, fig=None):
                 ax.set_visible(False)
                 continue
             label, run = list(runs.items())[k]
-            panel = CurvePanel(ax, say("reg.axis.epoch") if k >= len(runs) - ncols else "",
+            panel = CurvePanel(ax, say("axis.epoch") if k >= len(runs) - ncols else "",
                                say("reg.axis.accuracy") if k % ncols == 0 else "",
                                ylim=(0, 102), legend_loc="lower center")
             show_accuracy(panel, run)
@@ -240,7 +232,7 @@ def plot_overfitting(runs, fig=None):
             ax.set_title(say(f"reg.title.panel.{run.held_out}", label=technique_label(label),
                              acc=100 * run.test_acc[-1]), fontsize=13)
         ax_norm = right.subplots()
-        norm_panel = CurvePanel(ax_norm, say("reg.axis.epoch"), say("reg.axis.norm"),
+        norm_panel = CurvePanel(ax_norm, say("axis.epoch"), say("reg.axis.norm"),
                                 legend_loc="lower left")
         for label, run in runs.items():
             norm_panel.show(label, run.epochs, run.total_norm, color=technique_color(label),
@@ -269,10 +261,22 @@ class HistogramRow:
         xlabel = say("reg.axis.activation") if xlabel is None else xlabel
         for i, ax in enumerate(self.axes):
             ax.set_xlabel(xlabel if i == len(self.axes) // 2 else "")
-            ax.set_title(say("reg.title.layer", layer=i + 1), fontsize=13)
+            ax.set_title(say("axis.layer", layer=i + 1), fontsize=13)
             if i:
                 ax.tick_params(labelleft=False)
-        self.axes[0].set_ylabel(say("reg.axis.share"))
+        self.axes[0].set_ylabel(say("axis.share"))
+        self.activation = None
+
+    def _set_range(self, edges):
+        """x range and ticks of every panel (once per activation, not per frame): three
+        ticks, the end ones aligned inwards, so neighbouring panels' "1" and "0" never
+        touch."""
+        ticks = np.linspace(edges[0], edges[-1], 3)
+        for ax in self.axes:
+            ax.set_xlim(edges[0], edges[-1])
+            ax.set_xticks(ticks, [f"{v:g}" for v in ticks])
+            for label, align in zip(ax.get_xticklabels(), ("left", "center", "right")):
+                label.set_horizontalalignment(align)
 
     def show(self, layers, activation):
         """Histograms of the arrays ``layers`` (one per axes); the std of each is written."""
@@ -280,18 +284,14 @@ class HistogramRow:
         edges = binning.edges()
         shares = [binning.shares(values)[0] for values in layers]
         top = max([0.05] + [float(s.max()) for s in shares])
+        if activation != self.activation:
+            self._set_range(edges)
+            self.activation = activation
         for ax, patch, note, share, values in zip(self.axes, self.patches, self.notes,
                                                   shares, layers):
             patch.set_data(share, edges)
             patch.set_facecolor(color(activation))
             patch.set_edgecolor(color(activation))
-            ax.set_xlim(edges[0], edges[-1])
-            # three ticks, the end ones aligned inwards: neighbouring panels' "1" and "0"
-            # never touch
-            ticks = np.linspace(edges[0], edges[-1], 3)
-            ax.set_xticks(ticks, [f"{v:g}" for v in ticks])
-            for label, align in zip(ax.get_xticklabels(), ("left", "center", "right")):
-                label.set_horizontalalignment(align)
             ax.set_ylim(0, top * 1.3)       # headroom: the note stays above the bars
             note.set_text(say("reg.title.std", std=float(np.std(values))))
         return shares
@@ -308,7 +308,7 @@ def plot_activation_grid(rows, activation, fig=None):
         for row_axes, (label, layers) in zip(axes, rows.items()):
             row = HistogramRow(row_axes)
             row.show(layers, activation)
-            row_axes[0].set_ylabel(say("reg.title.row", label=label), fontsize=12)
+            row_axes[0].set_ylabel(say("axis.share_row", label=label), fontsize=12)
             for ax in row_axes[1:]:
                 ax.set_ylabel("")
         binning = activation_bins(activation)
@@ -326,11 +326,11 @@ class BatchNormView:
         top, bottom = fig.subfigures(2, 1, height_ratios=[1, 1.25])
         self.hist = HistogramRow(top.subplots(1, n_layers))
         ax_acc, ax_loss = bottom.subplots(1, 2)
-        self.acc = CurvePanel(ax_acc, say("reg.axis.epoch"), say("reg.axis.accuracy"),
+        self.acc = CurvePanel(ax_acc, say("axis.epoch"), say("reg.axis.accuracy"),
                               ylim=(0, 102), legend_loc="best")
         integer_epochs(ax_acc)
         # linear: the loss goes from ln(10) = 2.3 to about 0.1, barely more than a decade
-        self.loss = CurvePanel(ax_loss, say("reg.axis.iteration"), say("reg.axis.loss"),
+        self.loss = CurvePanel(ax_loss, say("axis.iteration"), say("reg.axis.loss"),
                                legend_loc="lower left")
         self.title = fig.suptitle(" ", fontsize=14)
         self.note = ax_loss.text(0.5, 0.55, "", transform=ax_loss.transAxes, ha="center",
@@ -426,7 +426,7 @@ def plot_scale_curves(sweep, fig=None, ncols=4):
             if k % ncols == 0:
                 ax.set_ylabel(say("reg.axis.train_accuracy"), fontsize=12)
             if k >= n - ncols:
-                ax.set_xlabel(say("reg.axis.epoch"), fontsize=12)
+                ax.set_xlabel(say("axis.epoch"), fontsize=12)
         fig.legend(handles=axes[0].get_lines(), loc="outside upper center", ncols=2)
     return fig
 
@@ -472,7 +472,7 @@ def plot_lambda_search(lambdas, train_acc, val_acc, seed=0, ax=None):
         lambdas = np.asarray(lambdas, dtype=float)
         ax.plot(lambdas, _percent(train_acc), "o-", color=color("train"),
                 label=say("reg.split.train"))
-        ax.plot(lambdas, _percent(val_acc), "o-", color=HELD_OUT_COLOR,
+        ax.plot(lambdas, _percent(val_acc), "o-", color=color("validation"),
                 label=say("reg.split.validation"))
         best = int(np.argmax(val_acc))
         ax.plot(lambdas[best], 100 * val_acc[best], "o", ms=16, mfc="none",

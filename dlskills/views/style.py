@@ -17,7 +17,7 @@ from pathlib import Path
 
 import matplotlib
 from matplotlib import font_manager
-from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.backends.backend_agg import FigureCanvasAgg, RendererAgg
 from matplotlib.figure import Figure
 
 FONT_DIR = Path(__file__).resolve().parents[1] / "fonts"
@@ -68,8 +68,8 @@ COLORS = {
     "lecun_normal": PALETTE["purple"],
     # activations
     "sigmoid": PALETTE["blue"], "tanh": PALETTE["green"], "relu": PALETTE["orange"],
-    # data splits
-    "train": PALETTE["blue"], "test": PALETTE["orange"],
+    # data splits (validation and test: the held-out data a figure shows, one of them)
+    "train": PALETTE["blue"], "test": PALETTE["orange"], "validation": PALETTE["orange"],
     # with / without a technique
     "with": PALETTE["vermillion"], "without": PALETTE["grey"],
     # regularization techniques
@@ -117,6 +117,64 @@ def apply_style():
     matplotlib.rcParams.update(RC)
 
 
+class _GlyphRecorder:
+    """Stands in for the Agg renderer's C++ core while one text is drawn: forwards every
+    glyph bitmap and keeps a copy for :class:`_TextCachingRenderer`."""
+
+    def __init__(self, core):
+        self.core, self.glyphs = core, []
+
+    def draw_text_image(self, image, x, y, angle, gc):
+        self.glyphs.append((image.copy(), x, y, angle))
+        self.core.draw_text_image(image, x, y, angle, gc)
+
+
+class _TextCachingRenderer(RendererAgg):
+    """Agg that rasterizes a text once per (string, font, place, angle) and then pastes
+    its glyph bitmaps: shaping and rendering the glyphs were about half of an explorer's
+    redraw (its titles, labels and tick labels come back at the same places each frame).
+    The colour comes from each draw; the pixels are Agg's own."""
+
+    MAX_TEXTS = 2000     # a few MB of glyph bitmaps at most
+
+    def __init__(self, width, height, dpi):
+        super().__init__(width, height, dpi)
+        self._texts = {}
+
+    def draw_text(self, gc, x, y, s, prop, angle, ismath=False, mtext=None):
+        if ismath or mtext is None:
+            return super().draw_text(gc, x, y, s, prop, angle, ismath, mtext)
+        key = (s, hash(prop), x, y, angle, gc.get_antialiased(),
+               mtext.get_fontfeatures(), mtext.get_language())
+        glyphs = self._texts.get(key)
+        if glyphs is None:
+            core = self._renderer
+            self._renderer = recorder = _GlyphRecorder(core)
+            try:
+                super().draw_text(gc, x, y, s, prop, angle, ismath, mtext)
+            finally:
+                self._renderer = core
+            if len(self._texts) >= self.MAX_TEXTS:
+                self._texts.clear()
+            self._texts[key] = recorder.glyphs
+            return None
+        for image, gx, gy, gangle in glyphs:
+            self._renderer.draw_text_image(image, gx, gy, gangle, gc)
+        return None
+
+
+class CourseCanvas(FigureCanvasAgg):
+    """The Agg canvas of every course figure, with :class:`_TextCachingRenderer`."""
+
+    def get_renderer(self):
+        w, h = self.get_width_height(physical=True)
+        key = w, h, self.figure.dpi
+        if self._lastKey != key:
+            self.renderer = _TextCachingRenderer(w, h, self.figure.dpi)
+            self._lastKey = key
+        return self.renderer
+
+
 def new_figure(figsize=(12, 5), dpi=100, **subplots):
     """A pyplot-free figure with an Agg canvas, and its axes from ``fig.subplots(**subplots)``.
 
@@ -125,7 +183,7 @@ def new_figure(figsize=(12, 5), dpi=100, **subplots):
     """
     with style():
         fig = Figure(figsize=figsize, dpi=dpi, layout="constrained")
-        FigureCanvasAgg(fig)
+        CourseCanvas(fig)
         axes = fig.subplots(**subplots) if subplots else None
     return fig, axes
 
