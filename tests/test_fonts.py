@@ -119,3 +119,34 @@ def test_every_figure_renders_with_the_bundled_font_alone(tmp_path):
     assert sorted(report["absent"]) == sorted(set(gallery.STATIC) - present)
     assert len(report["rendered"]) >= len(explorers) + len(makers)
     assert all(size > 5000 for size in report["rendered"].values())
+
+
+def test_text_caching_canvas_draws_the_same_pixels_as_plain_agg():
+    """CourseCanvas pastes cached glyph bitmaps on redraws (it reaches into Agg's private
+    renderer): a redraw after the data, a colour and a title changed must give exactly
+    the pixels plain Agg gives for the same figure."""
+    import io
+
+    import numpy as np
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    from dlskills.views.style import new_figure
+
+    def pixels(fig, canvas_class=None):
+        if canvas_class is not None:
+            canvas_class(fig)
+        buffer = io.BytesIO()
+        fig.savefig(buffer, format="png")
+        return buffer.getvalue()
+
+    fig, ax = new_figure((4, 3), nrows=1)
+    line, = ax.plot([0, 1, 2], [0, 1, 4])
+    ax.set_title("梯度范数 gradient norm")
+    ax.set_xlabel("第 3 层")
+    pixels(fig)                                   # fills the cache
+    line.set_ydata([4, 1, 0])
+    ax.xaxis.label.set_color("red")            # a cached text in a new colour
+    ax.set_title("第二次 second")
+    cached = pixels(fig)
+    assert cached == pixels(fig, FigureCanvasAgg)
+    assert cached != pixels(new_figure((4, 3), nrows=1)[0])
