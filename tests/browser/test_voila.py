@@ -89,7 +89,7 @@ def hidden_lines(cells):
         else:
             text = "".join("".join(out.get("text", "")) + "".join(
                 out.get("data", {}).get("text/plain", "")) for out in cell["outputs"])
-        line = next((ln.strip() for ln in text.splitlines() if len(ln.strip()) > 12), None)
+        line = next((ln.strip() for ln in text.splitlines() if len(ln.strip()) > 6), None)
         if line:
             lines.append(line)
     return lines
