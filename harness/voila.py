@@ -21,6 +21,7 @@ time moves for ``stall`` seconds, it raises :class:`VoilaStalled` with the progr
 far and Voilà's log. It never retries.
 """
 import contextlib
+import json
 import os
 import shutil
 import socket
@@ -30,6 +31,29 @@ from pathlib import Path
 from harness.lab import REPO_ROOT, ExplorerPage, JupyterLab, LabTimeout
 
 NOTEBOOK_FOLDER = "notebooks/"
+
+
+WIDGET = "application/vnd.jupyter.widget-view+json"
+
+
+def removed_tags(cwd=REPO_ROOT):
+    """The cell tags ``voila.json`` in ``cwd`` removes from the lecture page."""
+    config = json.loads((Path(cwd) / "voila.json").read_text(encoding="utf-8"))
+    return set(config.get("TagRemovePreprocessor", {}).get("remove_cell_tags", []))
+
+
+def is_removed(cell, tags):
+    return bool(tags.intersection(cell.get("metadata", {}).get("tags", [])))
+
+
+def shown_explorers(notebook, cwd=REPO_ROOT, folder=NOTEBOOK_FOLDER):
+    """How many explorers the lecture page of ``notebook`` shows: its cells that Voilà
+    keeps and whose stored output is a widget."""
+    path = Path(cwd) / folder / notebook
+    cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
+    tags = removed_tags(cwd)
+    return sum(1 for c in cells if c["cell_type"] == "code" and not is_removed(c, tags)
+               and any(WIDGET in out.get("data", {}) for out in c.get("outputs", [])))
 
 
 class VoilaStalled(LabTimeout):

@@ -3,7 +3,7 @@ repository root, reading ``voila.json``) in headless Chromium.
 
 Per chapter, Voilà is started once, with a generous timeout and no retry. The page must
 come up with every explorer the chapter shows (counted from the notebook), no error
-output, and none of what the lecture leaves out (cells tagged ``lecture-hide``: source
+output, and none of what the lecture leaves out (cells with a tag ``voila.json`` removes: source
 listings, exercises). Then ONE control of EACH explorer moves: the figure must change to
 a new, inked image and the status must name a finished result, never an error. A
 training explorer says "press Run" after the move; Run is clicked and the trained result
@@ -23,14 +23,13 @@ import pytest
 
 from dlskills.messages import catalogue, say
 from harness.lab import VIEWPORT
-from harness.voila import Voila, VoilaPage
+from harness.voila import Voila, VoilaPage, is_removed, removed_tags, shown_explorers
 
 NOTEBOOKS = Path(__file__).resolve().parents[2] / "notebooks"
-TAG = "lecture-hide"
+TAGS = removed_tags()
 TIMEOUT = 900          # whole start, seconds (chapter 4 trains for minutes under load)
 STALL = 120            # no progress at all for this long = a hang
 MIN_INK = 0.02
-WIDGET = "application/vnd.jupyter.widget-view+json"
 
 # catalogue pieces of a status: a result ("<settings> → <finding>"), "press Run", an error
 RESULT = say("explorer.result", settings="", finding="")
@@ -70,19 +69,11 @@ def notebook_cells(name):
     return json.loads((NOTEBOOKS / name).read_text(encoding="utf-8"))["cells"]
 
 
-def shown_explorers(cells):
-    """How many explorers the lecture page must show: the visible cells whose stored
-    output is a widget."""
-    return sum(1 for c in cells if c["cell_type"] == "code"
-               and TAG not in c["metadata"].get("tags", [])
-               and any(WIDGET in out.get("data", {}) for out in c.get("outputs", [])))
-
-
 def hidden_lines(cells):
     """A telling line of each hidden cell's stored output or markdown: none may be shown."""
     lines = []
     for cell in cells:
-        if TAG not in cell["metadata"].get("tags", []):
+        if not is_removed(cell, TAGS):
             continue
         if cell["cell_type"] == "markdown":       # as rendered: a link shows its text
             text = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", "".join(cell["source"]))
@@ -118,7 +109,7 @@ def voila_page(chromium_browser):
 @pytest.mark.parametrize("chapter", sorted(MOVES))
 def test_lecture_page_in_voila(chapter, voila_page):
     cells = notebook_cells(chapter)
-    expected = shown_explorers(cells)
+    expected = shown_explorers(chapter)
     page = voila_page
     page.lab = server = Voila(chapter).start()
     page.open(server, explorers=expected, timeout=TIMEOUT, stall=STALL)
