@@ -60,28 +60,56 @@ class VoilaStalled(LabTimeout):
     """Voilà stopped making progress while running the notebook (a hang, not a slow cell)."""
 
 
+def _descendants(pid):
+    """``pid`` and its descendants (Linux /proc; just ``[pid]`` elsewhere)."""
+    children = {}
+    with contextlib.suppress(OSError):
+        for entry in filter(str.isdigit, os.listdir("/proc")):
+            with contextlib.suppress(OSError, IndexError, ValueError):
+                with open(f"/proc/{entry}/stat") as stat:
+                    parent = int(stat.read().rsplit(")", 1)[1].split()[1])
+                children.setdefault(parent, []).append(int(entry))
+    found, todo = [], [pid]
+    while todo:
+        current = todo.pop()
+        found.append(current)
+        todo += children.get(current, [])
+    return found
+
+
+def process_states(pid):
+    """One line per process under ``pid``: its command, and each thread's state and the
+    kernel function it waits in (/proc wchan): tells a busy kernel from one that waits."""
+    lines = []
+    for process in _descendants(pid):
+        with contextlib.suppress(OSError):
+            with open(f"/proc/{process}/cmdline", "rb") as cmd:
+                command = cmd.read().replace(b"\0", b" ").decode(errors="replace")[:90]
+            threads = []
+            for task in sorted(os.listdir(f"/proc/{process}/task"), key=int):
+                with contextlib.suppress(OSError):
+                    with open(f"/proc/{process}/task/{task}/stat") as stat:
+                        state = stat.read().rsplit(")", 1)[1].split()[0]
+                    with open(f"/proc/{process}/task/{task}/wchan") as wchan:
+                        threads.append(f"{state}:{wchan.read().strip() or '-'}")
+            lines.append(f"  pid {process} [{' '.join(threads)}] {command}")
+    return "\n".join(lines)
+
+
 def _cpu_seconds(pid):
     """User + system CPU seconds of process ``pid`` and all its descendants (Linux /proc);
     None where /proc is not readable."""
+    total = 0.0
     try:
         ticks = os.sysconf("SC_CLK_TCK")
-        children, cpu = {}, {}
-        for entry in os.listdir("/proc"):
-            if not entry.isdigit():
-                continue
+        for process in _descendants(pid):
             with contextlib.suppress(OSError):
-                with open(f"/proc/{entry}/stat") as stat:
+                with open(f"/proc/{process}/stat") as stat:
                     fields = stat.read().rsplit(")", 1)[1].split()
-                children.setdefault(int(fields[1]), []).append(int(entry))
-                cpu[int(entry)] = (int(fields[11]) + int(fields[12])) / ticks
+                total += (int(fields[11]) + int(fields[12])) / ticks
     except (OSError, ValueError):
         return None
-    total, todo = 0.0, [pid]
-    while todo:
-        current = todo.pop()
-        total += cpu.get(current, 0.0)
-        todo += children.get(current, [])
-    return total
+    return total if os.path.isdir(f"/proc/{pid}") else None
 
 
 class Voila(JupyterLab):
@@ -118,6 +146,9 @@ class Voila(JupyterLab):
 
     def page_url(self):
         return self.url("")
+
+    def process_states(self):
+        return "" if self.process is None else process_states(self.process.pid)
 
     def cpu_seconds(self):
         """CPU seconds used so far by Voilà and its kernels (None: not measurable here)."""
@@ -212,6 +243,7 @@ class VoilaPage(ExplorerPage):
         steps = ", ".join(f"{t:.0f} s: {text}" for t, text in self.progress[-6:])
         return (f"{what} ({time.monotonic() - start:.0f} s after the request; progress: "
                 f"{steps or 'none'}; CPU of Voilà + kernel {self.lab.cpu_seconds()} s)\n"
+                f"Processes (thread state:wait channel):\n{self.lab.process_states()}\n"
                 f"Voilà log (tail):\n{self.lab.log_tail(40)}")
 
     def errors(self):

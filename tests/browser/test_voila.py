@@ -69,20 +69,25 @@ def notebook_cells(name):
     return json.loads((NOTEBOOKS / name).read_text(encoding="utf-8"))["cells"]
 
 
+def cell_text(cell):
+    """What a cell shows: markdown as rendered (a link shows its text), or the stored
+    output of a code cell."""
+    if cell["cell_type"] == "markdown":
+        return re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", "".join(cell["source"]))
+    return "".join("".join(out.get("text", "")) + "".join(
+        out.get("data", {}).get("text/plain", "")) for out in cell.get("outputs", []))
+
+
 def hidden_lines(cells):
-    """A telling line of each hidden cell's stored output or markdown: none may be shown."""
+    """A telling line of each removed cell: one that no kept cell shows too."""
+    shown = "\n".join(cell_text(c) for c in cells if not is_removed(c, TAGS))
     lines = []
     for cell in cells:
-        if not is_removed(cell, TAGS):
-            continue
-        if cell["cell_type"] == "markdown":       # as rendered: a link shows its text
-            text = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", "".join(cell["source"]))
-        else:
-            text = "".join("".join(out.get("text", "")) + "".join(
-                out.get("data", {}).get("text/plain", "")) for out in cell["outputs"])
-        line = next((ln.strip() for ln in text.splitlines() if len(ln.strip()) > 6), None)
-        if line:
-            lines.append(line)
+        if is_removed(cell, TAGS):
+            line = next((ln.strip() for ln in cell_text(cell).splitlines()
+                         if len(ln.strip()) > 6 and ln.strip() not in shown), None)
+            if line:
+                lines.append(line)
     return lines
 
 
