@@ -5,7 +5,7 @@ Starts Voilà as the README says (``voila notebooks/<chapter>.ipynb`` in the rep
 root, ``harness/voila.py``), opens the page in headless Chromium at a projector's
 1920x1080, waits for every explorer, and saves into ``benchmarks/results/voila/``:
 
-- ``<chapter>__<W>x<H>.png``: the whole page at that window width;
+- ``<chapter>__<W>x<H>.png``: the whole page at that window width (stitched);
 - ``<chapter>__<W>x<H>__<n>_<explorer>.png``: one screenful with the n-th explorer
   scrolled to the top, as the class sees it;
 
@@ -20,8 +20,10 @@ from pathlib import Path
 
 if __package__:                               # python -m benchmarks.voila_screenshots
     from . import _common as bench
+    from .screenshots import full_notebook
 else:                                         # python benchmarks/voila_screenshots.py
     import _common as bench
+    from screenshots import full_notebook
 
 from harness.lab import chromium  # noqa: E402
 from harness.voila import Voila, VoilaPage, VoilaStalled, shown_explorers  # noqa: E402
@@ -37,14 +39,25 @@ def chapters(prefixes):
     return [p.name for p in found]
 
 
+# The element that scrolls the page (the lab template scrolls the body, not the window).
+_SCROLLER = """() => {
+  for (const selector of ['body', '#rendered_cells', 'html']) {
+    const el = document.querySelector(selector);
+    if (el && el.scrollHeight > el.clientHeight + 10
+        && ['auto', 'scroll'].includes(getComputedStyle(el).overflowY)) return selector;
+  }
+  return 'html';
+}"""
+
+
 def screenshots(page, name, out):
     paths = []
     names = page.explorer_names()
     for width, height in SIZES:
         page.page.set_viewport_size({"width": width, "height": height})
         page.page.wait_for_timeout(1500)                 # relayout, images rescale
-        paths.append(page.screenshot(out / f"{name[:-6]}__{width}x{height}.png",
-                                     full_page=True))
+        paths.append(full_notebook(page, out / f"{name[:-6]}__{width}x{height}.png",
+                                   page.page.evaluate(_SCROLLER)))
         for n, explorer in enumerate(names):
             page.page.evaluate(
                 "(n) => document.querySelector(`.dlskills-explorer[data-dlskills-n=\"${n}\"]`)"
@@ -64,6 +77,7 @@ def main(argv=None):
     parser.add_argument("--timeout", type=float, default=900.0)
     parser.add_argument("--stall", type=float, default=120.0)
     args = parser.parse_args(argv)
+    args.out.mkdir(parents=True, exist_ok=True)
     print(bench.load_text())
     starts, stalls = 0, []
     with chromium() as browser:
