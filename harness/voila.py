@@ -208,7 +208,7 @@ class VoilaPage(ExplorerPage):
         start = time.monotonic()
         # the HTML streams while the cells run: do not wait for the load event
         self.page.goto(server.page_url(), wait_until="commit", timeout=timeout * 1000)
-        last_text, last_cpu = None, server.cpu_seconds()
+        last_text, moved_cpu = None, server.cpu_seconds()
         moved = start
         while True:
             now = time.monotonic()
@@ -216,10 +216,10 @@ class VoilaPage(ExplorerPage):
             if state["text"] != last_text and state["text"] is not None:
                 last_text, moved = state["text"], now
                 self.progress.append((round(now - start, 1), last_text))
+            # CPU used since the last sign of progress (a starved kernel earns little a poll)
             cpu = server.cpu_seconds()
-            if cpu is not None and last_cpu is not None and cpu - last_cpu > 0.2:
-                moved = now
-            last_cpu = cpu if cpu is not None else last_cpu
+            if cpu is not None and (moved_cpu is None or cpu - moved_cpu > 0.5):
+                moved, moved_cpu = now, cpu
             if not state["loading"] and state["shown"]:
                 break
             if now - moved > stall:
