@@ -51,7 +51,7 @@ MOVES = {
         "gradients": Move("depth"),
     },
     "02_optimizers.ipynb": {
-        "optimizer_playground": Move("lr"),
+        "optimizer_playground": Move("steps"),    # lr is unused while tuned_lr is on
         "optimizer_trainer": Move("iterations", run=True),
     },
     "03_initialization.ipynb": {
