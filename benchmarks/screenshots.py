@@ -33,22 +33,22 @@ _EXPLORERS = """() => [...document.querySelectorAll(
   [...el.classList].find(c => c.startsWith('dlskills-explorer-')).slice('dlskills-explorer-'.length))"""
 
 
-def full_notebook(nb, path):
-    """Scroll the notebook a screenful at a time and stitch the shots into one PNG."""
+def full_notebook(nb, path, scroller=SCROLLER):
+    """Scroll the notebook (the element ``scroller``, a CSS selector) a screenful at a time
+    and stitch the shots into one PNG."""
     from PIL import Image
 
-    scroller = nb.page.locator(SCROLLER).first
-    box = scroller.bounding_box()
-    height = nb.page.evaluate(f"() => document.querySelector('{SCROLLER}').scrollHeight")
+    box = nb.page.locator(scroller).first.bounding_box()
+    height = nb.page.evaluate(f"() => document.querySelector('{scroller}').scrollHeight")
     parts, top = [], 0
     while True:
         actual = nb.page.evaluate(
-            f"(y) => {{ const s = document.querySelector('{SCROLLER}'); s.scrollTop = y; "
+            f"(y) => {{ const s = document.querySelector('{scroller}'); s.scrollTop = y; "
             f"return s.scrollTop; }}", top)
         nb.page.wait_for_timeout(400)            # offscreen cells render, images decode
         shot = Image.open(io.BytesIO(nb.page.screenshot(clip=box)))
         parts.append((actual, shot))
-        height = nb.page.evaluate(f"() => document.querySelector('{SCROLLER}').scrollHeight")
+        height = nb.page.evaluate(f"() => document.querySelector('{scroller}').scrollHeight")
         if actual + box["height"] >= height - 1 or actual < top:
             break
         top += int(box["height"]) - 2          # overlap: each shot's top row is a border

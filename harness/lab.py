@@ -232,10 +232,7 @@ class JupyterLab:
         """Shut kernels and server down (politely, then terminate, then kill)."""
         process, self.process = self.process, None
         if process is not None and process.poll() is None:
-            try:
-                self._request("POST", "api/shutdown", timeout=5)
-            except OSError:
-                pass
+            self._ask_to_stop(process)
             try:
                 process.wait(timeout=15)
             except subprocess.TimeoutExpired:
@@ -249,6 +246,13 @@ class JupyterLab:
             shutil.rmtree(self.tmp, ignore_errors=True)
             self.tmp = None
         atexit.unregister(self.stop)
+
+    def _ask_to_stop(self, process):
+        """JupyterLab: the shutdown API (it stops its kernels, then exits)."""
+        try:
+            self._request("POST", "api/shutdown", timeout=5)
+        except OSError:
+            pass
 
     # -- setup -------------------------------------------------------------
 
@@ -310,10 +314,10 @@ class JupyterLab:
         env["npm_config_cache"] = str(self.tmp / "npm")
         return env
 
-    def _launch(self):
-        """Start the server: on a private copy (``python -m jupyterlab`` rooted there), or,
-        with ``serve``, as the README says: ``jupyter lab <serve>`` in ``cwd``, checkpoints
-        kept in the temp folder so the served folder stays untouched."""
+    def _command(self):
+        """(argv, cwd) of the server: on a private copy (``python -m jupyterlab`` rooted
+        there), or, with ``serve``, as the README says: ``jupyter lab <serve>`` in ``cwd``,
+        checkpoints kept in the temp folder so the served folder stays untouched."""
         if self.serve is None:
             command, cwd = [self.python, "-m", "jupyterlab"], self.root
             extra = [f"--ServerApp.root_dir={self.root}",
@@ -329,6 +333,10 @@ class JupyterLab:
         command += ["--no-browser", "--ip=127.0.0.1", f"--port={self.port}",
                     "--ServerApp.port_retries=0", f"--ServerApp.token={self.token}",
                     "--allow-root", *extra]
+        return command, cwd
+
+    def _launch(self):
+        command, cwd = self._command()
         log = open(self._log_path, "wb")
         try:
             self.process = subprocess.Popen(
@@ -345,16 +353,22 @@ class JupyterLab:
                 if "address already in use" in self.log().lower():
                     self.process = None
                     return False
-                raise RuntimeError(
-                    f"JupyterLab exited with code {self.process.returncode}:\n" + self.log_tail())
-            try:
-                self._request("GET", "api/status", timeout=2)
+                raise RuntimeError(f"{type(self).__name__} exited with code "
+                                   f"{self.process.returncode}:\n" + self.log_tail())
+            if self._answers():
                 return True
-            except (OSError, ValueError):
-                time.sleep(0.2)
+            time.sleep(0.2)
         raise RuntimeError(
-            f"JupyterLab did not answer /api/status within {self.startup_timeout:.0f} s:\n"
+            f"{type(self).__name__} did not answer within {self.startup_timeout:.0f} s:\n"
             + self.log_tail())
+
+    def _answers(self):
+        """Whether the server is up (JupyterLab: /api/status answers)."""
+        try:
+            self._request("GET", "api/status", timeout=2)
+            return True
+        except (OSError, ValueError):
+            return False
 
     # -- use ---------------------------------------------------------------
 
@@ -584,6 +598,13 @@ _ERRORS = """() => {
 }"""
 
 
+_NUMBER_EXPLORERS = """() => [...document.querySelectorAll('.dlskills-explorer')].map((el, n) => {
+  el.dataset.dlskillsN = n;
+  const name = [...el.classList].find(c => c.startsWith('dlskills-explorer-'));
+  return name ? name.slice('dlskills-explorer-'.length) : null;
+})"""
+
+
 def _want(expected):
     """Python str (substring) or compiled regex -> argument for the page."""
     if isinstance(expected, re.Pattern):
@@ -608,12 +629,15 @@ def exactly(text):
     return re.compile("^" + re.escape(text) + "$")
 
 
-class NotebookPage:
-    """A Playwright page showing one notebook in JupyterLab.
+class ExplorerPage:
+    """A Playwright page showing explorers (in JupyterLab: :class:`NotebookPage`; in
+    Voilà: :class:`harness.voila.VoilaPage`).
 
     Explorer arguments are explorer names (``"depth"`` for
-    ``dlskills-explorer-depth``); control keys are the ``<key>`` of
-    ``dlskills-control-<key>``. Timeouts are in seconds.
+    ``dlskills-explorer-depth``), or an int: the n-th explorer of the page, once
+    :meth:`explorer_names` has numbered them; control keys are the ``<key>`` of
+    ``dlskills-control-<key>``. Timeouts are in seconds. ``lab`` is the server
+    the page was opened on.
     """
 
     def __init__(self, page, default_timeout=30.0):
@@ -636,7 +660,14 @@ class NotebookPage:
 
     @staticmethod
     def root_selector(explorer):
+        if isinstance(explorer, int):
+            return f'.dlskills-explorer[data-dlskills-n="{explorer}"]'
         return f".dlskills-explorer.dlskills-explorer-{explorer}"
+
+    def explorer_names(self):
+        """Names of the explorers on the page, in page order; numbers their roots so that
+        ``n`` (an int) addresses the n-th one."""
+        return self.page.evaluate(_NUMBER_EXPLORERS)
 
     def explorer(self, explorer):
         """Locator of an explorer's root widget."""
@@ -651,53 +682,6 @@ class NotebookPage:
 
     def status(self, explorer):
         return self.explorer(explorer).locator(".dlskills-status")
-
-    # -- notebook ----------------------------------------------------------
-
-    def open(self, lab, name, timeout=90.0):
-        """Open ``name`` (relative to the lab's notebook folder); wait for an idle kernel."""
-        self.lab = lab
-        self.page.goto(lab.notebook_url(name), timeout=timeout * 1000)
-        basename = name.rsplit("/", 1)[-1]
-        tab = self.page.locator(".lm-TabBar-tab.jp-mod-current", has_text=basename)
-        tab.first.wait_for(timeout=timeout * 1000)
-        self.page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) .jp-Notebook").first.wait_for(
-            timeout=timeout * 1000)
-        self._accept_kernel_dialog()
-        self.wait_idle(timeout)
-        return self
-
-    def _accept_kernel_dialog(self):
-        """If JupyterLab asks which kernel to use, take its suggestion."""
-        dialog = self.page.locator(".jp-Dialog")
-        if dialog.count():
-            dialog.locator(".jp-mod-accept").first.click()
-
-    def run_all(self, timeout=120.0, raise_on_error=True):
-        """Run menu -> Run All Cells; wait until done. Raise if a cell failed."""
-        self.page.locator(".lm-MenuBar-item", has_text=re.compile(r"^\s*Run\s*$")).click()
-        self.page.locator('li.lm-Menu-item[data-command="runmenu:run-all"]').click()
-        with contextlib.suppress(Exception):  # very fast notebooks may finish first
-            self.page.wait_for_function(_ANY_RUNNING, timeout=10_000)
-        self.wait_idle(timeout)
-        if raise_on_error:
-            errors = self.errors()
-            if errors:
-                raise AssertionError("a cell failed:\n" + "\n---\n".join(errors))
-        return self
-
-    def wait_idle(self, timeout=60.0, quiet=0.3):
-        """Wait for kernel Idle and no running/queued cell for ``quiet`` s."""
-        self.page.evaluate("() => { window.__dlskillsIdleSince = null; }")
-        try:
-            self.page.wait_for_function(_IDLE, arg=quiet * 1000, timeout=timeout * 1000)
-        except Exception as error:
-            state = self.page.evaluate(_KERNEL_STATE)
-            raise LabTimeout(f"notebook not idle after {timeout} s: {state}") from error
-
-    def errors(self):
-        """Texts of error outputs (tracebacks, 'Error displaying widget')."""
-        return self.page.evaluate(_ERRORS)
 
     # -- controls ----------------------------------------------------------
 
@@ -857,3 +841,54 @@ class NotebookPage:
         if result.get("t0") is None:
             return finished - started
         return (result["t1"] - result["t0"]) / 1000.0
+
+
+class NotebookPage(ExplorerPage):
+    """A Playwright page showing one notebook in JupyterLab (see :class:`ExplorerPage`)."""
+
+    # -- notebook ----------------------------------------------------------
+
+    def open(self, lab, name, timeout=90.0):
+        """Open ``name`` (relative to the lab's notebook folder); wait for an idle kernel."""
+        self.lab = lab
+        self.page.goto(lab.notebook_url(name), timeout=timeout * 1000)
+        basename = name.rsplit("/", 1)[-1]
+        tab = self.page.locator(".lm-TabBar-tab.jp-mod-current", has_text=basename)
+        tab.first.wait_for(timeout=timeout * 1000)
+        self.page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) .jp-Notebook").first.wait_for(
+            timeout=timeout * 1000)
+        self._accept_kernel_dialog()
+        self.wait_idle(timeout)
+        return self
+
+    def _accept_kernel_dialog(self):
+        """If JupyterLab asks which kernel to use, take its suggestion."""
+        dialog = self.page.locator(".jp-Dialog")
+        if dialog.count():
+            dialog.locator(".jp-mod-accept").first.click()
+
+    def run_all(self, timeout=120.0, raise_on_error=True):
+        """Run menu -> Run All Cells; wait until done. Raise if a cell failed."""
+        self.page.locator(".lm-MenuBar-item", has_text=re.compile(r"^\s*Run\s*$")).click()
+        self.page.locator('li.lm-Menu-item[data-command="runmenu:run-all"]').click()
+        with contextlib.suppress(Exception):  # very fast notebooks may finish first
+            self.page.wait_for_function(_ANY_RUNNING, timeout=10_000)
+        self.wait_idle(timeout)
+        if raise_on_error:
+            errors = self.errors()
+            if errors:
+                raise AssertionError("a cell failed:\n" + "\n---\n".join(errors))
+        return self
+
+    def wait_idle(self, timeout=60.0, quiet=0.3):
+        """Wait for kernel Idle and no running/queued cell for ``quiet`` s."""
+        self.page.evaluate("() => { window.__dlskillsIdleSince = null; }")
+        try:
+            self.page.wait_for_function(_IDLE, arg=quiet * 1000, timeout=timeout * 1000)
+        except Exception as error:
+            state = self.page.evaluate(_KERNEL_STATE)
+            raise LabTimeout(f"notebook not idle after {timeout} s: {state}") from error
+
+    def errors(self):
+        """Texts of error outputs (tracebacks, 'Error displaying widget')."""
+        return self.page.evaluate(_ERRORS)

@@ -6,8 +6,12 @@
   the chapter's solutions notebook shows every check passing;
 - every explorer output carries a PNG, so GitHub and nbviewer show its figure;
 - markdown images are files inside notebooks/ (the folder JupyterLab serves);
-- one vocabulary and one heading style in every notebook.
+- one vocabulary and one heading style in every notebook;
+- the lecture page (Voilà, ``voila.json``) leaves out source listings, exercises and
+  answer links by the cell tag ``lecture-hide`` (policy: ``tools/lecture_tags.py``),
+  keeps every explorer, and no shown cell needs a name only a hidden cell defines.
 """
+import importlib.util
 import json
 import re
 from pathlib import Path
@@ -159,3 +163,56 @@ def test_one_vocabulary_and_one_heading_style(path):
             assert re.match(r"(\d+ |练习 \d+：)\S|学习目标|小结", title), title
         else:
             assert re.match(r"(\d+\.\d+ |练习 \d+：)\S", title), title
+
+
+def _lecture_tool():
+    spec = importlib.util.spec_from_file_location(
+        "lecture_tags", NOTEBOOKS.parent / "tools" / "lecture_tags.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+lecture = _lecture_tool()
+
+
+def test_voila_json_strips_code_and_removes_the_tagged_cells():
+    config = json.loads((NOTEBOOKS.parent / "voila.json").read_text(encoding="utf-8"))
+    assert config["VoilaConfiguration"]["strip_sources"] is True
+    assert config["TagRemovePreprocessor"]["remove_cell_tags"] == [lecture.TAG]
+
+
+@pytest.mark.parametrize("path", CHAPTERS, ids=lambda p: p.name)
+def test_lecture_page_tags_follow_the_policy(path):
+    notebook = json.loads(path.read_text(encoding="utf-8"))["cells"]
+    untagged = [i for i in lecture.policy(notebook) if not lecture.is_hidden(notebook[i])]
+    assert not untagged, f"{path.name}: cells {untagged} need the tag {lecture.TAG!r} " \
+                         "(python tools/lecture_tags.py adds it)"
+    explorers = [i for i, c in enumerate(notebook) if lecture.shows_widget(c)]
+    assert explorers and not any(lecture.is_hidden(notebook[i]) for i in explorers)
+    assert lecture.hidden_names_used(notebook) == []
+
+
+def _cell(kind, text, hidden=False):
+    cell = {"cell_type": kind, "source": [text], "metadata": {}, "outputs": []}
+    if hidden:
+        cell["metadata"]["tags"] = [lecture.TAG]
+    return cell
+
+
+def test_lecture_policy_on_made_up_cells():
+    made_up = [_cell("code", "%matplotlib inline\nimport numpy as np"),
+               _cell("code", "dl.show_code(dl.SGD)\nfrom x import y"),
+               _cell("code", "dl.show_code(dl.SGD)\nnet = make()"),
+               _cell("markdown", "## 4 练习\n\n### 练习 1：问题"),
+               _cell("code", "answer = None\ncheck_answer(answer)"),
+               _cell("markdown", "做完再看：[参考答案](solutions/01_solutions.ipynb)"),
+               _cell("markdown", "做完再看，然后想一想。")]
+    assert lecture.policy(made_up) == [1, 4, 5]
+    # a shown cell using what only a hidden cell defined; a later redefinition is fine
+    cells = [_cell("code", "def f():\n    return 1", hidden=True),
+             _cell("code", "import os as system", hidden=True),
+             _cell("code", "print(f(), system.sep)"),
+             _cell("code", "f = len", hidden=False),
+             _cell("code", "f([])")]
+    assert lecture.hidden_names_used(cells) == [(2, "f"), (2, "system")]

@@ -17,7 +17,8 @@ from pathlib import Path
 
 import pytest
 
-from harness.lab import JupyterLab, NotebookPage, browser_missing_reason, chromium
+from harness.lab import (ExplorerPage, JupyterLab, NotebookPage, browser_missing_reason,
+                         chromium)
 
 HERE = Path(__file__).resolve().parent
 ARTIFACTS = HERE / "artifacts"
@@ -80,7 +81,7 @@ def pytest_runtest_makereport(item, call):
     if report.when == "teardown" or not report.failed:
         return
     pages = [value for value in getattr(item, "funcargs", {}).values()
-             if isinstance(value, NotebookPage)]
+             if isinstance(value, ExplorerPage)]
     if not pages:
         return
     notebook = pages[0]
@@ -93,6 +94,6 @@ def pytest_runtest_makereport(item, call):
     except Exception as error:  # the page may be gone
         lines.append(f"no screenshot ({error.__class__.__name__}: {error})")
     if notebook.lab is not None:
-        lines.append("JupyterLab log (tail):\n" + notebook.lab.log_tail(30))
+        lines.append(f"{type(notebook.lab).__name__} log (tail):\n" + notebook.lab.log_tail(30))
     report.sections.append(("dlskills browser", "\n".join(lines)))
     print(f"\n[dlskills browser] {lines[0]}")

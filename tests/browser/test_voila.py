@@ -1,0 +1,155 @@
+"""The lecture page: each chapter in Voilà (``voila notebooks/<chapter>.ipynb`` in the
+repository root, reading ``voila.json``) in headless Chromium.
+
+Per chapter, Voilà is started once, with a generous timeout and no retry. The page must
+come up with every explorer the chapter shows (counted from the notebook), no error
+output, and none of what the lecture leaves out (cells with a tag ``voila.json`` removes: source
+listings, exercises). Then ONE control of EACH explorer moves: the figure must change to
+a new, inked image and the status must name a finished result, never an error. A
+training explorer says "press Run" after the move; Run is clicked and the trained result
+must arrive the same way. Printed: the time to come up and, per control, the seconds from
+the input to the new figure (under load: read them as upper bounds).
+
+A start that stops making progress (Voilà's loading text and the CPU time of Voilà and
+its kernel both still for ``STALL`` s) fails as ``VoilaStalled`` with the progress and
+Voilà's log: a hang is reported, never retried away.
+"""
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from dlskills.messages import catalogue, say
+from harness.lab import VIEWPORT
+from harness.voila import Voila, VoilaPage, is_removed, removed_tags, shown_explorers
+
+NOTEBOOKS = Path(__file__).resolve().parents[2] / "notebooks"
+TAGS = removed_tags()
+TIMEOUT = 900          # whole start, seconds (chapter 4 trains for minutes under load)
+STALL = 120            # no progress at all for this long = a hang
+MIN_INK = 0.02
+
+# catalogue pieces of a status: a result ("<settings> → <finding>"), "press Run", an error
+RESULT = say("explorer.result", settings="", finding="")
+PRESS_RUN = say("explorer.press_run", settings="")
+ERROR = catalogue()["explorer.error"].split("{kind}")[0].replace("{settings}", "")
+
+
+@dataclass(frozen=True)
+class Move:
+    """One slider step of control ``key``; ``run``: a training explorer (then Run)."""
+    key: str
+    keypress: str = "ArrowRight"
+    run: bool = False
+
+
+MOVES = {
+    "01_vanishing_exploding_gradients.ipynb": {
+        "depth_width": Move("width"),
+        "gradients": Move("depth"),
+    },
+    "02_optimizers.ipynb": {
+        "optimizer_playground": Move("steps"),    # lr is unused while tuned_lr is on
+        "optimizer_trainer": Move("iterations", run=True),
+    },
+    "03_initialization.ipynb": {
+        "initialization": Move("depth"),
+        "init-training": Move("iterations", "ArrowLeft", run=True),
+    },
+    "04_regularization.ipynb": {
+        "batchnorm": Move("weight_scale", run=True),
+        "overfitting": Move("epochs", "ArrowLeft", run=True),
+    },
+}
+
+
+def notebook_cells(name):
+    return json.loads((NOTEBOOKS / name).read_text(encoding="utf-8"))["cells"]
+
+
+def cell_text(cell):
+    """What a cell shows: markdown as rendered (a link shows its text), or the stored
+    output of a code cell."""
+    if cell["cell_type"] == "markdown":
+        return re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", "".join(cell["source"]))
+    return "".join("".join(out.get("text", "")) + "".join(
+        out.get("data", {}).get("text/plain", "")) for out in cell.get("outputs", []))
+
+
+def hidden_lines(cells):
+    """A telling line of each removed cell: one that no kept cell shows too."""
+    shown = "\n".join(cell_text(c) for c in cells if not is_removed(c, TAGS))
+    lines = []
+    for cell in cells:
+        if is_removed(cell, TAGS):
+            line = next((ln.strip() for ln in cell_text(cell).splitlines()
+                         if len(ln.strip()) > 6 and ln.strip() not in shown), None)
+            if line:
+                lines.append(line)
+    return lines
+
+
+def visible_text(page):
+    return page.page.inner_text("#rendered_cells")
+
+
+def finished_and_new(old_status):
+    """A status that is not ``old_status`` and names a result."""
+    return re.compile(rf"^(?!{re.escape(old_status)}$).*{re.escape(RESULT)}")
+
+
+@pytest.fixture
+def voila_page(chromium_browser):
+    """A VoilaPage; after the test, its server (if opened) is stopped: a failure report
+    (tests/browser/conftest.py) still finds Voilà's log."""
+    page = VoilaPage.new(chromium_browser, viewport=VIEWPORT)
+    yield page
+    page.close()
+    if page.lab is not None:
+        page.lab.stop()
+
+
+@pytest.mark.parametrize("chapter", sorted(MOVES))
+def test_lecture_page_in_voila(chapter, voila_page):
+    cells = notebook_cells(chapter)
+    expected = shown_explorers(chapter)
+    page = voila_page
+    page.lab = server = Voila(chapter).start()
+    page.open(server, explorers=expected, timeout=TIMEOUT, stall=STALL)
+    print(f"\n[voila] {chapter}: page shown after {page.timings['executed']:.1f} s, "
+          f"explorers drawn after {page.timings['explorers']:.1f} s "
+          f"(progress {page.progress[0][1] if page.progress else '-'} .. "
+          f"{page.progress[-1][1] if page.progress else '-'})")
+    assert page.errors() == []
+    names = page.explorer_names()
+    assert len(names) == expected, names
+    text = visible_text(page)
+    for line in hidden_lines(cells):
+        assert line not in text, f"hidden cell shown on the lecture page: {line!r}"
+
+    for n, name in enumerate(names):
+        assert name in MOVES[chapter], f"no move planned for explorer {name!r}"
+        move = MOVES[chapter][name]
+        old = page.wait_status(n, RESULT, timeout=60)     # drawn by the notebook
+        assert page.figure_ink(n) > MIN_INK, name
+        action = (lambda n=n, move=move:
+                  page.press_slider(n, move.key, move.keypress))
+        if not move.run:
+            seconds = page.time_change(action, n, finished_and_new(old), timeout=60,
+                                       min_ink=MIN_INK)
+            print(f"[voila] {chapter} {name}: {move.key} {move.keypress} -> new figure "
+                  f"{seconds:.2f} s")
+        else:
+            action()
+            waiting = page.wait_status(n, PRESS_RUN, timeout=60)
+            seconds = page.time_change(lambda n=n: page.click(n, "run"), n,
+                                       finished_and_new(old), timeout=600,
+                                       min_ink=MIN_INK)
+            assert waiting != old
+            print(f"[voila] {chapter} {name}: {move.key} {move.keypress}, Run -> trained "
+                  f"figure {seconds:.2f} s")
+        status = page.status_text(n)
+        assert ERROR not in status, status
+    assert page.errors() == []
