@@ -40,6 +40,8 @@ class OptimizerPlayground(Explorer):
 
     name = "optimizer_playground"
     figsize = (13, 5.2)
+    experiment = staticmethod(compare_paths)
+    view_class = PathsView
 
     #: the sliders of one optimizer are in use when it is selected; the shared lr when
     #: the optimizers do not each use their own
@@ -84,17 +86,13 @@ class OptimizerPlayground(Explorer):
                 control.value = start
                 control.min, control.max = low, high
 
-    def setup(self, fig):
-        self.view = PathsView(fig)
-
-    def compute(self, surface, optimizers, tuned_lr, lr, momentum, decay, alpha1, alpha2,
-                schedule, steps, noise, x0, y0):
-        return compare_paths(surface, optimizers, TUNED_LR.get(surface, {}) if tuned_lr
-                             else None, lr, momentum, decay, alpha1, alpha2, schedule, steps,
-                             noise, (x0, y0))
-
-    def draw(self, result):
-        self.view.update(result)
+    def arguments(self, settings):
+        s = dict(settings)
+        return dict(surface=s["surface"], names=s["optimizers"],
+                    lrs=TUNED_LR.get(s["surface"], {}) if s["tuned_lr"] else None,
+                    lr=s["lr"], momentum=s["momentum"], decay=s["decay"],
+                    alpha1=s["alpha1"], alpha2=s["alpha2"], schedule=s["schedule"],
+                    steps=s["steps"], noise=s["noise"], start=(s["x0"], s["y0"]))
 
 
 # --- MNIST ---------------------------------------------------------------------------
