@@ -211,6 +211,39 @@ def activation_snapshot(x, activation, weight_scale, batchnorm, *, hidden=BN_HID
     return [out for kind, _, _, out in trace if kind == "activation"]
 
 
+@dataclass
+class BatchNormFrame:
+    """What the batch-norm explorer draws: its settings, the activations of every hidden
+    layer of the fresh network, and the training run (None before training)."""
+    settings: dict
+    layers: list
+    run: History = None
+
+    @property
+    def finding(self):
+        """The run's finding once trained; None before."""
+        return None if self.run is None else self.run.finding
+
+
+def batchnorm_frame(weight_scale=0.01, activation="relu", batchnorm=False, epochs=20, *,
+                    train=True, n_samples=1000, progress=None):
+    """The batch-norm explorer's experiment as a :class:`BatchNormFrame`: the
+    activations of the 5 hidden layers of a fresh network for ``n_samples`` digits
+    (:func:`activation_snapshot`) and, when ``train``, one :func:`run_weight_scale` on
+    them. ``progress(frame, fraction)`` gets the frame with the growing run."""
+    settings = dict(weight_scale=weight_scale, activation=activation,
+                    batchnorm=batchnorm, epochs=epochs)
+    (x, _), _ = mnist(n_samples)
+    layers = activation_snapshot(x, activation, weight_scale, batchnorm)
+    if not train:
+        return BatchNormFrame(settings, layers)
+    report = None if progress is None else (lambda histories, done: progress(
+        BatchNormFrame(settings, layers, histories["run"]), done))
+    run = run_weight_scale(weight_scale, batchnorm, activation, epochs,
+                           n_train=n_samples, progress=report)
+    return BatchNormFrame(settings, layers, run)
+
+
 def bn_input_variance(x, weight_scale, *, activation="relu", hidden=BN_HIDDEN, seed=0):
     """Per hidden layer, the mean over neurons of the batch variance of the values that
     enter batch norm, in a fresh network with weights N(0, weight_scale^2) and the

@@ -115,6 +115,8 @@ class OptimizerTrainer(TrainingExplorer):
 
     name = "optimizer_trainer"
     figsize = (13, 5)
+    experiment = staticmethod(compare_optimizers)
+    view_class = TrainingComparisonView
     report_every = 10        # iterations between progress reports
     redraw_every = 1.0       # seconds between live redraws (a redraw costs ~0.2 s)
 
@@ -137,20 +139,19 @@ class OptimizerTrainer(TrainingExplorer):
             "iterations": controls.slider(300, 50, 3000, 50, **narrow),
         }
 
-    def setup(self, fig):
-        self.view = TrainingComparisonView(fig)
+    def arguments(self, settings):
+        return dict(names=settings["optimizers"], lr=settings["lr"],
+                    schedule=settings["schedule"], iterations=settings["iterations"],
+                    batch_size=self.batch_size, hidden=self.hidden, seed=self.seed,
+                    source=self.source, dtype=np.dtype(self.dtype).name)
 
     def train(self, settings, report):
-        return compare_optimizers(settings["optimizers"], settings["lr"],
-                                  settings["schedule"], settings["iterations"],
-                                  self.batch_size, self.hidden, self.seed, self.source,
-                                  self.dtype, progress=lambda histories, done: report(
-                                      OptimizerComparison(histories, self.seed), done),
-                                  report_every=self.report_every)
+        return self.experiment(**self.arguments(settings), report_every=self.report_every,
+                               progress=lambda histories, done: report(
+                                   OptimizerComparison(histories, self.seed), done))
 
     def draw(self, result):
         if result is None:
-            self.view.update({}, iterations=self.settings["iterations"])
+            self.view.update(OptimizerComparison(), iterations=self.settings["iterations"])
             return
-        self.view.update(result.histories, result.labels, result.iterations,
-                         result.running, result.epochs)
+        self.view.update(result)
