@@ -14,6 +14,13 @@ Driving from Python (tests, notebooks)::
     ex.set(depth=10, activation="tanh")   # one redraw for both changes
     ex.result, ex.status, ex.png          # what was computed, said and shown
 
+Copy as code: an explorer declares ``experiment`` (the public function computing its
+result) and ``view_class`` (the view drawing it); ``compute`` calls the experiment with
+``arguments(settings)``, and ``code()`` writes the same call with literal values and
+``view_class.figure(result)``, so a learner's cell reproduces the numbers and the
+figure (a training explorer: of its last run, or before one the code Run would run).
+The code button shows it in a text box.
+
 Errors in compute or draw are shown as the status (the figure keeps the last good
 drawing) and the explorer keeps working. The DOM classes (``dlskills-explorer``,
 ``dlskills-explorer-<name>``, ``dlskills-control-<key>``, ``dlskills-status``,

@@ -11,6 +11,7 @@ Functions and panels here take arrays (or histories), never a network:
 * :func:`histogram_grid`: the classic grid of small histograms ("Deep Learning from
   Scratch", chapter 6), one row per setting, one column per layer;
 * :class:`LossPanel`: loss curves and test accuracy of a few training runs;
+* :class:`LayerStatsView`, :class:`ComparedRunsView`: the two explorers' figures;
 * :func:`final_loss_vs_scale`: loss after training against the initial weight scale;
 * :func:`unit_images`: the input weights of hidden units as 28x28 pictures.
 """
