@@ -138,6 +138,15 @@ def test_code_shows_the_last_run_until_run_again():
     assert "batchnorm=True" in bn.code() and bn.code().startswith("#")
 
 
+def test_code_of_a_stopped_run_says_it_trains_the_whole_run():
+    lab = OverfittingLab(n_train=100, epochs=400)
+    lab.run(wait=False)
+    lab.stop()
+    lab.wait(60)
+    assert lab.result.status.startswith("stopped")
+    assert lab.code().startswith(f"# {say('explorer.code_untrained')}\n")
+
+
 def test_a_compute_that_differs_from_its_code_fails_the_round_trip():
     """The comparison can fail: an explorer whose compute does not do what its code
     says (here: one layer deeper) is caught."""

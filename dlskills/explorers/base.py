@@ -481,6 +481,10 @@ class TrainingExplorer(Explorer):
         self._last_run = None        # (settings, result) of the last finished run
         super().__init__(**initial)
 
+    def action_row(self):
+        return widgets.HBox([self.run_button, self.stop_button, self.progress,
+                             self.code_button])
+
     def code_settings(self):
         """The last run's settings while the figure shows its result; else the current
         settings (the code then trains as Run would, and says so: ``code_note``)."""
@@ -498,10 +502,6 @@ class TrainingExplorer(Explorer):
         """By default ``experiment(**arguments(settings), progress=...)``; the progress
         callback gets what the experiment reports, passed on as the partial result."""
         return self.experiment(**self.arguments(settings), progress=report)
-
-    def action_row(self):
-        return widgets.HBox([self.run_button, self.stop_button, self.progress,
-                             self.code_button])
 
     def trained(self, result):
         """Whether ``result`` trained anything worth comparing with (then the next run
@@ -583,7 +583,8 @@ class TrainingExplorer(Explorer):
             with single_thread_blas():
                 result = self.train(settings, self._report)
             self.show(result)
-            self._last_run = (settings, result)
+            # a stopped run is not what its code would give: then the code says so
+            self._last_run = None if self._stop_event.is_set() else (settings, result)
             if self.trained(result):
                 self.previous = result
             self.last_seconds = time.perf_counter() - start
