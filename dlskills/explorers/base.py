@@ -88,8 +88,7 @@ class Explorer:
         self.code_button.on_click(self._toggle_code)
         self.code_hint = widgets.HTML(say("explorer.code_hint"),
                                       layout=widgets.Layout(display="none"))
-        self.code_box = widgets.Textarea(layout=widgets.Layout(
-            display="none", width="100%", height="14em"))
+        self.code_box = widgets.Textarea(layout=widgets.Layout(display="none", width="100%"))
         self.code_box.add_class("dlskills-code")
         rows = [self.layout_controls(), self.action_row(), self.code_hint, self.code_box,
                 self.status_widget, self.image]
@@ -166,7 +165,9 @@ class Explorer:
 
     def _refresh_code(self):
         try:
-            self.code_box.value = self.code()
+            code = self.code()
+            self.code_box.rows = code.count("\n") + 1      # all of it, no scrolling
+            self.code_box.value = code
         except Exception as err:    # shown in the box; the explorer stays usable
             self.code_box.value = f"# {type(err).__name__}: {err}"
 
