@@ -19,7 +19,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .._blas import single_thread_blas
-from .._checks import check_number
+from .._checks import check_flag, check_number
 from ..functions import softmax
 from ..model import MLP
 from ..optimizers import SGD
@@ -231,11 +231,13 @@ def batchnorm_frame(weight_scale=0.01, activation="relu", batchnorm=False, epoch
     activations of the 5 hidden layers of a fresh network for ``n_samples`` digits
     (:func:`activation_snapshot`) and, when ``train``, one :func:`run_weight_scale` on
     them. ``progress(frame, fraction)`` gets the frame with the growing run."""
+    check_number("weight_scale", weight_scale, low=0, low_open=True)
+    check_number("epochs", epochs, low=1, integer=True)
     settings = dict(weight_scale=weight_scale, activation=activation,
-                    batchnorm=batchnorm, epochs=epochs)
+                    batchnorm=check_flag("batchnorm", batchnorm), epochs=epochs)
     (x, _), _ = mnist(n_samples)
     layers = activation_snapshot(x, activation, weight_scale, batchnorm)
-    if not train:
+    if not check_flag("train", train):
         return BatchNormFrame(settings, layers)
     report = None if progress is None else (lambda histories, done: progress(
         BatchNormFrame(settings, layers, histories["run"]), done))
