@@ -230,7 +230,7 @@ def test_the_result_matches_the_experiment(explorer):
     explorer.set(init="he_normal", activation="relu", depth=7, width=60, seed=2)
     direct = layer_statistics("he_normal", "relu", depth=7, width=60, seed=2)
     np.testing.assert_allclose(explorer.result.act_std, direct.act_std)
-    shares = explorer.result.extra["act_shares"]
+    shares = explorer.view.act_shares
     assert shares.shape[0] == 7
     np.testing.assert_allclose(shares.sum(axis=1), 1.0)
     assert 0.4 < shares[:, 0].mean() < 0.6          # ReLU: about half exactly 0
@@ -330,7 +330,7 @@ def test_training_explorer_run_draws_curves(monkeypatch, tiny_mnist):
     ex.set(activation="tanh")        # the old run stays, marked as the previous run's
     assert ex.status.key == "explorer.press_run"
     assert ex.result.histories == {} and ex.previous is result
-    lines = ex.panel.curves.loss.lines
+    lines = ex.view.panel.curves.loss.lines
     dashed = lines["previous:he_normal"]
     assert dashed.get_visible() and dashed.get_linestyle() == "--"
     assert dashed.get_label() == say("curves.previous", label="he_normal")

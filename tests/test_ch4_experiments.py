@@ -236,3 +236,21 @@ def test_every_chapter4_key_in_the_catalogue_is_said_somewhere():
     unused = [key for key in catalogue() if key.startswith("reg.") and key not in literal
               and not any(key.startswith(prefix) for prefix in prefixes)]
     assert unused == []
+
+
+@pytest.mark.parametrize("bad, message", [
+    (dict(weight_scale=-1.0), "weight_scale must be > 0"),
+    (dict(epochs=0), "epochs must be >= 1"),
+    (dict(batchnorm="yes"), "batchnorm must be True or False"),
+    (dict(train=None), "train must be True or False")])
+def test_batchnorm_frame_checks_its_input(bad, message):
+    with pytest.raises(ValueError, match=message):
+        rx.batchnorm_frame(**bad)
+
+
+def test_batchnorm_frame_without_training_has_the_layers_only():
+    frame = rx.batchnorm_frame(1.0, "tanh", True, 3, train=False, n_samples=200)
+    assert frame.run is None and frame.finding is None
+    assert len(frame.layers) == 5 and frame.layers[0].shape == (200, 100)
+    assert frame.settings == dict(weight_scale=1.0, activation="tanh", batchnorm=True,
+                                  epochs=3)

@@ -111,8 +111,8 @@ def test_stop_keeps_what_was_trained():
 def test_lab_live_redraws_while_training():
     lab = OverfittingLab(epochs=60)
     shown = []
-    original = lab.view.show
-    lab.view.show = lambda run, previous: (
+    original = lab.view.update
+    lab.view.update = lambda run, previous: (
         shown.append(None if run is None else len(run.epochs)), original(run, previous))
     lab.run(live=True)
     assert len(shown) >= 2                       # at least one partial and the final frame

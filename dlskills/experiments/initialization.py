@@ -361,3 +361,20 @@ def compare_initializers(inits=COMPARED_INITS, activation="relu", iterations=400
                    (x_train, t_train), test, progress=progress, histories=histories,
                    iterations=iterations, batch_size=batch_size, seed=seed,
                    eval_samples=eval_samples)          # train() runs on one BLAS thread
+
+
+def initializer_runs(activation="relu", std=0.01, iterations=400, lr=0.01, seed=0,
+                     progress=None, **options):
+    """:func:`compare_initializers` as a :class:`ComparedRuns` (the runs, their legend
+    labels, ``iterations`` and these settings), what the training explorer of chapter 3
+    shows; ``progress(runs, fraction)`` gets the growing runs the same way. ``options``
+    go to :func:`compare_initializers`."""
+    settings = dict(activation=activation, std=std, iterations=iterations, lr=lr, seed=seed)
+
+    def runs(histories):
+        labels = {name: h.settings["label"] for name, h in histories.items()}
+        return ComparedRuns(histories, labels, iterations, settings)
+
+    report = None if progress is None else (lambda h, done: progress(runs(h), done))
+    return runs(compare_initializers(activation=activation, iterations=iterations, lr=lr,
+                                     std=std, seed=seed, progress=report, **options))

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .._blas import single_thread_blas
-from .._checks import check_number
+from .._checks import check_flag, check_number
 from ..functions import softmax
 from ..model import MLP
 from ..optimizers import SGD
@@ -209,6 +209,41 @@ def activation_snapshot(x, activation, weight_scale, batchnorm, *, hidden=BN_HID
     trace = []
     net.predict(x, train=True, trace=trace)
     return [out for kind, _, _, out in trace if kind == "activation"]
+
+
+@dataclass
+class BatchNormFrame:
+    """What the batch-norm explorer draws: its settings, the activations of every hidden
+    layer of the fresh network, and the training run (None before training)."""
+    settings: dict
+    layers: list
+    run: History = None
+
+    @property
+    def finding(self):
+        """The run's finding once trained; None before."""
+        return None if self.run is None else self.run.finding
+
+
+def batchnorm_frame(weight_scale=0.01, activation="relu", batchnorm=False, epochs=20, *,
+                    train=True, n_samples=1000, progress=None):
+    """The batch-norm explorer's experiment as a :class:`BatchNormFrame`: the
+    activations of the 5 hidden layers of a fresh network for ``n_samples`` digits
+    (:func:`activation_snapshot`) and, when ``train``, one :func:`run_weight_scale` on
+    them. ``progress(frame, fraction)`` gets the frame with the growing run."""
+    check_number("weight_scale", weight_scale, low=0, low_open=True)
+    check_number("epochs", epochs, low=1, integer=True)
+    settings = dict(weight_scale=weight_scale, activation=activation,
+                    batchnorm=check_flag("batchnorm", batchnorm), epochs=epochs)
+    (x, _), _ = mnist(n_samples)
+    layers = activation_snapshot(x, activation, weight_scale, batchnorm)
+    if not check_flag("train", train):
+        return BatchNormFrame(settings, layers)
+    report = None if progress is None else (lambda histories, done: progress(
+        BatchNormFrame(settings, layers, histories["run"]), done))
+    run = run_weight_scale(weight_scale, batchnorm, activation, epochs,
+                           n_train=n_samples, progress=report)
+    return BatchNormFrame(settings, layers, run)
 
 
 def bn_input_variance(x, weight_scale, *, activation="relu", hidden=BN_HIDDEN, seed=0):

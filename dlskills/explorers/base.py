@@ -14,12 +14,20 @@ Driving from Python (tests, notebooks)::
     ex.set(depth=10, activation="tanh")   # one redraw for both changes
     ex.result, ex.status, ex.png          # what was computed, said and shown
 
+Copy as code: an explorer declares ``experiment`` (the public function computing its
+result) and ``view_class`` (the view drawing it); ``compute`` calls the experiment with
+``arguments(settings)``, and ``code()`` writes the same call with literal values and
+``view_class.figure(result)``, so a learner's cell reproduces the numbers and the
+figure (a training explorer: of its last run, or before one the code Run would run).
+The code button shows it in a text box.
+
 Errors in compute or draw are shown as the status (the figure keeps the last good
 drawing) and the explorer keeps working. The DOM classes (``dlskills-explorer``,
 ``dlskills-explorer-<name>``, ``dlskills-control-<key>``, ``dlskills-status``,
 ``dlskills-figure``) are the contract the browser tests rely on.
 """
 
+import ast
 import base64
 import functools
 import html
@@ -50,6 +58,13 @@ class Explorer:
     #: the layout as columns of control keys, e.g. ``(("optimizers",), ("lr", "steps"))``;
     #: None: two rows
     columns = None
+    #: the public function that computes the result (``staticmethod(gradient_profile)``),
+    #: called with ``arguments(settings)``: by ``compute`` (or ``train``) and by the code
+    #: ``code()`` shows, so the two cannot differ
+    experiment = None
+    #: the :class:`~dlskills.views.base.View` drawing the result: made in ``setup``,
+    #: updated in ``draw``; ``view_class.figure(result)`` is the figure of ``code()``
+    view_class = None
 
     def __init__(self, **initial):
         self._holding = False
@@ -68,7 +83,15 @@ class Explorer:
         self.image.add_class("dlskills-figure")
         self.status_widget = widgets.HTML()
         self.status_widget.add_class("dlskills-status")
-        rows = [self.layout_controls(), self.action_row(), self.status_widget, self.image]
+        self.code_button = widgets.Button(description=say("explorer.code"), icon="code")
+        self.code_button.add_class("dlskills-control-code")
+        self.code_button.on_click(self._toggle_code)
+        self.code_hint = widgets.HTML(say("explorer.code_hint"),
+                                      layout=widgets.Layout(display="none"))
+        self.code_box = widgets.Textarea(layout=widgets.Layout(display="none", width="100%"))
+        self.code_box.add_class("dlskills-code")
+        rows = [self.layout_controls(), self.action_row(), self.code_hint, self.code_box,
+                self.status_widget, self.image]
         self.widget = widgets.VBox([row for row in rows if row is not None],
                                    layout=widgets.Layout(width="100%"))
         self.widget.add_class("dlskills-explorer")
@@ -93,16 +116,60 @@ class Explorer:
         raise NotImplementedError
 
     def setup(self, fig):
-        """Create the axes and the artists that ``draw`` updates (called once)."""
-        raise NotImplementedError
+        """Create the axes and the artists that ``draw`` updates (called once); by
+        default the ``view_class`` on ``fig``."""
+        self.view = self.view_class(fig)
 
     def compute(self, **settings):
-        """Pure computation from the settings; returns whatever ``draw`` needs."""
-        raise NotImplementedError
+        """Pure computation from the settings; returns whatever ``draw`` needs. By
+        default ``experiment(**arguments(settings))``."""
+        return self.experiment(**self.arguments(settings))
 
     def draw(self, result):
         """Update the artists made in ``setup`` to show ``result``."""
-        raise NotImplementedError
+        self.view.update(result)
+
+    def arguments(self, settings):
+        """The keyword arguments of ``experiment`` for ``settings``: literal values only
+        (numbers, strings, booleans, None, tuples, lists, dicts of them). By default
+        the settings themselves."""
+        return dict(settings)
+
+    # --- copy as code -------------------------------------------------------------
+    def code_settings(self):
+        """The settings of what the figure shows now (``code()`` reproduces them)."""
+        return self.settings
+
+    def code(self):
+        """Python source that reproduces the result and the figure shown now with the
+        public ``dlskills`` API: the imports, the experiment called with the settings
+        as literal values, and the view's figure of its result (the notebook cell's
+        last expression, so Jupyter shows it). ``result`` then equals ``self.result``."""
+        if self.experiment is None or self.view_class is None:
+            raise NotImplementedError(f"{type(self).__name__} declares no experiment "
+                                      "and view_class to write code with")
+        return call_code(self.experiment, _literals(self.arguments(self.code_settings())),
+                         self.view_class, self.figsize, self.code_note())
+
+    def code_note(self):
+        """A comment line (catalogue text) put above the code; None for none."""
+        return None
+
+    def _toggle_code(self, _=None):
+        """The code button: show the code in the text box, or hide it."""
+        shown = self.code_box.layout.display != "none"
+        if not shown:
+            self._refresh_code()
+        self.code_box.layout.display = "none" if shown else ""
+        self.code_hint.layout.display = self.code_box.layout.display
+
+    def _refresh_code(self):
+        try:
+            code = self.code()
+            self.code_box.rows = code.count("\n") + 1      # all of it, no scrolling
+            self.code_box.value = code
+        except Exception as err:    # shown in the box; the explorer stays usable
+            self.code_box.value = f"# {type(err).__name__}: {err}"
 
     def describe(self, settings, result):
         """The status after drawing ``result``: the settings, then the result's
@@ -142,9 +209,9 @@ class Explorer:
                              widgets.HBox(items[half:], layout=wrap)])
 
     def action_row(self):
-        """A row below the controls that no subclass layout replaces (Run/Stop for
-        training explorers); None for none."""
-        return None
+        """A row below the controls that no subclass layout replaces: the code button
+        (and Run/Stop for training explorers)."""
+        return widgets.HBox([self.code_button])
 
     # --- machinery ----------------------------------------------------------------
     @property
@@ -226,6 +293,8 @@ class Explorer:
             self.result, self.error = result, None
             self.image.value = self.png
             self.redraws += 1
+            if self.code_box.layout.display != "none":     # the code shown follows
+                self._refresh_code()
 
     def show_error(self, settings, err):
         self.error = err
@@ -253,6 +322,50 @@ class Explorer:
             data["image/png"] = base64.b64encode(self.png).decode("ascii")
             data["text/plain"] = self.status
         return bundle
+
+
+def call_code(function, arguments, view_class, figsize=None, note=None):
+    """The source of ``result = function(**arguments)`` and ``view_class.figure(result)``
+    with their imports; ``arguments`` are written with ``repr`` (literal values only),
+    one a line when they do not fit on one; ``figsize`` is passed when it is not the
+    view's own; ``note`` is a comment line on top."""
+    lines = [f"# {note}"] if note else []
+    for item in (function, view_class):
+        lines.append(f"from {item.__module__} import {item.__name__}")
+    args = [f"{key}={value!r}" for key, value in arguments.items()]
+    call = f"result = {function.__name__}({', '.join(args)})"
+    if len(call) > 88:
+        call = "\n".join([f"result = {function.__name__}("]
+                         + [f"    {arg}," for arg in args] + [")"])
+    size = "" if figsize is None or tuple(figsize) == tuple(view_class.figsize) \
+        else f", figsize={tuple(figsize)!r}"
+    return "\n".join(lines + ["", call, f"{view_class.__name__}.figure(result{size})", ""])
+
+
+def _literals(arguments):
+    """``arguments`` with numpy scalars as Python numbers; TypeError naming an argument
+    whose value has no literal spelling (the code could not pass it)."""
+    def plain(value):
+        if isinstance(value, np.generic):
+            return value.item()
+        if isinstance(value, (tuple, list)):
+            return type(value)(plain(v) for v in value)
+        if isinstance(value, dict):
+            return {plain(k): plain(v) for k, v in value.items()}
+        return value
+
+    out = {}
+    for key, value in arguments.items():
+        out[key] = plain(value)
+        try:
+            same = ast.literal_eval(repr(out[key])) == out[key]
+        except (ValueError, SyntaxError):
+            same = False
+        if not same:
+            raise TypeError(f"argument {key!r} has no literal value to write as code: "
+                            f"{value!r} (numbers, strings, booleans, None, tuples, "
+                            f"lists and dicts of them)")
+    return out
 
 
 def _allowed(key, control, value):
@@ -366,13 +479,30 @@ class TrainingExplorer(Explorer):
         self._last_redraw = 0.0
         self._live = False
         self.previous = None
+        self._last_run = None        # (settings, result) of the last finished run
         super().__init__(**initial)
 
     def action_row(self):
-        return widgets.HBox([self.run_button, self.stop_button, self.progress])
+        return widgets.HBox([self.run_button, self.stop_button, self.progress,
+                             self.code_button])
+
+    def code_settings(self):
+        """The last run's settings while the figure shows its result; else the current
+        settings (the code then trains as Run would, and says so: ``code_note``)."""
+        if self._shows_last_run():
+            return self._last_run[0]
+        return self.settings
+
+    def code_note(self):
+        return None if self._shows_last_run() else say("explorer.code_untrained")
+
+    def _shows_last_run(self):
+        return self._last_run is not None and self.result is self._last_run[1]
 
     def train(self, settings, report):
-        raise NotImplementedError
+        """By default ``experiment(**arguments(settings), progress=...)``; the progress
+        callback gets what the experiment reports, passed on as the partial result."""
+        return self.experiment(**self.arguments(settings), progress=report)
 
     def trained(self, result):
         """Whether ``result`` trained anything worth comparing with (then the next run
@@ -454,6 +584,8 @@ class TrainingExplorer(Explorer):
             with single_thread_blas():
                 result = self.train(settings, self._report)
             self.show(result)
+            # a stopped run is not what its code would give: then the code says so
+            self._last_run = None if self._stop_event.is_set() else (settings, result)
             if self.trained(result):
                 self.previous = result
             self.last_seconds = time.perf_counter() - start

@@ -19,25 +19,14 @@ from .base import Explorer
 INIT_CHOICES = ("normal", "xavier", "he")
 
 
-class _ViewExplorer(Explorer):
-    """An explorer whose figure is one view object: made in ``setup``, updated in ``draw``."""
-
-    view_class = None
-
-    def setup(self, fig):
-        self.view = self.view_class(fig)
-
-    def draw(self, result):
-        self.view.update(result)
-
-
-class GradientExplorer(_ViewExplorer):
+class GradientExplorer(Explorer):
     """Depth, activation and initial weights -> gradient norm per layer and activation
     histograms. ``GradientExplorer(depth=20, activation="relu", init="he")``."""
 
     name = "gradients"
     figsize = (12.5, 5.4)
     view_class = GradientView
+    experiment = staticmethod(gradient_profile)
 
     used_when = {"scale": lambda s: s["init"] == "normal"}
 
@@ -48,22 +37,17 @@ class GradientExplorer(_ViewExplorer):
                 "scale": controls.log_slider(0.01, -3, 2, 0.1),
                 "seed": controls.slider(0, 0, 9)}
 
-    def compute(self, depth, activation, init, scale, seed):
-        return gradient_profile(depth, activation, init, scale, seed)
 
-
-class DepthWidthExplorer(_ViewExplorer):
+class DepthWidthExplorer(Explorer):
     """Input size, width and depth -> parameters of deeper versus wider networks."""
 
     name = "depth_width"
     figsize = (12.5, 4.8)
     view_class = ParamGrowthView
+    experiment = staticmethod(param_growth)
 
     def make_controls(self):
         return {"input_size": controls.slider(784, 1, 1000),
                 "width": controls.slider(5, 1, 50),
                 "depth": controls.slider(2, 1, 10),
                 "biases": controls.toggle(False, width=None)}
-
-    def compute(self, input_size, width, depth, biases):
-        return param_growth(input_size, width, depth, biases)

@@ -40,6 +40,8 @@ class OptimizerPlayground(Explorer):
 
     name = "optimizer_playground"
     figsize = (13, 5.2)
+    experiment = staticmethod(compare_paths)
+    view_class = PathsView
 
     #: the sliders of one optimizer are in use when it is selected; the shared lr when
     #: the optimizers do not each use their own
@@ -84,17 +86,13 @@ class OptimizerPlayground(Explorer):
                 control.value = start
                 control.min, control.max = low, high
 
-    def setup(self, fig):
-        self.view = PathsView(fig)
-
-    def compute(self, surface, optimizers, tuned_lr, lr, momentum, decay, alpha1, alpha2,
-                schedule, steps, noise, x0, y0):
-        return compare_paths(surface, optimizers, TUNED_LR.get(surface, {}) if tuned_lr
-                             else None, lr, momentum, decay, alpha1, alpha2, schedule, steps,
-                             noise, (x0, y0))
-
-    def draw(self, result):
-        self.view.update(result)
+    def arguments(self, settings):
+        s = dict(settings)
+        return dict(surface=s["surface"], names=s["optimizers"],
+                    lrs=TUNED_LR.get(s["surface"], {}) if s["tuned_lr"] else None,
+                    lr=s["lr"], momentum=s["momentum"], decay=s["decay"],
+                    alpha1=s["alpha1"], alpha2=s["alpha2"], schedule=s["schedule"],
+                    steps=s["steps"], noise=s["noise"], start=(s["x0"], s["y0"]))
 
 
 # --- MNIST ---------------------------------------------------------------------------
@@ -117,6 +115,8 @@ class OptimizerTrainer(TrainingExplorer):
 
     name = "optimizer_trainer"
     figsize = (13, 5)
+    experiment = staticmethod(compare_optimizers)
+    view_class = TrainingComparisonView
     report_every = 10        # iterations between progress reports
     redraw_every = 1.0       # seconds between live redraws (a redraw costs ~0.2 s)
 
@@ -139,20 +139,19 @@ class OptimizerTrainer(TrainingExplorer):
             "iterations": controls.slider(300, 50, 3000, 50, **narrow),
         }
 
-    def setup(self, fig):
-        self.view = TrainingComparisonView(fig)
+    def arguments(self, settings):
+        return dict(names=settings["optimizers"], lr=settings["lr"],
+                    schedule=settings["schedule"], iterations=settings["iterations"],
+                    batch_size=self.batch_size, hidden=self.hidden, seed=self.seed,
+                    source=self.source, dtype=np.dtype(self.dtype).name)
 
     def train(self, settings, report):
-        return compare_optimizers(settings["optimizers"], settings["lr"],
-                                  settings["schedule"], settings["iterations"],
-                                  self.batch_size, self.hidden, self.seed, self.source,
-                                  self.dtype, progress=lambda histories, done: report(
-                                      OptimizerComparison(histories, self.seed), done),
-                                  report_every=self.report_every)
+        return self.experiment(**self.arguments(settings), report_every=self.report_every,
+                               progress=lambda histories, done: report(
+                                   OptimizerComparison(histories, self.seed), done))
 
     def draw(self, result):
         if result is None:
-            self.view.update({}, iterations=self.settings["iterations"])
+            self.view.update(OptimizerComparison(), iterations=self.settings["iterations"])
             return
-        self.view.update(result.histories, result.labels, result.iterations,
-                         result.running, result.epochs)
+        self.view.update(result)

@@ -9,13 +9,9 @@ lab is where settings are tried, and they are chosen on validation) and
 curves on Run). Statuses are the base's: the settings, then the run's ``finding``.
 """
 
-from dataclasses import dataclass
-
-from ..experiments import mnist
-from ..experiments.regularization import (BN_HIDDEN, VALIDATION, activation_snapshot,
-                                          run_overfitting, run_weight_scale)
+from ..experiments.regularization import (BN_HIDDEN, VALIDATION, batchnorm_frame,
+                                          run_overfitting)
 from ..functions import ACTIVATIONS
-from ..training import History
 from ..views import regularization as views
 from . import controls
 from .base import TrainingExplorer
@@ -34,6 +30,8 @@ class OverfittingLab(TrainingExplorer):
 
     name = "overfitting"
     figsize = (13, 5.2)
+    experiment = staticmethod(run_overfitting)
+    view_class = views.OverfittingView
 
     def make_controls(self):
         return {"n_train": controls.slider(300, 100, 4000 - VALIDATION, 100, width="330px"),
@@ -42,18 +40,15 @@ class OverfittingLab(TrainingExplorer):
                 "dropout": controls.slider(0.0, 0.0, 0.8, 0.05, fmt=".2f", width="330px"),
                 "epochs": controls.slider(100, 10, 400, 10, width="330px")}
 
-    def setup(self, fig):
-        self.view = views.OverfittingView(fig)
-
     def train(self, settings, report):
-        return run_overfitting(**settings, progress=lambda histories, done:
+        return self.experiment(**self.arguments(settings), progress=lambda histories, done:
                                report(histories["run"], done))
 
     def trained(self, result):
         return _trained(result)
 
     def draw(self, result):
-        self.view.show(result, self.previous)
+        self.view.update(result, self.previous)
 
 
 class BatchNormExplorer(TrainingExplorer):
@@ -62,7 +57,8 @@ class BatchNormExplorer(TrainingExplorer):
 
     name = "batchnorm"
     figsize = (13, 7.5)
-    n_samples = 1000
+    experiment = staticmethod(batchnorm_frame)
+    view_class = views.BatchNormView
 
     def make_controls(self):
         return {"weight_scale": controls.log_slider(0.01, -4, 0, 0.25, fmt=".1e",
@@ -74,39 +70,13 @@ class BatchNormExplorer(TrainingExplorer):
     def setup(self, fig):
         self.view = views.BatchNormView(fig, n_layers=len(BN_HIDDEN))
 
-    def snapshot(self, settings):
-        (x, _), _ = mnist(self.n_samples)
-        return activation_snapshot(x, settings["activation"], settings["weight_scale"],
-                                   settings["batchnorm"])
-
     def preview(self, settings):
         """The histograms now (one forward pass); the last run's curves stay (dashed)
         until Run is pressed."""
-        return BatchNormFrame(settings, self.snapshot(settings))
-
-    def train(self, settings, report):
-        layers = self.snapshot(settings)
-        run = run_weight_scale(settings["weight_scale"], settings["batchnorm"],
-                               settings["activation"], settings["epochs"],
-                               progress=lambda histories, done: report(
-                                   BatchNormFrame(settings, layers, histories["run"]), done))
-        return BatchNormFrame(settings, layers, run)
+        return self.experiment(**self.arguments(settings), train=False)
 
     def trained(self, result):
         return result is not None and _trained(result.run)
 
     def draw(self, result):
-        self.view.show(result, self.previous and self.previous.run)
-
-
-@dataclass
-class BatchNormFrame:
-    """What the batch-norm explorer draws: histograms and the run (None before Run)."""
-    settings: dict
-    layers: list
-    run: History = None
-
-    @property
-    def finding(self):
-        """The run's finding once trained; None before (the status says "press Run")."""
-        return None if self.run is None else self.run.finding
+        self.view.update(result, self.previous and self.previous.run)

@@ -19,6 +19,10 @@ MESSAGES = {
     "explorer.none_selected": "未选（至少选一个）",
     "explorer.clamped": "{label} {asked} 超出范围，已改为 {value}",
     "explorer.adjusted": "{status}；{moved}",
+    "explorer.code": "复制为代码",
+    "explorer.code_hint": "这段代码只用 dlskills 的公开函数，算出同样的结果、画出同样的图："
+                          "在框里全选（Ctrl+A）后复制（Ctrl+C），粘贴到新的代码单元格里运行。",
+    "explorer.code_untrained": "图中没有按这些设置训练完的结果：这段代码按这些设置完整训练一次（同按 Run）",
 
     # --- shared: exercise verdicts (dlskills/exercises/__init__.py) -------------------
     "verdict.right": "✓ 正确：{message}",

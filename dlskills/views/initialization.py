@@ -11,6 +11,7 @@ Functions and panels here take arrays (or histories), never a network:
 * :func:`histogram_grid`: the classic grid of small histograms ("Deep Learning from
   Scratch", chapter 6), one row per setting, one column per layer;
 * :class:`LossPanel`: loss curves and test accuracy of a few training runs;
+* :class:`LayerStatsView`, :class:`ComparedRunsView`: the two explorers' figures;
 * :func:`final_loss_vs_scale`: loss after training against the initial weight scale;
 * :func:`unit_images`: the input weights of hidden units as 28x28 pictures.
 """
@@ -19,8 +20,11 @@ import matplotlib
 import numpy as np
 from matplotlib.colors import LogNorm
 
+from ..experiments.initialization import activation_finding, median_nonzero, std_ratio_text
 from ..messages import say, say_layers
+from ..stats import ACTIVATION_BINS, GRADIENT_BINS
 from .axes import log_axis, power_of_ten
+from .base import View
 from .curves import CurvePanel, TrainingCurves
 from .style import PALETTE, color, new_figure, style
 
@@ -249,6 +253,64 @@ class LossPanel:
             self.ax_acc.set_title(say("init.acc.best", label=top[1], acc=top[0]))
         else:
             self.ax_acc.set_title("")
+
+
+class ComparedRunsView(View):
+    """A :class:`LossPanel` on its own figure: the runs of
+    :func:`~dlskills.experiments.initialization.initializer_runs` (a
+    :class:`~dlskills.experiments.initialization.ComparedRuns`), the ``previous`` ones
+    dashed."""
+
+    figsize = (13, 4.8)
+
+    def __init__(self, fig):
+        super().__init__(fig)
+        ax_loss, ax_acc = fig.subplots(1, 2, width_ratios=[1.4, 1])
+        self.panel = LossPanel(ax_loss, ax_acc)
+
+    def update(self, result, previous=None):
+        self.panel.update(result.histories, result.labels, result.iterations,
+                          previous=previous and previous.histories)
+
+
+class LayerStatsView(View):
+    """Per-layer histograms of a
+    :class:`~dlskills.experiments.initialization.LayerStats` as two heatmaps (row =
+    layer; activations in their activation's fixed bins, gradients on a log scale, one
+    shared colour bar), and the standard deviation of both against the layer."""
+
+    figsize = (14, 5.2)
+
+    def __init__(self, fig):
+        super().__init__(fig)
+        ax_act, ax_grad, ax_std = fig.subplots(1, 3, width_ratios=[1.05, 1.05, 1])
+        self.act_map = HistogramHeatmap(ax_act, ACTIVATION_BINS["sigmoid"])
+        self.grad_map = HistogramHeatmap(ax_grad, GRADIENT_BINS, layer_labels=False)
+        add_share_colorbar(fig, self.grad_map.image, [ax_act, ax_grad])
+        self.std_panel = LayerStdPanel(ax_std)
+        self._binning = None
+        self.act_shares = self.grad_shares = None
+
+    def update(self, stats):
+        binning = ACTIVATION_BINS[stats.activation]
+        if binning is not self._binning:
+            self.act_map.set_binning(binning)
+            self._binning = binning
+        with np.errstate(all="ignore"):       # overflowing settings are shown, not warned
+            self.act_shares = np.array([binning.shares(a)[0] for a in stats.activations])
+            self.grad_shares = np.array([GRADIENT_BINS.shares(g)[0] for g in stats.gradients])
+            finding = activation_finding(stats.activation, stats.activations[-1])
+            first, last = (median_nonzero(g) for g in (stats.gradients[0],
+                                                       stats.gradients[-1]))
+        self.act_map.update(self.act_shares)
+        self.act_map.ax.set_title(say("init.heatmap.act", depth=stats.depth,
+                                      finding=finding), fontsize=12)
+        self.grad_map.update(self.grad_shares)
+        self.grad_map.ax.set_title(say("init.heatmap.grad", first=first, last=last,
+                                       depth=stats.depth), fontsize=12)
+        self.std_panel.update(stats.act_std, stats.grad_std,
+                              title=std_ratio_text(stats.act_std, stats.grad_std, lines=2))
+        self.std_panel.ax.title.set_fontsize(12)
 
 
 def unit_images(rows, title=None, n=8, shape=(28, 28)):

@@ -196,9 +196,11 @@ def paths_figure(surface, runs, finding=None, show_lr=False):
 
 # --- MNIST -----------------------------------------------------------------------------
 
-class TrainingComparisonView:
+class TrainingComparisonView(View):
     """:class:`~dlskills.views.curves.TrainingCurves` with the loss on a log axis (thin:
     each mini-batch; thick: moving average); the title states the finding."""
+
+    figsize = (13, 5)
 
     def __init__(self, fig, smoothing=20):
         self.loss_ax, self.acc_ax = fig.subplots(1, 2, width_ratios=[1.4, 1.0])
@@ -209,11 +211,12 @@ class TrainingComparisonView:
         log_axis(self.loss_ax.yaxis)
         self.fig = fig
 
-    def update(self, histories, labels=None, iterations=None, running=None, epochs=None):
-        """``histories``: name -> History (possibly still growing). ``labels``: name ->
-        legend text. ``iterations``, ``epochs``: x-axis lengths of the two panels.
-        ``running``: the name being trained."""
-        labels = labels or {}
+    def update(self, result, iterations=None):
+        """Show an :class:`~dlskills.experiments.optimizers.OptimizerComparison` (its
+        histories possibly still growing); ``iterations``: the loss panel's x-axis
+        length (default: the result's)."""
+        histories, labels, running = result.histories, result.labels, result.running
+        iterations, epochs = iterations or result.iterations, result.epochs
         shown = {}
         for name, history in histories.items():
             label = labels.get(name, name)

@@ -14,6 +14,7 @@ from matplotlib.ticker import MaxNLocator
 from ..messages import say
 from ..stats import activation_bins
 from .axes import log_axis
+from .base import View
 from .curves import CurvePanel, smooth
 from .style import PALETTE, TECHNIQUES, color, new_figure, style
 
@@ -126,9 +127,11 @@ def settings_text(settings):
     return say("explorer.settings_sep").join(parts)
 
 
-class OverfittingView:
+class OverfittingView(View):
     """Left: train/test accuracy per epoch with the final gap; right: ||W|| per epoch.
     The previous run is drawn dashed for comparison."""
+
+    figsize = (13, 5.2)
 
     def __init__(self, fig):
         self.fig = fig
@@ -141,7 +144,7 @@ class OverfittingView:
         integer_epochs(ax_norm)
         self.gap = GapMarker(ax_acc)
 
-    def show(self, run, previous=None):
+    def update(self, run, previous=None):
         """Draw ``run`` (a History, or None: nothing trained yet) and, dashed, the
         ``previous`` run."""
         self.acc.begin()
@@ -318,9 +321,11 @@ def plot_activation_grid(rows, activation, fig=None):
     return fig
 
 
-class BatchNormView:
+class BatchNormView(View):
     """Top: activation histogram of each hidden layer; bottom: accuracy per epoch and
     loss per iteration of the current run (the previous one dashed)."""
+
+    figsize = (13, 7.5)
 
     def __init__(self, fig, n_layers=5):
         top, bottom = fig.subfigures(2, 1, height_ratios=[1, 1.25])
@@ -337,9 +342,9 @@ class BatchNormView:
                                  va="center", fontsize=16, color=PALETTE["vermillion"])
         self.fig = fig
 
-    def show(self, frame, previous=None):
-        """Draw ``frame`` (settings, histograms, its run) and, dashed, the ``previous``
-        run."""
+    def update(self, frame, previous=None):
+        """Draw ``frame`` (a :class:`~dlskills.experiments.regularization.BatchNormFrame`:
+        settings, histograms, its run) and, dashed, the ``previous`` run."""
         if frame is None:
             return
         activation = frame.settings["activation"]

@@ -71,3 +71,25 @@ def test_depth_width_explorer(notebook):
         "depth_width", lambda: nb.toggle("depth_width", "biases"),
         growth(6, 42, 784 * 6 + 6, biases=True))
     assert nb.errors() == []
+
+
+def test_code_button_shows_the_code(notebook, tmp_path):
+    """The code button opens a text box with the code of what is shown; moving a control
+    changes the code, the status and the figure as before; a second click hides it."""
+    nb = notebook
+    nb.wait_status("depth_width", growth(5, 25, 3920, biases=False))
+    nb.click("depth_width", "code")
+    box = nb.explorer("depth_width").locator(".dlskills-code textarea")
+    box.wait_for(state="visible", timeout=30_000)
+    nb.page.wait_for_function("(el) => el.value.includes('param_growth(')",
+                              arg=box.element_handle(), timeout=30_000)
+    assert "width=5," in box.input_value()
+    nb.change_and_check(
+        "depth_width", lambda: nb.press_slider("depth_width", "width", "ArrowRight"),
+        growth(6, 36, 784 * 6, biases=False))
+    nb.page.wait_for_function("(el) => el.value.includes('width=6,')",
+                              arg=box.element_handle(), timeout=30_000)
+    nb.screenshot(tmp_path / "ch1_code.png", explorer="depth_width")
+    nb.click("depth_width", "code")
+    box.wait_for(state="hidden", timeout=30_000)
+    assert nb.errors() == []
