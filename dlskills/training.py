@@ -3,7 +3,7 @@
     history = train(net, Adam(), (x_train, t_train), (x_test, t_test), epochs=10)
     history.loss        # one value per iteration
     history.train_acc   # one value per epoch (history.epochs says which)
-    history.status      # "completed", "diverged at iteration N", "stopped at iteration N"
+    history.status      # "completed", "diverged" or "stopped" (history.message: the sentence)
 
 Divergence (a loss or gradient that is NaN or infinite) ends training with that status
 instead of a traceback or a wall of overflow warnings. Ctrl-C / the notebook's stop
@@ -29,6 +29,9 @@ from ._checks import (check_array, check_flag, check_labels, check_number, check
 from .functions import norm
 from .messages import say
 
+#: iterations :meth:`History.final_loss` averages: one mini-batch's loss is noisy
+FINAL_WINDOW = 20
+
 
 @dataclass
 class History:
@@ -43,7 +46,7 @@ class History:
     weight_norms: list = field(default_factory=list)  # per evaluated epoch: ||W_l|| per layer
     grad_norms: list = field(default_factory=list)    # per iteration: ||dW_l|| per layer
     update_norms: list = field(default_factory=list)  # per iteration: ||Delta W_l|| per layer
-    status: str = "not started"
+    status: str = "not started"                       # running, completed, diverged, stopped
     iterations: int = 0
     planned: int = 0                                  # iterations the run was asked for
     seconds: float = 0.0
@@ -53,7 +56,7 @@ class History:
 
     @property
     def diverged(self):
-        return self.status.startswith("diverged")
+        return self.status == "diverged"
 
     @property
     def val_acc(self):
@@ -75,10 +78,17 @@ class History:
 
     @property
     def message(self):
-        """The status as the learner reads it (one catalogue sentence, every chapter)."""
-        kind, _, iteration = self.status.partition(" at iteration ")
-        values = {"iteration": int(iteration)} if iteration else {}
-        return say(f"training.status.{kind.replace(' ', '_')}", **values)
+        """The status as the learner reads it (one catalogue sentence, every chapter),
+        with the iteration a run stopped at or diverged at (the diverging one counts)."""
+        ended = {"iteration": self.iterations + self.diverged} \
+            if self.status in ("stopped", "diverged") else {}
+        return say(f"training.status.{self.status.replace(' ', '_')}", **ended)
+
+    def final_loss(self, window=FINAL_WINDOW):
+        """Mean loss of the last ``window`` iterations (NaN if it diverged or never ran)."""
+        if self.diverged or not self.loss:
+            return float("nan")
+        return float(np.mean(self.loss[-window:]))
 
     @property
     def finding(self):
@@ -207,7 +217,7 @@ def train(net, optimizer, train_data, test_data=None, *, epochs=None, iterations
                 loss, grads = net.loss_and_gradient(x_train[batch], t_train[batch])
                 if not _finite(loss, grads):
                     history.loss.append(loss)
-                    history.status = f"diverged at iteration {it + 1}"
+                    history.status = "diverged"
                     break
                 if record_layers:
                     before = [net.params[k].copy() for k in weight_keys]
@@ -227,12 +237,12 @@ def train(net, optimizer, train_data, test_data=None, *, epochs=None, iterations
                         schedule.step()
                     stop = notify("epoch") or stop
                 if stop:
-                    history.status = f"stopped at iteration {it + 1}"
+                    history.status = "stopped"
                     break
             else:
                 history.status = "completed"
     except KeyboardInterrupt:
-        history.status = f"stopped at iteration {history.iterations}"
+        history.status = "stopped"
     finally:
         history.seconds = time.perf_counter() - start
     return history
@@ -268,6 +278,6 @@ def compare(variants, train_data, test_data=None, *, progress=None, report_every
 
         train(train_data=train_data, test_data=test_data, callbacks=[report],
               history=history, **build(), **options)
-        if history.status.startswith("stopped"):
+        if history.status == "stopped":
             break
     return histories

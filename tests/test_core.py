@@ -315,9 +315,11 @@ def test_divergence_is_a_status_not_an_exception(blobs):
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         hist = dl.train(net, dl.SGD(lr=1e3), (x * 1e3, t), iterations=200, batch_size=32)
-    assert hist.diverged and hist.status.startswith("diverged at iteration ")
-    n = int(hist.status.rsplit(" ", 1)[1])
-    assert n == len(hist.loss) and n < 200
+    assert hist.diverged and hist.status == "diverged"
+    assert hist.message.key == "training.status.diverged"
+    n = hist.message.values["iteration"]        # the diverging iteration counts
+    assert n == len(hist.loss) == hist.iterations + 1 and n < 200
+    assert np.isnan(hist.final_loss())
 
 
 def test_stop_by_callback_keeps_history(blobs):
@@ -325,7 +327,8 @@ def test_stop_by_callback_keeps_history(blobs):
     net = dl.MLP(2, [8], 3, seed=0)
     hist = dl.train(net, dl.SGD(), (x, t), iterations=100, batch_size=10,
                     callbacks=[lambda h, event: event == "iteration" and h.iterations >= 7])
-    assert hist.status == "stopped at iteration 7" and len(hist.loss) == 7
+    assert hist.status == "stopped" and len(hist.loss) == 7
+    assert hist.message.values == {"iteration": 7}
 
 
 def test_keyboard_interrupt_keeps_history(blobs):
@@ -337,7 +340,8 @@ def test_keyboard_interrupt_keeps_history(blobs):
 
     hist = dl.train(dl.MLP(2, [8], 3), dl.SGD(), (x, t), iterations=50, batch_size=10,
                     callbacks=[interrupt])
-    assert hist.status == "stopped at iteration 5" and len(hist.loss) == 5
+    assert hist.status == "stopped" and len(hist.loss) == 5
+    assert hist.message.values == {"iteration": 5}
 
 
 def test_history_says_its_status_from_the_catalogue_and_measures_the_gap(blobs):
@@ -354,10 +358,11 @@ def test_history_says_its_status_from_the_catalogue_and_measures_the_gap(blobs):
                                                        np.linalg.norm(net.params["W2"])])
     np.testing.assert_allclose(hist.total_norm, np.linalg.norm(hist.weight_norms, axis=1))
     assert hist.planned == hist.iterations == 9 and hist.val_acc == []
-    for status, key, values in (("stopped at iteration 6", "stopped", {"iteration": 6}),
-                                ("diverged at iteration 12", "diverged", {"iteration": 12}),
+    for status, key, values in (("stopped", "stopped", {"iteration": 11}),
+                                ("diverged", "diverged", {"iteration": 12}),
+                                ("running", "running", {}),
                                 ("not started", "not_started", {})):
-        message = dl.History(status=status).message
+        message = dl.History(status=status, iterations=11).message
         assert (message.key, message.values) == (f"training.status.{key}", values)
     assert np.isnan(dl.History().gap) and dl.History().finding.key == "training.status.not_started"
     assert np.isnan(dl.History(test_acc=[0.5]).gap)           # no training accuracy measured
@@ -397,7 +402,8 @@ def test_compare_builds_each_run_when_it_starts_and_stops_on_progress(blobs):
     assert [c[2] for c in calls] == [pytest.approx(f) for f in (1 / 6, 2 / 6, 3 / 6)]
     assert all(c[0] == ["a", "b", "c"] for c in calls)
     assert histories["a"].status == "completed" and histories["a"].iterations == 20
-    assert histories["b"].status == "stopped at iteration 10"
+    assert histories["b"].status == "stopped"
+    assert histories["b"].message.values == {"iteration": 10}
     assert histories["c"].status == "not started" and histories["c"].loss == []
     alone = dl.train(dl.MLP(2, [8], 3, seed=0), dl.SGD(lr=0.5), (x, t), iterations=10,
                      batch_size=10)

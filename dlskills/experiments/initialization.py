@@ -302,28 +302,27 @@ def init_label(init, std=0.01):
     return say("init.label.normal", std=std) if init == "normal" else init
 
 
-def run_summary(label, history, window=20):
-    """One run in a status: its final loss (mean of the last ``window`` iterations), or
-    that it diverged / was stopped / never started."""
-    status = history.status
-    if status == "completed":
-        return say("init.run.loss", label=label, loss=float(np.mean(history.loss[-window:])))
-    if status.startswith("diverged"):
-        return say("init.run.diverged", label=label)
-    if status.startswith("stopped"):
-        return say("init.run.stopped", label=label)
-    if status == "running":
-        return say("init.run.running", label=label)
-    return say("init.run.not_started", label=label)
+def run_summary(label, history):
+    """One run in a status: its final loss when it completed, else its status."""
+    if history.status == "completed":
+        return say("init.run.loss", label=label, loss=history.final_loss())
+    return say("training.run", label=label, status=history.message)
 
 
 @dataclass
 class ComparedRuns:
-    """Training runs of :func:`compare_initializers` for one set of settings."""
+    """Training runs of :func:`compare_initializers` for one set of explorer settings
+    (``iterations``, ``std``, ...)."""
     histories: dict
-    labels: dict
-    iterations: int
-    settings: dict = field(default_factory=dict)
+    settings: dict
+
+    @property
+    def labels(self):
+        return {name: init_label(name, self.settings["std"]) for name in self.histories}
+
+    @property
+    def iterations(self):
+        return self.settings["iterations"]
 
     @property
     def finding(self):

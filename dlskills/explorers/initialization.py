@@ -149,8 +149,7 @@ class InitTrainingExplorer(TrainingExplorer):
 
     @staticmethod
     def _result(histories, settings):
-        labels = {name: init_label(name, settings["std"]) for name in histories}
-        return ComparedRuns(histories, labels, settings["iterations"], dict(settings))
+        return ComparedRuns(histories, dict(settings))
 
     def preview(self, settings):
         """After a control change, the last run stays on screen, dashed, as the previous
