@@ -125,8 +125,13 @@ def _check_parts(net, optimizer, schedule, callbacks, history):
         raise TypeError(f"history must be None or a History, got {type(history).__name__}")
 
 
-def _check_data(name, data, net):
-    """``data = (x, t)``: x numeric, finite, one row per label; t labels for the net."""
+class _Scanned(tuple):
+    """Data ``(x, t)`` whose x :func:`compare` scanned for NaN once, for all its runs."""
+
+
+def _check_data(name, data, net=None):
+    """``data = (x, t)``: x numeric, finite, one row per label; t labels for the net (as
+    many classes as its ``sizes`` end with; a net without ``sizes`` checks them itself)."""
     if not isinstance(data, (tuple, list)) or len(data) != 2:
         raise TypeError(f"{name} must be a pair (x, t) of inputs and labels, "
                         f"got {type(data).__name__}")
@@ -135,11 +140,11 @@ def _check_data(name, data, net):
     if x.ndim < 2 or x.shape[0] == 0:
         raise ValueError(f"{name} x must have shape (samples, ...) with at least one sample, "
                          f"got {x.shape}")
-    if x.dtype.kind == "f" and not np.isfinite(x).all():
+    if x.dtype.kind == "f" and not isinstance(data, _Scanned) and not np.isfinite(x).all():
         bad = int(np.argwhere(~np.isfinite(x.reshape(x.shape[0], -1)))[0, 0])
         raise ValueError(f"{name} x contains NaN or infinite values (first in sample {bad}): "
                          f"the data are bad, the network has not diverged")
-    check_labels(f"{name} t", t, x.shape[0], net.sizes[-1])
+    check_labels(f"{name} t", t, x.shape[0], getattr(net, "sizes", [None])[-1])
     return x, t
 
 
@@ -264,6 +269,8 @@ def compare(variants, train_data, test_data=None, *, progress=None, report_every
     returning True stops: the running run keeps what it did, the later ones stay "not
     started". A learner's Stop button is such a ``progress``."""
     histories = {name: (histories or {}).get(name) or History() for name in variants}
+    train_data = _Scanned(_check_data("train_data", train_data))
+    test_data = None if test_data is None else _Scanned(_check_data("test_data", test_data))
     for k, (name, build) in enumerate(variants.items()):
         history = histories[name]
 

@@ -410,6 +410,60 @@ def test_compare_builds_each_run_when_it_starts_and_stops_on_progress(blobs):
     assert histories["b"].loss == alone.loss              # same seed: the same batches
 
 
+def test_compare_scans_the_data_for_nan_once_for_all_runs(blobs, monkeypatch):
+    x, t = blobs
+    x_test = x[:50].copy()
+    scans = []
+    real = np.isfinite
+
+    def isfinite(array, *args, **kwargs):
+        scans.extend(name for name, data in (("x", x), ("x_test", x_test)) if array is data)
+        return real(array, *args, **kwargs)
+
+    monkeypatch.setattr(np, "isfinite", isfinite)
+    variants = {name: lambda: dict(net=dl.MLP(2, [8], 3, seed=0), optimizer=dl.SGD(0.1))
+                for name in "abc"}
+    dl.compare(variants, (x, t), (x_test, t[:50]), iterations=3)
+    assert sorted(scans) == ["x", "x_test"]
+    dl.train(dl.MLP(2, [8], 3, seed=0), dl.SGD(0.1), (x, t), iterations=1)
+    assert scans.count("x") == 2                           # train alone scans its data
+    built = []
+    bad = x.copy()
+    bad[4, 1] = np.nan
+    with pytest.raises(ValueError, match=r"^train_data x contains NaN .*sample 4"):
+        dl.compare({"a": lambda: built.append("a")}, (bad, t), iterations=3)
+    assert built == []                                     # refused before any run
+
+
+def test_train_takes_a_net_without_sizes(blobs):
+    """A duck-typed net (loss_and_gradient, accuracy, params) trains; it checks its own
+    labels, so train checks only their form."""
+    x, t = blobs
+
+    class Wrapped:
+        def __init__(self):
+            self.mlp = dl.MLP(2, [8], 3, seed=0)
+            self.params = self.mlp.params
+
+        def loss_and_gradient(self, x, t):
+            return self.mlp.loss_and_gradient(x, t)
+
+        def accuracy(self, x, t):
+            return self.mlp.accuracy(x, t)
+
+    net = Wrapped()
+    history = dl.train(net, dl.SGD(0.1), (x, t), iterations=5, batch_size=10)
+    same = dl.train(dl.MLP(2, [8], 3, seed=0), dl.SGD(0.1), (x, t), iterations=5,
+                    batch_size=10)
+    assert history.status == "completed" and history.loss == same.loss
+    with pytest.raises(ValueError, match=r"^labels train_data t must be class numbers 0..C-1"):
+        dl.train(net, dl.SGD(0.1), (x, t - 1), iterations=1)
+    with pytest.raises(ValueError, match=r"^labels t must be class numbers 0..2"):
+        dl.train(net, dl.SGD(0.1), (x, t + 1), iterations=1)     # the net's own check
+    with pytest.raises(ValueError, match=r"^labels train_data t must be class numbers 0..2"):
+        dl.train(dl.MLP(2, [8], 3), dl.SGD(0.1), (x, t + 1), iterations=1)
+
+
 def test_compare_reports_every_epoch_and_fills_given_histories(blobs):
     x, t = blobs
     given = dl.History(held_out="validation", settings={"lam": 0.1})
