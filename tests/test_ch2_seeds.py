@@ -18,7 +18,6 @@ def test_tiers_keep_only_the_order_that_held_in_every_seed():
     spread = spread_of({"sgd": [0.5, 0.6, 0.55], "adam": [0.04, 0.03, 0.05],
                         "adagrad": [0.03, 0.04, 0.04], "momentum": [0.1, 0.12, 0.11]})
     assert spread.tiers() == [["adagrad", "adam"], ["momentum"], ["sgd"]]
-    assert spread.ranking(1) == ["adam", "adagrad", "momentum", "sgd"]
     finding = spread.finding
     assert finding.key == "optimizers.seeds.order_mixed"
     assert finding.values == {"n": 3, "order": "adagrad/adam < momentum < sgd",

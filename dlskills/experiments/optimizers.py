@@ -26,13 +26,12 @@ from .._checks import check_number
 from ..messages import say
 from ..model import MLP
 from ..optimizers import OPTIMIZERS, make_optimizer
-from ..schedules import SCHEDULES, make_schedule
+from ..schedules import make_schedule
 from ..surfaces import get_surface, optimizer_path
 from ..training import History, compare
 from . import mnist
 
 OPTIMIZER_NAMES = tuple(OPTIMIZERS.names())          # sgd, momentum, adagrad, rmsprop, adam
-SCHEDULE_NAMES = ("none",) + tuple(SCHEDULES.names())  # none, step, multistep, exponential
 
 #: A learning rate per optimizer that gives a readable path on each surface in a few
 #: dozen steps (on x^2/20 + y^2, SGD, Momentum, AdaGrad and Adam take the values of
@@ -254,10 +253,6 @@ class SeedSpread:
     runs: list
     final_loss: dict
     test_accuracy: dict
-
-    def ranking(self, index):
-        """Optimizer names of seed number ``index``, lowest final loss first."""
-        return sorted(self.final_loss, key=lambda name: self.final_loss[name][index])
 
     def always_below(self):
         """Pairs (a, b) where a ended with a lower loss than b in every seed."""
