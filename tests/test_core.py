@@ -236,6 +236,19 @@ def test_param_dict_names():
                                 "W3", "b3"]
 
 
+def test_mlp_layers_in_course_order():
+    """Affine -> BatchNorm -> activation -> Dropout per hidden layer; the first Affine
+    skips dx (nothing below it needs it); no Dropout layer at p = 0."""
+    net = dl.MLP(4, [5, 6], 3, batchnorm=True, dropout=0.5)
+    assert [(kind, i) for kind, i, _ in net.layers] == [
+        ("affine", 1), ("batchnorm", 1), ("activation", 1), ("dropout", 1),
+        ("affine", 2), ("batchnorm", 2), ("activation", 2), ("dropout", 2), ("affine", 3)]
+    assert [layer.need_dx for kind, _, layer in net.layers if kind == "affine"] == \
+        [False, True, True]
+    assert [kind for kind, _, _ in dl.MLP(4, [5], 3).layers] == ["affine", "activation",
+                                                                 "affine"]
+
+
 def test_weight_decay_penalty_counts_weights_only():
     net = dl.MLP(3, [4], 2, batchnorm=True, weight_decay=0.2, seed=0)
     for key in net.params:
@@ -365,6 +378,10 @@ def test_history_says_its_status_from_the_catalogue_and_measures_the_gap(blobs):
         message = dl.History(status=status, iterations=11).message
         assert (message.key, message.values) == (f"training.status.{key}", values)
     assert np.isnan(dl.History().gap) and dl.History().finding.key == "training.status.not_started"
+    run = dl.History(loss=[9.0, 1.0, 2.0, 4.0], status="completed")
+    assert run.final_loss(3) == pytest.approx(7 / 3) and run.final_loss() == pytest.approx(4)
+    assert np.isnan(dl.History(loss=[1.0, 2.0], status="diverged").final_loss())
+    assert np.isnan(dl.History().final_loss())                # nothing trained yet
     assert np.isnan(dl.History(test_acc=[0.5]).gap)           # no training accuracy measured
 
 
@@ -433,6 +450,9 @@ def test_compare_scans_the_data_for_nan_once_for_all_runs(blobs, monkeypatch):
     with pytest.raises(ValueError, match=r"^train_data x contains NaN .*sample 4"):
         dl.compare({"a": lambda: built.append("a")}, (bad, t), iterations=3)
     assert built == []                                     # refused before any run
+    with pytest.raises(ValueError, match=r"^test_data x contains NaN"):
+        dl.compare({"a": lambda: built.append("a")}, (x, t), (x_test * np.nan, t[:50]),
+                   iterations=3)
 
 
 def test_train_takes_a_net_without_sizes(blobs):
@@ -482,7 +502,7 @@ def test_compare_reports_the_end_of_a_run_between_report_steps(blobs):
     x, t = blobs
     seen = []
     dl.compare({"a": lambda: dict(net=dl.MLP(2, [8], 3), optimizer=dl.SGD())}, (x, t),
-               iterations=25, batch_size=10, report_every=10,
+               iterations=25, batch_size=10,                 # report_every=10: the default
                progress=lambda h, f: seen.append(h["a"].iterations))
     assert seen == [10, 20, 25]
 
