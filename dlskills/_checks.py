@@ -155,23 +155,25 @@ def check_array(name, value, kinds, what):
     return value
 
 
-def check_labels(name, t, n, n_classes):
+def check_labels(name, t, n, n_classes=None):
     """Check targets for ``n`` samples: integer class numbers 0..n_classes-1 of shape (n,)
-    or one-hot / soft rows of shape (n, n_classes). Returns ``t`` as an array."""
+    or one-hot / soft rows of shape (n, n_classes); ``n_classes`` None: any number of
+    classes. Returns ``t`` as an array."""
     t = np.asarray(t)
-    allowed = (f"integer class numbers 0..{n_classes - 1} of shape ({n},) or one-hot "
-               f"rows of shape ({n}, {n_classes})")
+    top, width = ("C-1", "C") if n_classes is None else (n_classes - 1, n_classes)
+    allowed = (f"integer class numbers 0..{top} of shape ({n},) or one-hot "
+               f"rows of shape ({n}, {width})")
     if t.ndim == 1:
         if t.dtype.kind not in "iu":
             raise TypeError(f"{name} must be {allowed}, got {t.dtype} labels")
         if t.shape[0] != n:
             raise ValueError(f"{name} must have {n} labels (one per sample), got {t.shape[0]}")
-        if t.size and (t.min() < 0 or t.max() >= n_classes):  # -1 would index silently
-            raise ValueError(f"labels {name} must be class numbers 0..{n_classes - 1}, "
-                             f"got values from {t.min()} to {t.max()}")
+        if t.size and (t.min() < 0 or n_classes is not None and t.max() >= n_classes):
+            raise ValueError(f"labels {name} must be class numbers 0..{top}, "  # -1 would
+                             f"got values from {t.min()} to {t.max()}")          # index too
         return t
     if t.ndim != 2 or t.dtype.kind not in "fiu":
         raise TypeError(f"{name} must be {allowed}, got a {t.dtype} array of shape {t.shape}")
-    if t.shape != (n, n_classes):
+    if t.shape != (n, t.shape[1] if n_classes is None else n_classes):
         raise ValueError(f"{name} must be {allowed}, got shape {t.shape}")
     return t

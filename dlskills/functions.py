@@ -6,7 +6,7 @@ output keeps the input's floating dtype (float32 stays float32).
 
 import numpy as np
 
-from ._checks import Registry
+from ._checks import Registry, check_labels
 
 
 def sigmoid(x):
@@ -81,10 +81,8 @@ def cross_entropy(log_probs, t):
     probability underflows to 0.
     """
     n = log_probs.shape[0]
-    if t.ndim != log_probs.ndim and t.dtype.kind not in "iu":
-        raise TypeError(f"labels t must be integer class numbers (or one-hot rows), "
-                        f"got {t.dtype}")
-    if t.ndim == log_probs.ndim:
+    t = check_labels("t", t, n, log_probs.shape[-1])
+    if t.ndim == 2:
         return float(-(t * log_probs).sum() / n)
     return float(-log_probs[np.arange(n), t].sum() / n)
 

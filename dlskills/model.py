@@ -47,7 +47,7 @@ class MLP:
     init : an initializer name (see :mod:`dlskills.initializers`) or a number, meaning a
         normal distribution with that standard deviation ("weight scale")
     init_options : extra options for the initializer, e.g. ``{"std": 0.1}``
-    batchnorm : insert BatchNorm after every hidden Affine layer
+    batchnorm : insert BatchNorm after every hidden Affine layer; ``bn_eps``: its epsilon
     dropout : probability p of dropping a hidden unit in training (0 = no Dropout layer)
     weight_decay : lambda; the loss adds 1/2 lambda sum(W^2) over the weights W only
         (not biases, not gamma/beta) and the gradient adds lambda W
@@ -57,7 +57,7 @@ class MLP:
 
     def __init__(self, input_size, hidden_sizes, output_size, activation="relu", init="he",
                  init_options=None, batchnorm=False, dropout=0.0, weight_decay=0.0, seed=0,
-                 dtype=np.float64):
+                 dtype=np.float64, bn_eps=1e-5):
         hidden_sizes = [hidden_sizes] if np.isscalar(hidden_sizes) else list(hidden_sizes)
         self.sizes = [check_number("input_size", input_size, low=1, integer=True)]
         self.sizes += [check_number("hidden size", h, low=1, integer=True) for h in hidden_sizes]
@@ -67,6 +67,7 @@ class MLP:
         self.weight_decay = float(check_number("weight_decay (lambda)", weight_decay, low=0))
         self.dropout = float(check_number("dropout p", dropout, 0, 1, high_open=True))
         self.batchnorm = check_flag("batchnorm", batchnorm)
+        bn_eps = check_number("bn_eps", bn_eps, low=0, low_open=True)
         self.dtype = check_float_dtype(dtype)
         rng = check_rng("seed", seed)
         if init_options is not None and not isinstance(init_options, dict):
@@ -87,7 +88,8 @@ class MLP:
                 break
             if self.batchnorm:
                 self.layers.append(("batchnorm", i, BatchNorm(
-                    np.ones(n_out, dtype=self.dtype), np.zeros(n_out, dtype=self.dtype))))
+                    np.ones(n_out, dtype=self.dtype), np.zeros(n_out, dtype=self.dtype),
+                    eps=bn_eps)))
             self.layers.append(("activation", i, ACTIVATION_LAYERS[self.activation]()))
             if self.dropout > 0:
                 self.layers.append(("dropout", i, Dropout(self.dropout, rng)))

@@ -21,7 +21,7 @@ import math
 
 import numpy as np
 
-from ._checks import Registry, check_number
+from ._checks import Registry, check_array, check_number
 
 EPS = 1e-8
 
@@ -85,10 +85,8 @@ def _check_update(params, grads):
                          f"{sorted(grads.keys() - params.keys())}")
     for key, p in params.items():
         g = grads[key]
-        if not isinstance(p, np.ndarray) or p.dtype.kind != "f":
-            got = f"{p.dtype} array" if isinstance(p, np.ndarray) else type(p).__name__
-            raise TypeError(f"params[{key!r}] must be a floating-point numpy array "
-                            f"(updated in place), got {got}")
+        check_array(f"params[{key!r}]", p, "f",
+                    "a floating-point numpy array (updated in place)")
         if not isinstance(g, np.ndarray) or g.shape != p.shape:
             got = f"shape {g.shape}" if isinstance(g, np.ndarray) else type(g).__name__
             raise ValueError(f"grads[{key!r}] must be an array of the shape of "

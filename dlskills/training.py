@@ -3,7 +3,7 @@
     history = train(net, Adam(), (x_train, t_train), (x_test, t_test), epochs=10)
     history.loss        # one value per iteration
     history.train_acc   # one value per epoch (history.epochs says which)
-    history.status      # "completed", "diverged at iteration N", "stopped at iteration N"
+    history.status      # "completed", "diverged" or "stopped" (history.message: the sentence)
 
 Divergence (a loss or gradient that is NaN or infinite) ends training with that status
 instead of a traceback or a wall of overflow warnings. Ctrl-C / the notebook's stop
@@ -29,6 +29,9 @@ from ._checks import (check_array, check_flag, check_labels, check_number, check
 from .functions import norm
 from .messages import say
 
+#: iterations :meth:`History.final_loss` averages: one mini-batch's loss is noisy
+FINAL_WINDOW = 20
+
 
 @dataclass
 class History:
@@ -43,7 +46,7 @@ class History:
     weight_norms: list = field(default_factory=list)  # per evaluated epoch: ||W_l|| per layer
     grad_norms: list = field(default_factory=list)    # per iteration: ||dW_l|| per layer
     update_norms: list = field(default_factory=list)  # per iteration: ||Delta W_l|| per layer
-    status: str = "not started"
+    status: str = "not started"                       # running, completed, diverged, stopped
     iterations: int = 0
     planned: int = 0                                  # iterations the run was asked for
     seconds: float = 0.0
@@ -53,7 +56,7 @@ class History:
 
     @property
     def diverged(self):
-        return self.status.startswith("diverged")
+        return self.status == "diverged"
 
     @property
     def val_acc(self):
@@ -75,10 +78,17 @@ class History:
 
     @property
     def message(self):
-        """The status as the learner reads it (one catalogue sentence, every chapter)."""
-        kind, _, iteration = self.status.partition(" at iteration ")
-        values = {"iteration": int(iteration)} if iteration else {}
-        return say(f"training.status.{kind.replace(' ', '_')}", **values)
+        """The status as the learner reads it (one catalogue sentence, every chapter),
+        with the iteration a run stopped at or diverged at (the diverging one counts)."""
+        ended = {"iteration": self.iterations + self.diverged} \
+            if self.status in ("stopped", "diverged") else {}
+        return say(f"training.status.{self.status.replace(' ', '_')}", **ended)
+
+    def final_loss(self, window=FINAL_WINDOW):
+        """Mean loss of the last ``window`` iterations (NaN if it diverged or never ran)."""
+        if self.diverged or not self.loss:
+            return float("nan")
+        return float(np.mean(self.loss[-window:]))
 
     @property
     def finding(self):
@@ -115,8 +125,13 @@ def _check_parts(net, optimizer, schedule, callbacks, history):
         raise TypeError(f"history must be None or a History, got {type(history).__name__}")
 
 
-def _check_data(name, data, net):
-    """``data = (x, t)``: x numeric, finite, one row per label; t labels for the net."""
+class _Scanned(tuple):
+    """Data ``(x, t)`` whose x :func:`compare` scanned for NaN once, for all its runs."""
+
+
+def _check_data(name, data, net=None):
+    """``data = (x, t)``: x numeric, finite, one row per label; t labels for the net (as
+    many classes as its ``sizes`` end with; a net without ``sizes`` checks them itself)."""
     if not isinstance(data, (tuple, list)) or len(data) != 2:
         raise TypeError(f"{name} must be a pair (x, t) of inputs and labels, "
                         f"got {type(data).__name__}")
@@ -125,11 +140,11 @@ def _check_data(name, data, net):
     if x.ndim < 2 or x.shape[0] == 0:
         raise ValueError(f"{name} x must have shape (samples, ...) with at least one sample, "
                          f"got {x.shape}")
-    if x.dtype.kind == "f" and not np.isfinite(x).all():
+    if x.dtype.kind == "f" and not isinstance(data, _Scanned) and not np.isfinite(x).all():
         bad = int(np.argwhere(~np.isfinite(x.reshape(x.shape[0], -1)))[0, 0])
         raise ValueError(f"{name} x contains NaN or infinite values (first in sample {bad}): "
                          f"the data are bad, the network has not diverged")
-    check_labels(f"{name} t", t, x.shape[0], net.sizes[-1])
+    check_labels(f"{name} t", t, x.shape[0], getattr(net, "sizes", [None])[-1])
     return x, t
 
 
@@ -207,7 +222,7 @@ def train(net, optimizer, train_data, test_data=None, *, epochs=None, iterations
                 loss, grads = net.loss_and_gradient(x_train[batch], t_train[batch])
                 if not _finite(loss, grads):
                     history.loss.append(loss)
-                    history.status = f"diverged at iteration {it + 1}"
+                    history.status = "diverged"
                     break
                 if record_layers:
                     before = [net.params[k].copy() for k in weight_keys]
@@ -227,12 +242,12 @@ def train(net, optimizer, train_data, test_data=None, *, epochs=None, iterations
                         schedule.step()
                     stop = notify("epoch") or stop
                 if stop:
-                    history.status = f"stopped at iteration {it + 1}"
+                    history.status = "stopped"
                     break
             else:
                 history.status = "completed"
     except KeyboardInterrupt:
-        history.status = f"stopped at iteration {history.iterations}"
+        history.status = "stopped"
     finally:
         history.seconds = time.perf_counter() - start
     return history
@@ -254,6 +269,8 @@ def compare(variants, train_data, test_data=None, *, progress=None, report_every
     returning True stops: the running run keeps what it did, the later ones stay "not
     started". A learner's Stop button is such a ``progress``."""
     histories = {name: (histories or {}).get(name) or History() for name in variants}
+    train_data = _Scanned(_check_data("train_data", train_data))
+    test_data = None if test_data is None else _Scanned(_check_data("test_data", test_data))
     for k, (name, build) in enumerate(variants.items()):
         history = histories[name]
 
@@ -268,6 +285,6 @@ def compare(variants, train_data, test_data=None, *, progress=None, report_every
 
         train(train_data=train_data, test_data=test_data, callbacks=[report],
               history=history, **build(), **options)
-        if history.status.startswith("stopped"):
+        if history.status == "stopped":
             break
     return histories

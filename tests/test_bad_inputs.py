@@ -136,7 +136,7 @@ CASES = [
      r"^train_data t must be integer class numbers"),
     ("float labels in softmax_cross_entropy", "IndexError: arrays used as indices ...",
      lambda: dl.softmax_cross_entropy(X[:, :3], T + 0.5), TypeError,
-     r"^labels t must be integer class numbers"),
+     r"^t must be integer class numbers"),
     ("string inputs x", "accepted: the strings parsed as numbers",
      lambda: net().predict(X.astype(str)), TypeError, r"^x must be a numeric array"),
     ("an empty batch in loss", "ValueError: cannot reshape array of size 0",
@@ -548,6 +548,37 @@ def test_check_labels_messages(t, exception, message):
     with pytest.raises(exception) as info:
         check_labels("t", t, 2, 3)
     assert str(info.value) == message
+
+
+def test_check_labels_without_a_class_count_checks_the_form_only():
+    assert check_labels("t", np.array([0, 7]), 2).tolist() == [0, 7]
+    assert check_labels("t", np.zeros((2, 5)), 2).shape == (2, 5)
+    with pytest.raises(ValueError, match=r"^labels t must be class numbers 0..C-1, got "
+                                         r"values from -1 to 0"):
+        check_labels("t", np.array([0, -1]), 2)
+    with pytest.raises(ValueError, match=r"must be .* one-hot rows of shape \(2, C\), "
+                                         r"got shape \(3, 5\)"):
+        check_labels("t", np.zeros((3, 5)), 2)
+
+
+def test_cross_entropy_refuses_labels_outside_the_classes():
+    log_probs = dl.functions.log_softmax(np.zeros((2, 3)))
+    for t in (np.array([0, -1]), np.array([0, 3])):          # -1 would index silently
+        with pytest.raises(ValueError, match=r"^labels t must be class numbers 0..2"):
+            dl.cross_entropy(log_probs, t)
+    with pytest.raises(ValueError, match=r"^t must be .*got shape \(2, 4\)"):
+        dl.cross_entropy(log_probs, np.zeros((2, 4)))
+    assert dl.cross_entropy(log_probs, [0, 2]) == pytest.approx(np.log(3))
+
+
+def test_mlp_sets_and_checks_the_batchnorm_eps():
+    net = dl.MLP(4, [5, 5], 3, batchnorm=True, bn_eps=1e-3)
+    assert [layer.eps for kind, _, layer in net.layers if kind == "batchnorm"] == [1e-3] * 2
+    assert [layer.eps for kind, _, layer in dl.MLP(4, [5], 3, batchnorm=True).layers
+            if kind == "batchnorm"] == [1e-5]
+    for bad in (0.0, -1e-5, "1e-5"):
+        with pytest.raises(ValueError, match=r"^bn_eps must be"):
+            dl.MLP(4, [5], 3, bn_eps=bad)                    # checked with or without BN
 
 
 def test_check_labels_returns_an_array():

@@ -294,7 +294,9 @@ def test_trainer_divergence_is_a_result(trainer):
         trainer.run(wait=True, optimizers=("sgd",), lr=10.0, iterations=50)
     assert trainer.error is None
     said = trainer.result.outcome("sgd")
-    assert said.key == "optimizers.train.diverged" and said.values["iteration"] <= 10
+    assert said.key == "training.run" and said.values["label"] == "sgd"
+    assert said.values["status"].key == "training.status.diverged"
+    assert said.values["status"].values["iteration"] <= 10
     assert trainer.status.values["finding"] == said
     assert ink(trainer.png) > 0.02
     # the accuracy panel: whole-epoch ticks only, none beyond the axis' end
@@ -315,10 +317,13 @@ def test_trainer_stop_keeps_the_curve(trainer):
     result = trainer.wait(timeout=60)
     assert not trainer.running
     history = result.histories["sgd"]
-    assert history.status.startswith("stopped at iteration")
+    assert history.status == "stopped"
     assert 0 < len(history.loss) < 3000
     assert "adam" not in result.histories          # stopping ends the whole comparison
-    assert result.outcome("sgd").key == "optimizers.train.stopped"
+    said = result.outcome("sgd")
+    assert said.key == "training.run" and said.values["status"] == history.message
+    assert history.message.key == "training.status.stopped"
+    assert history.message.values["iteration"] == len(history.loss)
     assert trainer.status.values["finding"] == result.finding
     assert ink(trainer.png) > 0.02
 

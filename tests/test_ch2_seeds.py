@@ -18,7 +18,6 @@ def test_tiers_keep_only_the_order_that_held_in_every_seed():
     spread = spread_of({"sgd": [0.5, 0.6, 0.55], "adam": [0.04, 0.03, 0.05],
                         "adagrad": [0.03, 0.04, 0.04], "momentum": [0.1, 0.12, 0.11]})
     assert spread.tiers() == [["adagrad", "adam"], ["momentum"], ["sgd"]]
-    assert spread.ranking(1) == ["adam", "adagrad", "momentum", "sgd"]
     finding = spread.finding
     assert finding.key == "optimizers.seeds.order_mixed"
     assert finding.values == {"n": 3, "order": "adagrad/adam < momentum < sgd",
@@ -40,7 +39,7 @@ def test_compare_over_seeds_trains_each_seed_and_reuses_done_runs():
     assert spread.runs[1].seed == 1
     assert list(spread.final_loss) == ["sgd", "adam"]
     for name in ("sgd", "adam"):
-        assert spread.final_loss[name][0] == first.final_loss(name)
+        assert spread.final_loss[name][0] == first.histories[name].final_loss()
         assert len(spread.final_loss[name]) == len(spread.test_accuracy[name]) == 2
     # another seed: other initial weights and batches, so other numbers
     assert spread.final_loss["sgd"][0] != spread.final_loss["sgd"][1]
@@ -51,7 +50,8 @@ def test_compare_over_seeds_trains_each_seed_and_reuses_done_runs():
 def test_final_loss_averages_the_last_window():
     result = compare_optimizers(("momentum",), iterations=30, eval_samples=200)
     history = result.histories["momentum"]
-    assert result.final_loss("momentum") == pytest.approx(np.mean(history.loss[-20:]))
+    assert history.final_loss() == pytest.approx(np.mean(history.loss[-20:]))
+    assert history.final_loss(5) == pytest.approx(np.mean(history.loss[-5:]))
     assert result.test_accuracy("momentum") == history.test_acc[-1]
     assert result.outcome("momentum").key == "optimizers.train.completed"
 

@@ -306,7 +306,8 @@ def test_compare_initializers_progress_can_stop(tiny_mnist):
         return True
 
     histories = compare_initializers(iterations=50, data=tiny_mnist, progress=progress)
-    assert histories["normal"].status == "stopped at iteration 10"
+    assert histories["normal"].status == "stopped"
+    assert histories["normal"].message.values == {"iteration": 10}
     assert histories["he_normal"].status == "not started"
     assert calls and 0 < calls[0] < 1
 
@@ -350,7 +351,10 @@ def test_run_summary_names_each_outcome():
     done = History(loss=[2.0, 1.0], status="completed")
     assert run_summary("he", done).key == "init.run.loss"
     assert run_summary("he", done).values["loss"] == pytest.approx(1.5)
-    for status, key in (("diverged at iteration 3", "init.run.diverged"),
-                        ("stopped at iteration 10", "init.run.stopped"),
-                        ("running", "init.run.running"), ("not started", "init.run.not_started")):
-        assert run_summary("he", History(status=status)).key == key
+    for status in ("diverged", "stopped", "running", "not started"):
+        history = History(status=status, iterations=3)
+        said = run_summary("he", history)
+        assert said.key == "training.run" and said.values == {"label": "he",
+                                                               "status": history.message}
+    assert History(status="diverged", iterations=3).message.values["iteration"] == 4
+    assert History(status="stopped", iterations=3).message.values["iteration"] == 3

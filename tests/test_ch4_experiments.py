@@ -139,7 +139,7 @@ def test_progress_is_called_every_epoch_and_can_stop():
     run = rx.run_overfitting(epochs=10, progress=progress)
     assert [c[0] for c in calls] == [1, 2]
     assert calls[0][1] == pytest.approx(0.1)
-    assert run.status == "stopped at iteration 6"
+    assert run.status == "stopped"
     assert run.message.key == "training.status.stopped"
     assert run.message.values == {"iteration": 6}
     assert run.epochs == [0, 1, 2] and len(run.weight_norms) == 3

@@ -246,6 +246,19 @@ def test_param_dict_names():
                                 "W3", "b3"]
 
 
+def test_mlp_layers_in_course_order():
+    """Affine -> BatchNorm -> activation -> Dropout per hidden layer; the first Affine
+    skips dx (nothing below it needs it); no Dropout layer at p = 0."""
+    net = dl.MLP(4, [5, 6], 3, batchnorm=True, dropout=0.5)
+    assert [(kind, i) for kind, i, _ in net.layers] == [
+        ("affine", 1), ("batchnorm", 1), ("activation", 1), ("dropout", 1),
+        ("affine", 2), ("batchnorm", 2), ("activation", 2), ("dropout", 2), ("affine", 3)]
+    assert [layer.need_dx for kind, _, layer in net.layers if kind == "affine"] == \
+        [False, True, True]
+    assert [kind for kind, _, _ in dl.MLP(4, [5], 3).layers] == ["affine", "activation",
+                                                                 "affine"]
+
+
 def test_weight_decay_penalty_counts_weights_only():
     net = dl.MLP(3, [4], 2, batchnorm=True, weight_decay=0.2, seed=0)
     for key in net.params:
@@ -325,9 +338,11 @@ def test_divergence_is_a_status_not_an_exception(blobs):
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         hist = dl.train(net, dl.SGD(lr=1e3), (x * 1e3, t), iterations=200, batch_size=32)
-    assert hist.diverged and hist.status.startswith("diverged at iteration ")
-    n = int(hist.status.rsplit(" ", 1)[1])
-    assert n == len(hist.loss) and n < 200
+    assert hist.diverged and hist.status == "diverged"
+    assert hist.message.key == "training.status.diverged"
+    n = hist.message.values["iteration"]        # the diverging iteration counts
+    assert n == len(hist.loss) == hist.iterations + 1 and n < 200
+    assert np.isnan(hist.final_loss())
 
 
 def test_stop_by_callback_keeps_history(blobs):
@@ -335,7 +350,8 @@ def test_stop_by_callback_keeps_history(blobs):
     net = dl.MLP(2, [8], 3, seed=0)
     hist = dl.train(net, dl.SGD(), (x, t), iterations=100, batch_size=10,
                     callbacks=[lambda h, event: event == "iteration" and h.iterations >= 7])
-    assert hist.status == "stopped at iteration 7" and len(hist.loss) == 7
+    assert hist.status == "stopped" and len(hist.loss) == 7
+    assert hist.message.values == {"iteration": 7}
 
 
 def test_keyboard_interrupt_keeps_history(blobs):
@@ -347,7 +363,8 @@ def test_keyboard_interrupt_keeps_history(blobs):
 
     hist = dl.train(dl.MLP(2, [8], 3), dl.SGD(), (x, t), iterations=50, batch_size=10,
                     callbacks=[interrupt])
-    assert hist.status == "stopped at iteration 5" and len(hist.loss) == 5
+    assert hist.status == "stopped" and len(hist.loss) == 5
+    assert hist.message.values == {"iteration": 5}
 
 
 def test_history_says_its_status_from_the_catalogue_and_measures_the_gap(blobs):
@@ -364,12 +381,17 @@ def test_history_says_its_status_from_the_catalogue_and_measures_the_gap(blobs):
                                                        np.linalg.norm(net.params["W2"])])
     np.testing.assert_allclose(hist.total_norm, np.linalg.norm(hist.weight_norms, axis=1))
     assert hist.planned == hist.iterations == 9 and hist.val_acc == []
-    for status, key, values in (("stopped at iteration 6", "stopped", {"iteration": 6}),
-                                ("diverged at iteration 12", "diverged", {"iteration": 12}),
+    for status, key, values in (("stopped", "stopped", {"iteration": 11}),
+                                ("diverged", "diverged", {"iteration": 12}),
+                                ("running", "running", {}),
                                 ("not started", "not_started", {})):
-        message = dl.History(status=status).message
+        message = dl.History(status=status, iterations=11).message
         assert (message.key, message.values) == (f"training.status.{key}", values)
     assert np.isnan(dl.History().gap) and dl.History().finding.key == "training.status.not_started"
+    run = dl.History(loss=[9.0, 1.0, 2.0, 4.0], status="completed")
+    assert run.final_loss(3) == pytest.approx(7 / 3) and run.final_loss() == pytest.approx(4)
+    assert np.isnan(dl.History(loss=[1.0, 2.0], status="diverged").final_loss())
+    assert np.isnan(dl.History().final_loss())                # nothing trained yet
     assert np.isnan(dl.History(test_acc=[0.5]).gap)           # no training accuracy measured
 
 
@@ -407,11 +429,69 @@ def test_compare_builds_each_run_when_it_starts_and_stops_on_progress(blobs):
     assert [c[2] for c in calls] == [pytest.approx(f) for f in (1 / 6, 2 / 6, 3 / 6)]
     assert all(c[0] == ["a", "b", "c"] for c in calls)
     assert histories["a"].status == "completed" and histories["a"].iterations == 20
-    assert histories["b"].status == "stopped at iteration 10"
+    assert histories["b"].status == "stopped"
+    assert histories["b"].message.values == {"iteration": 10}
     assert histories["c"].status == "not started" and histories["c"].loss == []
     alone = dl.train(dl.MLP(2, [8], 3, seed=0), dl.SGD(lr=0.5), (x, t), iterations=10,
                      batch_size=10)
     assert histories["b"].loss == alone.loss              # same seed: the same batches
+
+
+def test_compare_scans_the_data_for_nan_once_for_all_runs(blobs, monkeypatch):
+    x, t = blobs
+    x_test = x[:50].copy()
+    scans = []
+    real = np.isfinite
+
+    def isfinite(array, *args, **kwargs):
+        scans.extend(name for name, data in (("x", x), ("x_test", x_test)) if array is data)
+        return real(array, *args, **kwargs)
+
+    monkeypatch.setattr(np, "isfinite", isfinite)
+    variants = {name: lambda: dict(net=dl.MLP(2, [8], 3, seed=0), optimizer=dl.SGD(0.1))
+                for name in "abc"}
+    dl.compare(variants, (x, t), (x_test, t[:50]), iterations=3)
+    assert sorted(scans) == ["x", "x_test"]
+    dl.train(dl.MLP(2, [8], 3, seed=0), dl.SGD(0.1), (x, t), iterations=1)
+    assert scans.count("x") == 2                           # train alone scans its data
+    built = []
+    bad = x.copy()
+    bad[4, 1] = np.nan
+    with pytest.raises(ValueError, match=r"^train_data x contains NaN .*sample 4"):
+        dl.compare({"a": lambda: built.append("a")}, (bad, t), iterations=3)
+    assert built == []                                     # refused before any run
+    with pytest.raises(ValueError, match=r"^test_data x contains NaN"):
+        dl.compare({"a": lambda: built.append("a")}, (x, t), (x_test * np.nan, t[:50]),
+                   iterations=3)
+
+
+def test_train_takes_a_net_without_sizes(blobs):
+    """A duck-typed net (loss_and_gradient, accuracy, params) trains; it checks its own
+    labels, so train checks only their form."""
+    x, t = blobs
+
+    class Wrapped:
+        def __init__(self):
+            self.mlp = dl.MLP(2, [8], 3, seed=0)
+            self.params = self.mlp.params
+
+        def loss_and_gradient(self, x, t):
+            return self.mlp.loss_and_gradient(x, t)
+
+        def accuracy(self, x, t):
+            return self.mlp.accuracy(x, t)
+
+    net = Wrapped()
+    history = dl.train(net, dl.SGD(0.1), (x, t), iterations=5, batch_size=10)
+    same = dl.train(dl.MLP(2, [8], 3, seed=0), dl.SGD(0.1), (x, t), iterations=5,
+                    batch_size=10)
+    assert history.status == "completed" and history.loss == same.loss
+    with pytest.raises(ValueError, match=r"^labels train_data t must be class numbers 0..C-1"):
+        dl.train(net, dl.SGD(0.1), (x, t - 1), iterations=1)
+    with pytest.raises(ValueError, match=r"^labels t must be class numbers 0..2"):
+        dl.train(net, dl.SGD(0.1), (x, t + 1), iterations=1)     # the net's own check
+    with pytest.raises(ValueError, match=r"^labels train_data t must be class numbers 0..2"):
+        dl.train(dl.MLP(2, [8], 3), dl.SGD(0.1), (x, t + 1), iterations=1)
 
 
 def test_compare_reports_every_epoch_and_fills_given_histories(blobs):
@@ -432,7 +512,7 @@ def test_compare_reports_the_end_of_a_run_between_report_steps(blobs):
     x, t = blobs
     seen = []
     dl.compare({"a": lambda: dict(net=dl.MLP(2, [8], 3), optimizer=dl.SGD())}, (x, t),
-               iterations=25, batch_size=10, report_every=10,
+               iterations=25, batch_size=10,                 # report_every=10: the default
                progress=lambda h, f: seen.append(h["a"].iterations))
     assert seen == [10, 20, 25]
 

@@ -13,13 +13,17 @@ from .._checks import check_number
 from ..datasets import load_mnist
 
 
+def _frozen(*arrays):
+    for array in arrays:
+        array.flags.writeable = False
+    return arrays
+
+
 @functools.lru_cache(maxsize=None)
 def _load(source, dtype):
     (x, t), (x_test, t_test) = load_mnist(normalize=True, flatten=True, source=source,
                                           dtype=dtype)
-    for array in (x, t, x_test, t_test):
-        array.flags.writeable = False
-    return (x, t), (x_test, t_test)
+    return _frozen(x, t), _frozen(x_test, t_test)
 
 
 @functools.lru_cache(maxsize=16)
@@ -41,32 +45,20 @@ def _split(n_validation, seed, source, dtype):
     return np.sort(chosen), rest
 
 
-def _frozen(*arrays):
-    for array in arrays:
-        array.flags.writeable = False
-    return arrays
-
-
 @functools.lru_cache(maxsize=16)
-def _draw_with_validation(n_train, n_validation, seed, source, dtype):
+def _draw(n_train, n_validation, seed, source, dtype):
+    """``n_train`` training digits (None: all) drawn with ``seed`` from those not set
+    aside for validation (``n_validation`` None: no validation part)."""
     (x, t), test = _load(source, dtype)
-    held, rest = _split(n_validation, seed, source, dtype)
+    held, rest = (None, np.arange(x.shape[0])) if n_validation is None \
+        else _split(n_validation, seed, source, dtype)
     if n_train is None:
         idx = rest
     else:
         n_train = check_number("n_train", n_train, 1, rest.size, integer=True)
         idx = np.sort(np.random.default_rng(seed).choice(rest, n_train, replace=False))
-    return _frozen(x[idx], t[idx]), _frozen(x[held], t[held]), test
-
-
-@functools.lru_cache(maxsize=16)
-def _draw(n_train, seed, source, dtype):
-    (x, t), test = _load(source, dtype)
-    n_train = check_number("n_train", n_train, 1, x.shape[0], integer=True)
-    idx = np.sort(np.random.default_rng(seed).choice(x.shape[0], n_train, replace=False))
-    x, t = x[idx], t[idx]
-    x.flags.writeable = t.flags.writeable = False
-    return (x, t), test
+    train = _frozen(x[idx], t[idx])
+    return (train, test) if held is None else (train, _frozen(x[held], t[held]), test)
 
 
 def mnist(n_train=None, seed=0, source="subset", dtype=np.float32, validation=None):
@@ -88,8 +80,6 @@ def mnist(n_train=None, seed=0, source="subset", dtype=np.float32, validation=No
     choice.
     """
     dtype = np.dtype(dtype).name
-    if validation is not None:
-        return _draw_with_validation(n_train, validation, seed, source, dtype)
-    if n_train is None:
+    if n_train is None and validation is None:
         return _load(source, dtype)
-    return _draw(n_train, seed, source, dtype)
+    return _draw(n_train, validation, seed, source, dtype)

@@ -285,9 +285,8 @@ def train_small(init="constant", activation="sigmoid", hidden=(16, 16), iteratio
     net = MLP(x_train.shape[1], list(hidden), 10, activation=activation, init=init,
               init_options=init_options(init, **settings), seed=seed, dtype=np.float64)
     start = {key: value.copy() for key, value in net.params.items()}
-    with single_thread_blas():
-        history = train(net, SGD(lr=lr), (x_train, t_train), test, iterations=iterations,
-                        batch_size=batch_size, seed=seed)
+    history = train(net, SGD(lr=lr), (x_train, t_train), test, iterations=iterations,
+                    batch_size=batch_size, seed=seed)        # on one BLAS thread, as always
     return net, start, history
 
 
@@ -302,28 +301,27 @@ def init_label(init, std=0.01):
     return say("init.label.normal", std=std) if init == "normal" else init
 
 
-def run_summary(label, history, window=20):
-    """One run in a status: its final loss (mean of the last ``window`` iterations), or
-    that it diverged / was stopped / never started."""
-    status = history.status
-    if status == "completed":
-        return say("init.run.loss", label=label, loss=float(np.mean(history.loss[-window:])))
-    if status.startswith("diverged"):
-        return say("init.run.diverged", label=label)
-    if status.startswith("stopped"):
-        return say("init.run.stopped", label=label)
-    if status == "running":
-        return say("init.run.running", label=label)
-    return say("init.run.not_started", label=label)
+def run_summary(label, history):
+    """One run in a status: its final loss when it completed, else its status."""
+    if history.status == "completed":
+        return say("init.run.loss", label=label, loss=history.final_loss())
+    return say("training.run", label=label, status=history.message)
 
 
 @dataclass
 class ComparedRuns:
-    """Training runs of :func:`compare_initializers` for one set of settings."""
+    """Training runs of :func:`compare_initializers` for one set of explorer settings
+    (``iterations``, ``std``, ...)."""
     histories: dict
-    labels: dict
-    iterations: int
-    settings: dict = field(default_factory=dict)
+    settings: dict
+
+    @property
+    def labels(self):
+        return {name: init_label(name, self.settings["std"]) for name in self.histories}
+
+    @property
+    def iterations(self):
+        return self.settings["iterations"]
 
     @property
     def finding(self):
@@ -365,16 +363,12 @@ def compare_initializers(inits=COMPARED_INITS, activation="relu", iterations=400
 
 def initializer_runs(activation="relu", std=0.01, iterations=400, lr=0.01, seed=0,
                      progress=None, **options):
-    """:func:`compare_initializers` as a :class:`ComparedRuns` (the runs, their legend
-    labels, ``iterations`` and these settings), what the training explorer of chapter 3
-    shows; ``progress(runs, fraction)`` gets the growing runs the same way. ``options``
-    go to :func:`compare_initializers`."""
+    """:func:`compare_initializers` as :class:`ComparedRuns` (the runs and these
+    settings), what chapter 3's training explorer shows; ``progress(runs, fraction)``
+    gets the growing runs the same way. ``options`` go to :func:`compare_initializers`."""
     settings = dict(activation=activation, std=std, iterations=iterations, lr=lr, seed=seed)
-
-    def runs(histories):
-        labels = {name: h.settings["label"] for name, h in histories.items()}
-        return ComparedRuns(histories, labels, iterations, settings)
-
-    report = None if progress is None else (lambda h, done: progress(runs(h), done))
-    return runs(compare_initializers(activation=activation, iterations=iterations, lr=lr,
-                                     std=std, seed=seed, progress=report, **options))
+    report = None if progress is None else \
+        (lambda histories, done: progress(ComparedRuns(histories, settings), done))
+    histories = compare_initializers(activation=activation, iterations=iterations, lr=lr,
+                                     std=std, seed=seed, progress=report, **options)
+    return ComparedRuns(histories, settings)

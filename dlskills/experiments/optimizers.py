@@ -26,13 +26,12 @@ from .._checks import check_number
 from ..messages import say
 from ..model import MLP
 from ..optimizers import OPTIMIZERS, make_optimizer
-from ..schedules import SCHEDULES, make_schedule
+from ..schedules import make_schedule
 from ..surfaces import get_surface, optimizer_path
 from ..training import History, compare
 from . import mnist
 
 OPTIMIZER_NAMES = tuple(OPTIMIZERS.names())          # sgd, momentum, adagrad, rmsprop, adam
-SCHEDULE_NAMES = ("none",) + tuple(SCHEDULES.names())  # none, step, multistep, exponential
 
 #: A learning rate per optimizer that gives a readable path on each surface in a few
 #: dozen steps (on x^2/20 + y^2, SGD, Momentum, AdaGrad and Adam take the values of
@@ -162,11 +161,9 @@ class OptimizerComparison:
     """MNIST training curves of several optimizers from the same start.
 
     histories: name -> :class:`~dlskills.History` (growing while one is "running"), each
-    with ``settings`` {"label": "sgd lr=0.01", "epochs"}. ``window``:
-    iterations the final loss averages."""
+    with ``settings`` {"label": "sgd lr=0.01", "epochs"}."""
     histories: dict = field(default_factory=dict)
     seed: int = 0
-    window: int = 20
 
     def __post_init__(self):     # runs a stop left unstarted are not part of the result
         self.histories = {name: h for name, h in self.histories.items()
@@ -192,13 +189,6 @@ class OptimizerComparison:
         """How many epochs the iterations make."""
         return max((h.settings["epochs"] for h in self.histories.values()), default=0.0)
 
-    def final_loss(self, name):
-        """Mean loss of the last ``window`` iterations (NaN if the run diverged)."""
-        history = self.histories[name]
-        if history.diverged or not history.loss:
-            return float("nan")
-        return float(np.mean(history.loss[-self.window:]))
-
     def test_accuracy(self, name):
         history = self.histories[name]
         return float(history.test_acc[-1]) if history.test_acc else float("nan")
@@ -206,11 +196,9 @@ class OptimizerComparison:
     def outcome(self, name):
         """One catalogue sentence on how optimizer ``name`` ended."""
         history = self.histories[name]
-        if history.diverged:
-            return say("optimizers.train.diverged", name=name, iteration=len(history.loss))
-        if history.status.startswith("stopped"):
-            return say("optimizers.train.stopped", name=name, iteration=history.iterations)
-        return say("optimizers.train.completed", name=name, loss=self.final_loss(name),
+        if history.status != "completed":
+            return say("training.run", label=name, status=history.message)
+        return say("optimizers.train.completed", name=name, loss=history.final_loss(),
                    accuracy=self.test_accuracy(name))
 
     @property
@@ -266,10 +254,6 @@ class SeedSpread:
     final_loss: dict
     test_accuracy: dict
 
-    def ranking(self, index):
-        """Optimizer names of seed number ``index``, lowest final loss first."""
-        return sorted(self.final_loss, key=lambda name: self.final_loss[name][index])
-
     def always_below(self):
         """Pairs (a, b) where a ended with a lower loss than b in every seed."""
         names = list(self.final_loss)
@@ -311,5 +295,5 @@ def compare_over_seeds(names=OPTIMIZER_NAMES, seeds=(0, 1, 2), done=(), **settin
             for seed in seeds]
     names = list(runs[0].histories)
     return SeedSpread(tuple(seeds), runs,
-                      {n: [run.final_loss(n) for run in runs] for n in names},
+                      {n: [run.histories[n].final_loss() for run in runs] for n in names},
                       {n: [run.test_accuracy(n) for run in runs] for n in names})

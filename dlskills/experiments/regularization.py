@@ -159,10 +159,7 @@ def run_weight_scale(weight_scale, batchnorm, activation="relu", epochs=20, *,
     train_data, test_data = mnist(n_train, seed=seed, dtype=dtype)
     data = (train_data, test_data if test else None)
     net = MLP(784, list(hidden), 10, activation=activation, init=float(weight_scale),
-              batchnorm=batchnorm, seed=seed, dtype=dtype)
-    for kind, _, layer in net.layers:
-        if kind == "batchnorm":
-            layer.eps = check_number("eps", eps, low=0, low_open=True)
+              batchnorm=batchnorm, seed=seed, dtype=dtype, bn_eps=eps)
     return _train_mnist(net, settings, data, epochs, lr, batch_size, seed, progress)
 
 

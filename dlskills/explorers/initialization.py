@@ -96,7 +96,7 @@ class InitTrainingExplorer(TrainingExplorer):
 
     @staticmethod
     def _result(histories, settings):
-        return ComparedRuns(histories, {}, settings["iterations"], dict(settings))
+        return ComparedRuns(histories, dict(settings))
 
     def preview(self, settings):
         """After a control change, the last run stays on screen, dashed, as the previous

@@ -16,14 +16,16 @@ class's (every setting by its catalogue label, then the result's finding).
 
 import numpy as np
 
-from ..experiments.optimizers import (HIDDEN, OPTIMIZER_NAMES, SCHEDULE_NAMES, TUNED_LR,
-                                      OptimizerComparison, compare_optimizers,
-                                      compare_paths)
+from ..experiments.optimizers import (HIDDEN, OPTIMIZER_NAMES, TUNED_LR, OptimizerComparison,
+                                      compare_optimizers, compare_paths)
 from ..messages import say
+from ..schedules import SCHEDULES
 from ..surfaces import SURFACES, get_surface
 from ..views.optimizers import PathsView, TrainingComparisonView
 from . import controls
 from .base import Explorer, TrainingExplorer
+
+SCHEDULE_NAMES = ("none",) + tuple(SCHEDULES.names())  # none, step, multistep, exponential
 
 
 class OptimizerPlayground(Explorer):

@@ -69,6 +69,8 @@ MESSAGES = {
     "training.status.not_started": "还没有训练",
     "training.status.stopped": "在第 {iteration} 次迭代停止",
     "training.status.diverged": "在第 {iteration} 次迭代发散",
+    # one run of several, named, that did not complete (ch2 and ch3 statuses)
+    "training.run": "{label}：{status}",
     # a run's finding (History.finding: explorer statuses, figure titles)
     "training.finding.validation": "{status}：训练 {train:.1f}%，验证 {held_out:.1f}%，"
                                    "差距 {gap:.1f} 个百分点",
@@ -177,8 +179,6 @@ MESSAGES = {
     "optimizers.outcome.diverged": "{name} 在第 {step} 步发散",
     "optimizers.outcome.none": "没有选中优化器",
     "optimizers.train.completed": "{name}：损失 {loss:.3f}，测试准确率 {accuracy:.1%}",
-    "optimizers.train.diverged": "{name} 在第 {iteration} 次迭代发散",
-    "optimizers.train.stopped": "{name} 在第 {iteration} 次迭代停下",
     "optimizers.seeds.order": "{n} 个种子里每次都成立的顺序（最后的损失从低到高）：{order}",
     "optimizers.seeds.order_mixed": "{n} 个种子里每次都成立的顺序（最后的损失从低到高）：{order}；"
                                     "{names} 谁更低因种子而异",
@@ -261,12 +261,8 @@ MESSAGES = {
     "init.finding.act_overflow": "激活值从第 {layer} 层起超出 float32 的范围（溢出）",
     "init.finding.grad_overflow": "梯度从第 {layer} 层往前超出 float32 的范围（溢出）",
     "init.label.normal": "normal（std {std:g}）",
-    # runs of compare_initializers that did not complete
+    # a completed run of compare_initializers
     "init.run.loss": "{label}：损失 {loss:.2f}",
-    "init.run.diverged": "{label}：发散",
-    "init.run.stopped": "{label}：已停止",
-    "init.run.not_started": "{label}：未开始",
-    "init.run.running": "{label}：训练中",
     # views/initialization.py
     "init.axis.layer": "层 layer",
     "init.axis.activation": "激活值 a",

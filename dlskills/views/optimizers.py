@@ -21,6 +21,7 @@ from matplotlib.ticker import MaxNLocator
 
 from ..experiments.optimizers import FLOOR, PathComparison, surface_min_value
 from ..messages import say
+from ..training import FINAL_WINDOW
 from .axes import log_axis
 from .base import View
 from .curves import CurvePanel, TrainingCurves
@@ -234,7 +235,7 @@ class TrainingComparisonView(View):
         self.acc_ax.set_title(say("optimizers.fig.acc_title"), fontsize=12)
 
 
-def describe_training(histories, labels=None, window=20):
+def describe_training(histories, labels=None, window=FINAL_WINDOW):
     """The finding, computed from the histories: lowest final (averaged) loss, and how
     many times higher the highest one is; diverged runs named."""
     labels = labels or {}
@@ -245,7 +246,7 @@ def describe_training(histories, labels=None, window=20):
         if history.diverged:
             notes.append(say("optimizers.fig.run_diverged", label=labels.get(name, name)))
         elif history.loss:
-            finals[name] = float(np.mean(history.loss[-window:]))
+            finals[name] = history.final_loss(window)
     if not finals:
         return say("optimizers.fig.press_run") if not notes else sep.join(notes)
     best = min(finals, key=finals.get)
@@ -266,11 +267,10 @@ def seed_spread_figure(spread, figsize=(12, 4.6)):
     the lowest to the highest value, the mean as a short line. The title is its finding."""
     fig, (loss_ax, acc_ax) = new_figure(figsize, dpi=100, nrows=1, ncols=2)
     names = list(spread.final_loss)
-    window = spread.runs[0].window if spread.runs else 20
     with style():
         for ax, values, label in (
                 (loss_ax, spread.final_loss, say("optimizers.fig.seed_loss_axis",
-                                                 window=window)),
+                                                 window=FINAL_WINDOW)),
                 (acc_ax, spread.test_accuracy, say("optimizers.fig.acc_axis"))):
             for k, name in enumerate(names):
                 v = np.asarray(values[name], dtype=float)
