@@ -159,3 +159,61 @@ def test_one_vocabulary_and_one_heading_style(path):
             assert re.match(r"(\d+ |练习 \d+：)\S|学习目标|小结", title), title
         else:
             assert re.match(r"(\d+\.\d+ |练习 \d+：)\S", title), title
+
+
+# --- the exercises in nbgrader form (tools/make_course.py, tests/test_nbgrader.py) -------
+EXERCISES = {"01": 5, "02": 3, "03": 4, "04": 4}       # exercises per chapter
+STUB = say("exercise.code_stub")
+
+
+def graded_cells(path):
+    """The code cells that carry nbgrader metadata, in order, as nbformat nodes."""
+    import nbformat
+    notebook = nbformat.read(path, as_version=4)
+    return [c for c in notebook.cells if "nbgrader" in c.metadata]
+
+
+@pytest.mark.parametrize("path", CHAPTERS, ids=lambda p: p.name)
+def test_every_exercise_is_an_answer_cell_then_its_locked_check_cell(path):
+    graded = graded_cells(path)
+    assert len(graded) == 2 * EXERCISES[path.name[:2]]
+    ids = [c.metadata.nbgrader["grade_id"] for c in graded]
+    assert len(set(ids)) == len(ids)
+    for number, (answer, check) in enumerate(zip(graded[::2], graded[1::2]), start=1):
+        ours, theirs = answer.metadata.nbgrader, check.metadata.nbgrader
+        assert re.fullmatch(rf"ex{number}-[a-z0-9-]+", ours["grade_id"]), ours["grade_id"]
+        assert theirs["grade_id"] == ours["grade_id"] + "-check"
+        assert answer.id == ours["grade_id"] and check.id == theirs["grade_id"]
+        assert (ours["solution"], ours["grade"], ours["locked"]) == (True, False, False)
+        assert (theirs["solution"], theirs["grade"], theirs["locked"]) == (False, True, True)
+        assert theirs["points"] > 0
+        # the learner replaces the stub's line; as it is, it runs and the check says no
+        assert answer.source.count(STUB) == 1 and not CHECK_CALL.search(answer.source)
+        compile(answer.source, ours["grade_id"], "exec")
+        assert CHECK_CALL.search(check.source)
+        assert "nbval-check-output" in check.metadata.get("tags", [])
+
+
+@pytest.mark.parametrize("path", CHAPTERS, ids=lambda p: p.name)
+def test_chapter_exercises_are_what_nbgrader_makes_of_the_solutions(path):
+    """The solutions notebook holds the graded cells in nbgrader's source form; the
+    chapter's are nbgrader's own ClearSolutions (with the course's stub) and
+    ClearHiddenTests of them (the full generate_assignment: tests/test_nbgrader.py)."""
+    from nbgrader.preprocessors import ClearHiddenTests, ClearSolutions
+    clear = ClearSolutions(code_stub={"python": str(STUB)})
+    hide = ClearHiddenTests()
+    chapter, solved = graded_cells(path), graded_cells(solution_notebook(path))
+    assert [c.id for c in solved] == [c.id for c in chapter]
+    for ours, reference in zip(chapter, solved):
+        mine, theirs = ours.metadata.nbgrader, reference.metadata.nbgrader
+        for key in ("grade_id", "solution", "grade", "locked", "points"):
+            assert mine.get(key) == theirs.get(key), (mine["grade_id"], key)
+        if theirs["solution"]:
+            assert reference.source.count("### BEGIN SOLUTION") == 1
+        else:
+            assert re.search(r"### BEGIN HIDDEN TESTS\nassert .*\n### END HIDDEN TESTS",
+                             reference.source)
+        expected = reference.copy()
+        clear._replace_solution_region(expected, "python")
+        hide.preprocess_cell(expected, {}, 0)
+        assert ours.source == expected.source, mine["grade_id"]
