@@ -5,7 +5,7 @@
 
 Runs exactly what tests/test_nbgrader.py runs (``make_course``, ``generate_assignment``
 and ``autograde`` of the teacher's edition, the untouched student edition and a
-half-solved copy, chapters two at a time) and prints chapter x submission -> points,
+half-solved copy; two chapters autograded at a time) and prints chapter x submission -> points,
 the seconds per chapter and the load average before and after.
 """
 import argparse
@@ -33,7 +33,7 @@ def main():
         results, seconds = grade_course(course)
         whole = time.perf_counter() - start
         print(table(results, course))
-    print("seconds per chapter (generate_assignment + autograde of 3 submissions): "
+    print("autograde seconds per chapter (3 submissions, 2 chapters at a time): "
           + ", ".join(f"{a} {seconds[a]:.0f}" for a in CHAPTERS))
     print(f"whole (make_course + 4 chapters, 2 at a time): {whole:.0f} s")
     print("load average after: %.1f %.1f %.1f" % os.getloadavg())
