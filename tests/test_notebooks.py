@@ -100,7 +100,11 @@ def test_unsolved_exercises_say_not_yet_and_give_nothing_away(path):
     assert checked_names(answered) == checked_names(checks), "one answer per exercise"
     chapter_code = "\n".join(source(c) for c in exercise_part(path))
     for cell in cells(solved):
-        for line in source(cell).splitlines():
+        text = source(cell)
+        if "nbgrader" in cell["metadata"]:      # the lines around the regions are the stub's
+            text = "\n".join(re.findall(r"### BEGIN SOLUTION\n(.*?)\n\s*### END SOLUTION",
+                                        text, re.S))
+        for line in text.splitlines():
             line = line.strip()
             # a line of reference code (not an import, a check call or a comment)
             # (signatures such as "def update(self, params, grads):" are the stub's too)
@@ -216,3 +220,61 @@ def test_lecture_policy_on_made_up_cells():
              _cell("code", "f = len", hidden=False),
              _cell("code", "f([])")]
     assert lecture.hidden_names_used(cells) == [(2, "f"), (2, "system")]
+
+
+# --- the exercises in nbgrader form (tools/make_course.py, tests/test_nbgrader.py) -------
+EXERCISES = {"01": 5, "02": 3, "03": 4, "04": 4}       # exercises per chapter
+STUB = say("exercise.code_stub")
+
+
+def graded_cells(path):
+    """The code cells that carry nbgrader metadata, in order, as nbformat nodes."""
+    import nbformat
+    notebook = nbformat.read(path, as_version=4)
+    return [c for c in notebook.cells if "nbgrader" in c.metadata]
+
+
+@pytest.mark.parametrize("path", CHAPTERS, ids=lambda p: p.name)
+def test_every_exercise_is_an_answer_cell_then_its_locked_check_cell(path):
+    graded = graded_cells(path)
+    assert len(graded) == 2 * EXERCISES[path.name[:2]]
+    ids = [c.metadata.nbgrader["grade_id"] for c in graded]
+    assert len(set(ids)) == len(ids)
+    for number, (answer, check) in enumerate(zip(graded[::2], graded[1::2]), start=1):
+        ours, theirs = answer.metadata.nbgrader, check.metadata.nbgrader
+        assert re.fullmatch(rf"ex{number}-[a-z0-9-]+", ours["grade_id"]), ours["grade_id"]
+        assert theirs["grade_id"] == ours["grade_id"] + "-check"
+        assert answer.id == ours["grade_id"] and check.id == theirs["grade_id"]
+        assert (ours["solution"], ours["grade"], ours["locked"]) == (True, False, False)
+        assert (theirs["solution"], theirs["grade"], theirs["locked"]) == (False, True, True)
+        assert theirs["points"] > 0
+        # the learner replaces the stub's line; as it is, it runs and the check says no
+        assert answer.source.count(STUB) == 1 and not CHECK_CALL.search(answer.source)
+        compile(answer.source, ours["grade_id"], "exec")
+        assert CHECK_CALL.search(check.source)
+        assert "nbval-check-output" in check.metadata.get("tags", [])
+
+
+@pytest.mark.parametrize("path", CHAPTERS, ids=lambda p: p.name)
+def test_chapter_exercises_are_what_nbgrader_makes_of_the_solutions(path):
+    """The solutions notebook holds the graded cells in nbgrader's source form; the
+    chapter's are nbgrader's own ClearSolutions (with the course's stub) and
+    ClearHiddenTests of them (the full generate_assignment: tests/test_nbgrader.py)."""
+    from nbgrader.preprocessors import ClearHiddenTests, ClearSolutions
+    clear = ClearSolutions(code_stub={"python": str(STUB)})
+    hide = ClearHiddenTests()
+    chapter, solved = graded_cells(path), graded_cells(solution_notebook(path))
+    assert [c.id for c in solved] == [c.id for c in chapter]
+    for ours, reference in zip(chapter, solved):
+        mine, theirs = ours.metadata.nbgrader, reference.metadata.nbgrader
+        for key in ("grade_id", "solution", "grade", "locked", "points"):
+            assert mine.get(key) == theirs.get(key), (mine["grade_id"], key)
+        if theirs["solution"]:
+            assert reference.source.count("### BEGIN SOLUTION") == 1
+        else:
+            assert re.search(r"### BEGIN HIDDEN TESTS\nassert .*\n### END HIDDEN TESTS",
+                             reference.source)
+        expected = reference.copy()
+        clear._replace_solution_region(expected, "python")
+        hide.preprocess_cell(expected, {}, 0)
+        assert ours.source == expected.source, mine["grade_id"]

@@ -6,8 +6,8 @@ removed before the kernel runs (nbconvert's ``TagRemovePreprocessor``), so a hid
 is not executed either. The policy, one rule a kind of cell:
 
 - a code cell that only prints source listings (``dl.show_code`` / imports);
-- an exercise cell: code from the chapter's exercise section on that calls a
-  ``check_...`` function (the stub and its check live in one cell);
+- an exercise's check cell: code from the chapter's exercise section on that calls a
+  ``check_...`` function (the answer cell above it shows nothing: code is stripped);
 - a markdown cell that is only the link to the reference answers (``做完再看：...``).
 
 A teacher may tag more cells; :func:`hidden_names_used` says whether a visible cell

@@ -28,6 +28,10 @@ MESSAGES = {
     "verdict.right": "✓ 正确：{message}",
     "verdict.wrong": "✗ 还不对：{message}",
     "verdict.raised": "运行时出错 {kind}：{error}",
+    # what an answer region becomes in the student edition (nbgrader's
+    # ClearSolutions.code_stub, written by tools/make_course.py): valid Python at any
+    # indentation, and every check says "not yet" for it
+    "exercise.code_stub": "pass  # 把这一行换成你的答案",
 
     # --- shared: control labels (explorers of every chapter) --------------------------
     # one label per setting name, used for the widget and in the status line
