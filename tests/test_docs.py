@@ -35,11 +35,6 @@ CONTROL = re.compile(r"「([^」]+)」")
 COMMAND = re.compile(r"^(python|voila|nbgrader|pip|jupyter)\b")
 PATH_ROOTS = ("notebooks/", "benchmarks/", "tools/", "tests/", "docs/", "dlskills/")
 
-#: what another part of issue 11 adds (the lead merges it): the test expects these to be
-#: missing here and fails once they exist, so that this list is emptied after the merge
-PENDING = {"tools/make_course.py"}
-
-
 def chapters():
     """{chapter number: (notebook path, the guide's text about that chapter)}."""
     found = {}
@@ -192,9 +187,6 @@ REQUIREMENTS = sorted({need for command in commands() for need in needs(command)
 @pytest.mark.parametrize("need", REQUIREMENTS, ids=lambda need: f"{need[0]}:{need[1]}")
 def test_what_each_command_needs_exists(need):
     kind, name = need
-    pending = name if kind == "file" else f"{kind} {name}"
-    if pending in PENDING:
-        pytest.xfail(f"{name}: added by another part of issue 11, not merged yet")
     if kind == "file":
         assert (REPO / name).exists(), name
     elif kind == "extra":
@@ -203,18 +195,6 @@ def test_what_each_command_needs_exists(need):
     else:
         apps = pytest.importorskip("nbgrader.apps.nbgraderapp")
         assert name in apps.NbGraderApp.subcommands, name
-
-
-def test_pending_items_are_still_cited_and_still_missing():
-    """PENDING is emptied when the other parts of issue 11 are merged: this fails then."""
-    cited = {name if kind == "file" else f"{kind} {name}" for kind, name in REQUIREMENTS}
-    assert PENDING <= cited
-    project = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))["project"]
-    for item in PENDING:
-        if item.startswith("extra "):
-            assert item[6:] not in project["optional-dependencies"], f"{item} exists: empty PENDING"
-        else:
-            assert not (REPO / item).exists(), f"{item} exists: remove it from PENDING"
 
 
 def test_the_readme_links_the_guide():
