@@ -3,7 +3,10 @@
 Each hidden layer is ``Affine -> [BatchNorm] -> activation -> [Dropout]`` (batch norm
 after the linear layer and before the activation, dropout after the activation and
 before the next linear layer, as in the course text); the output layer is
-``Affine -> SoftmaxWithLoss``. Parameters live in one dict, ``net.params``::
+``Affine -> SoftmaxWithLoss``. With ``residual=True`` every hidden layer after the first
+is a residual block ``h_i = h_{i-1} + F(h_{i-1})`` with F that same
+``Affine -> [BatchNorm] -> activation -> [Dropout]`` (layers ``Fork`` and ``Join`` around
+it). Parameters live in one dict, ``net.params``::
 
     W1, b1, [gamma1, beta1,] W2, b2, ..., WL, bL      (L = number of Affine layers)
 
@@ -19,7 +22,8 @@ from ._checks import (check_flag, check_float_dtype, check_labels, check_number,
                       check_rng)
 from .functions import ACTIVATIONS
 from .initializers import initialize
-from .layers import ACTIVATION_LAYERS, Affine, BatchNorm, Dropout, SoftmaxWithLoss
+from .layers import (ACTIVATION_LAYERS, Affine, BatchNorm, Dropout, Fork, Join,
+                     SoftmaxWithLoss)
 
 
 @dataclass
@@ -51,13 +55,20 @@ class MLP:
     dropout : probability p of dropping a hidden unit in training (0 = no Dropout layer)
     weight_decay : lambda; the loss adds 1/2 lambda sum(W^2) over the weights W only
         (not biases, not gamma/beta) and the gradient adds lambda W
+    residual : make every hidden layer after the first a residual block, output
+        ``x + F(x)`` (needs equal hidden sizes). The shortcut is added after the
+        activation and nothing follows the sum, so the shortcut is a pure identity (the
+        point of He et al. 2016's "pre-activation" blocks): the gradient reaches
+        every earlier layer through the sums unchanged, whatever F's derivatives are. The original form
+        ``activation(x + F(x))`` would multiply that path by the activation's derivative
+        at every block again (at most 1/4 per block for sigmoid).
     seed : seed (or ``numpy.random.Generator``) for the weights and dropout masks
     dtype : float64 for gradient checks, float32 for speed
     """
 
     def __init__(self, input_size, hidden_sizes, output_size, activation="relu", init="he",
                  init_options=None, batchnorm=False, dropout=0.0, weight_decay=0.0, seed=0,
-                 dtype=np.float64):
+                 dtype=np.float64, residual=False):
         hidden_sizes = [hidden_sizes] if np.isscalar(hidden_sizes) else list(hidden_sizes)
         self.sizes = [check_number("input_size", input_size, low=1, integer=True)]
         self.sizes += [check_number("hidden size", h, low=1, integer=True) for h in hidden_sizes]
@@ -67,6 +78,11 @@ class MLP:
         self.weight_decay = float(check_number("weight_decay (lambda)", weight_decay, low=0))
         self.dropout = float(check_number("dropout p", dropout, 0, 1, high_open=True))
         self.batchnorm = check_flag("batchnorm", batchnorm)
+        self.residual = check_flag("residual", residual)
+        if self.residual and (len(hidden_sizes) < 2 or len(set(self.sizes[1:-1])) > 1):
+            raise ValueError(f"residual=True needs at least 2 hidden layers of one width "
+                             f"(x + F(x) adds vectors of the same size), got hidden sizes "
+                             f"{self.sizes[1:-1]}")
         self.dtype = check_float_dtype(dtype)
         rng = check_rng("seed", seed)
         if init_options is not None and not isinstance(init_options, dict):
@@ -77,9 +93,14 @@ class MLP:
         else:
             self.init = "normal"
             self.init_options = {"std": check_number("init (weight scale)", init, low=0)}
-        self.layers = []     # (kind, index, layer); kinds: affine, batchnorm, activation, dropout
+        # (kind, index, layer); kinds: affine, batchnorm, activation, dropout, fork, join
+        self.layers = []
         n_affine = len(self.sizes) - 1
         for i, (n_in, n_out) in enumerate(zip(self.sizes[:-1], self.sizes[1:]), start=1):
+            block = self.residual and 1 < i < n_affine
+            if block:
+                fork = Fork()
+                self.layers.append(("fork", i, fork))
             W = initialize(self.init, (n_in, n_out), rng, self.dtype, **self.init_options)
             self.layers.append(("affine", i, Affine(W, np.zeros(n_out, dtype=self.dtype),
                                                     need_dx=i > 1)))
@@ -91,6 +112,8 @@ class MLP:
             self.layers.append(("activation", i, ACTIVATION_LAYERS[self.activation]()))
             if self.dropout > 0:
                 self.layers.append(("dropout", i, Dropout(self.dropout, rng)))
+            if block:
+                self.layers.append(("join", i, Join(fork)))
         self.loss_layer = SoftmaxWithLoss()
         self.params = {f"{name}{i}": value for _, i, layer in self.layers
                        for name, value in layer.parameters().items()}
@@ -221,6 +244,8 @@ class MLP:
             extras.append("batchnorm=True")
         if self.dropout:
             extras.append(f"dropout={self.dropout}")
+        if self.residual:
+            extras.append("residual=True")
         if self.weight_decay:
             extras.append(f"weight_decay={self.weight_decay}")
         return f"MLP({' -> '.join(map(str, self.sizes))}, {', '.join(extras)})"
