@@ -4,9 +4,9 @@ Each hidden layer is ``Affine -> [BatchNorm] -> activation -> [Dropout]`` (batch
 after the linear layer and before the activation, dropout after the activation and
 before the next linear layer, as in the course text); the output layer is
 ``Affine -> SoftmaxWithLoss``. With ``residual=True`` every hidden layer after the first
-is a residual block ``h_i = h_{i-1} + F(h_{i-1})`` with F that same
-``Affine -> [BatchNorm] -> activation -> [Dropout]`` (layers ``Fork`` and ``Join`` around
-it). Parameters live in one dict, ``net.params``::
+is a residual block ``h_i = h_{i-1} + F(h_{i-1})`` with F the same layers in the
+"pre-activation" order ``[BatchNorm ->] activation [-> Dropout] -> Affine`` (layers
+``Fork`` and ``Join`` around it). Parameters live in one dict, ``net.params``::
 
     W1, b1, [gamma1, beta1,] W2, b2, ..., WL, bL      (L = number of Affine layers)
 
@@ -55,13 +55,15 @@ class MLP:
     dropout : probability p of dropping a hidden unit in training (0 = no Dropout layer)
     weight_decay : lambda; the loss adds 1/2 lambda sum(W^2) over the weights W only
         (not biases, not gamma/beta) and the gradient adds lambda W
-    residual : make every hidden layer after the first a residual block, output
-        ``x + F(x)`` (needs equal hidden sizes). The shortcut is added after the
-        activation and nothing follows the sum, so the shortcut is a pure identity (the
-        point of He et al. 2016's "pre-activation" blocks): the gradient reaches
-        every earlier layer through the sums unchanged, whatever F's derivatives are. The original form
-        ``activation(x + F(x))`` would multiply that path by the activation's derivative
-        at every block again (at most 1/4 per block for sigmoid).
+    residual : make every hidden layer after the first a residual block (needs equal
+        hidden sizes): ``h_i = h_{i-1} + W_i f(BN(h_{i-1})) + b_i``, the "pre-activation"
+        form of He et al. 2016. Nothing follows the sum, so the shortcut is a pure
+        identity: the gradient reaches every earlier layer through the sums unchanged,
+        whatever f' is (the original ``f(x + F(x))`` multiplies it by f' at every block,
+        at most 1/4 for sigmoid). And the branch ends in a linear layer, whose output has
+        mean 0 at the start: a branch ending in f (``x + f(Wx)``) adds f's positive mean
+        (0.5 for sigmoid) at every block, and the sums grow with depth. The last block's
+        sum goes to the output layer as it is. ``inspect`` reports each block's f.
     seed : seed (or ``numpy.random.Generator``) for the weights and dropout masks
     dtype : float64 for gradient checks, float32 for speed
     """
@@ -97,23 +99,23 @@ class MLP:
         self.layers = []
         n_affine = len(self.sizes) - 1
         for i, (n_in, n_out) in enumerate(zip(self.sizes[:-1], self.sizes[1:]), start=1):
-            block = self.residual and 1 < i < n_affine
-            if block:
-                fork = Fork()
-                self.layers.append(("fork", i, fork))
             W = initialize(self.init, (n_in, n_out), rng, self.dtype, **self.init_options)
-            self.layers.append(("affine", i, Affine(W, np.zeros(n_out, dtype=self.dtype),
-                                                    need_dx=i > 1)))
+            affine = ("affine", i, Affine(W, np.zeros(n_out, dtype=self.dtype), need_dx=i > 1))
             if i == n_affine:
+                self.layers.append(affine)
                 break
+            unit = []                                  # [BatchNorm ->] activation [-> Dropout]
             if self.batchnorm:
-                self.layers.append(("batchnorm", i, BatchNorm(
+                unit.append(("batchnorm", i, BatchNorm(
                     np.ones(n_out, dtype=self.dtype), np.zeros(n_out, dtype=self.dtype))))
-            self.layers.append(("activation", i, ACTIVATION_LAYERS[self.activation]()))
+            unit.append(("activation", i, ACTIVATION_LAYERS[self.activation]()))
             if self.dropout > 0:
-                self.layers.append(("dropout", i, Dropout(self.dropout, rng)))
-            if block:
-                self.layers.append(("join", i, Join(fork)))
+                unit.append(("dropout", i, Dropout(self.dropout, rng)))
+            if self.residual and i > 1:                # h + Affine(unit(h)): pre-activation
+                fork = Fork()
+                self.layers += [("fork", i, fork), *unit, affine, ("join", i, Join(fork))]
+            else:
+                self.layers += [affine, *unit]
         self.loss_layer = SoftmaxWithLoss()
         self.params = {f"{name}{i}": value for _, i, layer in self.layers
                        for name, value in layer.parameters().items()}
@@ -231,7 +233,8 @@ class MLP:
         # grad_trace holds dL/d(output) of each layer, from the last layer back
         grad_out = {(kind, i): d for kind, i, d in grad_trace}
         grad_post = [grad_out[("activation", i)] for i in range(1, self.depth)]
-        grad_pre = [grad_out[("batchnorm" if self.batchnorm else "affine", i)]
+        grad_pre = [grad_out[("batchnorm" if self.batchnorm else
+                              "fork" if self.residual and i > 1 else "affine", i)]
                     for i in range(1, self.depth)]
         return LayerReport(pre=pre, post=post, grad_pre=grad_pre, grad_post=grad_post,
                            loss=loss)

@@ -425,6 +425,21 @@ MESSAGES = {
                           "差距 {baseline_gap:.1f} | λ={lam:g}：训练 {train:.1f}%，"
                           "验证 {val:.1f}%，差距 {gap:.1f}",
 
+    # --- chapter 5: a deep network that learns (experiments/explorers deep.py) --------
+    "deep.remedy.relu": "ReLU",
+    "deep.remedy.he": "He 初始化",
+    "deep.remedy.batchnorm": "BN",
+    "deep.remedy.adam": "Adam",
+    "deep.remedy.residual": "残差连接",
+    "deep.remedy.clip": "梯度裁剪",
+    "deep.remedy.standardize": "输入标准化",
+    "deep.remedy.none": "基线（不加处方）",
+    "deep.remedy.join": "{names}",
+    "deep.finding.clipped": "{finding}；{steps} 步中有 {clipped} 步被裁剪",
+    "deep.finding.ablation": "{sets} 组处方 × {seeds} 个种子：最好的是 {best}，"
+                             "验证准确率平均 {mean:.1f}%（{low:.1f}–{high:.1f}%）；"
+                             "{stuck} 组在每个种子下都低于 {limit:.0f}%（没学到东西）",
+
     # --- figures shared by several chapters (views/style.py, views/curves.py) ---------
     "curves.iteration": "迭代次数 iteration",
     "curves.loss": "训练损失（平滑）loss",
