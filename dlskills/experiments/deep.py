@@ -95,7 +95,7 @@ def run_deep(remedies=(), depth=DEPTH, epochs=10, *, width=WIDTH, init_std=INIT_
     net, optimizer = build(remedies, depth, width=width, init_std=init_std, lr=lr,
                            adam_lr=adam_lr, seed=seed, dtype=dtype)
     settings = dict(remedies=remedies, depth=depth, width=width, epochs=epochs,
-                    optimizer=repr(optimizer))
+                    optimizer=repr(optimizer), label=remedy_label(remedies))
     clip = check_number("clip", clip, low=0, low_open=True) if "clip" in remedies else None
     return _train_mnist(net, settings, data(remedies, n_train=n_train, validation=validation,
                                             seed=seed, dtype=dtype),

@@ -28,15 +28,18 @@ MESSAGES = {
     # --- shared: control labels (explorers of every chapter) --------------------------
     # one label per setting name, used for the widget and in the status line
     "control.activation": "激活函数",
+    "control.adam": "Adam",
     "control.alpha1": "α1",
     "control.alpha2": "α2",
     "control.batchnorm": "BN",
     "control.biases": "计入偏置",
     "control.bound": "区间 bound",
+    "control.clip": "梯度裁剪",
     "control.decay": "衰减率 decay",
     "control.depth": "深度",
     "control.dropout": "Dropout p",
     "control.epochs": "epoch 数",
+    "control.he": "He 初始化",
     "control.init": "初始化",
     "control.input_size": "输入维度 a",
     "control.iterations": "迭代次数",
@@ -45,9 +48,12 @@ MESSAGES = {
     "control.n_train": "训练样本数",
     "control.noise": "梯度噪声",
     "control.optimizers": "优化器",
+    "control.relu": "ReLU",
+    "control.residual": "残差连接",
     "control.scale": "标准差 std",
     "control.schedule": "学习率衰减",
     "control.seed": "随机种子",
+    "control.standardize": "输入标准化",
     "control.std": "标准差 std",
     "control.steps": "步数",
     "control.surface": "曲面",
@@ -439,6 +445,15 @@ MESSAGES = {
     "deep.finding.ablation": "{sets} 组处方 × {seeds} 个种子：最好的是 {best}，"
                              "验证准确率平均 {mean:.1f}%（{low:.1f}–{high:.1f}%）；"
                              "{stuck} 组在每个种子下都低于 {limit:.0f}%（没学到东西）",
+    # views/deep.py
+    "deep.axis.layer": "第几层（1 = 输入旁，最后 = 输出层）",
+    "deep.axis.grad_norm": "梯度范数 ||dW||（对数坐标）",
+    "deep.axis.val_accuracy": "验证准确率 accuracy",
+    "deep.axis.final_val_accuracy": "最终验证准确率 (%)：条 = 平均，线 = 最低到最高，点 = 每个种子",
+    "deep.legend.start": "第 1 步",
+    "deep.legend.now": "第 {iteration} 步",
+    "deep.legend.previous_start": "上一次：第 1 步",
+    "deep.title.press_run": "选好处方，按 Run 开始训练",
 
     # --- figures shared by several chapters (views/style.py, views/curves.py) ---------
     "curves.iteration": "迭代次数 iteration",
