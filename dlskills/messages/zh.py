@@ -445,6 +445,20 @@ MESSAGES = {
     "deep.finding.ablation": "{sets} 组处方 × {seeds} 个种子：最好的是 {best}，"
                              "验证准确率平均 {mean:.1f}%（{low:.1f}–{high:.1f}%）；"
                              "{stuck} 组在每个种子下都低于 {limit:.0f}%（没学到东西）",
+    # exercises/deep.py
+    "deep.ex.clip.not_dict": "要返回一个字典，键和 grads 一样：{keys}",
+    "deep.ex.clip.in_place": "不要改动传入的 grads：返回新的数组（例如 g * scale，而不是 g *= scale）",
+    "deep.ex.clip.shape": "返回的每个梯度要和原来的形状相同",
+    "deep.ex.clip.below": "总范数 {total:.3g} 不超过上限 {limit:g} 时，梯度应原样返回",
+    "deep.ex.clip.per_array": "你按每个数组各自的范数裁剪了；全局范数是把所有梯度放在一起算的一个数",
+    "deep.ex.clip.by_value": "这是按值裁剪（每个元素截到 ±上限）；按范数裁剪要把所有梯度乘同一个系数",
+    "deep.ex.clip.other": "超过上限时，每个梯度应乘 max_norm / 总范数（总范数 = 所有元素平方和的平方根）",
+    "deep.ex.clip.right": "总范数 {total:.3g} 被缩到 {limit:g}，方向不变；没超过上限时原样返回",
+    "deep.ex.single.unknown": "请填一个处方的名字（{names}），你填的是 {answer!r}",
+    "deep.ex.single.right": "{remedy}：{depth} 层的 sigmoid 网络在 {seeds} 个种子下验证准确率 "
+                            "{low:.1f}%–{high:.1f}%，都高于 {limit:.0f}%，它一个就够了",
+    "deep.ex.single.wrong": "{remedy}：{depth} 层的 sigmoid 网络在 {seeds} 个种子下验证准确率 "
+                            "{low:.1f}%–{high:.1f}%，不是每个种子都高于 {limit:.0f}%：只加它救不回来",
     # views/deep.py
     "deep.axis.layer": "第几层（1 = 输入旁，最后 = 输出层）",
     "deep.axis.grad_norm": "梯度范数 ||dW||（对数坐标）",
