@@ -58,9 +58,10 @@ def test_run_deep_measures_validation_and_records_layers_and_clipping():
 def test_start_gradients_show_the_vanishing_baseline_and_the_residual_shortcut():
     baseline = deep.start_gradients((), 20, width=30)
     residual = deep.start_gradients(("residual",), 20, width=30)
-    assert baseline.shape == residual.shape == (21,)
-    assert baseline[0] / baseline[-1] < 1e-10         # the first layer gets nothing
-    assert residual[0] / residual[-1] > 1e-2          # the shortcuts carry it down
+    assert baseline.grad_norms.shape == residual.grad_norms.shape == (21,)
+    assert baseline.ratio < 1e-10 and baseline.verdict in ("vanishing", "underflow")
+    assert residual.ratio > 1e-2                      # the shortcuts carry it down
+    assert residual.init == "normal" and residual.scale == 0.01
 
 
 def test_ablation_is_a_seed_comparison_with_a_finding():

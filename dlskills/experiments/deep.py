@@ -14,14 +14,13 @@ The explorer of :mod:`dlskills.explorers.deep` trains and draws these.
 
 import numpy as np
 
-from .._blas import single_thread_blas
 from .._checks import check_number
 from ..datasets import Standardizer
-from ..functions import norm
 from ..messages import say
 from ..model import MLP
 from ..optimizers import SGD, Adam
 from . import mnist
+from .gradients import network_profile
 from .regularization import SeedComparison, _train_mnist, compare_seeds
 
 #: the remedies, in the order of the course text's list (section 二.5)
@@ -113,14 +112,14 @@ def run_finding(run):
 
 
 def start_gradients(remedies=(), depth=DEPTH, *, batch=100, seed=0, **options):
-    """Gradient norm ||dW_l|| of every weight matrix (l = 1 .. depth + 1) for one batch of
-    training digits in the fresh network of ``remedies`` (float64 norms)."""
+    """Chapter 1's :class:`~dlskills.experiments.gradients.GradientProfile` (gradient norm
+    ||dW_l|| of every weight matrix, l = 1 .. depth + 1, and its verdict) of one batch of
+    training digits in the fresh network of ``remedies``."""
     net, _ = build(remedies, depth, seed=seed, **options)
     (x, t), _ = data(remedies, seed=seed, dtype=net.dtype)
     batch = check_number("batch", batch, low=2, high=x.shape[0], integer=True)
-    with single_thread_blas(), np.errstate(all="ignore"):
-        grads = net.gradient(x[:batch], t[:batch])
-    return np.array([norm(grads[f"W{i}"]) for i in range(1, net.depth + 1)])
+    return network_profile(net, x[:batch], t[:batch], net.init,
+                           net.init_options.get("std", float("nan")))
 
 
 def ablation(sets, seeds=(0, 1, 2), epochs=10, **options):

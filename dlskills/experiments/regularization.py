@@ -52,8 +52,9 @@ def _train_mnist(net, settings, data, epochs, lr, batch_size, seed, progress,
             accuracy=curves, **options)
     if not curves:                      # the final epoch only
         history.epochs, history.weight_norms = history.epochs[-1:], history.weight_norms[-1:]
-        history.train_acc = [net.accuracy(*train_data)]
-        history.test_acc = [net.accuracy(*held_out_data)] if held_out_data else []
+        with np.errstate(all="ignore"):  # a diverged network's accuracy: a result
+            history.train_acc = [net.accuracy(*train_data)]
+            history.test_acc = [net.accuracy(*held_out_data)] if held_out_data else []
     return history
 
 
