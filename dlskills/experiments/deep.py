@@ -1,6 +1,6 @@
 """Chapter 5 (a deep network that learns): every remedy of the course text, together.
 
-    run = run_deep(("relu", "he", "adam"), depth=40)    # a dl.History, validation split
+    run = run_deep(("relu", "he", "adam"), depth=30)    # a dl.History, validation split
     run.grad_norms[0]                                    # ||dW_l|| per layer, first step
     table = ablation({"baseline": (), "residual": ("residual",)}, seeds=(0, 1, 2))
     table.val["residual"]                                # final validation acc. per seed
@@ -26,7 +26,7 @@ from .regularization import SeedComparison, _train_mnist, compare_seeds
 #: the remedies, in the order of the course text's list (section 二.5)
 REMEDIES = ("relu", "he", "batchnorm", "adam", "residual", "clip", "standardize")
 #: the failing baseline: hidden layers, their width, the weights' std, SGD's lr
-DEPTH, WIDTH, INIT_STD, LR = 40, 100, 0.01, 0.1
+DEPTH, WIDTH, INIT_STD, LR = 30, 100, 0.01, 0.1
 #: Adam's lr, the global gradient norm clipping allows
 ADAM_LR, CLIP = 0.001, 1.0
 #: training and validation digits (100 per class)

@@ -454,11 +454,11 @@ MESSAGES = {
     "deep.ex.clip.by_value": "这是按值裁剪（每个元素截到 ±上限）；按范数裁剪要把所有梯度乘同一个系数",
     "deep.ex.clip.other": "超过上限时，每个梯度应乘 max_norm / 总范数（总范数 = 所有元素平方和的平方根）",
     "deep.ex.clip.right": "总范数 {total:.3g} 被缩到 {limit:g}，方向不变；没超过上限时原样返回",
-    "deep.ex.single.unknown": "请填一个处方的名字（{names}），你填的是 {answer!r}",
-    "deep.ex.single.right": "{remedy}：{depth} 层的 sigmoid 网络在 {seeds} 个种子下验证准确率 "
-                            "{low:.1f}%–{high:.1f}%，都高于 {limit:.0f}%，它一个就够了",
-    "deep.ex.single.wrong": "{remedy}：{depth} 层的 sigmoid 网络在 {seeds} 个种子下验证准确率 "
-                            "{low:.1f}%–{high:.1f}%，不是每个种子都高于 {limit:.0f}%：只加它救不回来",
+    "deep.ex.few.form": "请填一个列表，含 1 到 {most} 个处方的名字（{names}），你填的是 {answer!r}",
+    "deep.ex.few.right": "{remedies}：{depth} 层的 sigmoid 网络在 {seeds} 个种子下验证准确率 "
+                         "{low:.1f}%–{high:.1f}%，都高于 {limit:.0f}%，它学起来了",
+    "deep.ex.few.wrong": "{remedies}：{depth} 层的 sigmoid 网络在 {seeds} 个种子下验证准确率 "
+                         "{low:.1f}%–{high:.1f}%，不是每个种子都高于 {limit:.0f}%：还救不回来",
     # views/deep.py
     "deep.axis.layer": "第几层（1 = 输入旁，最后 = 输出层）",
     "deep.axis.grad_norm": "梯度范数 ||dW||（对数坐标）",
