@@ -321,6 +321,8 @@ CASES = [
      r"^x must have shape \(samples, \.\.\.\) with at least 2 samples .*got \(1, 3\)$"),
     ("Standardizer(min_std=0)", "new", lambda: dl.Standardizer(X, min_std=0), ValueError,
      r"^min_std must be > 0, got 0"),
+    ("Standardizer applied to a list", "new", lambda: dl.Standardizer(X)([[1.0] * 4]),
+     TypeError, r"^x must be a numeric numpy array, got list$"),
     ("Standardizer applied to other widths", "new", lambda: dl.Standardizer(X)(np.ones((2, 5))),
      ValueError, r"^x must have samples of shape \(4,\) .*got \(2, 5\)$"),
 ]

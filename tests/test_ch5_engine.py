@@ -32,7 +32,8 @@ def test_fork_join_is_x_plus_branch_and_its_gradient_checks():
 
 
 def test_join_needs_its_fork():
-    with pytest.raises(TypeError, match="^fork must be the Fork that starts the block"):
+    with pytest.raises(TypeError, match="^fork must be the Fork that starts the block, "
+                                        "got ReLU$"):
         Join(ReLU())
 
 
@@ -75,7 +76,9 @@ def test_residual_forward_adds_each_hidden_layer_after_the_first_to_its_input():
     np.testing.assert_allclose(net.predict(x), h @ p["W4"] + p["b4"])
     plain = dl.MLP(3, [4, 4, 4], 2, activation="tanh", init="xavier", seed=0)
     assert not np.allclose(plain.predict(x), net.predict(x))
-    assert "residual=True" in repr(net) and "residual" not in repr(plain)
+    assert repr(net) == ("MLP(3 -> 4 -> 4 -> 4 -> 2, activation='tanh', init='xavier', "
+                         "residual=True)")
+    assert "residual" not in repr(plain)
 
 
 def test_residual_shortcut_carries_the_gradient_where_the_plain_net_loses_it():
@@ -203,3 +206,6 @@ def test_standardizer_fits_on_the_training_data_only():
                                rtol=1e-5)             # the training statistics, not refitted
     assert scale(np.zeros((2, 4), dtype=np.uint8)).dtype == np.float32
     assert dl.Standardizer(x, min_std=1e-6)(x)[0, 3] > 10
+    assert scale(x.astype(np.float64)).dtype == np.float64
+    two = dl.Standardizer(np.array([[0.0, 1.0], [2.0, 1.0]]))    # 2 samples are enough
+    np.testing.assert_allclose(two(np.array([[1.0, 1.0]])), [[0.0, 0.0]])
