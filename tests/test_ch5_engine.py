@@ -5,6 +5,7 @@ import pytest
 
 import dlskills as dl
 from dlskills.layers import Affine, Fork, Join, ReLU
+from tests.test_gradients import check_network
 
 TOL = 1e-7
 
@@ -52,18 +53,7 @@ def test_residual_network_gradients(case):
     rng = np.random.default_rng(0)
     net = dl.MLP(6, [5, 5, 5], 3, seed=1, dtype=np.float64, residual=True,
                  **RESIDUAL_CASES[case])
-    x, t = rng.normal(size=(8, 6)), rng.integers(0, 3, size=8)
-    net.loss_and_gradient(x, t)  # draws the dropout masks
-    net.fix_dropout_masks()
-    grads = net.gradient(x, t)
-    assert set(grads) == set(net.params)
-    for key, param in net.params.items():
-        numeric = dl.numerical_gradient(lambda: net.loss(x, t, train=True), param)
-        if net.batchnorm and key == "b1":  # blocks put BN before their Affine, not after
-            assert np.max(np.abs(grads[key])) < 1e-12 and np.max(np.abs(numeric)) < 1e-8, key
-            continue  # a bias before batch norm has no effect (see test_gradients.py)
-        err = dl.relative_error(grads[key], numeric)
-        assert err < TOL, f"{case}: {key} relative error {err:.2e}"
+    check_network(net, rng.normal(size=(8, 6)), rng.integers(0, 3, size=8), case)
 
 
 def test_residual_forward_adds_each_hidden_layer_after_the_first_to_its_input():
