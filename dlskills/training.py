@@ -27,8 +27,8 @@ from ._blas import single_thread_blas
 from ._checks import (check_array, check_flag, check_labels, check_number, check_object,
                       check_rng)
 from .functions import norm
-from .optimizers import CLIP_MODES, clip_gradients
 from .messages import say
+from .optimizers import CLIP_MODES, clip_gradients
 
 
 @dataclass
@@ -156,8 +156,8 @@ def train(net, optimizer, train_data, test_data=None, *, epochs=None, iterations
     by their global norm or by value (``clip_by``, see
     :func:`dlskills.optimizers.clip_gradients`); the history then records each step's
     global gradient norm before clipping (``grad_total``) and whether clipping acted
-    (``clipped``). A ``batch_size`` larger than the data set means full-batch training. numpy's BLAS
-    uses one thread while training (see :mod:`dlskills._blas`).
+    (``clipped``). A ``batch_size`` larger than the data set means full-batch training.
+    numpy's BLAS uses one thread while training (see :mod:`dlskills._blas`).
     """
     _check_parts(net, optimizer, schedule, callbacks, history)
     x_train, t_train = _check_data("train_data", train_data, net)
@@ -225,8 +225,8 @@ def train(net, optimizer, train_data, test_data=None, *, epochs=None, iterations
                     before = [net.params[k].copy() for k in weight_keys]
                     history.grad_norms.append([norm(grads[k]) for k in weight_keys])
                 if clip is not None:
-                    grads, total, acted = clip_gradients(grads, clip, clip_by)
-                    history.grad_total.append(total)
+                    grads, grad_norm, acted = clip_gradients(grads, clip, clip_by)
+                    history.grad_total.append(grad_norm)
                     history.clipped.append(acted)
                 optimizer.update(net.params, grads)
                 if record_layers:

@@ -168,6 +168,11 @@ def test_train_records_when_clipping_acts_and_nothing_without_clip(blobs):
     assert len(history.clipped) == 20 and any(history.clipped) and not all(history.clipped)
     plain = dl.train(dl.MLP(2, [8], 3, seed=0), dl.SGD(0.1), (x, t), iterations=5)
     assert plain.grad_total == [] and plain.clipped == []
+    # a run that ends inside an epoch is still measured at its end, clipped or not
+    cut = dl.train(dl.MLP(2, [8], 3, seed=0), dl.SGD(0.1), (x, t), iterations=7,
+                   batch_size=20, clip=0.5)
+    per_epoch = -(-len(t) // 20)
+    assert per_epoch > 7 and cut.epochs == [0, 7 / per_epoch] and len(cut.train_acc) == 2
 
 
 def test_clipping_rescues_a_run_that_diverges_without_it(blobs):
