@@ -64,6 +64,11 @@ def test_residual_forward_adds_each_hidden_layer_after_the_first_to_its_input():
     for i in (2, 3):
         h = h + np.tanh(h) @ p[f"W{i}"] + p[f"b{i}"]  # pre-activation, nothing after the sum
     np.testing.assert_allclose(net.predict(x), h @ p["W4"] + p["b4"])
+    assert [kind for kind, _, _ in net.layers] == [
+        "affine", "activation", "fork", "activation", "affine", "join",
+        "fork", "activation", "affine", "join", "affine"]
+    two = dl.MLP(3, [4, 4], 2, residual=True)           # two hidden layers: one block
+    assert [kind for kind, _, _ in two.layers].count("join") == 1
     plain = dl.MLP(3, [4, 4, 4], 2, activation="tanh", init="xavier", seed=0)
     assert not np.allclose(plain.predict(x), net.predict(x))
     assert repr(net) == ("MLP(3 -> 4 -> 4 -> 4 -> 2, activation='tanh', init='xavier', "
@@ -83,23 +88,27 @@ def test_residual_shortcut_carries_the_gradient_where_the_plain_net_loses_it():
     assert norms[False] < 1e-10 < 1e-3 < norms[True]
 
 
-def test_residual_inspect_reports_every_layer():
-    net = dl.MLP(6, [5, 5, 5], 2, activation="tanh", init="xavier", residual=True, seed=0)
+@pytest.mark.parametrize("batchnorm", [False, True])
+def test_residual_inspect_reports_every_layer(batchnorm):
+    net = dl.MLP(6, [5, 5, 5], 2, activation="tanh", init="xavier", residual=True, seed=0,
+                 batchnorm=batchnorm)
     x, t = np.random.default_rng(0).normal(size=(10, 6)), np.arange(10) % 2
     report = net.inspect(x, t)
     assert [p.shape for p in report.pre] == [(10, 5)] * 3
+    for k in range(3):
+        np.testing.assert_allclose(report.grad_pre[k],
+                                   report.grad_post[k] * (1 - report.post[k] ** 2))
+    assert report.loss == pytest.approx(net.loss(x, t, train=True))
+    if batchnorm:
+        return    # f sees BN(h): the sums below hold for the inputs of BN
     np.testing.assert_allclose(report.pre[1], report.post[0])   # block 2's f sees h1
     np.testing.assert_allclose(report.pre[2], report.pre[1] + report.post[1] @ net.params["W2"]
                                + net.params["b2"])   # block 3's f sees h2 = h1 + F(h1)
     np.testing.assert_allclose(report.post[2], np.tanh(report.pre[2]))
-    for k in range(3):
-        np.testing.assert_allclose(report.grad_pre[k],
-                                   report.grad_post[k] * (1 - report.post[k] ** 2))
     # the shortcuts: dL/dh1 = dL/dh3 + block 3's branch + block 2's branch
     dh3 = net.loss_layer.backward() @ net.params["W4"].T
     np.testing.assert_allclose(report.grad_post[0],
                                dh3 + report.grad_pre[2] + report.grad_pre[1])
-    assert report.loss == pytest.approx(net.loss(x, t, train=True))
 
 
 @pytest.mark.parametrize("hidden", [[5, 4], [5]])
