@@ -151,18 +151,21 @@ def blobs():
     return dl.datasets.toy.make_blobs(100, n_classes=3, seed=0)
 
 
-@pytest.mark.parametrize("optimizer", ["sgd", "momentum", "adagrad", "rmsprop", "adam"])
-def test_train_steps_with_the_clipped_gradients(blobs, optimizer):
+@pytest.mark.parametrize("optimizer, by", [("sgd", "norm"), ("momentum", "norm"),
+                                           ("adagrad", "norm"), ("rmsprop", "norm"),
+                                           ("adam", "norm"), ("sgd", "value")])
+def test_train_steps_with_the_clipped_gradients(blobs, optimizer, by):
     x, t = blobs
 
     def build():
         return dl.MLP(2, [8], 3, seed=0), dl.make_optimizer(optimizer, lr=0.1)
 
     net, opt = build()
-    history = dl.train(net, opt, (x, t), iterations=3, batch_size=len(t), clip=0.05)
+    history = dl.train(net, opt, (x, t), iterations=3, batch_size=len(t), clip=0.05,
+                       clip_by=by)
     ref, ref_opt = build()
     for _ in range(3):                               # the same steps by hand
-        grads, total, acted = dl.clip_gradients(ref.gradient(x, t), 0.05)
+        grads, total, acted = dl.clip_gradients(ref.gradient(x, t), 0.05, by=by)
         ref_opt.update(ref.params, grads)
     for key in net.params:
         np.testing.assert_allclose(net.params[key], ref.params[key], rtol=1e-12)
