@@ -12,14 +12,15 @@ from .functions import (ACTIVATIONS, cross_entropy, get_activation, log_softmax,
                         tanh, tanh_grad)
 from .gradcheck import numerical_gradient, relative_error
 from .initializers import INITIALIZERS, get_initializer, initialize
-from .layers import Affine, BatchNorm, Dropout, ReLU, Sigmoid, SoftmaxWithLoss, Tanh
+from .layers import (Affine, BatchNorm, Dropout, Fork, Join, ReLU, Sigmoid, SoftmaxWithLoss,
+                     Tanh)
 from .model import MLP, LayerReport
 from .optimizers import (OPTIMIZERS, SGD, AdaGrad, Adam, Momentum, RMSProp,
-                         make_optimizer)
+                         clip_gradients, make_optimizer)
 from .schedules import SCHEDULES, ExponentialLR, MultiStepLR, StepLR, make_schedule
 from .surfaces import SURFACES, get_surface, optimizer_path
 from .training import History, compare, train
-from .datasets import load_mnist
+from .datasets import Standardizer, load_mnist
 from .source import show_code
 
 __version__ = "0.1.0"

@@ -97,6 +97,40 @@ class ReLU(Layer):
 ACTIVATION_LAYERS = {"sigmoid": Sigmoid, "tanh": Tanh, "relu": ReLU}
 
 
+class Fork(Layer):
+    """Start of a residual block ``out = x + F(x)``: passes x on to the branch F and
+    keeps it for the matching :class:`Join`; backward adds the gradient the Join sent
+    along the shortcut to the one that came back through F."""
+
+    def __init__(self):
+        self.x = self.dshortcut = None
+
+    def forward(self, x, train=True):
+        self.x = x
+        return x
+
+    def backward(self, dout):
+        return dout + self.dshortcut
+
+
+class Join(Layer):
+    """End of a residual block: out = F(x) + x, with x kept by ``fork``; backward sends
+    dout unchanged both into F and along the shortcut (the identity's gradient is 1)."""
+
+    def __init__(self, fork):
+        if not isinstance(fork, Fork):
+            raise TypeError(f"fork must be the Fork that starts the block, "
+                            f"got {type(fork).__name__}")
+        self.fork = fork
+
+    def forward(self, x, train=True):
+        return x + self.fork.x
+
+    def backward(self, dout):
+        self.fork.dshortcut = dout
+        return dout
+
+
 class BatchNorm(Layer):
     """Batch normalization over the batch axis, as in the course text.
 

@@ -3,7 +3,10 @@
 Each hidden layer is ``Affine -> [BatchNorm] -> activation -> [Dropout]`` (batch norm
 after the linear layer and before the activation, dropout after the activation and
 before the next linear layer, as in the course text); the output layer is
-``Affine -> SoftmaxWithLoss``. Parameters live in one dict, ``net.params``::
+``Affine -> SoftmaxWithLoss``. With ``residual=True`` every hidden layer after the first
+is a residual block ``h_i = h_{i-1} + F(h_{i-1})`` with F the same layers in the
+"pre-activation" order ``[BatchNorm ->] activation [-> Dropout] -> Affine`` (layers
+``Fork`` and ``Join`` around it). Parameters live in one dict, ``net.params``::
 
     W1, b1, [gamma1, beta1,] W2, b2, ..., WL, bL      (L = number of Affine layers)
 
@@ -19,7 +22,8 @@ from ._checks import (check_flag, check_float_dtype, check_labels, check_number,
                       check_rng)
 from .functions import ACTIVATIONS
 from .initializers import initialize
-from .layers import ACTIVATION_LAYERS, Affine, BatchNorm, Dropout, SoftmaxWithLoss
+from .layers import (ACTIVATION_LAYERS, Affine, BatchNorm, Dropout, Fork, Join,
+                     SoftmaxWithLoss)
 
 
 @dataclass
@@ -51,13 +55,22 @@ class MLP:
     dropout : probability p of dropping a hidden unit in training (0 = no Dropout layer)
     weight_decay : lambda; the loss adds 1/2 lambda sum(W^2) over the weights W only
         (not biases, not gamma/beta) and the gradient adds lambda W
+    residual : make every hidden layer after the first a residual block (needs equal
+        hidden sizes): ``h_i = h_{i-1} + W_i f(BN(h_{i-1})) + b_i``, the "pre-activation"
+        form of He et al. 2016. Nothing follows the sum, so the shortcut is a pure
+        identity: the gradient reaches every earlier layer through the sums unchanged,
+        whatever f' is (the original ``f(x + F(x))`` multiplies it by f' at every block,
+        at most 1/4 for sigmoid). And the branch ends in a linear layer, whose output has
+        mean 0 at the start: a branch ending in f (``x + f(Wx)``) adds f's positive mean
+        (0.5 for sigmoid) at every block, and the sums grow with depth. The last block's
+        sum goes to the output layer as it is. ``inspect`` reports each block's f.
     seed : seed (or ``numpy.random.Generator``) for the weights and dropout masks
     dtype : float64 for gradient checks, float32 for speed
     """
 
     def __init__(self, input_size, hidden_sizes, output_size, activation="relu", init="he",
                  init_options=None, batchnorm=False, dropout=0.0, weight_decay=0.0, seed=0,
-                 dtype=np.float64, bn_eps=1e-5):
+                 dtype=np.float64, bn_eps=1e-5, residual=False):
         hidden_sizes = [hidden_sizes] if np.isscalar(hidden_sizes) else list(hidden_sizes)
         self.sizes = [check_number("input_size", input_size, low=1, integer=True)]
         self.sizes += [check_number("hidden size", h, low=1, integer=True) for h in hidden_sizes]
@@ -68,6 +81,11 @@ class MLP:
         self.dropout = float(check_number("dropout p", dropout, 0, 1, high_open=True))
         self.batchnorm = check_flag("batchnorm", batchnorm)
         bn_eps = check_number("bn_eps", bn_eps, low=0, low_open=True)
+        self.residual = check_flag("residual", residual)
+        if self.residual and (len(hidden_sizes) < 2 or len(set(self.sizes[1:-1])) > 1):
+            raise ValueError(f"residual=True needs at least 2 hidden layers of one width "
+                             f"(x + F(x) adds vectors of the same size), got hidden sizes "
+                             f"{self.sizes[1:-1]}")
         self.dtype = check_float_dtype(dtype)
         rng = check_rng("seed", seed)
         if init_options is not None and not isinstance(init_options, dict):
@@ -78,21 +96,28 @@ class MLP:
         else:
             self.init = "normal"
             self.init_options = {"std": check_number("init (weight scale)", init, low=0)}
-        self.layers = []     # (kind, index, layer); kinds: affine, batchnorm, activation, dropout
+        # (kind, index, layer); kinds: affine, batchnorm, activation, dropout, fork, join
+        self.layers = []
         n_affine = len(self.sizes) - 1
         for i, (n_in, n_out) in enumerate(zip(self.sizes[:-1], self.sizes[1:]), start=1):
             W = initialize(self.init, (n_in, n_out), rng, self.dtype, **self.init_options)
-            self.layers.append(("affine", i, Affine(W, np.zeros(n_out, dtype=self.dtype),
-                                                    need_dx=i > 1)))
+            affine = ("affine", i, Affine(W, np.zeros(n_out, dtype=self.dtype), need_dx=i > 1))
             if i == n_affine:
+                self.layers.append(affine)
                 break
+            unit = []                                  # [BatchNorm ->] activation [-> Dropout]
             if self.batchnorm:
-                self.layers.append(("batchnorm", i, BatchNorm(
+                unit.append(("batchnorm", i, BatchNorm(
                     np.ones(n_out, dtype=self.dtype), np.zeros(n_out, dtype=self.dtype),
                     eps=bn_eps)))
-            self.layers.append(("activation", i, ACTIVATION_LAYERS[self.activation]()))
+            unit.append(("activation", i, ACTIVATION_LAYERS[self.activation]()))
             if self.dropout > 0:
-                self.layers.append(("dropout", i, Dropout(self.dropout, rng)))
+                unit.append(("dropout", i, Dropout(self.dropout, rng)))
+            if self.residual and i > 1:                # h + Affine(unit(h)): pre-activation
+                fork = Fork()
+                self.layers += [("fork", i, fork), *unit, affine, ("join", i, Join(fork))]
+            else:
+                self.layers += [affine, *unit]
         self.loss_layer = SoftmaxWithLoss()
         self.params = {f"{name}{i}": value for _, i, layer in self.layers
                        for name, value in layer.parameters().items()}
@@ -210,7 +235,8 @@ class MLP:
         # grad_trace holds dL/d(output) of each layer, from the last layer back
         grad_out = {(kind, i): d for kind, i, d in grad_trace}
         grad_post = [grad_out[("activation", i)] for i in range(1, self.depth)]
-        grad_pre = [grad_out[("batchnorm" if self.batchnorm else "affine", i)]
+        grad_pre = [grad_out[("batchnorm" if self.batchnorm else
+                              "fork" if self.residual and i > 1 else "affine", i)]
                     for i in range(1, self.depth)]
         return LayerReport(pre=pre, post=post, grad_pre=grad_pre, grad_post=grad_post,
                            loss=loss)
@@ -223,6 +249,8 @@ class MLP:
             extras.append("batchnorm=True")
         if self.dropout:
             extras.append(f"dropout={self.dropout}")
+        if self.residual:
+            extras.append("residual=True")
         if self.weight_decay:
             extras.append(f"weight_decay={self.weight_decay}")
         return f"MLP({' -> '.join(map(str, self.sizes))}, {', '.join(extras)})"

@@ -193,6 +193,36 @@ for _cls in (SGD, Momentum, AdaGrad, RMSProp, Adam):
     OPTIMIZERS.register(_cls.__name__.lower(), _cls)
 
 
+CLIP_MODES = ("norm", "value")
+
+
+def clip_gradients(grads, limit, by="norm"):
+    """Gradients limited before an update (any optimizer): returns ``(clipped, total,
+    acted)`` with ``clipped`` a new dict (``grads`` is not changed), ``total`` the global
+    norm sqrt(sum of every squared entry) before clipping and ``acted`` whether anything
+    changed.
+
+    by="norm":  if total > limit, every gradient is multiplied by limit / total: the
+                direction of the whole step is kept, only its length is cut.
+    by="value": every entry is cut to [-limit, limit] on its own: large entries shrink,
+                small ones do not, so the direction changes.
+    """
+    if not isinstance(grads, dict) or not all(isinstance(g, np.ndarray)
+                                              for g in grads.values()):
+        raise TypeError(f"grads must be a dict of numpy arrays (such as net.gradient(x, t)), "
+                        f"got {type(grads).__name__}")
+    limit = check_number("limit", limit, low=0, low_open=True)
+    if by not in CLIP_MODES:
+        raise ValueError(f"by must be 'norm' or 'value', got {by!r}")
+    total = math.sqrt(sum(float(np.vdot(g, g)) for g in grads.values()))
+    if by == "norm":
+        acted = total > limit
+        scale = limit / total if acted else 1.0
+        return {key: g * g.dtype.type(scale) for key, g in grads.items()}, total, acted
+    acted = any(g.size and float(np.max(np.abs(g))) > limit for g in grads.values())
+    return {key: np.clip(g, -limit, limit) for key, g in grads.items()}, total, acted
+
+
 def make_optimizer(name, **settings):
     """An optimizer by name (``"sgd"``, ``"momentum"``, ``"adagrad"``, ``"rmsprop"``,
     ``"adam"``) with its settings, e.g. ``make_optimizer("adam", lr=1e-3)``."""

@@ -28,6 +28,7 @@ from ._checks import (check_array, check_flag, check_labels, check_number, check
                       check_rng)
 from .functions import norm
 from .messages import say
+from .optimizers import CLIP_MODES, clip_gradients
 
 #: iterations :meth:`History.final_loss` averages: one mini-batch's loss is noisy
 FINAL_WINDOW = 20
@@ -46,6 +47,8 @@ class History:
     weight_norms: list = field(default_factory=list)  # per evaluated epoch: ||W_l|| per layer
     grad_norms: list = field(default_factory=list)    # per iteration: ||dW_l|| per layer
     update_norms: list = field(default_factory=list)  # per iteration: ||Delta W_l|| per layer
+    grad_total: list = field(default_factory=list)    # per iteration, with clip: global norm
+    clipped: list = field(default_factory=list)       # per iteration, with clip: clipping acted
     status: str = "not started"                       # running, completed, diverged, stopped
     iterations: int = 0
     planned: int = 0                                  # iterations the run was asked for
@@ -150,7 +153,8 @@ def _check_data(name, data, net=None):
 
 def train(net, optimizer, train_data, test_data=None, *, epochs=None, iterations=None,
           batch_size=100, schedule=None, every="epoch", seed=0, callbacks=(),
-          record_layers=False, eval_samples=None, accuracy=True, history=None):
+          record_layers=False, eval_samples=None, accuracy=True, history=None, clip=None,
+          clip_by="norm"):
     """Train ``net`` with ``optimizer`` on mini-batches of ``train_data = (x, t)``.
 
     Give ``epochs`` or ``iterations`` (total mini-batch steps). Accuracy on the training
@@ -163,8 +167,12 @@ def train(net, optimizer, train_data, test_data=None, *, epochs=None, iterations
     ``callbacks`` are called as ``cb(history, event)`` with event ``"iteration"`` or
     ``"epoch"``; one returning ``True`` stops training. ``history`` may be passed in
     to watch a run from another thread (or to give its ``held_out`` and ``settings``).
-    A ``batch_size`` larger than the data set means full-batch training. numpy's BLAS
-    uses one thread while training (see :mod:`dlskills._blas`).
+    ``clip`` (a number) limits every step's gradients before the optimizer sees them,
+    by their global norm or by value (``clip_by``, see
+    :func:`dlskills.optimizers.clip_gradients`); the history then records each step's
+    global gradient norm before clipping (``grad_total``) and whether clipping acted
+    (``clipped``). A ``batch_size`` larger than the data set means full-batch training.
+    numpy's BLAS uses one thread while training (see :mod:`dlskills._blas`).
     """
     _check_parts(net, optimizer, schedule, callbacks, history)
     x_train, t_train = _check_data("train_data", train_data, net)
@@ -187,6 +195,10 @@ def train(net, optimizer, train_data, test_data=None, *, epochs=None, iterations
     accuracy = check_flag("accuracy", accuracy)
     if every not in ("epoch", "iteration"):
         raise ValueError(f"every must be 'epoch' or 'iteration', got {every!r}")
+    if clip is not None:
+        check_number("clip", clip, low=0, low_open=True)
+    if clip_by not in CLIP_MODES:
+        raise ValueError(f"clip_by must be 'norm' or 'value', got {clip_by!r}")
     rng = check_rng("seed", seed)
     history = History() if history is None else history
     history.status, history.planned, history.net = "running", total, net
@@ -227,6 +239,10 @@ def train(net, optimizer, train_data, test_data=None, *, epochs=None, iterations
                 if record_layers:
                     before = [net.params[k].copy() for k in weight_keys]
                     history.grad_norms.append([norm(grads[k]) for k in weight_keys])
+                if clip is not None:
+                    grads, grad_norm, acted = clip_gradients(grads, clip, clip_by)
+                    history.grad_total.append(grad_norm)
+                    history.clipped.append(acted)
                 optimizer.update(net.params, grads)
                 if record_layers:
                     history.update_norms.append([norm(net.params[k] - b)

@@ -206,6 +206,20 @@ def ch4_lambda_search():
                                  [run.test_acc[-1] for run in runs])
 
 
+def ch5_deep_view():
+    from dlskills.experiments import deep
+    from dlskills.views.deep import DeepView
+    return DeepView.figure(deep.run_deep(("relu", "he", "clip"), 4, 2, n_train=200,
+                                         validation=100))
+
+
+def ch5_ablation():
+    from dlskills.experiments import deep
+    from dlskills.views import deep as dv
+    return dv.ablation_figure(deep.ablation([(), ("relu", "he", "adam")], seeds=(0, 1),
+                                            epochs=1, depth=3, n_train=200, validation=100))
+
+
 STATIC = {
     "gradients.plot_activations": ch1_activations,
     "gradients.plot_products": ch1_products,
@@ -226,6 +240,8 @@ STATIC = {
     "regularization.plot_scale_sweep": ch4_scale_sweep,
     "regularization.plot_seed_comparison": ch4_seed_comparison,
     "regularization.plot_lambda_search": ch4_lambda_search,
+    "deep.DeepView": ch5_deep_view,
+    "deep.ablation_figure": ch5_ablation,
 }
 
 # Public names of dlskills.views modules that are not figures of their own: helpers that

@@ -251,11 +251,11 @@ def test_the_explorer_contract(make, other):
 
 def test_a_setting_not_in_use_is_disabled_and_not_said():
     ex = Chapter5Sketch()
-    clip = str(say("explorer.setting", label="clip", value="0.01"))
+    clip = str(say("explorer.setting", label=label(ex, "clip"), value="0.01"))
     assert ex.controls["clip"].disabled and clip not in ex.status
     ex.set(clipping=True)
     assert not ex.controls["clip"].disabled and clip in ex.status
-    assert "clip" in ex.status.values["settings"]
+    assert label(ex, "clip") in ex.status.values["settings"]
 
 
 def test_out_of_range_numbers_are_moved_to_the_end_and_said():
@@ -270,7 +270,7 @@ def test_out_of_range_numbers_are_moved_to_the_end_and_said():
     assert ex.status.key == "explorer.result"
     ex.set(clipping=True, clip=10.0)            # log slider: 10 -> its top, 1
     assert ex.settings["clip"] == 1.0
-    assert ex.status.values["moved"] == say("explorer.clamped", label="clip", asked="10",
+    assert ex.status.values["moved"] == say("explorer.clamped", label=label(ex, "clip"), asked="10",
                                             value="1")
     with pytest.raises(ValueError, match="control 'activation' has no option 'nope'"):
         ex.set(depth=5, activation="nope")

@@ -63,8 +63,8 @@ def solution_notebook(chapter):
     return SOLUTIONS / f"{chapter.name[:2]}_solutions.ipynb"
 
 
-def test_there_are_four_chapters():
-    assert len(CHAPTERS) >= 4
+def test_there_are_five_chapters():
+    assert len(CHAPTERS) >= 5
 
 
 @pytest.mark.parametrize("path", CHAPTERS + sorted(SOLUTIONS.glob("*.ipynb")),

@@ -10,8 +10,9 @@ their licence (CC BY-SA 3.0).
 
 from .mnist import (ENV_VAR, MNIST_FILES, MNIST_MD5, MNIST_MIRRORS, DownloadError,
                     default_mnist_dir, download_mnist, load_mnist, read_idx)
+from .transforms import Standardizer
 from .toy import make_blobs, make_moons, make_spirals, train_test_split
 
 __all__ = ["load_mnist", "read_idx", "download_mnist", "default_mnist_dir", "DownloadError",
            "ENV_VAR", "MNIST_FILES", "MNIST_MD5", "MNIST_MIRRORS",
-           "make_spirals", "make_blobs", "make_moons", "train_test_split"]
+           "make_spirals", "make_blobs", "make_moons", "train_test_split", "Standardizer"]

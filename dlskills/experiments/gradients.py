@@ -203,6 +203,14 @@ def gradient_profile(depth=10, activation="sigmoid", init="normal", scale=0.01, 
     net = MLP(x.shape[1], [check_number("width", width, low=1, integer=True)] * depth, 10,
               activation=activation, init=scale if init == "normal" else init,
               seed=seed, dtype=dtype)
+    return network_profile(net, x, t, init, scale)
+
+
+def network_profile(net, x, t, init, scale):
+    """The :class:`GradientProfile` of the batch ``(x, t)`` in any :class:`~dlskills.MLP`
+    ``net`` (batch norm, residual blocks, ...); ``init`` and ``scale`` are recorded as
+    they are. Parameters are not changed (BatchNorm's running averages are)."""
+    depth, activation = net.depth - 1, net.activation
     # overflow is a result here, not a warning
     with np.errstate(all="ignore"), single_thread_blas():
         report = net.inspect(x, t)

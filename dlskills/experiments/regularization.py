@@ -37,21 +37,24 @@ VALIDATION = 1000
 
 
 def _train_mnist(net, settings, data, epochs, lr, batch_size, seed, progress,
-                 held_out="test", curves=True):
-    """Train ``net`` with SGD as one run of :func:`dlskills.compare` (``progress(histories,
+                 held_out="test", curves=True, optimizer=None, **options):
+    """Train ``net`` with SGD (or ``optimizer``; ``options`` go to :func:`dlskills.train`)
+    as one run of :func:`dlskills.compare` (``progress(histories,
     fraction)`` after every epoch; True stops) and return its :class:`~dlskills.History`,
     whose held-out data (``data[1]``) are ``held_out``. ``curves=False`` measures the
     accuracies once, at the end (about half the time of a small run goes into measuring
     them every epoch)."""
     train_data, held_out_data = data
     history = History(held_out=held_out, settings=settings)
-    compare({"run": lambda: dict(net=net, optimizer=SGD(lr))}, train_data, held_out_data,
-            progress=progress, report_every="epoch", histories={"run": history},
-            epochs=epochs, batch_size=batch_size, seed=seed, accuracy=curves)
+    compare({"run": lambda: dict(net=net, optimizer=optimizer or SGD(lr))}, train_data,
+            held_out_data, progress=progress, report_every="epoch",
+            histories={"run": history}, epochs=epochs, batch_size=batch_size, seed=seed,
+            accuracy=curves, **options)
     if not curves:                      # the final epoch only
         history.epochs, history.weight_norms = history.epochs[-1:], history.weight_norms[-1:]
-        history.train_acc = [net.accuracy(*train_data)]
-        history.test_acc = [net.accuracy(*held_out_data)] if held_out_data else []
+        with np.errstate(all="ignore"):  # a diverged network's accuracy: a result
+            history.train_acc = [net.accuracy(*train_data)]
+            history.test_acc = [net.accuracy(*held_out_data)] if held_out_data else []
     return history
 
 
@@ -126,19 +129,22 @@ class SeedComparison:
         return bool(np.all(a > b))
 
 
-def compare_seeds(settings, seeds=(0, 1, 2), epochs=100, **options):
+def compare_seeds(settings, seeds=(0, 1, 2), epochs=100, *, run=None, **options):
     """Run the overfitting setting for each ``{label: run_overfitting keywords}`` with each
     seed (the seed draws the digits, the validation split, the weights, the batches and
     the dropout masks); returns a :class:`SeedComparison`. Only the first seed's runs
-    record curves (accuracy every epoch); the others are measured at the end."""
+    record curves (accuracy every epoch); the others are measured at the end. ``run``:
+    another experiment taking the same ``epochs``, ``seed`` and ``curves`` (chapter 5's
+    :func:`dlskills.experiments.deep.run_deep`)."""
+    run_one = run or run_overfitting
     seeds = tuple(seeds)
     train_acc = {label: np.zeros(len(seeds)) for label in settings}
     val_acc = {label: np.zeros(len(seeds)) for label in settings}
     runs = {}
     for label, keywords in settings.items():
         for k, seed in enumerate(seeds):
-            run = run_overfitting(**{"epochs": epochs, **options, **keywords}, seed=seed,
-                                  curves=k == 0)
+            run = run_one(**{"epochs": epochs, **options, **keywords}, seed=seed,
+                          curves=k == 0)
             train_acc[label][k], val_acc[label][k] = run.train_acc[-1], run.val_acc[-1]
             if k == 0:
                 runs[label] = run

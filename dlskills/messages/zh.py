@@ -36,15 +36,18 @@ MESSAGES = {
     # --- shared: control labels (explorers of every chapter) --------------------------
     # one label per setting name, used for the widget and in the status line
     "control.activation": "激活函数",
+    "control.adam": "Adam",
     "control.alpha1": "α1",
     "control.alpha2": "α2",
     "control.batchnorm": "BN",
     "control.biases": "计入偏置",
     "control.bound": "区间 bound",
+    "control.clip": "梯度裁剪",
     "control.decay": "衰减率 decay",
     "control.depth": "深度",
     "control.dropout": "Dropout p",
     "control.epochs": "epoch 数",
+    "control.he": "He 初始化",
     "control.init": "初始化",
     "control.input_size": "输入维度 a",
     "control.iterations": "迭代次数",
@@ -53,9 +56,12 @@ MESSAGES = {
     "control.n_train": "训练样本数",
     "control.noise": "梯度噪声",
     "control.optimizers": "优化器",
+    "control.relu": "ReLU",
+    "control.residual": "残差连接",
     "control.scale": "标准差 std",
     "control.schedule": "学习率衰减",
     "control.seed": "随机种子",
+    "control.standardize": "输入标准化",
     "control.std": "标准差 std",
     "control.steps": "步数",
     "control.surface": "曲面",
@@ -421,6 +427,44 @@ MESSAGES = {
     "axis.layer_range": "第 {first}–{last} 层",
     "axis.layer_list": "第 {layers} 层",
     "axis.layer_sep": "、",
+
+    # --- chapter 5: a deep network that learns (experiments/explorers deep.py) --------
+    "deep.remedy.relu": "ReLU",
+    "deep.remedy.he": "He 初始化",
+    "deep.remedy.batchnorm": "BN",
+    "deep.remedy.adam": "Adam",
+    "deep.remedy.residual": "残差连接",
+    "deep.remedy.clip": "梯度裁剪",
+    "deep.remedy.standardize": "输入标准化",
+    "deep.remedy.none": "基线（不加处方）",
+    "deep.remedy.join": "{names}",
+    "deep.finding.clipped": "{finding}；{steps} 步中有 {clipped} 步被裁剪",
+    "deep.finding.ablation": "{sets} 组处方 × {seeds} 个种子：最好的是 {best}，"
+                             "验证准确率平均 {mean:.1f}%（{low:.1f}–{high:.1f}%）；"
+                             "{stuck} 组在每个种子下都低于 {limit:.0f}%（没学到东西）",
+    # exercises/deep.py
+    "deep.ex.clip.not_dict": "要返回一个字典，键和 grads 一样：{keys}",
+    "deep.ex.clip.in_place": "不要改动传入的 grads：返回新的数组（例如 g * scale，而不是 g *= scale）",
+    "deep.ex.clip.shape": "返回的每个梯度要和原来的形状相同",
+    "deep.ex.clip.below": "总范数 {total:.3g} 不超过上限 {limit:g} 时，梯度应原样返回",
+    "deep.ex.clip.per_array": "你按每个数组各自的范数裁剪了；全局范数是把所有梯度放在一起算的一个数",
+    "deep.ex.clip.by_value": "这是按值裁剪（每个元素截到 ±上限）；按范数裁剪要把所有梯度乘同一个系数",
+    "deep.ex.clip.other": "超过上限时，每个梯度应乘 max_norm / 总范数（总范数 = 所有元素平方和的平方根）",
+    "deep.ex.clip.right": "总范数 {total:.3g} 被缩到 {limit:g}，方向不变；没超过上限时原样返回",
+    "deep.ex.few.form": "请填一个列表，含 1 到 {most} 个处方的名字（{names}），你填的是 {answer!r}",
+    "deep.ex.few.right": "{remedies}：{depth} 层的 sigmoid 网络在 {seeds} 个种子下验证准确率 "
+                         "{low:.1f}%–{high:.1f}%，都高于 {limit:.0f}%，它学起来了",
+    "deep.ex.few.wrong": "{remedies}：{depth} 层的 sigmoid 网络在 {seeds} 个种子下验证准确率 "
+                         "{low:.1f}%–{high:.1f}%，不是每个种子都高于 {limit:.0f}%：还救不回来",
+    # views/deep.py
+    "deep.axis.layer": "第几层（1 = 输入旁，最后 = 输出层）",
+    "deep.axis.grad_norm": "梯度范数 ||dW||（对数坐标）",
+    "deep.axis.val_accuracy": "验证准确率 accuracy",
+    "deep.axis.final_val_accuracy": "最终验证准确率 (%)：条 = 平均，线 = 最低到最高，点 = 每个种子",
+    "deep.legend.start": "第 1 步",
+    "deep.legend.now": "第 {iteration} 步",
+    "deep.legend.previous_start": "上一次：第 1 步",
+    "deep.title.press_run": "选好处方，按 Run 开始训练",
 
     # --- figures shared by several chapters (views/style.py, views/curves.py) ---------
     "curves.loss": "训练损失（平滑）loss",

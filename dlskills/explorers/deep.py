@@ -1,0 +1,44 @@
+"""Chapter 5: :class:`DeepLab`, a deep network with any set of remedies, trained and
+drawn live (per-layer gradient norms, loss, validation accuracy) from
+:mod:`dlskills.experiments.deep`."""
+
+from ..experiments.deep import REMEDIES, run_deep, run_finding
+from ..messages import say
+from ..views.deep import DeepView
+from . import controls
+from .base import TrainingExplorer
+
+
+class DeepLab(TrainingExplorer):
+    """One checkbox per remedy, depth up to 100 hidden layers, epochs; Run trains
+    :func:`~dlskills.experiments.deep.run_deep` and redraws after every epoch."""
+
+    name = "deep"
+    figsize = (15, 5)
+    columns = (REMEDIES[:4], REMEDIES[4:], ("depth", "epochs"))
+
+    def make_controls(self):
+        found = {remedy: controls.toggle(False) for remedy in REMEDIES}
+        found["depth"] = controls.slider(30, 2, 100, width="340px")
+        found["epochs"] = controls.slider(5, 1, 30, width="340px")
+        return found
+
+    def setup(self, fig):
+        self.view = DeepView(fig)
+
+    def train(self, settings, report):
+        remedies = [remedy for remedy in REMEDIES if settings[remedy]]
+        return run_deep(remedies, settings["depth"], settings["epochs"],
+                        progress=lambda histories, done: report(histories["run"], done))
+
+    def trained(self, result):
+        return result is not None and len(result.epochs) > 1
+
+    def draw(self, result):
+        self.view.update(result, self.previous)
+
+    def describe(self, settings, result):
+        """The settings, then the run's finding with how often clipping acted."""
+        text = self.describe_settings(settings)
+        return text if result is None else say("explorer.result", settings=text,
+                                               finding=run_finding(result))

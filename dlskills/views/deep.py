@@ -1,0 +1,77 @@
+"""Chapter 5's figure: per-layer gradient norms and the training curves of a deep run
+(:class:`DeepView`, drawn live by :class:`dlskills.explorers.deep.DeepLab`), and the
+ablation table as a bar chart with the spread over seeds (:func:`ablation_figure`)."""
+
+import numpy as np
+from matplotlib.ticker import MaxNLocator
+
+from ..experiments.deep import ablation_finding, run_finding
+from ..messages import say
+from .axes import log_axis
+from .base import View
+from .curves import CurvePanel, TrainingCurves
+from .style import PALETTE, new_figure, style
+
+
+class DeepView(View):
+    """Left: ||dW_l|| of every weight matrix at the first step and at the latest one (log
+    scale; a layer whose gradient is exactly 0 or not finite has no point); middle and
+    right: loss and validation accuracy. The previous run is dashed."""
+
+    figsize = (15, 4.8)
+
+    def __init__(self, fig):
+        super().__init__(fig)
+        ax_grad, ax_loss, ax_acc = fig.subplots(1, 3, width_ratios=[4, 3, 3])
+        self.grads = CurvePanel(ax_grad, say("deep.axis.layer"), say("deep.axis.grad_norm"),
+                                logy=True, legend_loc="lower right")
+        log_axis(ax_grad.yaxis)
+        ax_grad.xaxis.set_major_locator(MaxNLocator(integer=True))
+        self.curves = TrainingCurves(ax_loss, ax_acc, legend_below=True)
+        ax_acc.set_ylabel(say("deep.axis.val_accuracy"))
+
+    def update(self, run, previous=None):
+        """Draw ``run`` (a History of :func:`~dlskills.experiments.deep.run_deep`, possibly
+        still growing; None: nothing trained yet)."""
+        self.grads.begin()
+        if previous is not None and previous.grad_norms:
+            line = self.grads.show("previous", *_layers(previous.grad_norms[0]),
+                                   color=PALETTE["grey"], linestyle="--",
+                                   label=say("deep.legend.previous_start"))
+            line.set_alpha(0.6)
+        if run is not None and run.grad_norms:
+            self.grads.show("start", *_layers(run.grad_norms[0]), color=PALETTE["vermillion"],
+                            label=say("deep.legend.start"))
+            self.grads.show("now", *_layers(run.grad_norms[-1]), color=PALETTE["blue"],
+                            label=say("deep.legend.now", iteration=len(run.grad_norms)))
+        self.grads.finish()
+        self.grads.ax.set_title(say("deep.title.press_run") if run is None else run_finding(run),
+                                loc="left", fontsize=12)
+        runs = {} if run is None else {"with": run}
+        self.curves.update(runs, previous={} if previous is None else {"with": previous},
+                           epochs=run.settings.get("epochs") if run is not None else None)
+
+
+def _layers(norms):
+    norms = np.asarray(norms, dtype=float)
+    return np.arange(1, norms.size + 1), np.where(norms > 0, norms, np.nan)
+
+
+def ablation_figure(table, figsize=(11, 6)):
+    """The ablation as horizontal bars: mean final validation accuracy of every set of
+    remedies, a line from the lowest to the highest seed, each seed a dot."""
+    fig, ax = new_figure(figsize, dpi=100, nrows=1, ncols=1)
+    with style():
+        labels = list(table.val)
+        for row, label in enumerate(labels):
+            values = 100 * np.asarray(table.val[label], dtype=float)
+            ax.barh(row, values.mean(), color=PALETTE["sky"], height=0.6)
+            ax.plot([values.min(), values.max()], [row, row], color=PALETTE["black"], lw=1.5)
+            ax.plot(values, np.full(values.size, row), "o", color=PALETTE["black"], ms=4)
+        ax.axvline(10, color=PALETTE["grey"], linestyle=":", lw=1)
+        ax.set_yticks(range(len(labels)), labels)
+        ax.invert_yaxis()
+        ax.set_xlim(0, 100)
+        ax.set_xlabel(say("deep.axis.final_val_accuracy"))
+        ax.set_title(ablation_finding(table), loc="left", fontsize=11, wrap=True)
+    return fig
