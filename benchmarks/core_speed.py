@@ -89,8 +89,19 @@ def import_time():
           f"ratio {best / 0.3:.2f})")
 
 
+def update_check_cost():
+    """The input check in opt.update: dict and shape comparisons, small beside a step."""
+    from dlskills.optimizers import _check_update
+    net = dl.MLP(784, [100] * 4, 10)
+    grads = {k: v.copy() for k, v in net.params.items()}
+    t = median_time(lambda: _check_update(net.params, grads), repeat=2000)
+    print(f"opt.update's input check, 10 arrays: {t * 1e6:.1f} us (target <= 20 us, "
+          f"ratio {t / 20e-6:.2f})")
+
+
 if __name__ == "__main__":
     print(f"at start: {bench.load_text()}")
+    update_check_cost()
     step_vs_products()
     four_optimizers(accuracy=False)
     four_optimizers(accuracy=True)

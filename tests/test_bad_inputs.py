@@ -474,17 +474,6 @@ def test_numerical_gradient_float32_and_relative_error_of_equal_arrays():
     assert dl.relative_error([3.0], [1.0]) == pytest.approx(0.5)
 
 
-def test_update_checks_cost_little():
-    """The check in opt.update is a few dict and shape comparisons: under 20 microseconds
-    for a 5-layer net's 10 arrays (a training step there takes about 1.5 ms)."""
-    import timeit
-    from dlskills.optimizers import _check_update
-    n = dl.MLP(784, [100] * 4, 10)
-    grads = {k: v.copy() for k, v in n.params.items()}
-    best = min(timeit.repeat(lambda: _check_update(n.params, grads), number=200, repeat=5))
-    assert best / 200 < 20e-6
-
-
 def test_run_on_surface_refuses_a_nan_start_too():
     from dlskills.experiments.optimizers import run_on_surface
     with pytest.raises(ValueError, match=r"^start x must be a number, got nan"):
