@@ -59,7 +59,8 @@ def graded_cells(notebook):
 
 
 def teacher_edition(chapter):
-    """The chapter notebook with the solutions notebook's graded cells, outputs cleared."""
+    """The chapter notebook with the solutions notebook's graded cells (keeping the
+    chapter's cell tags), outputs cleared."""
     notebook = nbformat.read(chapter, as_version=4)
     answers = graded_cells(nbformat.read(solutions_of(chapter), as_version=4))
     asked = graded_cells(notebook)
@@ -68,8 +69,12 @@ def teacher_edition(chapter):
                          f"graded cells: only in the chapter {sorted(set(asked) - set(answers))}, "
                          f"only in the solutions {sorted(set(answers) - set(asked))}")
     for index, cell in enumerate(notebook.cells):
-        if grade_id(cell):
+        if grade_id(cell):        # the answer from the solutions, the tags (nbval,
+            tags = cell.metadata.get("tags")             # lecture page) from the chapter
             cell = notebook.cells[index] = copy.deepcopy(answers[grade_id(cell)])
+            cell.metadata.pop("tags", None)
+            if tags:
+                cell.metadata["tags"] = list(tags)
         cell.metadata.pop("execution", None)
         if cell.cell_type == "code":
             cell.outputs, cell.execution_count = [], None
