@@ -6,7 +6,8 @@
 #    (Debian: chromium), installing it when it can (as root, or with
 #    password-less sudo); figures need no system font (the package ships a
 #    Chinese font subset, dlskills/fonts/);
-# 3. runs pytest: unit tests, every notebook (nbval), the real-browser tests.
+# 3. runs pytest: unit tests, every notebook (nbval), the real-browser tests,
+#    the classroom tools (nbgrader's CLI, Voila), test files in parallel.
 #
 # Without Chromium the browser tests are skipped, except in CI (CI set) or
 # with DLSKILLS_REQUIRE_BROWSER=1, where they fail.
@@ -59,4 +60,6 @@ if ! have_chromium; then
 fi
 
 export MPLBACKEND=Agg
-exec "$PYTHON" -m pytest "$@"
+# Test files run in parallel, one worker per core up to 4 (pytest-xdist; a notebook's
+# cells stay together on one worker: --dist loadfile). Add `-n 0` to run in one process.
+exec "$PYTHON" -m pytest -n auto --maxprocesses=4 --dist loadfile "$@"
