@@ -2,7 +2,7 @@
 
     python tools/make_course.py ~/dlskills-course
 
-writes ``nbgrader_config.py`` and ``source/ch1`` .. ``source/ch4``: each chapter notebook
+writes ``nbgrader_config.py`` and ``source/ch1`` .. ``source/ch5``: each chapter notebook
 with every graded cell (nbgrader ``grade_id``) replaced by the solutions notebook's cell
 of the same ``grade_id`` (reference answer between ``### BEGIN SOLUTION`` /
 ``### END SOLUTION``, hidden tests), outputs cleared, plus the images its markdown shows.
@@ -41,7 +41,7 @@ c.Execute.timeout = 900
 
 
 def chapters():
-    """``{assignment name: chapter notebook}``: ch1 .. ch4."""
+    """``{assignment name: chapter notebook}``: ch1 .. ch5."""
     return {f"ch{int(path.name[:2])}": path for path in sorted(NOTEBOOKS.glob("0[0-9]_*.ipynb"))}
 
 
@@ -59,7 +59,8 @@ def graded_cells(notebook):
 
 
 def teacher_edition(chapter):
-    """The chapter notebook with the solutions notebook's graded cells, outputs cleared."""
+    """The chapter notebook with the solutions notebook's graded cells (keeping the
+    chapter's cell tags), outputs cleared."""
     notebook = nbformat.read(chapter, as_version=4)
     answers = graded_cells(nbformat.read(solutions_of(chapter), as_version=4))
     asked = graded_cells(notebook)
@@ -69,7 +70,12 @@ def teacher_edition(chapter):
                          f"only in the solutions {sorted(set(answers) - set(asked))}")
     for index, cell in enumerate(notebook.cells):
         if grade_id(cell):
+            # the chapter's tags (lecture-hide) stay: the release must be the chapter
+            tags = cell.metadata.get("tags", [])
             cell = notebook.cells[index] = copy.deepcopy(answers[grade_id(cell)])
+            tags = tags + [t for t in cell.metadata.get("tags", []) if t not in tags]
+            if tags:
+                cell.metadata["tags"] = tags
         cell.metadata.pop("execution", None)
         if cell.cell_type == "code":
             cell.outputs, cell.execution_count = [], None
