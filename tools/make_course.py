@@ -69,13 +69,12 @@ def teacher_edition(chapter):
                          f"graded cells: only in the chapter {sorted(set(asked) - set(answers))}, "
                          f"only in the solutions {sorted(set(answers) - set(asked))}")
     for index, cell in enumerate(notebook.cells):
-        if grade_id(cell):
-            # the chapter's tags (lecture-hide) stay: the release must be the chapter
-            tags = cell.metadata.get("tags", [])
+        if grade_id(cell):        # the answer from the solutions, the tags (nbval,
+            tags = cell.metadata.get("tags")             # lecture page) from the chapter
             cell = notebook.cells[index] = copy.deepcopy(answers[grade_id(cell)])
-            tags = tags + [t for t in cell.metadata.get("tags", []) if t not in tags]
+            cell.metadata.pop("tags", None)
             if tags:
-                cell.metadata["tags"] = tags
+                cell.metadata["tags"] = list(tags)
         cell.metadata.pop("execution", None)
         if cell.cell_type == "code":
             cell.outputs, cell.execution_count = [], None
