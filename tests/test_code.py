@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 from matplotlib.figure import Figure
 
+from dlskills.explorers.deep import DeepLab
 from dlskills.explorers.gradients import DepthWidthExplorer, GradientExplorer
 from dlskills.explorers.initialization import InitializationExplorer, InitTrainingExplorer
 from dlskills.explorers.optimizers import OptimizerPlayground, OptimizerTrainer
@@ -37,6 +38,9 @@ CASES = {
     BatchNormExplorer: [dict(epochs=2),
                         dict(weight_scale=1.0, activation="sigmoid", batchnorm=True,
                              epochs=2)],
+    DeepLab: [dict(depth=3, epochs=1),
+              dict(relu=True, he=True, residual=True, clip=True, standardize=True, depth=5,
+                   epochs=2)],
 }
 
 #: fields that are not results: the trained network object and the seconds it took

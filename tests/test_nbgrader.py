@@ -7,7 +7,7 @@ In a temporary course folder, with exactly the teacher's commands::
     # submitted/<student>/chN/<notebook>.ipynb
     nbgrader autograde chN
 
-for all four chapters and three submissions each:
+for chapters 1-4 and three submissions each (chapter 5 is left out, see ``CHAPTERS``):
 
 - ``teacher``: the teacher's edition (source/chN) -> full marks, no error at all;
 - ``student``: the released notebook untouched -> 0 points, and the only errors are the
@@ -38,7 +38,12 @@ from dlskills.messages import say
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = ROOT / "notebooks"
-CHAPTERS = {f"ch{int(p.name[:2])}": p for p in sorted(NOTEBOOKS.glob("0[0-9]_*.ipynb"))}
+ALL_CHAPTERS = {f"ch{int(p.name[:2])}": p for p in sorted(NOTEBOOKS.glob("0[0-9]_*.ipynb"))}
+#: graded here. Chapter 5 is left out for CI time: autograding its three submissions
+#: took 172 s wall, ~90 s CPU (its check of exercise 2 trains 3 networks). Its graded
+#: cells are held to nbgrader's own preprocessors by tests/test_notebooks.py;
+#: ``python benchmarks/nbgrader_table.py`` grades all five chapters with the real CLI.
+CHAPTERS = {a: p for a, p in ALL_CHAPTERS.items() if a != "ch5"}
 SUBMISSIONS = ("teacher", "student", "half")
 MARKERS = ("BEGIN SOLUTION", "END SOLUTION", "BEGIN HIDDEN TESTS", "END HIDDEN TESTS")
 WORKERS = 2                 # chapters autograded at the same time
@@ -99,7 +104,7 @@ def half_solved(release, source):
 
 def hand_in(course, assignment, env):
     """generate_assignment, then the three submissions in submitted/<student>/."""
-    name = CHAPTERS[assignment].name
+    name = ALL_CHAPTERS[assignment].name
     run(["nbgrader", "generate_assignment", assignment], course, env)
     source, release = (course / part / assignment / name for part in ("source", "release"))
     half, _ = half_solved(release, source)
@@ -122,7 +127,7 @@ def autograde(course, assignment, env):
 def scores(course, assignment):
     """``{student: {grade_id: score}}`` from the course's gradebook."""
     from nbgrader.api import Gradebook
-    notebook_id = CHAPTERS[assignment].stem
+    notebook_id = ALL_CHAPTERS[assignment].stem
     with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gradebook:
         return {student: {grade.name: grade.score for grade in
                           gradebook.find_submission_notebook(notebook_id, assignment,
@@ -130,21 +135,21 @@ def scores(course, assignment):
                 for student in SUBMISSIONS}
 
 
-def grade_course(course):
-    """Build the course with the teacher's commands and grade every chapter:
+def grade_course(course, chapters=CHAPTERS):
+    """Build the course with the teacher's commands and grade ``chapters``:
     ``({assignment: {student: {grade_id: score}}}, {assignment: seconds})``."""
     course = Path(course)
     env = environment()
     run([sys.executable, str(ROOT / "tools" / "make_course.py"), str(course)], ROOT, env)
     # one after the other: the first one creates the gradebook's tables (two at once
     # race: "table ... already exists"); autograde runs may share the gradebook
-    for assignment in CHAPTERS:
+    for assignment in chapters:
         hand_in(course, assignment, env)
-    longest_first = list(reversed(CHAPTERS))     # later chapters train longer
+    longest_first = list(reversed(chapters))     # later chapters train longer
     with ThreadPoolExecutor(WORKERS) as pool:
         seconds = dict(zip(longest_first,
                            pool.map(lambda a: autograde(course, a, env), longest_first)))
-    return {a: scores(course, a) for a in CHAPTERS}, seconds
+    return {a: scores(course, a) for a in chapters}, seconds
 
 
 def points(notebook):
@@ -156,8 +161,8 @@ def points(notebook):
 def table(results, course):
     """The grading table: chapter x submission -> points / maximum."""
     lines = [f"{'':6}" + "".join(f"{s:>12}" for s in SUBMISSIONS)]
-    for assignment in CHAPTERS:
-        source = course / "source" / assignment / CHAPTERS[assignment].name
+    for assignment in results:
+        source = course / "source" / assignment / ALL_CHAPTERS[assignment].name
         total = sum(points(nbformat.read(source, as_version=4)).values())
         lines.append(f"{assignment:6}" + "".join(
             f"{sum(results[assignment][s].values()):>8g}/{total:<3g}" for s in SUBMISSIONS))

@@ -223,7 +223,7 @@ def test_lecture_policy_on_made_up_cells():
 
 
 # --- the exercises in nbgrader form (tools/make_course.py, tests/test_nbgrader.py) -------
-EXERCISES = {"01": 5, "02": 3, "03": 4, "04": 4}       # exercises per chapter
+EXERCISES = {"01": 5, "02": 3, "03": 4, "04": 4, "05": 2}       # exercises per chapter
 STUB = say("exercise.code_stub")
 
 

@@ -2,7 +2,7 @@
 
     python tools/make_course.py ~/dlskills-course
 
-writes ``nbgrader_config.py`` and ``source/ch1`` .. ``source/ch4``: each chapter notebook
+writes ``nbgrader_config.py`` and ``source/ch1`` .. ``source/ch5``: each chapter notebook
 with every graded cell (nbgrader ``grade_id``) replaced by the solutions notebook's cell
 of the same ``grade_id`` (reference answer between ``### BEGIN SOLUTION`` /
 ``### END SOLUTION``, hidden tests), outputs cleared, plus the images its markdown shows.
@@ -41,7 +41,7 @@ c.Execute.timeout = 900
 
 
 def chapters():
-    """``{assignment name: chapter notebook}``: ch1 .. ch4."""
+    """``{assignment name: chapter notebook}``: ch1 .. ch5."""
     return {f"ch{int(path.name[:2])}": path for path in sorted(NOTEBOOKS.glob("0[0-9]_*.ipynb"))}
 
 

@@ -16,6 +16,8 @@ class DeepLab(TrainingExplorer):
     name = "deep"
     figsize = (15, 5)
     columns = (REMEDIES[:4], REMEDIES[4:], ("depth", "epochs"))
+    experiment = staticmethod(run_deep)
+    view_class = DeepView
 
     def make_controls(self):
         found = {remedy: controls.toggle(False) for remedy in REMEDIES}
@@ -23,13 +25,14 @@ class DeepLab(TrainingExplorer):
         found["epochs"] = controls.slider(5, 1, 30, width="340px")
         return found
 
-    def setup(self, fig):
-        self.view = DeepView(fig)
+    def arguments(self, settings):
+        """``run_deep``'s: the ticked remedies as one list, depth and epochs."""
+        return {"remedies": [remedy for remedy in REMEDIES if settings[remedy]],
+                "depth": settings["depth"], "epochs": settings["epochs"]}
 
     def train(self, settings, report):
-        remedies = [remedy for remedy in REMEDIES if settings[remedy]]
-        return run_deep(remedies, settings["depth"], settings["epochs"],
-                        progress=lambda histories, done: report(histories["run"], done))
+        return self.experiment(**self.arguments(settings), progress=lambda histories, done:
+                               report(histories["run"], done))
 
     def trained(self, result):
         return result is not None and len(result.epochs) > 1

@@ -62,6 +62,9 @@ MOVES = {
         "batchnorm": Move("weight_scale", run=True),
         "overfitting": Move("epochs", "ArrowLeft", run=True),
     },
+    "05_deep_network_lab.ipynb": {
+        "deep": Move("epochs", "ArrowLeft", run=True),
+    },
 }
 
 
