@@ -20,6 +20,7 @@ import argparse
 import contextlib
 import os
 import sys
+import statistics
 import time
 from pathlib import Path
 
@@ -86,6 +87,37 @@ def time_changes(explorer, changes, n):
         cpu.append(time.process_time() - start_cpu)
         assert explorer.error is None, explorer.status
     return wall, cpu
+
+
+def time_training(explorer, n, prefix):
+    """Press Run ``n`` times on a training explorer; report the time to the first live
+    redraw and to the end, the redraws per run, then the cost of redrawing a finished
+    frame and a live one (layout frozen). Returns {label: stats}."""
+    first, totals, redraws = [], [], []
+    for _ in range(n):
+        start, before = time.perf_counter(), explorer.redraws
+        explorer.run(wait=False)
+        while explorer.redraws == before and explorer.running:
+            time.sleep(0.002)
+        first.append(time.perf_counter() - start)
+        explorer.wait()
+        totals.append(time.perf_counter() - start)
+        redraws.append(explorer.redraws - before)
+    out = {f"{prefix}_first_live_redraw": report(f"{prefix}_first_live_redraw", first),
+           f"{prefix}_total_run": report(f"{prefix}_total_run", totals),
+           f"{prefix}_redraws_per_run": statistics.median(redraws)}
+    print(f"{prefix + '_redraws_per_run':{LABEL_WIDTH}s} median "
+          f"{out[prefix + '_redraws_per_run']:g}")
+    for key, live in (("redraw_final_frame", False), ("redraw_live_frame", True)):
+        explorer._live = live                 # live frames: layout engine frozen
+        frames = []
+        for _ in range(max(10, n)):
+            start = time.perf_counter()
+            explorer.show(explorer.result)
+            frames.append(time.perf_counter() - start)
+        out[f"{prefix}_{key}"] = report(f"{prefix}_{key}", frames)
+    explorer._live = False
+    return out
 
 
 # --- browser --------------------------------------------------------------------------

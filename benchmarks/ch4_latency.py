@@ -17,7 +17,6 @@ there as ``ch4_latency.json`` (not committed).
 """
 import json
 import re
-import statistics
 import time
 from pathlib import Path
 
@@ -62,32 +61,7 @@ def kernel(args):
     from dlskills.explorers.regularization import BatchNormExplorer, OverfittingLab
 
     out = {}
-    lab = OverfittingLab()
-    first, totals, redraws = [], [], []
-    for _ in range(args.n):
-        start = time.perf_counter()
-        before = lab.redraws
-        lab.run(wait=False)
-        while lab.redraws == before and lab.running:
-            time.sleep(0.002)
-        first.append(time.perf_counter() - start)
-        lab.wait()
-        totals.append(time.perf_counter() - start)
-        redraws.append(lab.redraws - before)
-    out["lab_first_live_redraw"] = bench.report("lab_first_live_redraw", first)
-    out["lab_total_run_default"] = bench.report("lab_total_run_default", totals)
-    out["lab_redraws_per_run"] = statistics.median(redraws)
-    print(f"{'lab_redraws_per_run':{bench.LABEL_WIDTH}s} median {out['lab_redraws_per_run']:g}")
-
-    for key, live in (("lab_redraw_final_frame", False), ("lab_redraw_live_frame", True)):
-        lab._live = live                  # live frames: layout engine frozen
-        frames = []
-        for _ in range(max(10, args.n)):
-            start = time.perf_counter()
-            lab.show(lab.result)
-            frames.append(time.perf_counter() - start)
-        out[key] = bench.report(key, frames)
-    lab._live = False
+    out.update(bench.time_training(OverfittingLab(), args.n, "lab"))
 
     bn = BatchNormExplorer()
     wall, cpu = bench.time_changes(bn, [{"weight_scale": s} for s in SCALES], max(10, args.n))

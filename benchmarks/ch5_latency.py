@@ -6,8 +6,6 @@ DeepLab at depth 30 and at depth 100 (residual + Adam, 5 epochs): Run -> first l
 redraw, total run time, redraws per run; the redraw cost of a finished run (final frame)
 and of a live frame, median and p95. No browser part yet.
 """
-import statistics
-import time
 
 if __package__:                               # python -m benchmarks.ch5_latency
     from . import _common as bench
@@ -21,31 +19,7 @@ def kernel(args):
     out = {}
     for depth in (30, 100):
         lab = DeepLab(residual=True, adam=True, depth=depth, epochs=5)
-        first, totals, redraws = [], [], []
-        for _ in range(args.n):
-            start, before = time.perf_counter(), lab.redraws
-            lab.run(wait=False)
-            while lab.redraws == before and lab.running:
-                time.sleep(0.002)
-            first.append(time.perf_counter() - start)
-            lab.wait()
-            totals.append(time.perf_counter() - start)
-            redraws.append(lab.redraws - before)
-        out[f"depth{depth}_first_live_redraw"] = bench.report(
-            f"depth{depth}_first_live_redraw", first)
-        out[f"depth{depth}_total_run_5_epochs"] = bench.report(
-            f"depth{depth}_total_run_5_epochs", totals)
-        print(f"{f'depth{depth}_redraws_per_run':{bench.LABEL_WIDTH}s} median "
-              f"{statistics.median(redraws):g}")
-        for key, live in (("redraw_final_frame", False), ("redraw_live_frame", True)):
-            lab._live = live
-            frames = []
-            for _ in range(max(10, args.n)):
-                start = time.perf_counter()
-                lab.show(lab.result)
-                frames.append(time.perf_counter() - start)
-            out[f"depth{depth}_{key}"] = bench.report(f"depth{depth}_{key}", frames)
-        lab._live = False
+        out.update(bench.time_training(lab, args.n, f"depth{depth}"))
     return out
 
 
