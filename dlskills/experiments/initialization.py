@@ -22,6 +22,7 @@ from ..functions import ACTIVATIONS
 from ..initializers import INITIALIZERS, he_bound, he_std, xavier_bound, xavier_std
 from ..model import MLP
 from ..optimizers import SGD
+from ..stats import ACTIVATION_BINS, GRADIENT_BINS
 from ..training import History, compare, train
 from . import mnist
 
@@ -128,6 +129,15 @@ class LayerStats:
     def symmetric(self):
         """True when every layer's units are identical for every input (constant start)."""
         return bool(np.all(self.unit_spread <= 1e-6))
+
+    def shares(self):
+        """(activation shares, gradient shares): for every hidden layer, the share of its
+        values in each column of the chapter's bins (``stats.ACTIVATION_BINS`` of the
+        activation, ``stats.GRADIENT_BINS``), the heatmaps' rows."""
+        binning = ACTIVATION_BINS[self.activation]
+        with np.errstate(all="ignore"):       # overflowing settings are shown, not warned
+            return (np.array([binning.shares(a)[0] for a in self.activations]),
+                    np.array([GRADIENT_BINS.shares(g)[0] for g in self.gradients]))
 
     @property
     def finding(self):

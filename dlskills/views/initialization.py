@@ -296,9 +296,8 @@ class LayerStatsView(View):
         if binning is not self._binning:
             self.act_map.set_binning(binning)
             self._binning = binning
+        self.act_shares, self.grad_shares = stats.shares()
         with np.errstate(all="ignore"):       # overflowing settings are shown, not warned
-            self.act_shares = np.array([binning.shares(a)[0] for a in stats.activations])
-            self.grad_shares = np.array([GRADIENT_BINS.shares(g)[0] for g in stats.gradients])
             finding = activation_finding(stats.activation, stats.activations[-1])
             first, last = (median_nonzero(g) for g in (stats.gradients[0],
                                                        stats.gradients[-1]))
