@@ -3,6 +3,7 @@ while training runs: :class:`TrainingCurves`, shared by every chapter's trainers
 on :class:`CurvePanel`."""
 
 import numpy as np
+from matplotlib.ticker import MaxNLocator
 
 from ..messages import say
 from .style import color as course_color
@@ -107,6 +108,7 @@ class TrainingCurves:
                                legend_loc=None if legend_below else "upper right")
         self.acc = CurvePanel(ax_acc, say("axis.epoch"), say("curves.accuracy"),
                               ylim=(0.0, 1.0), legend_loc=None if legend_below else "lower right")
+        ax_loss.xaxis.set_major_locator(MaxNLocator(integer=True))   # whole iterations
         self.ax_loss, self.ax_acc = ax_loss, ax_acc
         self.legend, self._legend_entries = None, None
         self.final_loss = {}
