@@ -95,12 +95,17 @@ class History:
 
     @property
     def finding(self):
-        """The run in one sentence: how it ended, final accuracies and their gap."""
-        if not self.test_acc or not self.train_acc:
-            return self.message
-        return say(f"training.finding.{self.held_out}", status=self.message,
-                   train=100 * self.train_acc[-1], held_out=100 * self.test_acc[-1],
-                   gap=100 * self.gap)
+        """The run in one sentence: how it ended, final accuracies and their gap, and
+        how many steps clipping acted on (when it trained with ``clip``)."""
+        finding = self.message
+        if self.test_acc and self.train_acc:
+            finding = say(f"training.finding.{self.held_out}", status=finding,
+                          train=100 * self.train_acc[-1], held_out=100 * self.test_acc[-1],
+                          gap=100 * self.gap)
+        if self.clipped:
+            finding = say("training.finding.clipped", finding=finding,
+                          clipped=int(sum(self.clipped)), steps=len(self.clipped))
+        return finding
 
 
 def _finite(loss, grads):
@@ -128,13 +133,10 @@ def _check_parts(net, optimizer, schedule, callbacks, history):
         raise TypeError(f"history must be None or a History, got {type(history).__name__}")
 
 
-class _Scanned(tuple):
-    """Data ``(x, t)`` whose x :func:`compare` scanned for NaN once, for all its runs."""
-
-
-def _check_data(name, data, net=None):
-    """``data = (x, t)``: x numeric, finite, one row per label; t labels for the net (as
-    many classes as its ``sizes`` end with; a net without ``sizes`` checks them itself)."""
+def _check_data(name, data, net=None, finite=True):
+    """``data = (x, t)``: x numeric, one row per label, finite (looked at when ``finite``);
+    t labels for the net (as many classes as its ``sizes`` end with; a net without
+    ``sizes`` checks them itself)."""
     if not isinstance(data, (tuple, list)) or len(data) != 2:
         raise TypeError(f"{name} must be a pair (x, t) of inputs and labels, "
                         f"got {type(data).__name__}")
@@ -143,7 +145,7 @@ def _check_data(name, data, net=None):
     if x.ndim < 2 or x.shape[0] == 0:
         raise ValueError(f"{name} x must have shape (samples, ...) with at least one sample, "
                          f"got {x.shape}")
-    if x.dtype.kind == "f" and not isinstance(data, _Scanned) and not np.isfinite(x).all():
+    if finite and x.dtype.kind == "f" and not np.isfinite(x).all():
         bad = int(np.argwhere(~np.isfinite(x.reshape(x.shape[0], -1)))[0, 0])
         raise ValueError(f"{name} x contains NaN or infinite values (first in sample {bad}): "
                          f"the data are bad, the network has not diverged")
@@ -154,7 +156,7 @@ def _check_data(name, data, net=None):
 def train(net, optimizer, train_data, test_data=None, *, epochs=None, iterations=None,
           batch_size=100, schedule=None, every="epoch", seed=0, callbacks=(),
           record_layers=False, eval_samples=None, accuracy=True, history=None, clip=None,
-          clip_by="norm"):
+          clip_by="norm", check_finite=True):
     """Train ``net`` with ``optimizer`` on mini-batches of ``train_data = (x, t)``.
 
     Give ``epochs`` or ``iterations`` (total mini-batch steps). Accuracy on the training
@@ -172,12 +174,15 @@ def train(net, optimizer, train_data, test_data=None, *, epochs=None, iterations
     :func:`dlskills.optimizers.clip_gradients`); the history then records each step's
     global gradient norm before clipping (``grad_total``) and whether clipping acted
     (``clipped``). A ``batch_size`` larger than the data set means full-batch training.
+    ``check_finite=False`` skips looking for NaN and inf in the inputs (:func:`compare`
+    looks once for all its runs); bad inputs then end the run as "diverged".
     numpy's BLAS uses one thread while training (see :mod:`dlskills._blas`).
     """
     _check_parts(net, optimizer, schedule, callbacks, history)
-    x_train, t_train = _check_data("train_data", train_data, net)
+    check_finite = check_flag("check_finite", check_finite)
+    x_train, t_train = _check_data("train_data", train_data, net, check_finite)
     if test_data is not None:
-        test_data = _check_data("test_data", test_data, net)
+        test_data = _check_data("test_data", test_data, net, check_finite)
     n = x_train.shape[0]
     if (epochs is None) == (iterations is None):
         raise ValueError("give exactly one of epochs or iterations")
@@ -285,8 +290,10 @@ def compare(variants, train_data, test_data=None, *, progress=None, report_every
     returning True stops: the running run keeps what it did, the later ones stay "not
     started". A learner's Stop button is such a ``progress``."""
     histories = {name: (histories or {}).get(name) or History() for name in variants}
-    train_data = _Scanned(_check_data("train_data", train_data))
-    test_data = None if test_data is None else _Scanned(_check_data("test_data", test_data))
+    finite = check_flag("check_finite", options.pop("check_finite", True))
+    _check_data("train_data", train_data, finite=finite)     # looked at once, for every run
+    if test_data is not None:
+        _check_data("test_data", test_data, finite=finite)
     for k, (name, build) in enumerate(variants.items()):
         history = histories[name]
 
@@ -300,7 +307,7 @@ def compare(variants, train_data, test_data=None, *, progress=None, report_every
             return bool(progress(histories, (k + h.iterations / h.planned) / len(variants)))
 
         train(train_data=train_data, test_data=test_data, callbacks=[report],
-              history=history, **build(), **options)
+              history=history, check_finite=False, **build(), **options)
         if history.status == "stopped":
             break
     return histories

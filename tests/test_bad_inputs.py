@@ -109,6 +109,8 @@ CASES = [
      lambda: train(accuracy="no"), ValueError, r"^accuracy must be True or False"),
     ("train(record_layers='no')", "accepted: norms recorded",
      lambda: train(record_layers="no"), ValueError, r"^record_layers must be True or False"),
+    ("train(check_finite='no')", "new keyword",
+     lambda: train(check_finite="no"), ValueError, r"^check_finite must be True or False"),
     # --- unhelpful errors from numpy / Python internals before
     ("MLP(seed='a')", "TypeError: SeedSequence expects int ...",
      lambda: net(seed="a"), ValueError,

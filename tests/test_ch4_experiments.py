@@ -132,11 +132,12 @@ def test_more_data_closes_the_gap():
 def test_progress_is_called_every_epoch_and_can_stop():
     calls = []
 
-    def progress(histories, fraction):
-        calls.append((histories["run"].epochs[-1], fraction))
+    def progress(partial, fraction):
+        calls.append((partial.epochs[-1], fraction, partial))
         return len(calls) == 2
 
     run = rx.run_overfitting(epochs=10, progress=progress)
+    assert all(c[2] is run for c in calls)             # the growing run itself
     assert [c[0] for c in calls] == [1, 2]
     assert calls[0][1] == pytest.approx(0.1)
     assert run.status == "stopped"

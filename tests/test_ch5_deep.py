@@ -48,10 +48,12 @@ def test_run_deep_measures_validation_and_records_layers_and_clipping():
     assert run.epochs == [0, 1, 2] and len(run.val_acc) == 3
     assert len(run.grad_norms) == run.iterations == 4 and len(run.grad_norms[0]) == 4
     assert len(run.clipped) == 4 and all(run.clipped)
-    finding = deep.run_finding(run)
-    assert finding.key == "deep.finding.clipped" and finding.values["clipped"] == 4
+    finding = run.finding
+    assert finding.key == "training.finding.clipped"
+    assert finding.values["clipped"] == finding.values["steps"] == 4
+    assert finding.values["finding"].key == "training.finding.validation"
     plain = deep.run_deep(("relu",), 3, 1, **SMALL)
-    assert plain.clipped == [] and deep.run_finding(plain).key == "training.finding.validation"
+    assert plain.clipped == [] and plain.finding.key == "training.finding.validation"
     assert plain.settings["label"] == "ReLU"
 
 
@@ -90,7 +92,7 @@ def test_lab_starts_empty_then_trains_and_draws(lab):
     assert run.settings["remedies"] == ("adam", "residual", "clip")
     assert run.settings["depth"] == 3 and run.status == "completed"
     assert lab.status.key == "explorer.result"
-    assert lab.status.values["finding"].key == "deep.finding.clipped"
+    assert lab.status.values["finding"].key == "training.finding.clipped"
     assert lab.png != before and ink(lab.png) > ink(before)
 
 
@@ -109,3 +111,26 @@ def test_every_lab_control_changes_the_run(lab, control, value):
 
 def test_lab_depth_goes_to_one_hundred(lab):
     assert lab.controls["depth"].max >= 100
+
+
+def test_view_marks_layers_whose_gradient_is_exactly_zero():
+    """A log axis cannot show 0: such layers are ▼ marks on the bottom edge, in their
+    line's colour, with a legend entry; a run without zeros shows neither."""
+    from dlskills.views.deep import DeepView
+    from dlskills.views.style import new_figure
+    run = deep.run_deep((), 3, 1, **SMALL)
+    run.grad_norms = [[0.0, 0.0, 1e-3, 0.1], [0.0, 1e-4, 1e-3, 0.1]]
+    view = DeepView(new_figure(DeepView.figsize)[0])
+    view.update(run)
+    assert list(view.zeros["start"].get_xdata()) == [1, 2]
+    assert list(view.zeros["now"].get_xdata()) == [1]
+    assert list(view.zeros["start"].get_ydata()) == [0.025, 0.025]
+    assert view.zeros["start"].get_color() == view.grads.lines["start"].get_color()
+    assert np.isnan(view.grads.lines["start"].get_ydata()[:2]).all()
+    legend = [t.get_text() for t in view.grads.ax.get_legend().get_texts()]
+    assert legend[-1] == dl.messages.say("deep.legend.zero")
+    run.grad_norms = [[1e-5, 1e-4, 1e-3, 0.1]]
+    view.update(run)
+    assert len(view.zeros["start"].get_xdata()) == len(view.zeros["now"].get_xdata()) == 0
+    legend = [t.get_text() for t in view.grads.ax.get_legend().get_texts()]
+    assert dl.messages.say("deep.legend.zero") not in legend

@@ -463,6 +463,23 @@ def test_compare_scans_the_data_for_nan_once_for_all_runs(blobs, monkeypatch):
     with pytest.raises(ValueError, match=r"^test_data x contains NaN"):
         dl.compare({"a": lambda: built.append("a")}, (x, t), (x_test * np.nan, t[:50]),
                    iterations=3)
+    histories = dl.compare({"a": lambda: dict(net=dl.MLP(2, [8], 3, seed=0),
+                                              optimizer=dl.SGD(0.1))},
+                           (bad, t), iterations=3, check_finite=False)
+    assert histories["a"].status == "diverged"              # not looked at: NaN diverges
+    with pytest.raises(ValueError, match=r"^check_finite must be True or False, got 0"):
+        dl.compare({}, (x, t), iterations=3, check_finite=0)
+
+
+def test_train_with_check_finite_false_does_not_look_and_nan_data_diverge(blobs):
+    x, t = blobs
+    bad = x.copy()
+    bad[0, 0] = np.inf
+    run = dl.train(dl.MLP(2, [8], 3, seed=0), dl.SGD(0.1), (bad, t), iterations=2,
+                   batch_size=len(x), check_finite=False)
+    assert run.status == "diverged" and run.message.values == {"iteration": 1}
+    with pytest.raises(ValueError, match=r"^test_data x contains NaN or infinite"):
+        dl.train(dl.MLP(2, [8], 3, seed=0), dl.SGD(0.1), (x, t), (bad, t), iterations=2)
 
 
 def test_train_takes_a_net_without_sizes(blobs):

@@ -83,11 +83,12 @@ def run_deep(remedies=(), depth=DEPTH, epochs=10, *, width=WIDTH, init_std=INIT_
              dtype=np.float32):
     """Train the deep network with a set of remedies; returns a :class:`~dlskills.History`
     (validation split; ``grad_norms[k]``: each weight matrix's gradient norm at step k
-    with ``record_layers``; ``clipped``: which steps clipping changed, with "clip").
+    with ``record_layers``; ``clipped``: which steps clipping changed, with "clip", and
+    ``finding`` says how many).
 
     ``seed`` draws the digits, the validation split, the weights and the batches.
-    ``curves=False`` measures the accuracies at the end only. ``progress(histories,
-    fraction)`` is called after every epoch (True stops).
+    ``curves=False`` measures the accuracies at the end only. ``progress(run, fraction)``
+    is called after every epoch with the growing run (True stops).
     """
     remedies = check_remedies(remedies)
     check_number("epochs", epochs, low=1, integer=True)
@@ -101,14 +102,6 @@ def run_deep(remedies=(), depth=DEPTH, epochs=10, *, width=WIDTH, init_std=INIT_
                         epochs, lr, batch_size, seed, progress, held_out="validation",
                         curves=curves, optimizer=optimizer, clip=clip,
                         record_layers=record_layers)
-
-
-def run_finding(run):
-    """A run in one sentence: its finding, and how often clipping acted."""
-    if not run.clipped:
-        return run.finding
-    return say("deep.finding.clipped", finding=run.finding, clipped=int(sum(run.clipped)),
-               steps=len(run.clipped))
 
 
 def start_gradients(remedies=(), depth=DEPTH, *, batch=100, seed=0, **options):
@@ -149,5 +142,4 @@ def ablation_finding(table):
 
 
 __all__ = ["REMEDIES", "SeedComparison", "ablation", "ablation_finding", "build",
-           "check_remedies", "data", "remedy_label", "run_deep", "run_finding",
-           "start_gradients"]
+           "check_remedies", "data", "remedy_label", "run_deep", "start_gradients"]

@@ -217,8 +217,9 @@ def compare_optimizers(names=OPTIMIZER_NAMES, lr="default", schedule="none",
 
     ``lr``: "default" (each optimizer class's own default lr) or one value for
     all; ``schedule``: "none" or one of the course text's examples, stepped after every
-    iteration. ``progress(histories, fraction)`` is called every ``report_every``
-    iterations (see :func:`dlskills.compare`; True stops). ``data`` may pass
+    iteration. ``progress(comparison, fraction)`` is called every ``report_every``
+    iterations with the growing :class:`OptimizerComparison` (see
+    :func:`dlskills.compare`; True stops). ``data`` may pass
     ``((x, t), (x_test, t_test))``.
     """
     iterations = check_number("iterations", iterations, 1, integer=True)
@@ -237,8 +238,10 @@ def compare_optimizers(names=OPTIMIZER_NAMES, lr="default", schedule="none",
                     schedule=None if schedule in (None, "none")
                     else make_schedule(schedule, opt))
 
+    report = None if progress is None else (lambda _, done: progress(
+        OptimizerComparison(histories, seed=seed), done))
     compare({name: lambda name=name: variant(name) for name in names},
-            (x_train, t_train), test, progress=progress, report_every=report_every,
+            (x_train, t_train), test, progress=report, report_every=report_every,
             histories=histories, iterations=iterations, batch_size=batch_size,
             seed=seed, eval_samples=eval_samples, every="iteration")   # one BLAS thread: train's
     return OptimizerComparison(histories, seed=seed)

@@ -39,15 +39,16 @@ VALIDATION = 1000
 def _train_mnist(net, settings, data, epochs, lr, batch_size, seed, progress,
                  held_out="test", curves=True, optimizer=None, **options):
     """Train ``net`` with SGD (or ``optimizer``; ``options`` go to :func:`dlskills.train`)
-    as one run of :func:`dlskills.compare` (``progress(histories,
-    fraction)`` after every epoch; True stops) and return its :class:`~dlskills.History`,
-    whose held-out data (``data[1]``) are ``held_out``. ``curves=False`` measures the
-    accuracies once, at the end (about half the time of a small run goes into measuring
-    them every epoch)."""
+    as one run of :func:`dlskills.compare` (``progress(history, fraction)`` after every
+    epoch, with the growing history; True stops) and return its
+    :class:`~dlskills.History`, whose held-out data (``data[1]``) are ``held_out``.
+    ``curves=False`` measures the accuracies once, at the end (about half the time of a
+    small run goes into measuring them every epoch)."""
     train_data, held_out_data = data
     history = History(held_out=held_out, settings=settings)
+    report = None if progress is None else (lambda _, done: progress(history, done))
     compare({"run": lambda: dict(net=net, optimizer=optimizer or SGD(lr))}, train_data,
-            held_out_data, progress=progress, report_every="epoch",
+            held_out_data, progress=report, report_every="epoch",
             histories={"run": history}, epochs=epochs, batch_size=batch_size, seed=seed,
             accuracy=curves, **options)
     if not curves:                      # the final epoch only
@@ -71,8 +72,8 @@ def run_overfitting(n_train=300, batchnorm=False, weight_decay=0.0, dropout=0.0,
     :func:`dlskills.experiments.mnist`); the test set is not touched (measure it once,
     at the end: ``run.net.accuracy(x_test, t_test)``). ``validation=None`` measures the
     test set every epoch instead, as the classic experiment does. ``curves=False``
-    measures the accuracies only after the last epoch (faster). ``progress(histories,
-    fraction)`` is called after every epoch (return True to stop).
+    measures the accuracies only after the last epoch (faster). ``progress(run,
+    fraction)`` is called after every epoch with the growing run (return True to stop).
     """
     # Python floats: a numpy float64 lambda would silently turn float32 training into
     # float64 (numpy 2 promotion) and give other numbers than the same lambda as a float
@@ -242,8 +243,8 @@ def batchnorm_frame(weight_scale=0.01, activation="relu", batchnorm=False, epoch
     layers = activation_snapshot(x, activation, weight_scale, batchnorm)
     if not check_flag("train", train):
         return BatchNormFrame(settings, layers)
-    report = None if progress is None else (lambda histories, done: progress(
-        BatchNormFrame(settings, layers, histories["run"]), done))
+    report = None if progress is None else (lambda run, done: progress(
+        BatchNormFrame(settings, layers, run), done))
     run = run_weight_scale(weight_scale, batchnorm, activation, epochs,
                            n_train=n_samples, progress=report)
     return BatchNormFrame(settings, layers, run)

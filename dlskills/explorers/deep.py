@@ -2,8 +2,7 @@
 drawn live (per-layer gradient norms, loss, validation accuracy) from
 :mod:`dlskills.experiments.deep`."""
 
-from ..experiments.deep import REMEDIES, run_deep, run_finding
-from ..messages import say
+from ..experiments.deep import REMEDIES, run_deep
 from ..views.deep import DeepView
 from . import controls
 from .base import TrainingExplorer
@@ -30,18 +29,8 @@ class DeepLab(TrainingExplorer):
         return {"remedies": [remedy for remedy in REMEDIES if settings[remedy]],
                 "depth": settings["depth"], "epochs": settings["epochs"]}
 
-    def train(self, settings, report):
-        return self.experiment(**self.arguments(settings), progress=lambda histories, done:
-                               report(histories["run"], done))
-
     def trained(self, result):
         return result is not None and len(result.epochs) > 1
 
     def draw(self, result):
         self.view.update(result, self.previous)
-
-    def describe(self, settings, result):
-        """The settings, then the run's finding with how often clipping acted."""
-        text = self.describe_settings(settings)
-        return text if result is None else say("explorer.result", settings=text,
-                                               finding=run_finding(result))

@@ -119,7 +119,6 @@ class OptimizerTrainer(TrainingExplorer):
     figsize = (13, 5)
     experiment = staticmethod(compare_optimizers)
     view_class = TrainingComparisonView
-    report_every = 10        # iterations between progress reports
     redraw_every = 1.0       # seconds between live redraws (a redraw costs ~0.2 s)
 
     def __init__(self, source="subset", hidden=HIDDEN, batch_size=128, seed=0,
@@ -146,11 +145,6 @@ class OptimizerTrainer(TrainingExplorer):
                     schedule=settings["schedule"], iterations=settings["iterations"],
                     batch_size=self.batch_size, hidden=self.hidden, seed=self.seed,
                     source=self.source, dtype=np.dtype(self.dtype).name)
-
-    def train(self, settings, report):
-        return self.experiment(**self.arguments(settings), report_every=self.report_every,
-                               progress=lambda histories, done: report(
-                                   OptimizerComparison(histories, self.seed), done))
 
     def draw(self, result):
         if result is None:

@@ -40,10 +40,6 @@ class OverfittingLab(TrainingExplorer):
                 "dropout": controls.slider(0.0, 0.0, 0.8, 0.05, fmt=".2f", width="330px"),
                 "epochs": controls.slider(100, 10, 400, 10, width="330px")}
 
-    def train(self, settings, report):
-        return self.experiment(**self.arguments(settings), progress=lambda histories, done:
-                               report(histories["run"], done))
-
     def trained(self, result):
         return _trained(result)
 

@@ -86,6 +86,8 @@ MESSAGES = {
                                    "差距 {gap:.1f} 个百分点",
     "training.finding.test": "{status}：训练 {train:.1f}%，测试 {held_out:.1f}%，"
                              "差距 {gap:.1f} 个百分点",
+    # ... and, for a run trained with clip, how often clipping acted
+    "training.finding.clipped": "{finding}；{steps} 步中有 {clipped} 步被裁剪",
 
     # --- chapter 1: gradients (experiments/views/explorers/exercises gradients.py) ----
     # experiments/gradients.py: depth versus width
@@ -438,9 +440,9 @@ MESSAGES = {
     "deep.remedy.standardize": "输入标准化",
     "deep.remedy.none": "基线（不加处方）",
     "deep.remedy.join": "{names}",
-    "deep.finding.clipped": "{finding}；{steps} 步中有 {clipped} 步被裁剪",
+    # two lines: the figure title of views/deep.ablation_figure
     "deep.finding.ablation": "{sets} 组处方 × {seeds} 个种子：最好的是 {best}，"
-                             "验证准确率平均 {mean:.1f}%（{low:.1f}–{high:.1f}%）；"
+                             "验证准确率平均 {mean:.1f}%（{low:.1f}–{high:.1f}%）\n"
                              "{stuck} 组在每个种子下都低于 {limit:.0f}%（没学到东西）",
     # exercises/deep.py
     "deep.ex.clip.not_dict": "要返回一个字典，键和 grads 一样：{keys}",
@@ -464,6 +466,7 @@ MESSAGES = {
     "deep.legend.start": "第 1 步",
     "deep.legend.now": "第 {iteration} 步",
     "deep.legend.previous_start": "上一次：第 1 步",
+    "deep.legend.zero": "梯度恰好为 0（画在底边）",
     "deep.title.press_run": "选好处方，按 Run 开始训练",
 
     # --- figures shared by several chapters (views/style.py, views/curves.py) ---------

@@ -3,9 +3,10 @@
 ablation table as a bar chart with the spread over seeds (:func:`ablation_figure`)."""
 
 import numpy as np
+from matplotlib.lines import Line2D
 from matplotlib.ticker import MaxNLocator
 
-from ..experiments.deep import ablation_finding, run_finding
+from ..experiments.deep import ablation_finding
 from ..messages import say
 from .axes import log_axis
 from .base import View
@@ -15,8 +16,9 @@ from .style import PALETTE, new_figure, style
 
 class DeepView(View):
     """Left: ||dW_l|| of every weight matrix at the first step and at the latest one (log
-    scale; a layer whose gradient is exactly 0 or not finite has no point); middle and
-    right: loss and validation accuracy. The previous run is dashed."""
+    scale; a layer whose gradient is exactly 0 has no place on it and is marked ▼ on the
+    bottom edge, in its line's colour, as chapter 1 does); middle and right: loss and
+    validation accuracy. The previous run is dashed."""
 
     figsize = (15, 4.8)
 
@@ -24,9 +26,16 @@ class DeepView(View):
         super().__init__(fig)
         ax_grad, ax_loss, ax_acc = fig.subplots(1, 3, width_ratios=[4, 3, 3])
         self.grads = CurvePanel(ax_grad, say("deep.axis.layer"), say("deep.axis.grad_norm"),
-                                logy=True, legend_loc="lower right")
+                                logy=True, legend_loc=None)
         log_axis(ax_grad.yaxis)
         ax_grad.xaxis.set_major_locator(MaxNLocator(integer=True))
+        # x in data, y in axes fraction: on the bottom edge whatever the log limits
+        self.zeros = {name: ax_grad.plot([], [], linestyle="none", marker="v", markersize=9,
+                                         transform=ax_grad.get_xaxis_transform(),
+                                         clip_on=False)[0]
+                      for name in ("previous", "start", "now")}
+        self.zero_key = Line2D([], [], linestyle="none", marker="v", markersize=9,
+                               color=PALETTE["black"], label=say("deep.legend.zero"))
         self.curves = TrainingCurves(ax_loss, ax_acc, legend_below=True)
         ax_acc.set_ylabel(say("deep.axis.val_accuracy"))
         ax_acc.xaxis.set_major_locator(MaxNLocator(integer=True))   # whole epochs
@@ -35,27 +44,43 @@ class DeepView(View):
         """Draw ``run`` (a History of :func:`~dlskills.experiments.deep.run_deep`, possibly
         still growing; None: nothing trained yet)."""
         self.grads.begin()
+        for marks in self.zeros.values():
+            marks.set_data([], [])
         if previous is not None and previous.grad_norms:
-            line = self.grads.show("previous", *_layers(previous.grad_norms[0]),
-                                   color=PALETTE["grey"], linestyle="--",
-                                   label=say("deep.legend.previous_start"))
-            line.set_alpha(0.6)
+            self._norms("previous", previous.grad_norms[0], color=PALETTE["grey"],
+                        linestyle="--", label=say("deep.legend.previous_start"), alpha=0.6)
         if run is not None and run.grad_norms:
-            self.grads.show("start", *_layers(run.grad_norms[0]), color=PALETTE["vermillion"],
-                            label=say("deep.legend.start"))
-            self.grads.show("now", *_layers(run.grad_norms[-1]), color=PALETTE["blue"],
-                            label=say("deep.legend.now", iteration=len(run.grad_norms)))
+            self._norms("start", run.grad_norms[0], color=PALETTE["vermillion"],
+                        label=say("deep.legend.start"))
+            self._norms("now", run.grad_norms[-1], color=PALETTE["blue"],
+                        label=say("deep.legend.now", iteration=len(run.grad_norms)))
         self.grads.finish()
-        self.grads.ax.set_title(say("deep.title.press_run") if run is None else run_finding(run),
+        zeros = [self.zero_key] if any(len(m.get_xdata()) for m in self.zeros.values()) else []
+        handles = self.grads.labelled() + zeros
+        if handles:
+            self.grads.ax.legend(handles=handles, loc="lower right")
+        elif self.grads.ax.get_legend() is not None:
+            self.grads.ax.get_legend().remove()
+        self.grads.ax.set_title(say("deep.title.press_run") if run is None else run.finding,
                                 loc="left", fontsize=12)
         runs = {} if run is None else {"with": run}
         self.curves.update(runs, previous={} if previous is None else {"with": previous},
                            epochs=run.settings.get("epochs") if run is not None else None)
 
+    def _norms(self, name, norms, alpha=1.0, **style):
+        """One line of gradient norms per layer; its exact zeros marked on the bottom edge."""
+        norms = np.asarray(norms, dtype=float)
+        layers = np.arange(1, norms.size + 1)
+        line = self.grads.show(name, layers, np.where(norms > 0, norms, np.nan), **style)
+        line.set_alpha(alpha)
+        zero = norms == 0
+        self.zeros[name].set_data(layers[zero], np.full(zero.sum(), ZERO_MARK_AT))
+        self.zeros[name].set_color(line.get_color())
+        self.zeros[name].set_alpha(alpha)
 
-def _layers(norms):
-    norms = np.asarray(norms, dtype=float)
-    return np.arange(1, norms.size + 1), np.where(norms > 0, norms, np.nan)
+
+#: where the zero markers sit, as a fraction of the gradient axes' height
+ZERO_MARK_AT = 0.025
 
 
 def ablation_figure(table, figsize=(11, 6)):
@@ -74,5 +99,5 @@ def ablation_figure(table, figsize=(11, 6)):
         ax.invert_yaxis()
         ax.set_xlim(0, 100)
         ax.set_xlabel(say("deep.axis.final_val_accuracy"))
-        ax.set_title(ablation_finding(table), loc="left", fontsize=11, wrap=True)
+        ax.set_title(ablation_finding(table), loc="left", fontsize=11)
     return fig
