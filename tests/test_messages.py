@@ -3,7 +3,9 @@ keys and placeholders, and every explorer control has its label."""
 
 import ast
 import importlib
+import json
 import pkgutil
+import re
 from pathlib import Path
 
 import pytest
@@ -44,6 +46,52 @@ def test_every_key_the_code_says_is_in_the_catalogue():
         else:
             assert key in keys, f"{name} says {key!r}, which the catalogue lacks"
 
+
+
+ROOT = Path(__file__).resolve().parents[1]
+NOTEBOOKS = sorted((ROOT / "notebooks").rglob("0*.ipynb"))
+
+
+def _notebook_sources(kind=None):
+    for path in NOTEBOOKS:
+        for cell in json.loads(path.read_text(encoding="utf-8"))["cells"]:
+            if kind is None or cell["cell_type"] == kind:
+                yield path.name, "".join(cell["source"])
+
+
+def test_every_catalogue_key_is_said_somewhere():
+    """No dead sentences: each key is a string in the package or tools/ (said, or chosen
+    as in ``say("a" if ok else "b")``), the start of an f-string key the package says
+    (``f"deep.remedy.{name}"``), a control's label, or said by a notebook."""
+    said = {node.value for path in [*PACKAGE.rglob("*.py"), *(ROOT / "tools").glob("*.py")]
+            if path.parent.name != "messages" or path.name == "__init__.py"  # not the catalogues
+            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+            if isinstance(node, ast.Constant) and isinstance(node.value, str)}
+    prefixes = {key for _, key, prefix in _said_keys() if prefix} | {"control."}
+    notebooks = "\n".join(source for _, source in _notebook_sources("code"))
+    unused = [key for key in catalogue() if key not in said
+              and not any(key.startswith(p) for p in prefixes) and f'"{key}"' not in notebooks]
+    assert unused == []
+
+
+def test_run_and_stop_are_named_as_their_buttons_read():
+    """The notebooks' markdown, the teacher's guide and the catalogue name the training
+    buttons exactly as they read (「Run 运行」, 「Stop 停止」), never a bare Run or Stop
+    (JupyterLab's own menu, "Run → Run All Cells", is another thing)."""
+    labels = {word: f"「{say(key)}」" for word, key in (("Run", "explorer.run"),
+                                                       ("Stop", "explorer.stop"))}
+    texts = [(name, source) for name, source in _notebook_sources("markdown")]
+    texts.append(("teaching.md", (ROOT / "docs" / "teaching.md").read_text(encoding="utf-8")))
+    texts += [(key, text) for key, text in catalogue().items()
+              if key not in ("explorer.run", "explorer.stop")]
+    mentions = 0
+    for name, text in texts:
+        for word, label in labels.items():
+            bare = re.sub(re.escape(label), "", text)
+            bare = re.sub(r"Run( →| All)", "", bare)
+            mentions += text.count(label)
+            assert not re.search(rf"\b{word}\b", bare), f"{name}: a bare {word!r} in {text!r}"
+    assert mentions > 15
 
 @pytest.mark.parametrize("language", _languages())
 def test_every_language_has_the_same_keys_and_placeholders(language):

@@ -8,9 +8,9 @@ MESSAGES = {
     "explorer.setting": "{label} {value}",
     "explorer.result": "{settings} → {finding}",
     "explorer.error": "{settings}：出错了（{kind}：{error}）",
-    "explorer.press_run": "{settings}：按 Run 开始训练",
+    "explorer.press_run": "{settings}：按「Run 运行」开始训练",
     "explorer.training": "{settings}：训练中，{fraction:.0%}",
-    "explorer.stale": "图中是上一次的结果（{settings}）；控件已改为 {new}，按 Run 用新设置训练",
+    "explorer.stale": "图中是上一次的结果（{settings}）；控件已改为 {new}，按「Run 运行」用新设置训练",
     "explorer.run": "Run 运行",
     "explorer.stop": "Stop 停止",
     "explorer.progress": "进度",
@@ -22,7 +22,7 @@ MESSAGES = {
     "explorer.code": "复制为代码",
     "explorer.code_hint": "这段代码只用 dlskills 的公开函数，算出同样的结果、画出同样的图："
                           "在框里全选（Ctrl+A）后复制（Ctrl+C），粘贴到新的代码单元格里运行。",
-    "explorer.code_untrained": "图中没有按这些设置训练完的结果：这段代码按这些设置完整训练一次（同按 Run）",
+    "explorer.code_untrained": "图中没有按这些设置训练完的结果：这段代码按这些设置完整训练一次（同按「Run 运行」）",
 
     # --- shared: exercise verdicts (dlskills/exercises/__init__.py) -------------------
     "verdict.right": "✓ 正确：{message}",
@@ -211,7 +211,7 @@ MESSAGES = {
     "optimizers.fig.lowest_loss": "这次运行损失最低：{label}（{loss:.3f}）",
     "optimizers.fig.times_higher": "{label} 高 {ratio:.1f} 倍",
     "optimizers.fig.run_diverged": "{label} 发散",
-    "optimizers.fig.press_run": "按 Run 开始训练",
+    "optimizers.fig.press_run": "按「Run 运行」开始训练",
     "optimizers.fig.legend_training": "{label}（训练中）",
     "optimizers.fig.legend_diverged_at": "{label}（第 {iteration} 次迭代发散）",
     "optimizers.fig.legend_stopped_at": "{label}（第 {iteration} 次迭代停下）",
@@ -296,7 +296,7 @@ MESSAGES = {
     "init.loss.best": "损失最低：{label}（{loss:.2f}）",
     "init.acc.no_winner": "没有赢家：测试准确率都是 {acc:.0%}",
     "init.acc.best": "测试准确率最高：{label}（{acc:.0%}）",
-    "init.previous.title": "上一次的运行（虚线）；按 Run 用新设置训练",
+    "init.previous.title": "上一次的运行（虚线）；按「Run 运行」用新设置训练",
     "init.unit": "神经元 {k}",
     "init.sweep.normal": "normal(0, std)，每层相同",
     "init.sweep.diverged": "发散（NaN）",
@@ -361,7 +361,7 @@ MESSAGES = {
     "reg.on": "开",
     "reg.off": "关",
     "reg.gap": "差距\n{gap:.1f} 点",
-    "reg.title.press_run": "按 Run 开始训练",
+    "reg.title.press_run": "按「Run 运行」开始训练",
     "reg.title.norm": "||W||：开始 {start:.1f} → 最后 {end:.1f}",
     "reg.title.panel.validation": "{label}：验证 {acc:.1f}%",
     "reg.title.panel.test": "{label}：测试 {acc:.1f}%",
@@ -466,8 +466,8 @@ MESSAGES = {
     "deep.legend.start": "第 1 步",
     "deep.legend.now": "第 {iteration} 步",
     "deep.legend.previous_start": "上一次：第 1 步",
-    "deep.legend.zero": "梯度恰好为 0（画在底边）",
-    "deep.title.press_run": "选好处方，按 Run 开始训练",
+    "deep.legend.zero": "梯度恰好为 0（画在最下面）",
+    "deep.title.press_run": "选好处方，按「Run 运行」开始训练",
 
     # --- figures shared by several chapters (views/style.py, views/curves.py) ---------
     "curves.loss": "训练损失（平滑）loss",
