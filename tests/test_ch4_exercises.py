@@ -111,7 +111,8 @@ def test_old_dropout_checker():
     verdict(ex4.check_old_dropout_scale(1 - 0.3), True, "reg.ex.old.right")
     for wrong, key in ((1 / 0.7, "reg.ex.old.inverted"), (0.3, "reg.ex.old.p"),
                        (1.0, "reg.ex.old.other"), (None, "reg.ex.old.not_number"),
-                       ("0.7x", "reg.ex.old.not_number")):
+                       ("0.7x", "reg.ex.old.not_number"), (True, "reg.ex.old.not_number"),
+                       (float("nan"), "reg.ex.old.not_number")):
         verdict(ex4.check_old_dropout_scale(wrong), False, key)
 
 
@@ -149,6 +150,8 @@ def test_weight_decay_checker_rejects_too_small_and_too_large(wrong, key):
 @pytest.mark.parametrize("wrong, key", [(-0.1, "reg.ex.wd.negative"),
                                         ("abc", "reg.ex.wd.not_number"),
                                         (None, "reg.ex.wd.not_number"),
-                                        (float("nan"), "reg.ex.wd.negative")])
+                                        (float("inf"), "reg.ex.wd.negative"),
+                                        (float("nan"), "reg.ex.wd.not_number"),
+                                        (True, "reg.ex.wd.not_number")])
 def test_weight_decay_checker_rejects_non_numbers_without_raising(wrong, key):
     verdict(ex4.check_weight_decay(wrong), False, key)

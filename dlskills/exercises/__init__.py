@@ -8,6 +8,7 @@ raises becomes a verdict too.
 """
 
 import functools
+import math
 
 from ..messages import say
 
@@ -40,3 +41,15 @@ def checker(check):
             return Verdict(False, say("verdict.raised", kind=type(err).__name__, error=err))
 
     return safe_check
+
+
+def as_number(value):
+    """The learner's answer as a float (a number, or text such as "0.7"), or None when it
+    is not a real number (None, True/False, NaN, a list, words)."""
+    if isinstance(value, bool):
+        return None
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return None
+    return None if math.isnan(number) else number

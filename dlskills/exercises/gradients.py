@@ -12,7 +12,7 @@ import numpy as np
 
 from ..experiments.gradients import chain_param_count, gradient_profile
 from ..messages import say
-from . import Verdict, checker
+from . import Verdict, as_number, checker
 
 
 def _call(fn, *args):
@@ -21,17 +21,6 @@ def _call(fn, *args):
         return fn(*args), None
     except Exception as err:  # shown to the learner as the verdict
         return None, f"{type(err).__name__}: {err}"
-
-
-def _number(value):
-    """``value`` as a float, or None if it is not a real number."""
-    if isinstance(value, bool):
-        return None
-    try:
-        number = float(value)
-    except (TypeError, ValueError):
-        return None
-    return None if math.isnan(number) else number
 
 
 def _call_text(name, args):
@@ -70,7 +59,7 @@ def check_product_bound(product_bound):
         call = _call_text("product_bound", [n])
         if error:
             return Verdict(False, say("gradients.ex.call_error", call=call, error=error))
-        number = _number(value)
+        number = as_number(value)
         if number is None:
             return Verdict(False, say("gradients.ex.not_a_number", call=call, value=value))
         want = 0.25 ** n
@@ -87,9 +76,9 @@ SMALL_SIGMOID = {"depth": 8, "activation": "sigmoid", "init": "normal", "scale":
 LARGE_TANH = {"depth": 8, "activation": "tanh", "init": "normal", "scale": 1.0, "seed": 0}
 
 
-def _layer_number(value, top):
+def _layeras_number(value, top):
     """``value`` as a layer number 1..top, or None."""
-    number = _number(value)
+    number = as_number(value)
     if number is None or not number.is_integer() or not 1 <= number <= top:
         return None
     return int(number)
@@ -103,7 +92,7 @@ def check_smallest_layer(small_sigmoid, large_tanh):
     for name, answer, config in (("small_sigmoid", small_sigmoid, SMALL_SIGMOID),
                                  ("large_tanh", large_tanh, LARGE_TANH)):
         top = config["depth"] + 1
-        layer = _layer_number(answer, top)
+        layer = _layeras_number(answer, top)
         if layer is None:
             return Verdict(False, say("gradients.ex.layer_invalid", name=name, top=top,
                                       answer=answer))
@@ -131,10 +120,10 @@ def check_param_count(count_params):
         call = _call_text("count_params", [sizes, biases])
         if error:
             return Verdict(False, say("gradients.ex.call_error", call=call, error=error))
-        if _number(value) is None:
+        if as_number(value) is None:
             return Verdict(False, say("gradients.ex.not_a_number", call=call, value=value))
         want = chain_param_count(sizes, biases)
-        if _number(value) != want:
+        if as_number(value) != want:
             return Verdict(False, say("gradients.ex.count_wrong", call=call, got=value,
                                       want=want))
     deeper = chain_param_count([784, 5, 5, 5], False) - chain_param_count([784, 5, 5], False)
@@ -148,7 +137,7 @@ def check_param_count(count_params):
 def check_relu_std(std, width=100):
     """The standard deviation that makes a ReLU layer of ``width`` inputs multiply the
     gradient's size by 1 on average: sigma * sqrt(width / 2) = 1 (He initialization)."""
-    number = _number(std)
+    number = as_number(std)
     if number is None or number <= 0:
         return Verdict(False, say("gradients.ex.std_invalid", std=std))
     want = float(np.sqrt(2.0 / width))

@@ -13,7 +13,7 @@ import numpy as np
 from ..experiments.regularization import run_overfitting
 from ..layers import BatchNorm
 from ..messages import say
-from . import Verdict, checker
+from . import Verdict, as_number, checker
 
 EPS = 1e-5
 
@@ -136,9 +136,8 @@ def check_inverted_dropout(fn):
 def check_old_dropout_scale(answer, p=0.3):
     """Exercise: with the old dropout (no scaling in training), by what factor must the
     test-time output be multiplied, for p = 0.3? (1 - p)"""
-    try:
-        value = float(answer)
-    except (TypeError, ValueError):
+    value = as_number(answer)
+    if value is None:
         return Verdict(False, say("reg.ex.old.not_number", answer=answer))
     if np.isclose(value, 1 - p):
         return Verdict(True, say("reg.ex.old.right", keep=1 - p))
@@ -206,9 +205,8 @@ def check_weight_decay(weight_decay, epochs=100):
     setting (seed 0) by at least a quarter while validation accuracy drops by at most 10
     points. The numbers measured are kept in ``check_weight_decay.last`` (a
     :class:`GapMeasurement`)."""
-    try:
-        lam = float(weight_decay)
-    except (TypeError, ValueError):
+    lam = as_number(weight_decay)
+    if lam is None:
         return Verdict(False, say("reg.ex.wd.not_number", answer=weight_decay))
     if not np.isfinite(lam) or lam < 0:
         return Verdict(False, say("reg.ex.wd.negative", answer=weight_decay))

@@ -48,11 +48,8 @@ def check_remedies(remedies):
 
 def remedy_label(remedies):
     """The learner's name of a set of remedies: "ReLU + He 初始化", or the baseline's."""
-    remedies = check_remedies(remedies)
-    if not remedies:
-        return say("deep.remedy.none")
-    return say("deep.remedy.join", names=" + ".join(say(f"deep.remedy.{r}")
-                                                    for r in remedies))
+    return " + ".join(say(f"deep.remedy.{r}") for r in check_remedies(remedies)) \
+        or say("deep.remedy.none")
 
 
 def build(remedies=(), depth=DEPTH, *, width=WIDTH, init_std=INIT_STD, lr=LR,

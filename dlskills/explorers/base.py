@@ -102,7 +102,6 @@ class Explorer:
         self.png = b""
         self.status = ""
         self.redraws = 0
-        self.last_seconds = 0.0
         self._lock = threading.RLock()
         if initial:
             self.set(**initial)
@@ -265,7 +264,6 @@ class Explorer:
     def update(self):
         """compute -> draw -> PNG -> image and status; errors become the status."""
         with self._lock:
-            start = time.perf_counter()
             settings = self.settings
             try:
                 with single_thread_blas():
@@ -274,7 +272,6 @@ class Explorer:
             except Exception as err:  # shown to the learner; the explorer stays usable
                 self.show_error(settings, err)
                 return
-            self.last_seconds = time.perf_counter() - start
             self._show_status(self.describe(settings, result))
 
     def show(self, result):
@@ -577,7 +574,6 @@ class TrainingExplorer(Explorer):
 
     def _run(self, settings):
         self._settings_running = settings
-        start = time.perf_counter()
         self._last_redraw, self._spacing = 0.0, 0.0
         self.progress.value = 0.0
         try:
@@ -588,7 +584,6 @@ class TrainingExplorer(Explorer):
             self._last_run = None if self._stop_event.is_set() else (settings, result)
             if self.trained(result):
                 self.previous = result
-            self.last_seconds = time.perf_counter() - start
             text = self.describe(settings, result)
             if self.settings != settings:   # a control moved during the run
                 text = say("explorer.stale", settings=text,

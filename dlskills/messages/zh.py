@@ -439,7 +439,6 @@ MESSAGES = {
     "deep.remedy.clip": "梯度裁剪",
     "deep.remedy.standardize": "输入标准化",
     "deep.remedy.none": "基线（不加处方）",
-    "deep.remedy.join": "{names}",
     # two lines: the figure title of views/deep.ablation_figure
     "deep.finding.ablation": "{sets} 组处方 × {seeds} 个种子：最好的是 {best}，"
                              "验证准确率平均 {mean:.1f}%（{low:.1f}–{high:.1f}%）\n"
