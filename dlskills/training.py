@@ -133,7 +133,7 @@ def _check_parts(net, optimizer, schedule, callbacks, history):
         raise TypeError(f"history must be None or a History, got {type(history).__name__}")
 
 
-def _check_data(name, data, net=None, finite=True):
+def _check_data(name, data, net, finite):
     """``data = (x, t)``: x numeric, one row per label, finite (looked at when ``finite``);
     t labels for the net (as many classes as its ``sizes`` end with; a net without
     ``sizes`` checks them itself)."""
@@ -291,9 +291,9 @@ def compare(variants, train_data, test_data=None, *, progress=None, report_every
     started". A learner's Stop button is such a ``progress``."""
     histories = {name: (histories or {}).get(name) or History() for name in variants}
     finite = check_flag("check_finite", options.pop("check_finite", True))
-    _check_data("train_data", train_data, finite=finite)     # looked at once, for every run
+    _check_data("train_data", train_data, None, finite)     # looked at once, for every run
     if test_data is not None:
-        _check_data("test_data", test_data, finite=finite)
+        _check_data("test_data", test_data, None, finite)
     for k, (name, build) in enumerate(variants.items()):
         history = histories[name]
 

@@ -480,6 +480,30 @@ def test_train_with_check_finite_false_does_not_look_and_nan_data_diverge(blobs)
     assert run.status == "diverged" and run.message.values == {"iteration": 1}
     with pytest.raises(ValueError, match=r"^test_data x contains NaN or infinite"):
         dl.train(dl.MLP(2, [8], 3, seed=0), dl.SGD(0.1), (x, t), (bad, t), iterations=2)
+    run = dl.train(dl.MLP(2, [8], 3, seed=0), dl.SGD(0.1), (x, t), (bad, t), iterations=2,
+                   batch_size=len(x), check_finite=False)
+    assert run.status == "completed"                       # the test data were not looked at
+    histories = dl.compare({"a": lambda: dict(net=dl.MLP(2, [8], 3, seed=0),
+                                              optimizer=dl.SGD(0.1))},
+                           (x, t), (bad, t), iterations=2, check_finite=False)
+    assert histories["a"].status == "completed"
+
+
+def test_finding_says_how_often_clipping_acted():
+    run = dl.History(train_acc=[0.5], test_acc=[0.25], held_out="validation",
+                     status="completed", clipped=[True, False, True])
+    finding = run.finding
+    assert finding.key == "training.finding.clipped"
+    assert finding.values["clipped"] == 2 and finding.values["steps"] == 3
+    inner = finding.values["finding"]
+    assert inner.key == "training.finding.validation" and inner.values["gap"] == 25
+    assert str(finding).startswith(str(inner))
+    assert dl.History(status="stopped", iterations=4, clipped=[False]).finding.values == {
+        "finding": dl.History(status="stopped", iterations=4).message, "clipped": 0,
+        "steps": 1}
+    assert dl.History(train_acc=[0.5], test_acc=[0.25]).finding.key == "training.finding.test"
+    trained_only = dl.History(train_acc=[0.5], status="completed")    # no held-out data
+    assert trained_only.finding == trained_only.message
 
 
 def test_train_takes_a_net_without_sizes(blobs):
