@@ -124,7 +124,7 @@ def test_view_marks_layers_whose_gradient_is_exactly_zero():
     view.update(run)
     assert list(view.zeros["start"].get_xdata()) == [1, 2]
     assert list(view.zeros["now"].get_xdata()) == [1]
-    assert list(view.zeros["start"].get_ydata()) == [0.025, 0.025]
+    assert list(view.zeros["start"].get_ydata()) == [0.03, 0.03]
     assert view.zeros["start"].get_color() == view.grads.lines["start"].get_color()
     assert np.isnan(view.grads.lines["start"].get_ydata()[:2]).all()
     legend = [t.get_text() for t in view.grads.ax.get_legend().get_texts()]
@@ -134,3 +134,15 @@ def test_view_marks_layers_whose_gradient_is_exactly_zero():
     assert len(view.zeros["start"].get_xdata()) == len(view.zeros["now"].get_xdata()) == 0
     legend = [t.get_text() for t in view.grads.ax.get_legend().get_texts()]
     assert dl.messages.say("deep.legend.zero") not in legend
+
+
+def test_view_layout_gives_the_panels_most_of_the_height():
+    """The zero marks take no part in the layout (unclipped, they once squeezed the three
+    panels into the top third of the figure)."""
+    import io
+    from dlskills.views.deep import DeepView
+    run = deep.run_deep((), 3, 1, **SMALL)
+    run.grad_norms = [[0.0, 0.0, 1e-3, 0.1]]
+    fig = DeepView.figure(run)
+    fig.savefig(io.BytesIO(), format="png")
+    assert all(ax.get_window_extent().height > 0.68 * fig.bbox.height for ax in fig.axes[:3])

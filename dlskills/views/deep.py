@@ -31,8 +31,7 @@ class DeepView(View):
         ax_grad.xaxis.set_major_locator(MaxNLocator(integer=True))
         # x in data, y in axes fraction: on the bottom edge whatever the log limits
         self.zeros = {name: ax_grad.plot([], [], linestyle="none", marker="v", markersize=9,
-                                         transform=ax_grad.get_xaxis_transform(),
-                                         clip_on=False)[0]
+                                         transform=ax_grad.get_xaxis_transform())[0]
                       for name in ("previous", "start", "now")}
         self.zero_key = Line2D([], [], linestyle="none", marker="v", markersize=9,
                                color=PALETTE["black"], label=say("deep.legend.zero"))
@@ -80,7 +79,7 @@ class DeepView(View):
 
 
 #: where the zero markers sit, as a fraction of the gradient axes' height
-ZERO_MARK_AT = 0.025
+ZERO_MARK_AT = 0.03
 
 
 def ablation_figure(table, figsize=(11, 6)):
