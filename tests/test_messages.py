@@ -62,7 +62,7 @@ def _notebook_sources(kind=None):
 def test_every_catalogue_key_is_said_somewhere():
     """No dead sentences: each key is a string in the package or tools/ (said, or chosen
     as in ``say("a" if ok else "b")``), the start of an f-string key the package says
-    (``f"deep.remedy.{name}"``), a control's label, or said by a notebook."""
+    (``f"training.status.{name}"``), a control's label, or said by a notebook."""
     said = {node.value for path in [*PACKAGE.rglob("*.py"), *(ROOT / "tools").glob("*.py")]
             if path.parent.name != "messages" or path.name == "__init__.py"  # not the catalogues
             for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))

@@ -47,8 +47,9 @@ def check_remedies(remedies):
 
 
 def remedy_label(remedies):
-    """The learner's name of a set of remedies: "ReLU + He 初始化", or the baseline's."""
-    return " + ".join(say(f"deep.remedy.{r}") for r in check_remedies(remedies)) \
+    """The learner's name of a set of remedies, their labels in the lab joined: "ReLU + He
+    初始化", or the baseline's."""
+    return " + ".join(say(f"control.{r}") for r in check_remedies(remedies)) \
         or say("deep.remedy.none")
 
 

@@ -431,13 +431,6 @@ MESSAGES = {
     "axis.layer_sep": "、",
 
     # --- chapter 5: a deep network that learns (experiments/explorers deep.py) --------
-    "deep.remedy.relu": "ReLU",
-    "deep.remedy.he": "He 初始化",
-    "deep.remedy.batchnorm": "BN",
-    "deep.remedy.adam": "Adam",
-    "deep.remedy.residual": "残差连接",
-    "deep.remedy.clip": "梯度裁剪",
-    "deep.remedy.standardize": "输入标准化",
     "deep.remedy.none": "基线（不加处方）",
     # two lines: the figure title of views/deep.ablation_figure
     "deep.finding.ablation": "{sets} 组处方 × {seeds} 个种子：最好的是 {best}，"
