@@ -151,7 +151,7 @@ class Kernel:
                              reply.stdout, reply.stderr)
             self.socket.settimeout(left)
             try:
-                message = json.loads(self.socket.recv())
+                message = _decode(self.socket.recv())
             except websocket.WebSocketTimeoutException:
                 continue
             if message.get("parent_header", {}).get("msg_id") != msg_id:
@@ -175,6 +175,18 @@ class Kernel:
     def close(self):
         with contextlib.suppress(Exception):
             self.socket.close()
+
+
+def _decode(frame):
+    """A kernel message from one websocket frame: text is JSON; a binary frame (a message
+    with buffers, e.g. a widget's image) is jupyter_server's layout: the number of parts
+    and their offsets (big-endian uint32), the JSON message first."""
+    if isinstance(frame, str):
+        return json.loads(frame)
+    count = int.from_bytes(frame[:4], "big")
+    offsets = [int.from_bytes(frame[4 + 4 * i:8 + 4 * i], "big") for i in range(count)]
+    end = offsets[1] if count > 1 else len(frame)
+    return json.loads(frame[offsets[0]:end].decode("utf-8"))
 
 
 @dataclass
@@ -404,3 +416,77 @@ class Hub:
         if "ipykernel" in command:
             return "kernel", student
         return "other", student
+
+
+# --- a student in a lecture ---------------------------------------------------------------
+@dataclass
+class StudentRun:
+    """What one student's kernel did: its pid, the chapter's wall time (first cell sent to
+    the last cell's idle), each explorer move's response time, and every error."""
+    name: str
+    chapter: str
+    kernel_pid: int = 0
+    chapter_seconds: float = 0.0
+    cells: int = 0
+    moves: list = field(default_factory=list)
+    errors: list = field(default_factory=list)
+    warnings: list = field(default_factory=list)
+
+
+def run_student(hub, name, chapter, rounds=2, cell_timeout=600.0):
+    """Start ``name``'s server, open a kernel in the course folder, run the chapter's code
+    cells in order (Run All), then move its explorer: ``rounds`` passes over MOVES[chapter],
+    each timed from execute_request to idle. Never raises for what the student saw: every
+    failure is in ``errors``."""
+    run = StudentRun(name, chapter)
+    kernel = None
+    try:
+        hub.start_server(name)
+        kernel = hub.open_kernel(name)
+        reply = kernel.execute("import os\nprint(os.getpid())")
+        if not reply.ok:
+            run.errors.append(f"first cell: {reply.error}")
+            return run
+        run.kernel_pid = int(reply.stdout.split()[0])
+        start = time.perf_counter()
+        for index, (source, expects_error) in enumerate(chapter_cells(chapter)):
+            reply = kernel.execute(source, timeout=cell_timeout)
+            run.cells += 1
+            if reply.ok == expects_error:
+                run.errors.append(f"cell {index}: {reply.error or 'no error where one was expected'}")
+                return run
+            if reply.stderr.strip():
+                run.warnings.append(f"cell {index}: {reply.stderr.strip()[:200]}")
+        run.chapter_seconds = time.perf_counter() - start
+        variable, method, moves = MOVES[chapter]
+        for settings in moves * rounds:
+            reply = kernel.execute(f"{variable}.{method}(**{settings!r})\n"
+                                   f"assert {variable}.error is None, {variable}.status",
+                                   timeout=cell_timeout)
+            if not reply.ok:
+                run.errors.append(f"{variable}.{method}(**{settings!r}): {reply.error}")
+                return run
+            run.moves.append(reply.seconds)
+    except (HubError, OSError, ValueError) as err:
+        run.errors.append(f"{type(err).__name__}: {err}")
+    finally:
+        if kernel is not None:
+            kernel.close()
+    return run
+
+
+def run_class(hub, students, chapter, rounds=2, cell_timeout=600.0):
+    """``students`` students (student01, ...) doing :func:`run_student` all at once, one
+    thread each. Returns their StudentRuns in order."""
+    names = [f"student{i + 1:02d}" for i in range(students)]
+    runs = [None] * students
+
+    def one(i):
+        runs[i] = run_student(hub, names[i], chapter, rounds, cell_timeout)
+
+    threads = [threading.Thread(target=one, args=(i,), daemon=True) for i in range(students)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return runs
