@@ -246,6 +246,9 @@ class Hub:
                "DLSKILLS_HUB_STATE_DIR": str(self.folder / "state"),
                "DLSKILLS_HUB_ENV": sys.prefix, **self.extra_env}
         env.pop("MPLBACKEND", None)         # kernels draw as a student's do (inline)
+        # Kernels import this checkout's dlskills (as the benchmarks do), whatever the
+        # environment's install points at; JupyterHub passes PYTHONPATH on to the servers.
+        env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO_ROOT), env.get("PYTHONPATH")]))
         self.log_path = self.folder / "jupyterhub.log"
         with open(self.log_path, "wb") as log:
             self.process = subprocess.Popen(
