@@ -143,6 +143,7 @@ def hub_required():
     return ci or os.environ.get("DLSKILLS_REQUIRE_HUB") == "1"
 
 
+@pytest.mark.hub
 def test_two_students_run_chapter_1_on_the_real_hub():
     reason = missing_reason()
     if reason:
