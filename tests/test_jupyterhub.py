@@ -40,7 +40,7 @@ def test_config_loads_with_limits_culler_and_copy_hook(monkeypatch, tmp_path):
     assert c.JupyterHub.spawner_class == "localprocess"
     assert c.JupyterHub.port == 8000 and c.JupyterHub.ip == ""
     # limits: in the config whichever spawner enforces them
-    assert c.Spawner.mem_limit == "1G" and c.Spawner.mem_guarantee == "512M"
+    assert c.Spawner.mem_limit == "1G" and c.Spawner.mem_guarantee == "600M"
     assert c.Spawner.cpu_limit == 1.0 and c.Spawner.cpu_guarantee == 0.1
     assert any(a.startswith("--MappingKernelManager.cull_idle_timeout=1200") for a in c.Spawner.args)
     # the idle culler: a hub-managed service, with the scopes it needs
@@ -136,6 +136,37 @@ def test_the_configs_hook_copies_into_the_spawners_home(monkeypatch, tmp_path):
         ["01_a.ipynb", "fig"]
     assert logged and logged[0][1:] == (2, "ana")
     assert c.Spawner.default_url == "/lab/tree/course"
+
+
+def test_z2jh_values_match_the_one_server_config(monkeypatch, tmp_path):
+    """The Kubernetes values carry the same limits and culling as the config's defaults,
+    and copy the notebooks from where the Dockerfile puts them with the same copy step."""
+    import yaml
+
+    c = load_config(monkeypatch, tmp_path)
+    values = yaml.safe_load((DEPLOY / "z2jh-values.yaml").read_text(encoding="utf-8"))
+    user = values["singleuser"]
+    assert user["memory"] == {"limit": c.Spawner.mem_limit, "guarantee": c.Spawner.mem_guarantee}
+    assert user["cpu"] == {"limit": c.Spawner.cpu_limit, "guarantee": c.Spawner.cpu_guarantee}
+    assert user["defaultUrl"] == c.Spawner.default_url
+    assert values["cull"]["enabled"] is True
+    assert f"--timeout={values['cull']['timeout']}" == c.JupyterHub.services[0]["command"][-1]
+    culling = user["extraFiles"]["kernel-culling"]["data"]["MappingKernelManager"]
+    assert f"--MappingKernelManager.cull_idle_timeout={culling['cull_idle_timeout']}" in c.Spawner.args
+    command = user["lifecycleHooks"]["postStart"]["exec"]["command"]
+    dockerfile = (DEPLOY / "Dockerfile").read_text(encoding="utf-8")
+    assert f"COPY notebooks {command[2]}\n" in dockerfile
+    assert f"COPY deploy/jupyterhub/course_files.py {command[1]}\n" in dockerfile
+
+
+def test_copy_step_command_line(tmp_path, capsys):
+    from course_files import main
+
+    source = make_course(tmp_path / "course")
+    main([str(source), str(tmp_path / "home"), "--no-solutions"])
+    assert capsys.readouterr().out == f"2 course files copied into {tmp_path / 'home'}\n"
+    main([str(source), str(tmp_path / "home")])
+    assert capsys.readouterr().out.startswith("1 course files copied")
 
 
 def hub_required():

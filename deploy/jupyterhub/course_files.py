@@ -71,3 +71,21 @@ def _make_dirs(folder, uid, gid):
     for path in reversed(missing):
         path.mkdir(mode=0o755)
     return list(reversed(missing)) if uid is not None else []
+
+
+def main(argv=None):
+    """Command line (Zero to JupyterHub runs it in the student's container at start):
+    python course_files.py SOURCE TARGET [--no-solutions]"""
+    import argparse
+
+    parser = argparse.ArgumentParser(description="Copy the course's files a student lacks.")
+    parser.add_argument("source")
+    parser.add_argument("target")
+    parser.add_argument("--no-solutions", action="store_true", help="leave out solutions/")
+    args = parser.parse_args(argv)
+    copied = copy_course(args.source, args.target, solutions=not args.no_solutions)
+    print(f"{len(copied)} course files copied into {args.target}")
+
+
+if __name__ == "__main__":
+    main()
