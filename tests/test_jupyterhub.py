@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 
+from tools.make_course import COURSE_ID
 from harness.hub import CONFIG, DEPLOY, MOVES, Hub, chapter_cells, missing_reason, run_class
 
 sys.path.insert(0, str(DEPLOY))
@@ -35,6 +36,8 @@ def load_config(monkeypatch, tmp_path, **settings):
 
 
 def test_config_loads_with_limits_culler_and_copy_hook(monkeypatch, tmp_path):
+    from traitlets.config.loader import PyFileConfigLoader
+
     c = load_config(monkeypatch, tmp_path)
     assert c.JupyterHub.authenticator_class == "pam"
     assert c.JupyterHub.spawner_class == "localprocess"
@@ -55,6 +58,12 @@ def test_config_loads_with_limits_culler_and_copy_hook(monkeypatch, tmp_path):
     assert Path(c.Spawner.cmd[0]).exists()
     assert c.Spawner.environment["PATH"].startswith(f"{sys.prefix}/bin:")
     assert callable(c.Spawner.pre_spawn_hook)
+    # nbgrader: every server reads the course id and the exchange folder
+    nbgrader = Path(c.Spawner.environment["JUPYTER_CONFIG_PATH"]) / "nbgrader_config.py"
+    monkeypatch.setenv("DLSKILLS_HUB_EXCHANGE", c.Spawner.environment["DLSKILLS_HUB_EXCHANGE"])
+    grading = PyFileConfigLoader(nbgrader.name, str(nbgrader.parent)).load_config()
+    assert grading.CourseDirectory.course_id == COURSE_ID       # the teacher's course
+    assert grading.Exchange.root == "/srv/nbgrader/exchange"
     assert c.ConfigurableHTTPProxy.command == [str(DEPLOY / "node_modules" / ".bin" /
                                                    "configurable-http-proxy")]
     assert c.JupyterHub.db_url == f"sqlite:///{tmp_path / 'state' / 'jupyterhub.sqlite'}"

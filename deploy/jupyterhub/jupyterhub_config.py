@@ -28,6 +28,8 @@ school chooses is read from environment variables (defaults in brackets):
   DLSKILLS_HUB_CPU_GUARANTEE per-student CPU guarantee, cores [0.1]
   DLSKILLS_HUB_CULL_TIMEOUT  stop a student's server idle this many seconds [3600]
   DLSKILLS_HUB_KERNEL_CULL   shut down a kernel idle this many seconds [1200]
+  DLSKILLS_HUB_EXCHANGE      nbgrader's exchange folder (jupyter/nbgrader_config.py)
+                             [/srv/nbgrader/exchange]
   DLSKILLS_HUB_STATE_DIR     the hub's database, cookie secret, proxy pid [./runtime
                              next to this file]
   DLSKILLS_HUB_PROXY         configurable-http-proxy [node_modules/.bin/ next to this
@@ -102,7 +104,12 @@ c.JupyterHub.spawner_class = {"local": "localprocess", "simple": "simple",
                               "systemd": "systemdspawner.SystemdSpawner"}[SPAWNER]
 c.Spawner.cmd = [str(ENV / "bin" / "jupyterhub-singleuser")]
 # Kernels run `python` from PATH (the default kernel spec): the course environment first.
-c.Spawner.environment = {"PATH": f"{ENV / 'bin'}:/usr/local/bin:/usr/bin:/bin"}
+# jupyter/nbgrader_config.py: the course id and nbgrader's exchange folder, for every server.
+c.Spawner.environment = {
+    "PATH": f"{ENV / 'bin'}:/usr/local/bin:/usr/bin:/bin",
+    "JUPYTER_CONFIG_PATH": str(HERE / "jupyter"),
+    "DLSKILLS_HUB_EXCHANGE": setting("EXCHANGE", "/srv/nbgrader/exchange"),
+}
 c.Spawner.default_url = f"/lab/tree/{COURSE_NAME}"
 c.Spawner.mem_limit = setting("MEM_LIMIT", "1G")
 c.Spawner.mem_guarantee = setting("MEM_GUARANTEE", "600M")
