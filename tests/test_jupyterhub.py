@@ -72,13 +72,17 @@ def test_config_loads_with_limits_culler_and_copy_hook(monkeypatch, tmp_path):
 def test_config_takes_the_schools_choices(monkeypatch, tmp_path):
     c = load_config(monkeypatch, tmp_path, PORT="9000", MEM_LIMIT="600M", CPU_LIMIT="0.5",
                     CULL_TIMEOUT="900", AUTH="shared-password", PASSWORD="a-class-pass",
-                    ADMINS="teacher", ADMIN_PASSWORD="the-teachers-pass", SPAWNER="systemd")
+                    ADMINS="teacher", ADMIN_PASSWORD="the-teachers-pass", SPAWNER="simple",
+                    HOMES="/srv/class/{username}")
     assert c.JupyterHub.port == 9000
     assert c.Spawner.mem_limit == "600M" and c.Spawner.cpu_limit == 0.5
     assert c.JupyterHub.services[0]["command"][-1] == "--timeout=900"
     assert c.JupyterHub.authenticator_class == "shared-password"
     assert c.SharedPasswordAuthenticator.user_password == "a-class-pass"
     assert c.Authenticator.admin_users == {"teacher"}
+    assert c.JupyterHub.spawner_class == "simple"
+    assert c.SimpleLocalProcessSpawner.home_dir_template == "/srv/class/{username}"
+    c = load_config(monkeypatch, tmp_path, SPAWNER="systemd")
     assert c.JupyterHub.spawner_class == "systemdspawner.SystemdSpawner"
 
 
@@ -87,6 +91,7 @@ def test_config_takes_the_schools_choices(monkeypatch, tmp_path):
     ({"AUTH": "nobody"}, "DLSKILLS_HUB_AUTH='nobody': must be one of pam"),
     ({"SPAWNER": "docker"}, "DLSKILLS_HUB_SPAWNER='docker'"),
     ({"SOLUTIONS": "yes"}, "DLSKILLS_HUB_SOLUTIONS='yes'"),
+    ({"AUTH": "shared-password", "PASSWORD": "a-class-pass"}, "only with DLSKILLS_HUB_SPAWNER=simple"),
 ])
 def test_config_refuses(monkeypatch, tmp_path, settings, message):
     with pytest.raises(ValueError, match=message.replace("(", r"\(")):

@@ -7,7 +7,8 @@ school chooses is read from environment variables (defaults in brackets):
   DLSKILLS_HUB_PORT          port students open [8000]
   DLSKILLS_HUB_AUTH          who may log in [pam]: "pam" (the server's Linux accounts),
                              "shared-password" (one class password in
-                             DLSKILLS_HUB_PASSWORD, the teachers' in DLSKILLS_HUB_ADMIN_PASSWORD),
+                             DLSKILLS_HUB_PASSWORD, the teachers' in DLSKILLS_HUB_ADMIN_PASSWORD;
+                             any user name, so with the "simple" spawner only),
                              "dummy" (any name, no password: 127.0.0.1 only, for tests)
   DLSKILLS_HUB_ADMINS        teachers' user names, comma-separated (hub admins) [none]
   DLSKILLS_HUB_SPAWNER       how a student's server runs [local]: "local" (as the
@@ -92,6 +93,9 @@ if AUTH == "dummy":
         raise ValueError("DLSKILLS_HUB_AUTH=dummy lets anyone in: only with DLSKILLS_HUB_IP=127.0.0.1")
     c.JupyterHub.authenticator_class = "dummy"
 elif AUTH == "shared-password":
+    if SPAWNER != "simple":
+        raise ValueError("DLSKILLS_HUB_AUTH=shared-password takes any user name, so no Linux "
+                         "account stands behind it: only with DLSKILLS_HUB_SPAWNER=simple")
     c.JupyterHub.authenticator_class = "shared-password"
     c.SharedPasswordAuthenticator.user_password = setting("PASSWORD", "")
     if ADMINS:
