@@ -158,6 +158,9 @@ def capacity(figures, args):
 
 
 def interrupted(signum, frame):
+    """SIGTERM as Ctrl-C; a second one while the hub is being stopped is ignored."""
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     raise KeyboardInterrupt
 
 

@@ -270,28 +270,37 @@ class Hub:
         import psutil
 
         self._stop_polling.set()
-        if self._poller is not None:
-            self._poller.join(timeout=5)
-        if self.process is not None and self.process.poll() is None:
-            self._remember_tree()
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(self.process.pid, signal.SIGTERM)
-            try:
-                self.process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
+        try:                                # interrupted here (a second Ctrl-C): still clean
+            if self._poller is not None:
+                self._poller.join(timeout=5)
+            if self.process is not None and self.process.poll() is None:
+                self._remember_tree()
                 with contextlib.suppress(ProcessLookupError):
-                    os.killpg(self.process.pid, signal.SIGKILL)
-                self.process.wait(timeout=10)
-        for pid in self.leftovers():
-            with contextlib.suppress(psutil.Error):
-                psutil.Process(pid).kill()
-        psutil.wait_procs([p for p in map(self._process, self.seen) if p], timeout=10)
-        if self.folder is not None:
-            shutil.rmtree(self.folder, ignore_errors=True)
+                    os.killpg(self.process.pid, signal.SIGTERM)
+                try:
+                    self.process.wait(timeout=30)
+                except subprocess.TimeoutExpired:
+                    pass
+        finally:
+            if self.process is not None:
+                self._remember_tree()
+            for pid in self.leftovers():
+                with contextlib.suppress(psutil.Error):
+                    psutil.Process(pid).kill()
+            psutil.wait_procs([p for p in map(self._process, self.leftovers()) if p], timeout=10)
+            if self.folder is not None:
+                shutil.rmtree(self.folder, ignore_errors=True)
 
     def leftovers(self):
-        """Pids of processes this hub's tree had that are still alive."""
-        return [pid for pid in self.seen if self._process(pid) is not None]
+        """Pids of processes this hub's tree had that are still alive (the same process:
+        its start time is the one seen, so a reused pid is never taken for it)."""
+        alive = []
+        for pid, created in self.seen.items():
+            process = self._process(pid)
+            with contextlib.suppress(Exception):
+                if process is not None and process.create_time() == created:
+                    alive.append(pid)
+        return alive
 
     def __enter__(self):
         return self.start()
