@@ -99,6 +99,13 @@ def missing_reason():
     return None
 
 
+def _default_sigint():
+    """In the hub's process before it starts: SIGINT handled as usual. A program started in
+    the background by a shell inherits SIGINT ignored; the hub stops its idle-culler
+    service with SIGINT, and would wait for it in vain before escalating."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 class HubError(RuntimeError):
     """The hub, a server or a kernel did not do what was asked (with the hub's log tail)."""
 
@@ -249,7 +256,7 @@ class Hub:
             self.process = subprocess.Popen(
                 [sys.executable, "-m", "jupyterhub", "-f", str(config)], cwd=self.folder,
                 env=env, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-                start_new_session=True)
+                start_new_session=True, preexec_fn=_default_sigint)
         self._remember(self.process.pid)
         deadline = time.monotonic() + self.startup_timeout
         while True:
