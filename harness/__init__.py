@@ -1,3 +1,5 @@
 """Tooling shared by the browser tests and the benchmarks (not part of dlskills): ``lab``
-drives a throwaway JupyterLab in headless Chromium; ``statuses`` builds the statuses an
-explorer is expected to show from the message catalogue."""
+drives a throwaway JupyterLab in headless Chromium; ``voila`` the lecture page;
+``hub`` the course's JupyterHub deployment with a class of students on 127.0.0.1;
+``statuses`` builds the statuses an explorer is expected to show from the message
+catalogue."""

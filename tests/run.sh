@@ -2,15 +2,19 @@
 # The test command: bash tests/run.sh [pytest arguments]
 #
 # 1. installs the package with its test dependencies (pip, editable);
-# 2. makes sure the system package the browser tests need is there
-#    (Debian: chromium), installing it when it can (as root, or with
-#    password-less sudo); figures need no system font (the package ships a
-#    Chinese font subset, dlskills/fonts/);
-# 3. runs pytest: unit tests, every notebook (nbval), the real-browser tests,
-#    the classroom tools (nbgrader's CLI, Voila), test files in parallel.
+# 2. makes sure the system packages the browser and hub tests need are there
+#    (Debian: chromium; nodejs and npm when npm is missing), installing them
+#    when it can (as root, or with password-less sudo); figures need no system
+#    font (the package ships a Chinese font subset, dlskills/fonts/);
+# 3. installs JupyterHub's proxy, configurable-http-proxy, from the npm lock
+#    file (npm ci --prefix deploy/jupyterhub, into its node_modules/);
+# 4. runs pytest: unit tests, every notebook (nbval), the real-browser tests,
+#    the classroom tools (nbgrader's CLI, Voila, a class on JupyterHub), test
+#    files in parallel.
 #
-# Without Chromium the browser tests are skipped, except in CI (CI set) or
-# with DLSKILLS_REQUIRE_BROWSER=1, where they fail.
+# Without Chromium the browser tests are skipped, and without the proxy the
+# JupyterHub smoke test, except in CI (CI set) or with DLSKILLS_REQUIRE_BROWSER=1
+# / DLSKILLS_REQUIRE_HUB=1, where they fail.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
@@ -29,6 +33,7 @@ have_chromium() {
 
 missing=()
 have_chromium || missing+=(chromium)
+command -v npm >/dev/null 2>&1 || missing+=(nodejs npm)
 
 if [ "${#missing[@]}" -gt 0 ]; then
     as_root=()
@@ -56,6 +61,21 @@ if ! have_chromium; then
     else
         note "Chromium is not installed: the browser tests will be SKIPPED.
     Run this script as root, or: sudo apt-get install -y chromium"
+    fi
+fi
+
+# JupyterHub's proxy (Node.js >= 20), pinned by deploy/jupyterhub/package-lock.json.
+PROXY=deploy/jupyterhub/node_modules/.bin/configurable-http-proxy
+if command -v npm >/dev/null 2>&1; then
+    npm ci --prefix deploy/jupyterhub --no-audit --no-fund --loglevel=error \
+        || note "npm ci --prefix deploy/jupyterhub failed"
+fi
+if ! "$PROXY" --version >/dev/null 2>&1; then
+    if [ -n "${CI:-}" ] || [ "${DLSKILLS_REQUIRE_HUB:-}" = 1 ]; then
+        note "configurable-http-proxy does not run: the JupyterHub test will FAIL (CI / DLSKILLS_REQUIRE_HUB=1)."
+    else
+        note "configurable-http-proxy does not run: the JupyterHub test will be SKIPPED.
+    It needs Node.js >= 20 and npm: npm ci --prefix deploy/jupyterhub"
     fi
 fi
 
