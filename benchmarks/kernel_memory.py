@@ -29,6 +29,10 @@ REPO = Path(__file__).resolve().parents[1]
 NOTEBOOKS = REPO / "notebooks"
 MB = 1024 ** 2
 PROBE = "import dlskills, matplotlib.pyplot"
+# --traced: Python's own count of live bytes (numpy arrays included), and its peak since
+# the last call; printed by a cell that is not stored
+TRACE_START = "import tracemalloc as _tm; _tm.start()"
+TRACE_READ = "print(*_tm.get_traced_memory()); _tm.reset_peak()"
 
 
 def rss(process):
@@ -95,9 +99,19 @@ def first_line(source):
     return text if len(text) <= 60 else text[:57] + "..."
 
 
-def measure(notebook, interval=0.1, timeout=600):
+def run_hidden(client, code):
+    """Execute ``code`` in the kernel outside the notebook; returns its printed text."""
+    import nbformat
+
+    cell = nbformat.v4.new_code_cell(code)
+    client.execute_cell(cell, -1, store_history=False)
+    return "".join(out.get("text", "") for out in cell.outputs)
+
+
+def measure(notebook, interval=0.1, timeout=600, traced=False):
     """Run ``notebook`` in a fresh kernel; returns a dict of figures in bytes and
-    ``cells``: (index, first line, RSS before, after, peak during) per code cell."""
+    ``cells``: (index, first line, RSS before, after, peak during, live after, live peak)
+    per code cell (the last two from tracemalloc with ``traced``, else None)."""
     import nbformat
     import psutil
     from nbclient import NotebookClient
@@ -114,8 +128,10 @@ def measure(notebook, interval=0.1, timeout=600):
         poller.start()
         try:
             fresh = rss(process)
-            client.execute_cell(nbformat.v4.new_code_cell(PROBE), -1, store_history=False)
+            run_hidden(client, PROBE)
             imported = rss(process)
+            if traced:
+                run_hidden(client, TRACE_START)
             poller.window()
             for index, cell in enumerate(nb.cells):
                 if cell.cell_type != "code" or not cell.source.strip():
@@ -124,7 +140,12 @@ def measure(notebook, interval=0.1, timeout=600):
                 poller.window()
                 client.execute_cell(cell, index)
                 peak = poller.window()
-                cells.append((index, first_line(cell.source), before, rss(process), peak))
+                after = rss(process)
+                live = live_peak = None
+                if traced:
+                    live, live_peak = map(int, run_hidden(client, TRACE_READ).split())
+                cells.append((index, first_line(cell.source), before, after, peak, live,
+                              live_peak))
             time.sleep(3 * interval)
             final = rss(process)
             hwm = high_water_mark(pid)
@@ -154,12 +175,22 @@ def print_chapter(name, figures, top):
     cells = figures["cells"]
     kept = sorted(cells, key=lambda c: c[3] - c[2], reverse=True)[:top]
     print(f"  cells that add the most retained memory (after - before):")
-    for index, line, before, after, _ in kept:
+    for index, line, before, after, *_ in kept:
         print(f"    {(after - before) / MB:+7.1f} MB  cell {index:3d}  {line}")
     rise = sorted(cells, key=lambda c: c[4] - c[2], reverse=True)[:top]
     print(f"  largest rise within a cell (peak during - before):")
-    for index, line, before, _, peak in rise:
+    for index, line, before, _, peak, *_ in rise:
         print(f"    {(peak - before) / MB:+7.1f} MB  cell {index:3d}  {line}")
+    if cells and cells[0][5] is not None:
+        top_live = max(cells, key=lambda c: c[6])
+        print(f"  live Python memory (tracemalloc, since the imports): after the last cell "
+              f"{cells[-1][5] / MB:.1f} MB, peak {top_live[6] / MB:.1f} MB in cell "
+              f"{top_live[0]}; cells whose live memory grows most:")
+        previous = [0] + [c[5] for c in cells[:-1]]
+        grown = sorted(zip(cells, previous), key=lambda p: p[0][5] - p[1], reverse=True)
+        for cell, before in grown[:top]:
+            print(f"    {(cell[5] - before) / MB:+7.1f} MB  cell {cell[0]:3d}  {cell[1]}"
+                  f"   (live peak in the cell {cell[6] / MB:.1f} MB)")
 
 
 def main():
@@ -167,6 +198,9 @@ def main():
     parser.add_argument("--chapters", nargs="+", type=int, default=[1, 2, 3, 4, 5],
                         help="chapter numbers (default 1 2 3 4 5)")
     parser.add_argument("--top", type=int, default=5, help="cells listed per chapter")
+    parser.add_argument("--traced", action="store_true",
+                        help="also count live Python memory per cell with tracemalloc "
+                             "(finds what is kept alive; slower, RSS a little higher)")
     parser.add_argument("--interval", type=float, default=0.1,
                         help="seconds between RSS samples (default 0.1)")
     args = parser.parse_args()
@@ -180,7 +214,7 @@ def main():
     results = {}
     for chapter in args.chapters:
         notebook = chapter_notebook(chapter)
-        results[chapter] = figures = measure(notebook, args.interval)
+        results[chapter] = figures = measure(notebook, args.interval, traced=args.traced)
         print_chapter(notebook.name, figures, args.top)
     print("\nchapter   peak MB   after import MB   after last cell MB")
     for chapter, figures in results.items():
