@@ -196,6 +196,49 @@ def test_affine_has_no_gradient_before_backward():
     assert layer.gradients() == {"W": None, "b": None} and layer.x is None
 
 
+CACHES = ("x", "x_shape", "out", "mask", "x_hat", "inv_std")
+
+
+def cached_arrays(net):
+    """(layer kind, attribute, shape) of every per-sample cache the layers of ``net`` hold
+    (Dropout's mask excepted: it is reused with ``fixed_mask``)."""
+    return [(kind, name, np.shape(getattr(layer, name)))
+            for kind, _, layer in net.layers if kind != "dropout"
+            for name in CACHES if getattr(layer, name, None) is not None]
+
+
+@pytest.mark.parametrize("options", [dict(activation="sigmoid"), dict(activation="tanh"),
+                                     dict(activation="relu", batchnorm=True),
+                                     dict(activation="relu", residual=True, dropout=0.2)])
+def test_evaluation_keeps_no_cache_and_training_still_goes_back(options):
+    """Only a training pass keeps what backward needs: after an evaluation pass of many
+    samples (accuracy, predict) no layer holds any of them, and the next training pass
+    computes the same gradients as before the evaluation."""
+    rng = np.random.default_rng(0)
+    net = dl.MLP(6, [5, 5, 5], 3, seed=0, **options)
+    net.fix_dropout_masks()
+    x, t = rng.normal(size=(8, 6)), rng.integers(0, 3, 8)
+    grads = net.gradient(x, t)
+    assert cached_arrays(net)                        # the training pass kept its caches
+    logits = net.predict(rng.normal(size=(500, 6)))
+    assert logits.shape == (500, 3) and cached_arrays(net) == []
+    net.accuracy(rng.normal(size=(300, 6)), rng.integers(0, 3, 300))
+    assert cached_arrays(net) == []
+    again = net.gradient(x, t)
+    for key in grads:
+        np.testing.assert_array_equal(again[key], grads[key])
+
+
+def test_a_trained_network_keeps_no_sample_of_the_evaluation():
+    """train() ends with an evaluation pass: the History's network holds parameters and
+    gradients, not the activations of the data it was measured on."""
+    x, t = dl.datasets.toy.make_blobs(100, n_classes=3, seed=0)
+    history = dl.train(dl.MLP(2, [16, 16], 3, seed=0), dl.SGD(0.1), (x, t), (x, t),
+                       epochs=2, batch_size=20)
+    assert history.status == "completed" and len(history.test_acc) == 3
+    assert cached_arrays(history.net) == []
+
+
 def test_dropout_inverted_keeps_expectation_and_passes_through_in_evaluation():
     x = np.ones((2000, 50))
     drop = Dropout(0.3, rng=0)
