@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+LN10 = float(np.log(10.0))
 
 @dataclass(frozen=True)
 class Binning:
@@ -87,11 +88,14 @@ class Binning:
                 x = np.abs(v)
                 # zeros (and tiny values) land in the first bin
                 np.maximum(x, np.finfo(x.dtype).tiny, out=x)
-                np.log10(x, out=x)
-                x -= self.lo
+                # the natural log, then bins of width * ln 10: the same bins as on log10,
+                # and numpy's float32 log is several times faster than its log10
+                np.log(x, out=x)
+                x -= self.lo * LN10
+                x *= 1.0 / (self.width * LN10)
             else:
                 x = v - self.lo
-            x *= 1.0 / self.width
+                x *= 1.0 / self.width
             idx = x.astype(np.intp)
             np.clip(idx, 0, self.n - 1, out=idx)
             counts[offset:] += np.bincount(idx, minlength=self.n)
