@@ -345,16 +345,13 @@ _SOURCES.register("subset", _load_subset)
 _SOURCES.register("full", _load_full)
 
 
-def scale_pixels(images, dtype=np.float32):
-    """uint8 pixel values 0..255 as ``dtype`` values in [0, 1] (a new array)."""
-    x = images.astype(dtype)
-    x /= 255
-    return x
-
-
 def _prepare(images, labels, normalize, flatten, one_hot, dtype):
     n = len(images)
-    x = scale_pixels(images, dtype) if normalize else images.copy()
+    if normalize:
+        x = images.astype(dtype)
+        x /= 255
+    else:
+        x = images.copy()
     x = x.reshape(n, _IMAGE_SIDE * _IMAGE_SIDE) if flatten else x.reshape(n, 1, _IMAGE_SIDE,
                                                                               _IMAGE_SIDE)
     if one_hot:

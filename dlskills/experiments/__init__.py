@@ -11,7 +11,6 @@ import numpy as np
 
 from .._checks import check_number
 from ..datasets import load_mnist
-from ..datasets.mnist import scale_pixels
 
 
 def _frozen(*arrays):
@@ -20,24 +19,21 @@ def _frozen(*arrays):
     return arrays
 
 
-@functools.lru_cache(maxsize=None)
-def _kept(source, dtype):
-    """The digits of ``source`` kept for the session: float32 images (what the experiments
-    train on), or the uint8 pixels (``dtype`` None)."""
-    normalize = dtype is not None
-    (x, t), (x_test, t_test) = load_mnist(normalize=normalize, flatten=True, source=source,
-                                          **({"dtype": dtype} if normalize else {}))
+def _read(source, dtype):
+    (x, t), (x_test, t_test) = load_mnist(normalize=True, flatten=True, source=source,
+                                          dtype=dtype)
     return _frozen(x, t), _frozen(x_test, t_test)
 
 
+_kept = functools.lru_cache(maxsize=None)(_read)
+
+
 def _load(source, dtype):
-    """The digits as ``dtype``: float32 read once and kept; another dtype scaled anew from
-    the kept uint8 pixels on every call, so that its copy (31 MB in float64 for the 4,000
-    digits) is freed with the run that asked for it instead of staying in the kernel."""
-    if dtype == "float32":
-        return _kept(source, dtype)
-    (x, t), (x_test, t_test) = _kept(source, None)
-    return _frozen(scale_pixels(x, dtype), t), _frozen(scale_pixels(x_test, dtype), t_test)
+    """The digits as ``dtype``: float32 (what the experiments train on) read once and
+    kept; another dtype read anew on each call (the bundled pixels are decoded once per
+    process anyway), so that its copy (31 MB in float64 for the 4,000 digits) is freed
+    with the run that asked for it instead of staying in the kernel."""
+    return (_kept if dtype == "float32" else _read)(source, dtype)
 
 
 @functools.lru_cache(maxsize=16)
@@ -78,7 +74,7 @@ def _draw(n_train, n_validation, seed, source, dtype):
 def mnist(n_train=None, seed=0, source="subset", dtype=np.float32, validation=None):
     """MNIST for the experiments: ``((x, t), (x_test, t_test))``, images as normalized rows
     of 784 ``dtype`` values, labels as class numbers; read-only (copy before changing
-    them), and cached in float32 (another ``dtype`` is scaled on each call).
+    them), and kept in float32 (another ``dtype`` is read anew on each call).
 
     ``n_train=None``: every training digit of ``source`` ("subset": the bundled 4,000;
     "full": 60,000, see :func:`dlskills.load_mnist`). A number: that many training digits
