@@ -207,6 +207,18 @@ def cached_arrays(net):
             for name in CACHES if getattr(layer, name, None) is not None]
 
 
+@pytest.mark.parametrize("make", [lambda: dl.Sigmoid(), lambda: dl.Tanh(), lambda: dl.ReLU(),
+                                  lambda: Affine(np.eye(3), np.zeros(3))])
+def test_layers_train_by_default_as_in_the_course_text(make):
+    """``out = layer.forward(x)`` then ``layer.backward(dout)``, no ``train`` given: the
+    default pass is a training pass, so backward has its cache."""
+    layer = make()
+    x = np.array([[-1.0, 0.5, 2.0], [0.3, -0.2, 1.0]])
+    out = layer.forward(x)
+    dx = layer.backward(np.ones_like(out))
+    assert dx.shape == x.shape and np.all(np.isfinite(dx))
+
+
 @pytest.mark.parametrize("options", [dict(activation="sigmoid"), dict(activation="tanh"),
                                      dict(activation="relu", batchnorm=True),
                                      dict(activation="relu", residual=True, dropout=0.2)])
