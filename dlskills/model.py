@@ -132,7 +132,9 @@ class MLP:
             for name in layer.param_names:
                 setattr(layer, name, self.params[f"{name}{i}"])
 
-    def _check_input(self, x):
+    def _check_input(self, x, cast=True):
+        """``x`` as an array of this network's dtype (``cast=False``: as it is), after
+        checking its dtype and shape."""
         x = np.asarray(x)
         if x.dtype.kind not in "fiub":
             raise TypeError(f"x must be a numeric array, got {x.dtype}")
@@ -140,7 +142,7 @@ class MLP:
             raise ValueError(f"x must have shape (batch, {self.sizes[0]}) "
                              f"(or (batch, ...) with {self.sizes[0]} values per sample) "
                              f"and at least one sample, got {x.shape}")
-        return x.astype(self.dtype, copy=False)
+        return x.astype(self.dtype, copy=False) if cast else x
 
     def _check_target(self, t, n):
         t = check_labels("t", t, n, self.sizes[-1])
@@ -179,7 +181,7 @@ class MLP:
 
     def accuracy(self, x, t, batch_size=1000):
         """Share of samples whose largest logit is the label (evaluation mode)."""
-        x = self._check_input(x)
+        x = self._check_input(x, cast=False)   # cast batch by batch, in predict
         t = self._check_target(t, x.shape[0])
         batch_size = check_number("batch_size", batch_size, low=1, integer=True)
         labels = t.argmax(axis=1) if t.ndim == 2 else t

@@ -678,3 +678,22 @@ def test_import_does_not_load_plotting_or_widgets():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True).stdout.split()
     assert out == ["False", "False"]
+
+
+def test_accuracy_casts_the_data_batch_by_batch():
+    """A float64 network measured on float32 digits casts one batch at a time: no float64
+    copy of the whole data set (31 MB for the 4,000 bundled digits) is made, and the
+    answer is the one for float64 data."""
+    import tracemalloc
+
+    rng = np.random.default_rng(0)
+    net = dl.MLP(784, [8], 10, seed=0)
+    x, t = rng.random((3000, 784), dtype=np.float32), rng.integers(0, 10, 3000)
+    tracemalloc.start()
+    try:
+        acc = net.accuracy(x, t, batch_size=300)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < x.size * 8 / 4                 # a whole float64 copy: x.size * 8 bytes
+    assert acc == net.accuracy(x.astype(np.float64), t)
