@@ -339,6 +339,47 @@ def test_inspect_reports_every_layer():
     assert report.loss == pytest.approx(net.loss(x, t, train=True))
 
 
+@pytest.mark.parametrize("options", [dict(), dict(batchnorm=True), dict(residual=True),
+                                     dict(residual=True, batchnorm=True)])
+def test_inspect_keeps_the_parts_asked_for(options):
+    """Each part alone is the same arrays as in the full report; the others stay empty."""
+    from dlskills.model import REPORT_PARTS
+
+    net = dl.MLP(6, [5, 5, 5], 3, activation="tanh", seed=0, **options)
+    x, t = np.random.default_rng(0).normal(size=(8, 6)), np.arange(8) % 3
+    full = net.inspect(x, t)
+    for part in REPORT_PARTS:
+        alone = net.inspect(x, t, keep=[part])
+        assert len(getattr(alone, part)) == 3
+        for a, b in zip(getattr(full, part), getattr(alone, part)):
+            np.testing.assert_array_equal(a, b)
+        assert all(getattr(alone, other) == [] for other in REPORT_PARTS if other != part)
+        assert alone.loss == full.loss
+    with pytest.raises(ValueError, match="keep must be a list of report parts"):
+        net.inspect(x, t, keep="post")
+    with pytest.raises(ValueError, match="keep must be a list of report parts"):
+        net.inspect(x, t, keep=["post", "acts"])
+
+
+def test_inspect_frees_the_parts_not_kept():
+    import tracemalloc
+
+    from dlskills.model import REPORT_PARTS
+
+    wide = dl.MLP(50, [400] * 8, 10, activation="tanh", seed=0)
+    xw, tw = np.random.default_rng(1).normal(size=(500, 50)), np.arange(500) % 10
+    peaks = {}
+    for keep in (REPORT_PARTS, ("post", "grad_pre")):
+        tracemalloc.start()
+        try:
+            wide.inspect(xw, tw, keep=keep)
+            peaks[len(keep)] = tracemalloc.get_traced_memory()[1]
+        finally:
+            tracemalloc.stop()
+    one_part = 8 * 500 * 400 * 8                     # 8 layers of (500, 400) float64
+    assert peaks[4] > 4 * one_part and peaks[2] < 0.7 * peaks[4]
+
+
 def test_numpy_scalar_settings_keep_float32():
     # numpy 2 promotes float32 arrays with a numpy float64 scalar to float64
     net = dl.MLP(4, [3], 2, weight_decay=np.float64(0.1), dropout=np.float64(0.2),

@@ -177,7 +177,7 @@ def layer_statistics(init="xavier_normal", activation="sigmoid", depth=5, width=
     with np.errstate(all="ignore"), single_thread_blas():
         net = MLP(width, [width] * depth, width, activation=activation, init=init,
                   init_options=options, seed=rng, dtype=dtype)
-        report = net.inspect(x, t)
+        report = net.inspect(x, t, keep=("post", "grad_pre"))
         act_std = np.array([_std(a) for a in report.post])
         grad_std = np.array([_std(g) for g in report.grad_pre])
         input_std = np.array([float(np.sqrt(np.mean(np.var(a, axis=0, dtype=np.float64))))
