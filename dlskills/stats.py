@@ -37,8 +37,12 @@ class Binning:
         """Log bins (with a zero column) just wide enough for the non-zero magnitudes of
         ``arrays`` (all but the outer ``1 - coverage`` of them), ``per_decade`` bins per
         power of ten: a shift of a fraction of a decade between rows stays visible."""
-        mags = [np.abs(np.asarray(a, dtype=np.float64)).ravel() for a in arrays]
-        mags = np.concatenate([m[np.isfinite(m) & (m > 0)] for m in mags])
+        kept = []
+        for a in arrays:            # in the arrays' own float dtype: no float64 copies
+            m = np.abs(np.asarray(a)).ravel()
+            m = m if m.dtype.kind == "f" else m.astype(np.float64)
+            kept.append(m[np.isfinite(m) & (m > 0)])
+        mags = np.concatenate(kept)
         if mags.size == 0:
             return cls("log", -1.0, 1.0, 2 * per_decade, zero_column=True, label=label)
         tail = (1 - coverage) / 2
