@@ -738,3 +738,18 @@ def test_accuracy_casts_the_data_batch_by_batch():
         tracemalloc.stop()
     assert peak < x.size * 8 / 4                 # a whole float64 copy: x.size * 8 bytes
     assert acc == net.accuracy(x.astype(np.float64), t)
+
+
+def test_mlp_says_what_it_is_and_measures_in_evaluation_mode_by_default():
+    """``repr`` names every option that is on; ``loss`` defaults to evaluation mode (no
+    dropout, running BatchNorm statistics); a penalty with lambda = 1 is 1/2 sum W^2."""
+    net = dl.MLP(4, [3, 3], 2, activation="tanh", init="normal", init_options={"std": 0.1},
+                 batchnorm=True, dropout=0.5, weight_decay=0.1, residual=True)
+    assert repr(net) == ("MLP(4 -> 3 -> 3 -> 2, activation='tanh', init='normal', "
+                         "init_options={'std': 0.1}, batchnorm=True, dropout=0.5, "
+                         "residual=True, weight_decay=0.1)")
+    x, t = np.random.default_rng(0).normal(size=(6, 4)), np.arange(6) % 2
+    assert net.loss(x, t) == net.loss(x, t, train=False) == net.loss(x, t)
+    unit = dl.MLP(4, [3], 2, weight_decay=1.0, seed=0)
+    squares = sum(float(np.sum(unit.params[k] ** 2)) for k in ("W1", "W2"))
+    assert unit.weight_penalty() == pytest.approx(0.5 * squares)
