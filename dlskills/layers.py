@@ -3,8 +3,10 @@
 The vocabulary is the one of "Deep Learning from Scratch": ``out = layer.forward(x)``,
 then ``dx = layer.backward(dout)``; a layer with parameters keeps them as attributes
 (``W``, ``b``, ``gamma``, ``beta``) and their gradients as ``dW``, ``db``, ... after
-``backward``. ``forward`` takes ``train`` where training and evaluation differ
-(BatchNorm, Dropout). Every layer names its parameters in ``param_names`` (none for most),
+``backward``. ``forward`` takes ``train``: training and evaluation differ in BatchNorm and Dropout,
+and only a training pass keeps a cache (what ``backward`` needs): an evaluation pass
+of thousands of samples keeps nothing of them, so ``backward`` follows a training
+``forward``. Every layer names its parameters in ``param_names`` (none for most),
 so a network binds and collects them the same way for every layer, as micrograd's
 ``parameters()`` does.
 """
@@ -37,10 +39,10 @@ class Affine(Layer):
         self.x = self.x_shape = self.dW = self.db = None
 
     def forward(self, x, train=True):
-        self.x_shape = x.shape
-        self.x = x.reshape(x.shape[0], -1)
-        out = self.x @ self.W
+        flat = x.reshape(x.shape[0], -1)
+        out = flat @ self.W
         out += self.b
+        self.x, self.x_shape = (flat, x.shape) if train else (None, None)
         return out
 
     def backward(self, dout):
@@ -59,8 +61,9 @@ class Sigmoid(Layer):
         self.out = None
 
     def forward(self, x, train=True):
-        self.out = sigmoid(x)
-        return self.out
+        out = sigmoid(x)
+        self.out = out if train else None
+        return out
 
     def backward(self, dout):
         return dout * self.out * (1.0 - self.out)
@@ -73,8 +76,9 @@ class Tanh(Layer):
         self.out = None
 
     def forward(self, x, train=True):
-        self.out = np.tanh(x)
-        return self.out
+        out = np.tanh(x)
+        self.out = out if train else None
+        return out
 
     def backward(self, dout):
         return dout * (1.0 - self.out * self.out)
@@ -87,7 +91,7 @@ class ReLU(Layer):
         self.mask = None
 
     def forward(self, x, train=True):
-        self.mask = x > 0
+        self.mask = x > 0 if train else None
         return np.maximum(x, 0)  # not x * mask: -inf * 0 would be NaN
 
     def backward(self, dout):
@@ -124,7 +128,10 @@ class Join(Layer):
         self.fork = fork
 
     def forward(self, x, train=True):
-        return x + self.fork.x
+        out = x + self.fork.x
+        if not train:               # the fork's x was only kept for this sum
+            self.fork.x = None
+        return out
 
     def backward(self, dout):
         self.fork.dshortcut = dout
@@ -167,9 +174,10 @@ class BatchNorm(Layer):
         else:
             xc = x - self.running_mean
             var = self.running_var
-        self.inv_std = 1.0 / np.sqrt(var + self.eps)
-        self.x_hat = xc * self.inv_std
-        return self.gamma * self.x_hat + self.beta
+        inv_std = 1.0 / np.sqrt(var + self.eps)
+        x_hat = xc * inv_std
+        self.inv_std, self.x_hat = (inv_std, x_hat) if train else (None, None)
+        return self.gamma * x_hat + self.beta
 
     def backward(self, dout):
         """Backward of the training-mode forward (batch statistics depend on x)."""

@@ -26,6 +26,10 @@ from .layers import (ACTIVATION_LAYERS, Affine, BatchNorm, Dropout, Fork, Join,
                      SoftmaxWithLoss)
 
 
+#: the parts of a :class:`LayerReport`, each one array per hidden layer
+REPORT_PARTS = ("pre", "post", "grad_pre", "grad_post")
+
+
 @dataclass
 class LayerReport:
     """What one batch did in each hidden layer (index 0 = first hidden layer).
@@ -39,6 +43,21 @@ class LayerReport:
     grad_pre: list
     grad_post: list
     loss: float
+
+
+class _Trace(list):
+    """A trace (see :meth:`MLP.predict`) that stores only what ``pick(entry)`` makes of each
+    entry, nothing for None: a trace of every layer of a deep network would hold several
+    arrays per layer until the pass ends."""
+
+    def __init__(self, pick):
+        super().__init__()
+        self.pick = pick
+
+    def append(self, entry):
+        kept = self.pick(entry)
+        if kept is not None:
+            super().append(kept)
 
 
 class MLP:
@@ -132,7 +151,9 @@ class MLP:
             for name in layer.param_names:
                 setattr(layer, name, self.params[f"{name}{i}"])
 
-    def _check_input(self, x):
+    def _check_input(self, x, cast=True):
+        """``x`` as an array of this network's dtype (``cast=False``: as it is), after
+        checking its dtype and shape."""
         x = np.asarray(x)
         if x.dtype.kind not in "fiub":
             raise TypeError(f"x must be a numeric array, got {x.dtype}")
@@ -140,7 +161,7 @@ class MLP:
             raise ValueError(f"x must have shape (batch, {self.sizes[0]}) "
                              f"(or (batch, ...) with {self.sizes[0]} values per sample) "
                              f"and at least one sample, got {x.shape}")
-        return x.astype(self.dtype, copy=False)
+        return x.astype(self.dtype, copy=False) if cast else x
 
     def _check_target(self, t, n):
         t = check_labels("t", t, n, self.sizes[-1])
@@ -179,7 +200,7 @@ class MLP:
 
     def accuracy(self, x, t, batch_size=1000):
         """Share of samples whose largest logit is the label (evaluation mode)."""
-        x = self._check_input(x)
+        x = self._check_input(x, cast=False)   # cast batch by batch, in predict
         t = self._check_target(t, x.shape[0])
         batch_size = check_number("batch_size", batch_size, low=1, integer=True)
         labels = t.argmax(axis=1) if t.ndim == 2 else t
@@ -224,22 +245,47 @@ class MLP:
         """Number of trainable numbers; ``biases=False`` counts only the weights W."""
         return sum(p.size for key, p in self.params.items() if biases or key.startswith("W"))
 
-    def inspect(self, x, t):
+    def inspect(self, x, t, keep=REPORT_PARTS):
         """Run one batch forward and backward (training mode) and report, per layer, the
         activation values and gradients. Parameters are not changed, but BatchNorm's
-        running averages are updated as in a training step."""
-        trace, grad_trace = [], []
+        running averages are updated as in a training step.
+
+        ``keep``: the parts of the :class:`LayerReport` to fill (the others stay empty
+        lists). Each part is one array per hidden layer; a part not kept is freed during
+        the pass, so a deep network's report of two parts needs half the memory of all four.
+        """
+        if isinstance(keep, str) or not set(keep) <= set(REPORT_PARTS):
+            raise ValueError(f"keep must be a list of report parts from {REPORT_PARTS}, "
+                             f"got {keep!r}")
+        keep = set(keep)
+
+        def pick_values(entry):                        # (kind, index, input, output)
+            kind, i, inp, out = entry
+            if kind == "activation":
+                return i, inp if "pre" in keep else None, out if "post" in keep else None
+            return None
+
+        def pick_grads(entry):                         # (kind, index, dL/d output)
+            kind, i, dout = entry
+            part = "grad_post" if kind == "activation" else \
+                "grad_pre" if kind == self._pre_activation_kind(i) else None
+            return (part, i, dout) if part in keep else None
+
+        trace, grad_trace = _Trace(pick_values), _Trace(pick_grads)
         loss, _ = self.loss_and_gradient(x, t, trace=trace, grad_trace=grad_trace)
-        pre = [inp for kind, _, inp, _ in trace if kind == "activation"]
-        post = [out for kind, _, _, out in trace if kind == "activation"]
-        # grad_trace holds dL/d(output) of each layer, from the last layer back
-        grad_out = {(kind, i): d for kind, i, d in grad_trace}
-        grad_post = [grad_out[("activation", i)] for i in range(1, self.depth)]
-        grad_pre = [grad_out[("batchnorm" if self.batchnorm else
-                              "fork" if self.residual and i > 1 else "affine", i)]
-                    for i in range(1, self.depth)]
-        return LayerReport(pre=pre, post=post, grad_pre=grad_pre, grad_post=grad_post,
-                           loss=loss)
+        grads = {(part, i): dout for part, i, dout in grad_trace}
+        hidden = range(1, self.depth)
+        return LayerReport(
+            pre=[inp for _, inp, _ in trace] if "pre" in keep else [],
+            post=[out for _, _, out in trace] if "post" in keep else [],
+            grad_pre=[grads["grad_pre", i] for i in hidden] if "grad_pre" in keep else [],
+            grad_post=[grads["grad_post", i] for i in hidden] if "grad_post" in keep else [],
+            loss=loss)
+
+    def _pre_activation_kind(self, i):
+        """The layer whose output is hidden layer ``i``'s pre-activation z."""
+        return "batchnorm" if self.batchnorm else \
+            "fork" if self.residual and i > 1 else "affine"
 
     def __repr__(self):
         extras = [f"activation={self.activation!r}", f"init={self.init!r}"]

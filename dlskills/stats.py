@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+LN10 = float(np.log(10.0))
 
 @dataclass(frozen=True)
 class Binning:
@@ -36,8 +37,12 @@ class Binning:
         """Log bins (with a zero column) just wide enough for the non-zero magnitudes of
         ``arrays`` (all but the outer ``1 - coverage`` of them), ``per_decade`` bins per
         power of ten: a shift of a fraction of a decade between rows stays visible."""
-        mags = [np.abs(np.asarray(a, dtype=np.float64)).ravel() for a in arrays]
-        mags = np.concatenate([m[np.isfinite(m) & (m > 0)] for m in mags])
+        kept = []
+        for a in arrays:            # in the arrays' own float dtype: no float64 copies
+            m = np.abs(np.asarray(a)).ravel()
+            m = m if m.dtype.kind == "f" else m.astype(np.float64)
+            kept.append(m[np.isfinite(m) & (m > 0)])
+        mags = np.concatenate(kept)
         if mags.size == 0:
             return cls("log", -1.0, 1.0, 2 * per_decade, zero_column=True, label=label)
         tail = (1 - coverage) / 2
@@ -87,11 +92,14 @@ class Binning:
                 x = np.abs(v)
                 # zeros (and tiny values) land in the first bin
                 np.maximum(x, np.finfo(x.dtype).tiny, out=x)
-                np.log10(x, out=x)
-                x -= self.lo
+                # the natural log, then bins of width * ln 10: the same bins as on log10,
+                # and numpy's float32 log is several times faster than its log10
+                np.log(x, out=x)
+                x -= self.lo * LN10
+                x *= 1.0 / (self.width * LN10)
             else:
                 x = v - self.lo
-            x *= 1.0 / self.width
+                x *= 1.0 / self.width
             idx = x.astype(np.intp)
             np.clip(idx, 0, self.n - 1, out=idx)
             counts[offset:] += np.bincount(idx, minlength=self.n)

@@ -2,6 +2,7 @@
 import numpy as np
 import pytest
 
+import dlskills as dl
 from dlskills.experiments import mnist
 from dlskills.experiments import regularization as rx
 
@@ -50,13 +51,19 @@ def test_validation_split_rejects_impossible_sizes(n_train, validation, name):
         mnist(n_train, validation=validation)
 
 
-def test_mnist_is_cached_and_read_only():
+def test_mnist_keeps_only_the_float32_set_and_is_read_only():
+    """The float32 digits are read once and kept; a float64 set and a draw are made anew
+    on each call (equal, not kept: a kernel does not hold every copy a run once used)."""
     (x, t), (x_test, _) = mnist()
     assert x.shape == (4000, 784) and x.dtype == np.float32
     assert mnist()[0][0] is x and mnist(dtype="float32")[0][0] is x
-    assert mnist(dtype=np.float64)[0][0].dtype == np.float64
+    x64 = mnist(dtype=np.float64)[0][0]
+    assert x64.dtype == np.float64 and mnist(dtype=np.float64)[0][0] is not x64
+    np.testing.assert_array_equal(x64, dl.load_mnist(dtype=np.float64)[0][0])
     (x_draw, _), (x_test_draw, _) = mnist(300)
-    assert mnist(300)[0][0] is x_draw and x_test_draw is x_test
+    again = mnist(300)[0][0]
+    assert again is not x_draw and x_test_draw is x_test
+    np.testing.assert_array_equal(again, x_draw)
     for array in (x, t, x_test, x_draw):
         with pytest.raises(ValueError, match="read-only"):
             array[0] = 0

@@ -196,6 +196,61 @@ def test_affine_has_no_gradient_before_backward():
     assert layer.gradients() == {"W": None, "b": None} and layer.x is None
 
 
+CACHES = ("x", "x_shape", "out", "mask", "x_hat", "inv_std")
+
+
+def cached_arrays(net):
+    """(layer kind, attribute, shape) of every per-sample cache the layers of ``net`` hold
+    (Dropout's mask excepted: it is reused with ``fixed_mask``)."""
+    return [(kind, name, np.shape(getattr(layer, name)))
+            for kind, _, layer in net.layers if kind != "dropout"
+            for name in CACHES if getattr(layer, name, None) is not None]
+
+
+@pytest.mark.parametrize("make", [lambda: dl.Sigmoid(), lambda: dl.Tanh(), lambda: dl.ReLU(),
+                                  lambda: Affine(np.eye(3), np.zeros(3))])
+def test_layers_train_by_default_as_in_the_course_text(make):
+    """``out = layer.forward(x)`` then ``layer.backward(dout)``, no ``train`` given: the
+    default pass is a training pass, so backward has its cache."""
+    layer = make()
+    x = np.array([[-1.0, 0.5, 2.0], [0.3, -0.2, 1.0]])
+    out = layer.forward(x)
+    dx = layer.backward(np.ones_like(out))
+    assert dx.shape == x.shape and np.all(np.isfinite(dx))
+
+
+@pytest.mark.parametrize("options", [dict(activation="sigmoid"), dict(activation="tanh"),
+                                     dict(activation="relu", batchnorm=True),
+                                     dict(activation="relu", residual=True, dropout=0.2)])
+def test_evaluation_keeps_no_cache_and_training_still_goes_back(options):
+    """Only a training pass keeps what backward needs: after an evaluation pass of many
+    samples (accuracy, predict) no layer holds any of them, and the next training pass
+    computes the same gradients as before the evaluation."""
+    rng = np.random.default_rng(0)
+    net = dl.MLP(6, [5, 5, 5], 3, seed=0, **options)
+    net.fix_dropout_masks()
+    x, t = rng.normal(size=(8, 6)), rng.integers(0, 3, 8)
+    grads = net.gradient(x, t)
+    assert cached_arrays(net)                        # the training pass kept its caches
+    logits = net.predict(rng.normal(size=(500, 6)))
+    assert logits.shape == (500, 3) and cached_arrays(net) == []
+    net.accuracy(rng.normal(size=(300, 6)), rng.integers(0, 3, 300))
+    assert cached_arrays(net) == []
+    again = net.gradient(x, t)
+    for key in grads:
+        np.testing.assert_array_equal(again[key], grads[key])
+
+
+def test_a_trained_network_keeps_no_sample_of_the_evaluation():
+    """train() ends with an evaluation pass: the History's network holds parameters and
+    gradients, not the activations of the data it was measured on."""
+    x, t = dl.datasets.toy.make_blobs(100, n_classes=3, seed=0)
+    history = dl.train(dl.MLP(2, [16, 16], 3, seed=0), dl.SGD(0.1), (x, t), (x, t),
+                       epochs=2, batch_size=20)
+    assert history.status == "completed" and len(history.test_acc) == 3
+    assert cached_arrays(history.net) == []
+
+
 def test_dropout_inverted_keeps_expectation_and_passes_through_in_evaluation():
     x = np.ones((2000, 50))
     drop = Dropout(0.3, rng=0)
@@ -282,6 +337,47 @@ def test_inspect_reports_every_layer():
     # dL/dpre = dL/dpost * tanh'(pre)
     np.testing.assert_allclose(report.grad_pre[0], report.grad_post[0] * (1 - report.post[0] ** 2))
     assert report.loss == pytest.approx(net.loss(x, t, train=True))
+
+
+@pytest.mark.parametrize("options", [dict(), dict(batchnorm=True), dict(residual=True),
+                                     dict(residual=True, batchnorm=True)])
+def test_inspect_keeps_the_parts_asked_for(options):
+    """Each part alone is the same arrays as in the full report; the others stay empty."""
+    from dlskills.model import REPORT_PARTS
+
+    net = dl.MLP(6, [5, 5, 5], 3, activation="tanh", seed=0, **options)
+    x, t = np.random.default_rng(0).normal(size=(8, 6)), np.arange(8) % 3
+    full = net.inspect(x, t)
+    for part in REPORT_PARTS:
+        alone = net.inspect(x, t, keep=[part])
+        assert len(getattr(alone, part)) == 3
+        for a, b in zip(getattr(full, part), getattr(alone, part)):
+            np.testing.assert_array_equal(a, b)
+        assert all(getattr(alone, other) == [] for other in REPORT_PARTS if other != part)
+        assert alone.loss == full.loss
+    with pytest.raises(ValueError, match="keep must be a list of report parts"):
+        net.inspect(x, t, keep="post")
+    with pytest.raises(ValueError, match="keep must be a list of report parts"):
+        net.inspect(x, t, keep=["post", "acts"])
+
+
+def test_inspect_frees_the_parts_not_kept():
+    import tracemalloc
+
+    from dlskills.model import REPORT_PARTS
+
+    wide = dl.MLP(50, [400] * 8, 10, activation="tanh", seed=0)
+    xw, tw = np.random.default_rng(1).normal(size=(500, 50)), np.arange(500) % 10
+    peaks = {}
+    for keep in (REPORT_PARTS, ("post", "grad_pre")):
+        tracemalloc.start()
+        try:
+            wide.inspect(xw, tw, keep=keep)
+            peaks[len(keep)] = tracemalloc.get_traced_memory()[1]
+        finally:
+            tracemalloc.stop()
+    one_part = 8 * 500 * 400 * 8                     # 8 layers of (500, 400) float64
+    assert peaks[4] > 4 * one_part and peaks[2] < 0.7 * peaks[4]
 
 
 def test_numpy_scalar_settings_keep_float32():
@@ -664,3 +760,37 @@ def test_import_does_not_load_plotting_or_widgets():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True).stdout.split()
     assert out == ["False", "False"]
+
+
+def test_accuracy_casts_the_data_batch_by_batch():
+    """A float64 network measured on float32 digits casts one batch at a time: no float64
+    copy of the whole data set (31 MB for the 4,000 bundled digits) is made, and the
+    answer is the one for float64 data."""
+    import tracemalloc
+
+    rng = np.random.default_rng(0)
+    net = dl.MLP(784, [8], 10, seed=0)
+    x, t = rng.random((3000, 784), dtype=np.float32), rng.integers(0, 10, 3000)
+    tracemalloc.start()
+    try:
+        acc = net.accuracy(x, t, batch_size=300)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < x.size * 8 / 4                 # a whole float64 copy: x.size * 8 bytes
+    assert acc == net.accuracy(x.astype(np.float64), t)
+
+
+def test_mlp_says_what_it_is_and_measures_in_evaluation_mode_by_default():
+    """``repr`` names every option that is on; ``loss`` defaults to evaluation mode (no
+    dropout, running BatchNorm statistics); a penalty with lambda = 1 is 1/2 sum W^2."""
+    net = dl.MLP(4, [3, 3], 2, activation="tanh", init="normal", init_options={"std": 0.1},
+                 batchnorm=True, dropout=0.5, weight_decay=0.1, residual=True)
+    assert repr(net) == ("MLP(4 -> 3 -> 3 -> 2, activation='tanh', init='normal', "
+                         "init_options={'std': 0.1}, batchnorm=True, dropout=0.5, "
+                         "residual=True, weight_decay=0.1)")
+    x, t = np.random.default_rng(0).normal(size=(6, 4)), np.arange(6) % 2
+    assert net.loss(x, t) == net.loss(x, t, train=False) == net.loss(x, t)
+    unit = dl.MLP(4, [3], 2, weight_decay=1.0, seed=0)
+    squares = sum(float(np.sum(unit.params[k] ** 2)) for k in ("W1", "W2"))
+    assert unit.weight_penalty() == pytest.approx(0.5 * squares)

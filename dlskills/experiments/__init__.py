@@ -19,11 +19,21 @@ def _frozen(*arrays):
     return arrays
 
 
-@functools.lru_cache(maxsize=None)
-def _load(source, dtype):
+def _read(source, dtype):
     (x, t), (x_test, t_test) = load_mnist(normalize=True, flatten=True, source=source,
                                           dtype=dtype)
     return _frozen(x, t), _frozen(x_test, t_test)
+
+
+_kept = functools.lru_cache(maxsize=None)(_read)
+
+
+def _load(source, dtype):
+    """The digits as ``dtype``: float32 (what the experiments train on) read once and
+    kept; another dtype read anew on each call (the bundled pixels are decoded once per
+    process anyway), so that its copy (31 MB in float64 for the 4,000 digits) is freed
+    with the run that asked for it instead of staying in the kernel."""
+    return (_kept if dtype == "float32" else _read)(source, dtype)
 
 
 @functools.lru_cache(maxsize=16)
@@ -46,25 +56,32 @@ def _split(n_validation, seed, source, dtype):
 
 
 @functools.lru_cache(maxsize=16)
-def _draw(n_train, n_validation, seed, source, dtype):
-    """``n_train`` training digits (None: all) drawn with ``seed`` from those not set
-    aside for validation (``n_validation`` None: no validation part)."""
-    (x, t), test = _load(source, dtype)
+def _draw_indices(n_train, n_validation, seed, source, dtype):
+    """Indices (training, validation or None) of :func:`_draw`'s digits."""
+    (x, _), _ = _load(source, dtype)
     held, rest = (None, np.arange(x.shape[0])) if n_validation is None \
         else _split(n_validation, seed, source, dtype)
     if n_train is None:
-        idx = rest
-    else:
-        n_train = check_number("n_train", n_train, 1, rest.size, integer=True)
-        idx = np.sort(np.random.default_rng(seed).choice(rest, n_train, replace=False))
+        return rest, held
+    n_train = check_number("n_train", n_train, 1, rest.size, integer=True)
+    return np.sort(np.random.default_rng(seed).choice(rest, n_train, replace=False)), held
+
+
+def _draw(n_train, n_validation, seed, source, dtype):
+    """``n_train`` training digits (None: all) drawn with ``seed`` from those not set
+    aside for validation (``n_validation`` None: no validation part). Only the indices
+    are kept: the digits are copied out on each call, so a copy lives as long as the run
+    that uses it (sixteen kept draws held up to ~100 MB in a kernel)."""
+    (x, t), test = _load(source, dtype)
+    idx, held = _draw_indices(n_train, n_validation, seed, source, dtype)
     train = _frozen(x[idx], t[idx])
     return (train, test) if held is None else (train, _frozen(x[held], t[held]), test)
 
 
 def mnist(n_train=None, seed=0, source="subset", dtype=np.float32, validation=None):
     """MNIST for the experiments: ``((x, t), (x_test, t_test))``, images as normalized rows
-    of 784 ``dtype`` values, labels as class numbers; cached, and read-only (copy before
-    changing them).
+    of 784 ``dtype`` values, labels as class numbers; read-only (copy before changing
+    them), and kept in float32 (another ``dtype`` is read anew on each call).
 
     ``n_train=None``: every training digit of ``source`` ("subset": the bundled 4,000;
     "full": 60,000, see :func:`dlskills.load_mnist`). A number: that many training digits

@@ -177,7 +177,7 @@ def layer_statistics(init="xavier_normal", activation="sigmoid", depth=5, width=
     with np.errstate(all="ignore"), single_thread_blas():
         net = MLP(width, [width] * depth, width, activation=activation, init=init,
                   init_options=options, seed=rng, dtype=dtype)
-        report = net.inspect(x, t)
+        report = net.inspect(x, t, keep=("post", "grad_pre"))
         act_std = np.array([_std(a) for a in report.post])
         grad_std = np.array([_std(g) for g in report.grad_pre])
         input_std = np.array([float(np.sqrt(np.mean(np.var(a, axis=0, dtype=np.float64))))
@@ -284,13 +284,14 @@ def train_small(init="constant", activation="sigmoid", hidden=(16, 16), iteratio
                 lr=0.5, batch_size=100, seed=0, data=None, **settings):
     """Train a small MNIST network with plain SGD from the start ``init``.
 
-    784-16-16-10 in float64 (so units that start equal stay exactly equal); ``settings``
-    are ``std`` / ``bound`` / ``value`` as in :func:`init_options`. Returns
-    ``(net, start, history)``: the trained network, a copy of its parameters before
-    training, and the :class:`~dlskills.History`.
+    784-16-16-10 in float64 (so units that start equal stay exactly equal; the network
+    casts each float32 batch of digits to float64, so no float64 copy of the data set is
+    made); ``settings`` are ``std`` / ``bound`` / ``value`` as in :func:`init_options`.
+    Returns ``(net, start, history)``: the trained network, a copy of its parameters
+    before training, and the :class:`~dlskills.History`.
     """
     if data is None:
-        data = mnist(dtype=np.float64)
+        data = mnist()
     (x_train, t_train), test = data
     net = MLP(x_train.shape[1], list(hidden), 10, activation=activation, init=init,
               init_options=init_options(init, **settings), seed=seed, dtype=np.float64)
