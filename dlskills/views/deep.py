@@ -27,9 +27,8 @@ class DeepView(View):
                                 logy=True, legend_loc="lower right")
         log_axis(ax_grad.yaxis)
         ax_grad.xaxis.set_major_locator(MaxNLocator(integer=True))
-        self.curves = TrainingCurves(ax_loss, ax_acc, legend_below=True)
+        self.curves = TrainingCurves(ax_loss, ax_acc, legend_below=True, whole_epochs=True)
         ax_acc.set_ylabel(say("deep.axis.val_accuracy"))
-        ax_acc.xaxis.set_major_locator(MaxNLocator(integer=True))   # whole epochs
 
     def update(self, run, previous=None):
         """Draw ``run`` (a History of :func:`~dlskills.experiments.deep.run_deep`, possibly

@@ -21,7 +21,7 @@ from ..functions import ACTIVATIONS
 from ..messages import say
 from .axes import log_axis
 from .base import View
-from .curves import smooth
+from .curves import TrainingCurves, smooth
 from .style import PALETTE, color, new_figure, style
 
 DEEP_COLOR, WIDE_COLOR = PALETTE["blue"], PALETTE["vermillion"]
@@ -390,16 +390,13 @@ def plot_training_comparison(histories, window=10):
 
 
 def plot_losses(ax, histories):
-    """Training loss per iteration of ``{name: history}``, coloured by activation name
-    when the name starts with one; the title states the last loss of each."""
-    finals = []
-    for name, history in histories.items():
-        ax.plot(np.arange(1, len(history.loss) + 1), history.loss,
-                color=color(name.split()[0]), label=name, linewidth=1.6)
-        finals.append(say("gradients.fig.loss_item", name=name.split()[0],
-                          loss=history.loss[-1]))
-    ax.set_xlabel(say("axis.iteration"))
-    ax.set_ylabel(say("gradients.fig.loss_axis"))
-    ax.legend(loc="center right")
+    """Training loss per iteration of ``{name: history}`` (:class:`TrainingCurves`: each
+    mini-batch thin, a moving average over 10 thick), coloured by activation name when
+    the name starts with one; the title states the last averaged loss of each."""
+    curves = TrainingCurves(ax, raw=True, window=10)
+    curves.update(histories, labels={name: name for name in histories},
+                  colors={name: color(name.split()[0]) for name in histories})
+    finals = [say("gradients.fig.loss_item", name=name.split()[0], loss=loss)
+              for name, loss in curves.final_loss.items()]
     ax.set_title(say("gradients.fig.loss_title",
                      finals=say("explorer.settings_sep").join(finals)), fontsize=13)
