@@ -87,14 +87,14 @@ class GapMarker:
         self.text.set_visible(False)
 
 
-def accuracy_curves(ax_acc, ax_loss=None, **options):
+def _accuracy_curves(ax_acc, ax_loss=None, **options):
     """Chapter 4's :class:`TrainingCurves`: train and held-out accuracy in %, coloured by
     split, whole epochs, legends where they cover least (curves rise or stall anywhere)."""
     return TrainingCurves(ax_loss, ax_acc, percent=True, splits=("train", "held_out"),
                           whole_epochs=True, legend_loc="best", **options)
 
 
-def show_runs(curves, run, previous=None, epochs=None):
+def _show_runs(curves, run, previous=None, epochs=None):
     """Draw ``run`` and, dashed, ``previous`` (Histories or None) on ``curves``; the
     previous run's legend entry names its settings."""
     curves.update({} if run is None else {"run": run},
@@ -129,7 +129,7 @@ class OverfittingView(View):
     def __init__(self, fig):
         self.fig = fig
         ax_acc, ax_norm = fig.subplots(1, 2, width_ratios=[3, 2])
-        self.curves = accuracy_curves(ax_acc)
+        self.curves = _accuracy_curves(ax_acc)
         self.acc = self.curves.acc
         self.norm = CurvePanel(ax_norm, say("axis.epoch"), say("reg.axis.norm"),
                                legend_loc="lower left")
@@ -141,7 +141,7 @@ class OverfittingView(View):
         ``previous`` run."""
         self.norm.begin()
         if run is None:
-            show_runs(self.curves, None, epochs=1)
+            _show_runs(self.curves, None, epochs=1)
             self.gap.hide()
             self.acc.ax.set_title(say("reg.title.press_run"), loc="left")
             self.norm.ax.set_title("")
@@ -168,7 +168,7 @@ class OverfittingView(View):
         if norm.size:
             self.norm.ax.set_title(say("reg.title.norm", start=norm[0], end=norm[-1]),
                                    loc="left", fontsize=13)
-        show_runs(self.curves, run, previous)
+        _show_runs(self.curves, run, previous)
         self.acc.ax.set_xlim(*gap_xlim(epochs))
         epoch_ticks(self.acc.ax, epochs)
         self.norm.finish(xlim=(0, epochs * 1.02))
@@ -216,7 +216,7 @@ def plot_overfitting(runs, fig=None):
                 ax.set_visible(False)
                 continue
             label, run = list(runs.items())[k]
-            accuracy_curves(ax).update({label: run})
+            _accuracy_curves(ax).update({label: run})
             ax.set_xlabel(ax.get_xlabel() if k >= len(runs) - ncols else "")
             ax.set_ylabel(ax.get_ylabel() if k % ncols == 0 else "")
             ax.set_xlim(*gap_xlim(run.epochs[-1]))
@@ -323,7 +323,7 @@ class BatchNormView(View):
         self.hist = HistogramRow(top.subplots(1, n_layers))
         ax_acc, ax_loss = bottom.subplots(1, 2)
         # linear: the loss goes from ln(10) = 2.3 to about 0.1, barely more than a decade
-        self.curves = accuracy_curves(ax_acc, ax_loss, window=10, loss_top=4 * np.log(10))
+        self.curves = _accuracy_curves(ax_acc, ax_loss, window=10, loss_top=4 * np.log(10))
         self.acc, self.loss = self.curves.acc, self.curves.loss
         self.title = fig.suptitle(" ", fontsize=14)
         self.note = ax_loss.text(0.5, 0.55, "", transform=ax_loss.transAxes, ha="center",
@@ -344,7 +344,7 @@ class BatchNormView(View):
                                 bn=say("reg.on") if frame.settings["batchnorm"]
                                 else say("reg.off"),
                                 first=float(stds[0]), n=len(stds), last=float(stds[-1])))
-        show_runs(self.curves, frame.run, previous, epochs=frame.settings["epochs"])
+        _show_runs(self.curves, frame.run, previous, epochs=frame.settings["epochs"])
         self.acc.ax.set_xlim(0, frame.settings["epochs"] * 1.02)    # whole end markers
         diverged = frame.run is not None and frame.run.status.startswith("diverged")
         self.note.set_text(say("reg.title.diverged", status=frame.run.message)
