@@ -285,11 +285,11 @@ class Explorer:
                 if result is not None and not self._laid_out:   # lay out once, for the
                     if isinstance(self.fig.get_layout_engine(),    # widest content shown;
                                   ConstrainedLayoutEngine):        # later redraws skip it
-                        if self.view.widest():
-                            freeze_layout(self.fig)
+                        view = getattr(self, "view", None)   # View.widest: see there
+                        widened = view is not None and view.widest()
+                        freeze_layout(self.fig)
+                        if widened:
                             self.draw(result)
-                        else:
-                            freeze_layout(self.fig)
                     self._laid_out = True
             self.png = self.render()
             self.result, self.error = result, None
