@@ -407,7 +407,7 @@ def plot_losses(ax, histories):
     """Training loss per iteration of ``{name: history}`` (:class:`TrainingCurves`: each
     mini-batch thin, a moving average over 10 thick), coloured by activation name when
     the name starts with one; the title states the last averaged loss of each."""
-    curves = TrainingCurves(ax, raw=True, window=10)
+    curves = TrainingCurves(ax, raw=True, window=10, legend_loc="best")
     curves.update(histories, labels={name: name for name in histories},
                   colors={name: color(name.split()[0]) for name in histories})
     finals = [say("gradients.fig.loss_item", name=name.split()[0], loss=loss)
