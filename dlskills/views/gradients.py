@@ -81,6 +81,8 @@ class GradientView(View):
             h.yaxis.set_major_locator(MaxNLocator(nbins=2))
             h.grid(False)                 # fewer lines to redraw; the bars need none
             h.xaxis.set_major_locator(MaxNLocator(nbins=5))
+            # "2e+37" on the tick itself: an offset text ("1e38") ran into the title below
+            h.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}"))
         self.hist_axes[-1].set_ylabel(say("axis.share"))     # the bottom one is always shown
         self.title = fig.suptitle("", fontsize=15)
 
@@ -92,7 +94,7 @@ class GradientView(View):
                               weights="N(0, 0.001²)", depth=50), fontsize=13, loc="left")
         for ax in self.hist_axes:
             ax.set_visible(True)
-            ax.set_xlim(0.0, 1.0)                        # "1.0" at the right edge
+            ax.set_xlim(0.0, 2.5e37)                     # "2.5e+37" at the right edge
             ax.set_ylim(0, 0.025)
             ax.set_title(say("gradients.view.hist_title", layer=50, mean=-0.55, std=0.55,
                              flat=1.0), fontsize=12, loc="left")
