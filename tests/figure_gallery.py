@@ -250,7 +250,7 @@ NOT_FIGURES = {
     "style.color", "style.style", "style.apply_style", "style.new_figure",
     "style.freeze_layout", "style.pin_labels", "style.font_families", "style.CourseCanvas",
     "course_figures.plot_schedule", "course_figures.main",
-    "curves.smooth", "curves.CurvePanel", "curves.TrainingCurves",
+    "curves.smooth", "curves.CurvePanel", "curves.TrainingCurves", "curves.whole_epoch_ticks",
     "gradients.GradientView", "gradients.ParamGrowthView",
     "axes.power_of_ten", "axes.log_axis", "base.View", "initialization.binning_ticks",
     "initialization.HistogramHeatmap", "initialization.add_share_colorbar",
@@ -261,11 +261,11 @@ NOT_FIGURES = {
     "optimizers.PathsView", "optimizers.describe_runs", "optimizers.TrainingComparisonView",
     "optimizers.describe_training",
     "regularization.technique_color", "regularization.zero_based",
-    "regularization.GapMarker", "regularization.show_accuracy", "regularization.run_title",
+    "regularization.GapMarker", "regularization.run_title",
     "regularization.settings_text", "regularization.OverfittingView",
     "regularization.settings_text_short", "regularization.HistogramRow",
     "regularization.BatchNormView",
-    "regularization.integer_epochs", "regularization.gap_xlim", "regularization.epoch_ticks",
+    "regularization.gap_xlim", "regularization.epoch_ticks",
     "regularization.technique_label",
 }
 

@@ -41,7 +41,7 @@ from matplotlib.layout_engine import ConstrainedLayoutEngine
 
 from .._blas import single_thread_blas
 from ..messages import catalogue, say
-from ..views.style import freeze_layout, new_figure, pin_labels, style
+from ..views.style import freeze_layout, new_figure, style
 
 
 class Explorer:
@@ -279,12 +279,14 @@ class Explorer:
         with self._lock:
             with style():
                 self.draw(result)
-                if result is not None and not self._laid_out:   # lay out once; later
-                    if isinstance(self.fig.get_layout_engine(),    # redraws skip it
-                                  ConstrainedLayoutEngine):
+                if result is not None and not self._laid_out:   # lay out once, for the
+                    if isinstance(self.fig.get_layout_engine(),    # widest content shown;
+                                  ConstrainedLayoutEngine):        # later redraws skip it
+                        view = getattr(self, "view", None)   # View.widest: see there
+                        widened = view is not None and view.widest()
                         freeze_layout(self.fig)
-                    else:                          # fixed margins: pin the labels only
-                        pin_labels(self.fig)
+                        if widened:
+                            self.draw(result)
                     self._laid_out = True
             self.png = self.render()
             self.result, self.error = result, None

@@ -155,7 +155,6 @@ MESSAGES = {
     "gradients.fig.output_layer": "输出层",
     "gradients.fig.update_axis": "更新量 ‖ΔWₗ‖（{window} 步平均）",
     "gradients.fig.update_title": "{name}：第 1 层的更新量是输出层的 {ratio:.2g} 倍",
-    "gradients.fig.loss_axis": "训练损失 loss",
     "gradients.fig.loss_title": "最终损失：{finals}",
     "gradients.fig.loss_item": "{name} {loss:.2f}",
     # exercises/gradients.py
@@ -342,7 +341,6 @@ MESSAGES = {
     "reg.axis.train_accuracy": "训练准确率 (%)",
     "reg.axis.final_train_accuracy": "最终训练准确率 (%)",
     "reg.axis.norm": "权重范数 ||W||（所有层）",
-    "reg.axis.loss": "训练损失 loss（平滑）",
     "reg.axis.activation": "激活值",
     "reg.axis.weight_scale": "初始权重尺度 σ（W 的标准差）",
     "reg.axis.final_val_accuracy": "最终验证准确率 (%)",

@@ -18,6 +18,12 @@ class View:
     def __init__(self, fig):
         self.fig = fig
 
+    def widest(self):
+        """Show the widest content (tick labels, titles) the view will show, for the one
+        layout an explorer makes before its first draw; return whether anything changed.
+        By default nothing: the first result is as wide as any."""
+        return False
+
     def update(self, result):
         """Show ``result`` by updating the artists made in ``__init__``."""
         raise NotImplementedError

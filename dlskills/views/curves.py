@@ -1,6 +1,6 @@
 """Training curves (loss per iteration, accuracy per epoch) that can be redrawn in place
-while training runs: :class:`TrainingCurves`, shared by every chapter's trainers, built
-on :class:`CurvePanel`."""
+while training runs: :class:`TrainingCurves`, the one loss/accuracy panel of every
+chapter, built on :class:`CurvePanel`."""
 
 import numpy as np
 from matplotlib.ticker import MaxNLocator
@@ -27,6 +27,15 @@ def smooth(values, window=20):
     n = counts - prev_counts
     out = (sums - prev_sums) / np.maximum(n, 1)
     return np.where(finite, out, values)
+
+
+#: tick steps of whole iterations and epochs (plain MaxNLocator(integer=True) gave 0, 6, 12)
+WHOLE_STEPS = [1, 2, 5, 10]
+
+
+def whole_epoch_ticks(ax):
+    """Epoch ticks on whole numbers only (a 2-epoch run showed 0.25, 0.5, ...)."""
+    ax.xaxis.set_major_locator(MaxNLocator(nbins=6, integer=True, steps=WHOLE_STEPS))
 
 
 class CurvePanel:
@@ -87,79 +96,125 @@ class CurvePanel:
 
 
 class TrainingCurves:
-    """The course's training curves: loss per iteration (left, a moving average over
-    ``window`` iterations; ``raw`` adds each mini-batch's loss, thin) and held-out
-    accuracy per epoch (right) of named runs, updated in place while they train.
+    """The course's one loss/accuracy panel: loss per iteration (a moving average over
+    ``window`` iterations; ``raw`` adds each mini-batch's loss, thin) and accuracy per
+    epoch of named runs, updated in place while they train. Either axes may be None.
 
-    >>> curves = TrainingCurves(ax_loss, ax_acc, logy=True, raw=True)
+    >>> curves = TrainingCurves(ax_loss, ax_acc, logy=True, raw=True, whole_epochs=True)
     >>> curves.update({"sgd": history}, labels={"sgd": "sgd lr=0.01"},
     ...               previous={"sgd": last_history})      # dashed, for comparison
 
-    Colours come from the course palette by run name; ``legend_below`` puts one legend
-    under both panels (the figure needs the constrained layout), remade only when its
-    entries change. ``final_loss``: name -> the last smoothed loss drawn of each run.
+    The rule of colours and lines: a run has its course colour by name (``colors`` may
+    give others) and is solid; a previous run is dashed and faint. ``splits=("train",
+    "held_out")`` draws each run's train and held-out accuracy, coloured by split (one
+    current run per panel). ``percent``: accuracy in % (else 0-1). ``whole_epochs``:
+    epoch ticks on whole numbers (not for runs measured at fractional epochs).
+    ``loss_top``: the highest loss shown on a linear axis (an exploding loss leaves the
+    top). ``legend_loc``: where both panels' legends go (default: loss upper right,
+    accuracy lower right); ``legend_below`` puts one legend under both panels (the figure needs the
+    constrained layout), remade only when its entries change. ``final_loss``: name -> the
+    last smoothed loss drawn of each run.
     """
 
-    def __init__(self, ax_loss, ax_acc, *, logy=False, raw=False, window=20,
-                 legend_below=False):
+    def __init__(self, ax_loss=None, ax_acc=None, *, logy=False, raw=False, window=20,
+                 legend_below=False, percent=False, splits=("held_out",), whole_epochs=False,
+                 loss_top=np.inf, legend_loc=None):
+        splits = tuple(splits)
+        if splits not in (("held_out",), ("train", "held_out")):
+            raise ValueError(f"splits must be ('held_out',) or ('train', 'held_out'), "
+                             f"not {splits!r}")
         self.logy, self.raw, self.window, self.legend_below = logy, raw, window, legend_below
-        self.loss = CurvePanel(ax_loss, say("axis.iteration"),
-                               say("curves.loss_log" if logy else "curves.loss"), logy=logy,
-                               legend_loc=None if legend_below else "upper right")
-        self.acc = CurvePanel(ax_acc, say("axis.epoch"), say("curves.accuracy"),
-                              ylim=(0.0, 1.0), legend_loc=None if legend_below else "lower right")
-        ax_loss.xaxis.set_major_locator(MaxNLocator(integer=True))   # whole iterations
+        self.percent, self.splits, self.loss_top = percent, splits, loss_top
+        self.loss = self.acc = None
+        if ax_loss is not None:
+            self.loss = CurvePanel(ax_loss, say("axis.iteration"),
+                                   say("curves.loss_log" if logy else "curves.loss"),
+                                   logy=logy,
+                                   legend_loc=None if legend_below else legend_loc or "upper right")
+            ax_loss.xaxis.set_major_locator(MaxNLocator(integer=True, steps=WHOLE_STEPS))
+        if ax_acc is not None:
+            self.acc = CurvePanel(ax_acc, say("axis.epoch"),
+                                  say("reg.axis.accuracy") if percent else say("curves.accuracy"),
+                                  ylim=(0.0, 102.0) if percent else (0.0, 1.0),
+                                  legend_loc=None if legend_below else legend_loc or "lower right")
+            if whole_epochs:
+                whole_epoch_ticks(ax_acc)
         self.ax_loss, self.ax_acc = ax_loss, ax_acc
         self.legend, self._legend_entries = None, None
         self.final_loss = {}
 
-    def update(self, runs, labels=None, previous=None, iterations=None, epochs=None):
+    def update(self, runs, labels=None, previous=None, iterations=None, epochs=None,
+               previous_labels=None, colors=None):
         """``runs``, ``previous``: name -> History (possibly still growing); ``labels``:
         name -> legend text of ``runs`` (default: a history's ``settings["label"]``, else
-        its name); ``iterations``, ``epochs``: x-axis lengths."""
-        labels = labels or {}
+        its name); ``previous_labels``: the same for ``previous`` (default "上一次：…");
+        ``colors``: name -> colour; ``iterations``, ``epochs``: x-axis lengths."""
+        if len(self.splits) > 1 and len(runs) > 1:
+            raise ValueError(f"runs: one run per panel when both splits are drawn, "
+                             f"not {len(runs)}")
+        labels, previous_labels, colors = labels or {}, previous_labels or {}, colors or {}
         self.final_loss = {}
-        self.loss.begin()
-        self.acc.begin()
+        panels = [p for p in (self.loss, self.acc) if p is not None]
+        for panel in panels:
+            panel.begin()
         for group, dashed in ((previous or {}, True), (runs, False)):
             for name, history in group.items():
                 label = history.settings.get("label", name)
-                self._show(name, history, label if dashed else labels.get(name, label),
-                           dashed)
-        self.loss.finish(xlim=(0, iterations) if iterations else None)
-        if not self.logy:   # from 0: how far each run got down from ln(10) at a glance
-            tops = [float(np.nanmax(line.get_ydata())) for line in self.loss.lines.values()
-                    if line.get_visible() and np.isfinite(line.get_ydata()).any()]
-            self.ax_loss.set_ylim(0, 1.05 * max(tops) if tops else 2.5)
-        self.acc.finish(xlim=(0, epochs) if epochs else None)
+                if dashed:
+                    label = previous_labels.get(name, say("curves.previous", label=label))
+                else:
+                    label = labels.get(name, label)
+                self._show(name, history, label, dashed, colors.get(name, course_color(name)))
+        if self.loss is not None:
+            self.loss.finish(xlim=(0, iterations) if iterations else None)
+            if not self.logy:   # from 0: how far each run got down from ln(10) at a glance
+                tops = [float(np.nanmax(line.get_ydata())) for line in self.loss.lines.values()
+                        if line.get_visible() and np.isfinite(line.get_ydata()).any()]
+                self.ax_loss.set_ylim(0, min(1.05 * max(tops), self.loss_top) if tops else 2.5)
+        if self.acc is not None:
+            self.acc.finish(xlim=(0, epochs) if epochs else None)
         if self.legend_below:
             self._one_legend()
 
-    def _show(self, name, history, label, dashed):
+    def _show(self, name, history, label, dashed, color):
         key = f"previous:{name}" if dashed else name
-        label = say("curves.previous", label=label) if dashed else label
-        style = {"color": course_color(name), "linestyle": "--" if dashed else "-"}
-        if history.loss:
+        style = {"color": color, "linestyle": "--" if dashed else "-"}
+        alpha = 0.55 if dashed else 1.0
+        if self.loss is not None and history.loss:
             x = np.arange(1, len(history.loss) + 1)
             if self.raw and not dashed:
                 raw = self.loss.show(key + ":raw", x, history.loss, label="_" + key, **style)
                 raw.set_alpha(0.22)
                 raw.set_linewidth(1.0)
             smoothed = smooth(history.loss, self.window)
-            line = self.loss.show(key, x, smoothed, label=label, **style)
-            line.set_alpha(0.55 if dashed else 1.0)
+            self.loss.show(key, x, smoothed, label=label, **style).set_alpha(alpha)
             if not dashed:
                 self.final_loss[name] = float(smoothed[-1])
-        if history.test_acc:     # markers: a run that diverged early has one point
-            line = self.acc.show(key, history.epochs[:len(history.test_acc)],
-                                 history.test_acc, label=label, **style)
-            line.set_marker("o")
-            line.set_alpha(0.55 if dashed else 1.0)
+        if self.acc is None:
+            return
+        for split in self.splits:
+            values = history.train_acc if split == "train" else history.test_acc
+            if not values:
+                continue
+            if len(self.splits) > 1:       # colour by split; one legend entry per run
+                split = history.held_out if split == "held_out" else split
+                style["color"] = course_color(split)
+                text = label if dashed else say(f"reg.split.{split}")
+                if dashed and split != "train":
+                    text = "_" + text
+            else:
+                text = label
+            scale = 100.0 if self.percent else 1.0
+            line = self.acc.show(f"{key}:{split}", history.epochs[:len(values)],
+                                 scale * np.asarray(values, dtype=float), label=text, **style)
+            # markers while few: a run that diverged early has one point
+            line.set_marker("o" if len(values) <= 25 else "")
+            line.set_alpha(alpha)
 
     def _one_legend(self):
         """One legend below both panels (it covers no curve), remade only when its
         entries change (not on every frame of a run)."""
-        handles = self.loss.labelled()
+        handles = (self.loss or self.acc).labelled()
         entries = [(id(line), line.get_label()) for line in handles]
         if entries == self._legend_entries:
             return
@@ -168,5 +223,5 @@ class TrainingCurves:
             self.legend.remove()
             self.legend = None
         if handles:
-            self.legend = self.ax_loss.figure.legend(
+            self.legend = (self.ax_loss or self.ax_acc).figure.legend(
                 handles=handles, loc="outside lower center", ncols=min(len(handles), 3))

@@ -35,9 +35,8 @@ class DeepView(View):
                       for name in ("previous", "start", "now")}
         self.zero_key = Line2D([], [], linestyle="none", marker="v", markersize=9,
                                color=PALETTE["black"], label=say("deep.legend.zero"))
-        self.curves = TrainingCurves(ax_loss, ax_acc, legend_below=True)
+        self.curves = TrainingCurves(ax_loss, ax_acc, legend_below=True, whole_epochs=True)
         ax_acc.set_ylabel(say("deep.axis.val_accuracy"))
-        ax_acc.xaxis.set_major_locator(MaxNLocator(integer=True))   # whole epochs
 
     def update(self, run, previous=None):
         """Draw ``run`` (a History of :func:`~dlskills.experiments.deep.run_deep`, possibly

@@ -21,7 +21,7 @@ from ..functions import ACTIVATIONS
 from ..messages import say
 from .axes import log_axis
 from .base import View
-from .curves import smooth
+from .curves import TrainingCurves, smooth
 from .style import PALETTE, color, new_figure, style
 
 DEEP_COLOR, WIDE_COLOR = PALETTE["blue"], PALETTE["vermillion"]
@@ -54,12 +54,7 @@ class GradientView(View):
 
     def __init__(self, fig, n_hist=3):
         super().__init__(fig)
-        # fixed margins, not the base's layout frozen after the first draw: that first
-        # draw (sigmoid) hides the upper histograms' x labels, which relu shows, and the
-        # frozen layout then overlapped text in 48 of 60 settings tried
-        fig.set_layout_engine("none")
-        grid = fig.add_gridspec(n_hist, 2, width_ratios=[1.3, 1.0], left=0.075, right=0.985,
-                                bottom=0.11, top=0.86, wspace=0.22, hspace=0.75)
+        grid = fig.add_gridspec(n_hist, 2, width_ratios=[1.3, 1.0])
         ax = self.ax = fig.add_subplot(grid[:, 0])
         ax.set_yscale("log")
         log_axis(ax.yaxis, most=9)
@@ -86,8 +81,26 @@ class GradientView(View):
             h.yaxis.set_major_locator(MaxNLocator(nbins=2))
             h.grid(False)                 # fewer lines to redraw; the bars need none
             h.xaxis.set_major_locator(MaxNLocator(nbins=5))
-        self.hist_axes[n_hist // 2].set_ylabel(say("axis.share"))
+            # "2e+37" on the tick itself: an offset text ("1e38") ran into the title below
+            h.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}"))
+        self.hist_axes[-1].set_ylabel(say("axis.share"))     # the bottom one is always shown
         self.title = fig.suptitle("", fontsize=15)
+
+    def widest(self):
+        """The widest tick labels, titles and notes this view shows, for the one layout
+        made before the first draw (``update`` then replaces all of it)."""
+        self.ax.set_ylim(1e-300, 1e3)                    # ticks down to 10⁻³⁰⁰
+        self.ax.set_title(say("gradients.view.net_title", activation="sigmoid",
+                              weights="N(0, 0.001²)", depth=50), fontsize=13, loc="left")
+        for ax in self.hist_axes:
+            ax.set_visible(True)
+            ax.set_xlim(0.0, 2.5e37)                     # "2.5e+37" at the right edge
+            ax.set_ylim(0, 0.025)
+            ax.set_title(say("gradients.view.hist_title", layer=50, mean=-0.55, std=0.55,
+                             flat=1.0), fontsize=12, loc="left")
+        self.hist_axes[-1].set_xlabel(say("gradients.view.relu_value_axis"))
+        self.title.set_text(say("gradients.view.norm_legend"))   # one line, as findings
+        return True
 
     def update(self, p):
         """Show a ``GradientProfile``."""
@@ -120,20 +133,15 @@ class GradientView(View):
         self.note.set_text(note)
         self.note.set_visible(bool(note))
         self.title.set_text(p.finding)
-        for ax in self.hist_axes:
-            ax.set_visible(False)
+        unused = len(self.hist_axes) - len(p.hist_layers)     # filled from the bottom
+        for i, ax in enumerate(self.hist_axes):
+            ax.set_visible(i >= unused)
         for i, k in enumerate(p.hist_layers):
-            self._update_hist(i, k, p)
-        visible = [ax for ax in self.hist_axes if ax.get_visible()]
-        # sigmoid and tanh histograms share one fixed range: label it once, at the bottom
-        shared = p.activation != "relu"
-        for ax in visible:
-            ax.set_xlabel("")
-            ax.tick_params(axis="x", labelbottom=not shared)
-        visible[-1].tick_params(axis="x", labelbottom=True)
-        visible[-1].set_xlabel(say("gradients.view.relu_value_axis")
-                               if p.activation == "relu"
-                               else say("gradients.view.value_axis", activation=p.activation))
+            self._update_hist(unused + i, i, k, p)
+        self.hist_axes[-1].set_xlabel(say("gradients.view.relu_value_axis")
+                                      if p.activation == "relu"
+                                      else say("gradients.view.value_axis",
+                                               activation=p.activation))
 
     @staticmethod
     def _note(p):
@@ -146,9 +154,9 @@ class GradientView(View):
             lines.append(say("gradients.view.note_overflow"))
         return "\n".join(lines)
 
-    def _update_hist(self, i, k, p):
-        ax, step = self.hist_axes[i], self.steps[i]
-        ax.set_visible(True)
+    def _update_hist(self, place, i, k, p):
+        """Histogram ``i`` of ``p`` (hidden layer ``k``) in the axes at ``place``."""
+        ax, step = self.hist_axes[place], self.steps[place]
         counts, edges, stats = p.hist_counts[i], p.hist_edges[i], p.hist_stats[i]
         step.set_data(counts, edges)
         step.set_color(color(p.activation))
@@ -172,13 +180,7 @@ class ParamGrowthView(View):
 
     def __init__(self, fig):
         super().__init__(fig)
-        # fixed margins (see GradientView): with the layout frozen after the first draw,
-        # wider parameter counts ran into the axis label (3 of 8 settings tried)
-        fig.set_layout_engine("none")
-        self.ax, self.bar_ax = fig.subplots(
-            1, 2, width_ratios=[1.6, 1.0],
-            gridspec_kw={"left": 0.085, "right": 0.985, "bottom": 0.2, "top": 0.85,
-                         "wspace": 0.28})
+        self.ax, self.bar_ax = fig.subplots(1, 2, width_ratios=[1.6, 1.0])
         ax = self.ax
         ax.set_xlabel(say("gradients.growth.units_axis"))
         ax.set_ylabel(say("gradients.growth.params_axis"))
@@ -198,6 +200,20 @@ class ParamGrowthView(View):
                            for x in (0, 1)]
         b.grid(axis="x", visible=False)
         self.title = fig.suptitle("", fontsize=15)
+
+    def widest(self):
+        """The widest tick labels and titles (the controls' largest settings), for the
+        one layout made before the first draw."""
+        self.ax.set_ylim(0, 1.5e6)                        # "1,400,000"
+        self.ax.set_title(say("gradients.growth.title", a=1000, w=50, d=10, next=11),
+                          fontsize=13, loc="left")
+        self.bar_ax.set_ylim(0.7, 1e9)
+        self.bar_ax.set_xticklabels([say("gradients.growth.deeper_tick"),
+                                     say("gradients.growth.wider_tick", w=50)])
+        self.bar_ax.set_title(say("gradients.growth.cost_title", w=50), fontsize=13,
+                              loc="left")
+        self.title.set_text(say("gradients.growth.units_axis"))   # one line, as findings
+        return True
 
     def update(self, g):
         """Show a ``ParamGrowth``."""
@@ -390,16 +406,13 @@ def plot_training_comparison(histories, window=10):
 
 
 def plot_losses(ax, histories):
-    """Training loss per iteration of ``{name: history}``, coloured by activation name
-    when the name starts with one; the title states the last loss of each."""
-    finals = []
-    for name, history in histories.items():
-        ax.plot(np.arange(1, len(history.loss) + 1), history.loss,
-                color=color(name.split()[0]), label=name, linewidth=1.6)
-        finals.append(say("gradients.fig.loss_item", name=name.split()[0],
-                          loss=history.loss[-1]))
-    ax.set_xlabel(say("axis.iteration"))
-    ax.set_ylabel(say("gradients.fig.loss_axis"))
-    ax.legend(loc="center right")
+    """Training loss per iteration of ``{name: history}`` (:class:`TrainingCurves`: each
+    mini-batch thin, a moving average over 10 thick), coloured by activation name when
+    the name starts with one; the title states the last averaged loss of each."""
+    curves = TrainingCurves(ax, raw=True, window=10, legend_loc="best")
+    curves.update(histories, labels={name: name for name in histories},
+                  colors={name: color(name.split()[0]) for name in histories})
+    finals = [say("gradients.fig.loss_item", name=name.split()[0], loss=loss)
+              for name, loss in curves.final_loss.items()]
     ax.set_title(say("gradients.fig.loss_title",
                      finals=say("explorer.settings_sep").join(finals)), fontsize=13)

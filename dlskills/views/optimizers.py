@@ -17,7 +17,6 @@ Titles, axis labels and legend notes come from the message catalogue.
 """
 
 import numpy as np
-from matplotlib.ticker import MaxNLocator
 
 from ..experiments.optimizers import FLOOR, PathComparison, surface_min_value
 from ..messages import say
@@ -206,10 +205,8 @@ class TrainingComparisonView(View):
     def __init__(self, fig, smoothing=20):
         self.loss_ax, self.acc_ax = fig.subplots(1, 2, width_ratios=[1.4, 1.0])
         self.curves = TrainingCurves(self.loss_ax, self.acc_ax, logy=True, raw=True,
-                                     window=smoothing)
-        # once: the locator and the tick style follow later limit changes
-        self.acc_ax.xaxis.set_major_locator(MaxNLocator(nbins=6, integer=True))
-        log_axis(self.loss_ax.yaxis)
+                                     window=smoothing, whole_epochs=True)
+        log_axis(self.loss_ax.yaxis)    # once: the tick style follows later limit changes
         self.fig = fig
 
     def update(self, result, iterations=None):

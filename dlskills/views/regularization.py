@@ -15,7 +15,7 @@ from ..messages import say
 from ..stats import activation_bins
 from .axes import log_axis
 from .base import View
-from .curves import CurvePanel, smooth
+from .curves import CurvePanel, TrainingCurves, whole_epoch_ticks
 from .style import PALETTE, TECHNIQUES, color, new_figure, style
 
 #: bins per activation histogram (ReLU outputs above 4 fall in the last bin)
@@ -30,23 +30,16 @@ def technique_color(label):
     return PALETTE["black"]
 
 
-def integer_epochs(ax):
-    """Epoch ticks on whole numbers only."""
-    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
-
-
 def _percent(values):
     return 100.0 * np.asarray(values, dtype=float)
 
 
-def zero_based(ax, cap=np.inf, empty=1.0):
-    """y axis from 0 to just above the largest visible value, at most ``cap`` (a norm
-    that barely moves is drawn flat, not blown up; an exploding loss leaves the top);
-    from 0 to ``empty`` when nothing is drawn yet."""
+def zero_based(ax):
+    """y axis from 0 to just above the largest visible value (a norm that barely moves is
+    drawn flat, not blown up); from 0 to 1 when nothing is drawn yet."""
     tops = [float(np.nanmax(line.get_ydata())) for line in ax.get_lines()
             if line.get_visible() and np.any(np.isfinite(line.get_ydata()))]
-    top = max([t for t in tops if np.isfinite(t)], default=empty / 1.08) * 1.08
-    ax.set_ylim(0, min(top, cap))
+    ax.set_ylim(0, max([t for t in tops if np.isfinite(t)], default=1 / 1.08) * 1.08)
 
 
 # --- accuracy curves and the gap ---------------------------------------------------
@@ -94,22 +87,22 @@ class GapMarker:
         self.text.set_visible(False)
 
 
-def show_accuracy(panel, run, previous=False):
-    """Train and held-out (validation or test) accuracy (%) of ``run`` on a
-    :class:`CurvePanel`; a ``previous`` run is drawn dashed and faint, with one legend
-    entry naming its settings."""
-    for split, values in (("train", run.train_acc), (run.held_out, run.test_acc)):
-        if not values:
-            continue
-        if previous:
-            label = (say("reg.legend.previous", settings=settings_text_short(run))
-                     if split == "train" else "_previous held out")
-            line = panel.show("previous " + split, run.epochs[:len(values)], _percent(values),
-                              label=label, color=color(split), linestyle="--")
-            line.set_alpha(0.55)
-        else:
-            panel.show(split, run.epochs[:len(values)], _percent(values),
-                       label=say(f"reg.split.{split}"), color=color(split))
+def _accuracy_curves(ax_acc, ax_loss=None, **options):
+    """Chapter 4's :class:`TrainingCurves`: train and held-out accuracy in %, coloured by
+    split, whole epochs, legends where they cover least (curves rise or stall anywhere)."""
+    return TrainingCurves(ax_loss, ax_acc, percent=True, splits=("train", "held_out"),
+                          whole_epochs=True, legend_loc="best", **options)
+
+
+def _show_runs(curves, run, previous=None, epochs=None):
+    """Draw ``run`` and, dashed, ``previous`` (Histories or None) on ``curves``; the
+    previous run's legend entry names its settings."""
+    curves.update({} if run is None else {"run": run},
+                  labels={"run": say("reg.legend.this_run")},
+                  previous=None if previous is None else {"run": previous},
+                  previous_labels=previous and {"run": say(
+                      "reg.legend.previous", settings=settings_text_short(previous))},
+                  epochs=epochs, colors={"run": color("with")})
 
 
 def settings_text(settings):
@@ -136,34 +129,32 @@ class OverfittingView(View):
     def __init__(self, fig):
         self.fig = fig
         ax_acc, ax_norm = fig.subplots(1, 2, width_ratios=[3, 2])
-        self.acc = CurvePanel(ax_acc, say("axis.epoch"), say("reg.axis.accuracy"),
-                              ylim=(0, 102), legend_loc="lower center")
+        self.curves = _accuracy_curves(ax_acc)
+        self.acc = self.curves.acc
         self.norm = CurvePanel(ax_norm, say("axis.epoch"), say("reg.axis.norm"),
                                legend_loc="lower left")
-        integer_epochs(ax_acc)
-        integer_epochs(ax_norm)
+        whole_epoch_ticks(ax_norm)
         self.gap = GapMarker(ax_acc)
 
     def update(self, run, previous=None):
         """Draw ``run`` (a History, or None: nothing trained yet) and, dashed, the
         ``previous`` run."""
-        self.acc.begin()
         self.norm.begin()
         if run is None:
+            _show_runs(self.curves, None, epochs=1)
             self.gap.hide()
             self.acc.ax.set_title(say("reg.title.press_run"), loc="left")
             self.norm.ax.set_title("")
-            self.acc.finish(xlim=(0, 1))
             self.norm.finish(xlim=(0, 1))
             return
-        if previous is not None and previous.test_acc:
-            show_accuracy(self.acc, previous, previous=True)
+        if previous is not None and not previous.test_acc:
+            previous = None
+        if previous is not None:
             line = self.norm.show("previous", previous.epochs[:len(previous.total_norm)],
                                   previous.total_norm, color=color("without"), linestyle="--",
                                   label=say("reg.legend.previous",
                                             settings=settings_text_short(previous)))
             line.set_alpha(0.6)
-        show_accuracy(self.acc, run)
         norm = run.total_norm
         if norm.size:
             self.norm.show("now", run.epochs[:norm.size], norm, color=color("with"),
@@ -177,7 +168,8 @@ class OverfittingView(View):
         if norm.size:
             self.norm.ax.set_title(say("reg.title.norm", start=norm[0], end=norm[-1]),
                                    loc="left", fontsize=13)
-        self.acc.finish(xlim=gap_xlim(epochs))
+        _show_runs(self.curves, run, previous)
+        self.acc.ax.set_xlim(*gap_xlim(epochs))
         epoch_ticks(self.acc.ax, epochs)
         self.norm.finish(xlim=(0, epochs * 1.02))
         epoch_ticks(self.norm.ax, epochs)
@@ -224,11 +216,10 @@ def plot_overfitting(runs, fig=None):
                 ax.set_visible(False)
                 continue
             label, run = list(runs.items())[k]
-            panel = CurvePanel(ax, say("axis.epoch") if k >= len(runs) - ncols else "",
-                               say("reg.axis.accuracy") if k % ncols == 0 else "",
-                               ylim=(0, 102), legend_loc="lower center")
-            show_accuracy(panel, run)
-            panel.finish(xlim=gap_xlim(run.epochs[-1]))
+            _accuracy_curves(ax).update({label: run})
+            ax.set_xlabel(ax.get_xlabel() if k >= len(runs) - ncols else "")
+            ax.set_ylabel(ax.get_ylabel() if k % ncols == 0 else "")
+            ax.set_xlim(*gap_xlim(run.epochs[-1]))
             epoch_ticks(ax, run.epochs[-1])
             GapMarker(ax).show(run.epochs[-1], 100 * run.train_acc[-1],
                                100 * run.test_acc[-1])
@@ -241,7 +232,7 @@ def plot_overfitting(runs, fig=None):
             norm_panel.show(label, run.epochs, run.total_norm, color=technique_color(label),
                             label=technique_label(label))
         norm_panel.finish()
-        integer_epochs(ax_norm)
+        whole_epoch_ticks(ax_norm)
         zero_based(ax_norm)
         smallest = min(runs, key=lambda label: runs[label].total_norm[-1])
         ax_norm.set_title(say("reg.title.smallest_norm", label=technique_label(smallest)),
@@ -331,12 +322,9 @@ class BatchNormView(View):
         top, bottom = fig.subfigures(2, 1, height_ratios=[1, 1.25])
         self.hist = HistogramRow(top.subplots(1, n_layers))
         ax_acc, ax_loss = bottom.subplots(1, 2)
-        self.acc = CurvePanel(ax_acc, say("axis.epoch"), say("reg.axis.accuracy"),
-                              ylim=(0, 102), legend_loc="best")
-        integer_epochs(ax_acc)
         # linear: the loss goes from ln(10) = 2.3 to about 0.1, barely more than a decade
-        self.loss = CurvePanel(ax_loss, say("axis.iteration"), say("reg.axis.loss"),
-                               legend_loc="lower left")
+        self.curves = _accuracy_curves(ax_acc, ax_loss, window=10, loss_top=4 * np.log(10))
+        self.acc, self.loss = self.curves.acc, self.curves.loss
         self.title = fig.suptitle(" ", fontsize=14)
         self.note = ax_loss.text(0.5, 0.55, "", transform=ax_loss.transAxes, ha="center",
                                  va="center", fontsize=16, color=PALETTE["vermillion"])
@@ -356,20 +344,8 @@ class BatchNormView(View):
                                 bn=say("reg.on") if frame.settings["batchnorm"]
                                 else say("reg.off"),
                                 first=float(stds[0]), n=len(stds), last=float(stds[-1])))
-        self.acc.begin()
-        self.loss.begin()
-        for run, dashed in ((previous, True), (frame.run, False)):
-            if run is None or not run.train_acc:
-                continue
-            show_accuracy(self.acc, run, dashed)
-            if run.loss:
-                label = (say("reg.legend.previous", settings=settings_text_short(run))
-                         if dashed else say("reg.legend.this_run"))
-                line = self.loss.show("previous" if dashed else "now",
-                                      np.arange(1, len(run.loss) + 1), smooth(run.loss, 10),
-                                      label=label, linestyle="--" if dashed else "-",
-                                      color=color("without" if dashed else "with"))
-                line.set_alpha(0.6 if dashed else 1.0)
+        _show_runs(self.curves, frame.run, previous, epochs=frame.settings["epochs"])
+        self.acc.ax.set_xlim(0, frame.settings["epochs"] * 1.02)    # whole end markers
         diverged = frame.run is not None and frame.run.status.startswith("diverged")
         self.note.set_text(say("reg.title.diverged", status=frame.run.message)
                            if diverged else "")
@@ -379,10 +355,6 @@ class BatchNormView(View):
         else:
             self.acc.ax.set_title(say("reg.title.press_run"), loc="left", fontsize=13)
             self.loss.ax.set_title("", loc="left")
-        epochs = frame.settings["epochs"]
-        self.acc.finish(xlim=(0, epochs * 1.02))
-        self.loss.finish()
-        zero_based(self.loss.ax, cap=4 * np.log(10), empty=np.log(10))  # log(10): guessing
 
 
 # --- the weight-scale sweep -------------------------------------------------------
@@ -427,7 +399,7 @@ def plot_scale_curves(sweep, fig=None, ncols=4):
                     label=say("reg.legend.with_bn"))
             ax.set_title(say("reg.title.scale", scale=sweep.scales[k]), fontsize=12)
             ax.set_ylim(0, 102)
-            integer_epochs(ax)
+            whole_epoch_ticks(ax)
             if k % ncols == 0:
                 ax.set_ylabel(say("reg.axis.train_accuracy"), fontsize=12)
             if k >= n - ncols:

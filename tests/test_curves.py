@@ -1,0 +1,140 @@
+"""The one loss/accuracy panel, views/curves.TrainingCurves: its options (accuracy in %,
+train and held-out splits, whole-epoch ticks, a capped linear loss, one axes only) and
+the views and figures drawn with it."""
+import numpy as np
+import pytest
+
+from dlskills.messages import say
+from dlskills.training import History
+from dlskills.views import new_figure
+from dlskills.views.curves import TrainingCurves, smooth
+from dlskills.views.style import color
+
+
+def history(**fields):
+    n = max(len(fields.get("train_acc", [])), len(fields.get("test_acc", [])))
+    fields.setdefault("epochs", list(range(n)))
+    return History(**fields)
+
+
+def two_axes():
+    fig, (ax_loss, ax_acc) = new_figure((8, 3), nrows=1, ncols=2)
+    return fig, ax_loss, ax_acc
+
+
+def visible_ticks(axis):
+    low, high = sorted(axis.get_view_interval())
+    return [t for t in axis.get_majorticklocs() if low <= t <= high]
+
+
+def test_splits_in_percent_are_coloured_by_split_and_the_previous_run_is_dashed():
+    fig, ax_loss, ax_acc = two_axes()
+    curves = TrainingCurves(ax_loss, ax_acc, percent=True, splits=("train", "held_out"))
+    run = history(train_acc=[0.1, 0.5, 0.9], test_acc=[0.1, 0.4, 0.7], held_out="validation",
+                  loss=[2.3, 1.0, 0.5])
+    old = history(train_acc=[0.1, 0.3], test_acc=[0.1, 0.2], loss=[2.3, 2.0])
+    curves.update({"run": run}, previous={"run": old}, previous_labels={"run": "before"})
+    lines = curves.acc.lines
+    train, held = lines["run:train"], lines["run:validation"]
+    assert np.allclose(train.get_ydata(), [10, 50, 90])
+    assert np.allclose(held.get_ydata(), [10, 40, 70])
+    assert train.get_color() == color("train") and held.get_color() == color("validation")
+    assert train.get_linestyle() == held.get_linestyle() == "-"
+    dashed = lines["previous:run:train"], lines["previous:run:test"]
+    assert all(line.get_linestyle() == "--" and line.get_alpha() < 1 for line in dashed)
+    assert dashed[1].get_color() == color("test")       # the previous run's own split
+    legend = [t.get_text() for t in ax_acc.get_legend().get_texts()]
+    assert legend == ["before", say("reg.split.train"), say("reg.split.validation")]
+    assert ax_acc.get_ylim() == (0.0, 102.0)
+    assert ax_acc.get_ylabel() == say("reg.axis.accuracy")
+
+
+def test_one_split_is_coloured_by_run_and_reads_in_fractions():
+    fig, ax_loss, ax_acc = two_axes()
+    curves = TrainingCurves(ax_loss, ax_acc)
+    curves.update({"adam": history(train_acc=[0.1, 0.8], test_acc=[0.1, 0.7], loss=[2, 1])},
+                  colors={"adam": "#123456"})
+    (line,) = curves.acc.lines.values()
+    assert np.allclose(line.get_ydata(), [0.1, 0.7]) and line.get_color() == "#123456"
+    assert ax_acc.get_ylim() == (0.0, 1.0) and ax_acc.get_ylabel() == say("curves.accuracy")
+
+
+def test_markers_only_while_the_points_are_few():
+    fig, ax_loss, ax_acc = two_axes()
+    curves = TrainingCurves(ax_loss, ax_acc)
+    curves.update({"a": history(test_acc=[0.5] * 25, epochs=list(range(25)))})
+    assert curves.acc.lines["a:held_out"].get_marker() == "o"
+    curves.update({"a": history(test_acc=[0.5] * 26, epochs=list(range(26)))})
+    assert curves.acc.lines["a:held_out"].get_marker() in ("", "None")
+
+
+def test_whole_epochs_and_whole_iterations_are_ticked():
+    fig, ax_loss, ax_acc = two_axes()
+    curves = TrainingCurves(ax_loss, ax_acc, whole_epochs=True)
+    run = history(test_acc=[0.1, 0.5, 0.6], loss=list(np.linspace(2.3, 1.0, 50)))
+    curves.update({"a": run}, iterations=50, epochs=2)
+    fig.canvas.draw()
+    assert visible_ticks(ax_acc.xaxis) == [0, 1, 2]
+    ticks = visible_ticks(ax_loss.xaxis)
+    step = ticks[1] - ticks[0]
+    assert ticks[0] == 0 and step / 10 ** np.floor(np.log10(step)) in (1, 2, 5)  # not 6, 12
+    plain = TrainingCurves(*two_axes()[1:])
+    plain.update({"a": run}, iterations=50, epochs=2)
+    assert any(not float(t).is_integer() for t in visible_ticks(plain.ax_acc.xaxis))
+
+
+def test_a_linear_loss_axis_starts_at_zero_and_stops_at_loss_top():
+    fig, ax_loss, ax_acc = two_axes()
+    curves = TrainingCurves(ax_loss, ax_acc, window=1, loss_top=5.0)
+    curves.update({"a": history(loss=[2.3, 50.0, 1e6])})
+    assert ax_loss.get_ylim() == (0.0, 5.0)
+    curves.update({"a": history(loss=[2.0, 1.0])})
+    assert ax_loss.get_ylim() == pytest.approx((0.0, 2.1))
+
+
+def test_one_axes_is_enough():
+    fig, ax = new_figure((4, 3), nrows=1, ncols=1)
+    only_loss = TrainingCurves(ax, raw=True, window=2)
+    only_loss.update({"a": history(loss=[3.0, 1.0, 2.0], test_acc=[0.5], epochs=[1])})
+    assert only_loss.acc is None and set(only_loss.loss.lines) == {"a", "a:raw"}
+    assert only_loss.final_loss == {"a": pytest.approx(smooth([3.0, 1.0, 2.0], 2)[-1])}
+    fig, ax = new_figure((4, 3), nrows=1, ncols=1)
+    only_acc = TrainingCurves(None, ax, legend_below=True)
+    only_acc.update({"a": history(loss=[3.0], test_acc=[0.5], epochs=[1])})
+    assert only_acc.loss is None and fig.legends == [only_acc.legend]
+
+
+def test_bad_splits_and_several_runs_with_both_splits_are_refused():
+    fig, ax_loss, ax_acc = two_axes()
+    with pytest.raises(ValueError, match="splits must be"):
+        TrainingCurves(ax_loss, ax_acc, splits=("train",))
+    curves = TrainingCurves(ax_loss, ax_acc, splits=["train", "held_out"])
+    run = history(train_acc=[0.5], test_acc=[0.4])
+    with pytest.raises(ValueError, match="runs: one run per panel"):
+        curves.update({"a": run, "b": run})
+
+
+def test_plot_losses_draws_with_training_curves_and_titles_the_averaged_final_loss():
+    from dlskills.views.gradients import plot_losses
+    fig, ax = new_figure((6, 4), nrows=1, ncols=1)
+    loss = list(np.linspace(2.3, 0.3, 40))
+    plot_losses(ax, {"relu + he": history(loss=loss), "sigmoid + xavier": history(loss=[2.3] * 40)})
+    colours = {line.get_label(): line.get_color() for line in ax.get_lines()}
+    assert colours["relu + he"] == color("relu") and colours["sigmoid + xavier"] == color("sigmoid")
+    finals = say("explorer.settings_sep").join([
+        say("gradients.fig.loss_item", name="relu", loss=smooth(loss, 10)[-1]),
+        say("gradients.fig.loss_item", name="sigmoid", loss=2.3)])
+    assert ax.get_title() == say("gradients.fig.loss_title", finals=finals)
+    assert ax.get_ylim()[0] == 0
+
+
+def test_the_views_have_no_accuracy_panel_of_their_own():
+    """OverfittingView, BatchNormView and plot_overfitting draw accuracy with
+    TrainingCurves (the one panel), not with hand-made lines."""
+    from dlskills.views.regularization import BatchNormView, OverfittingView
+    fig, _ = new_figure((10, 6))
+    assert isinstance(OverfittingView(fig).curves, TrainingCurves)
+    fig, _ = new_figure((10, 6))
+    view = BatchNormView(fig, n_layers=2)
+    assert isinstance(view.curves, TrainingCurves)
+    assert view.acc is view.curves.acc and view.loss is view.curves.loss

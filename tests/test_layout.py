@@ -1,0 +1,51 @@
+"""One layout policy: an explorer lays its figure out once, before its first draw, for
+the widest content its view shows (``View.widest``), then freezes it. Chapter 1's
+explorers used fixed margins instead; these settings (the hardest of
+``benchmarks/layout_sweep.py``'s grid) overlapped or cut off text there."""
+import pytest
+from matplotlib.layout_engine import ConstrainedLayoutEngine
+
+from harness.layout import layout_faults
+
+HARD = {
+    "GradientExplorer": [{"depth": 2}, {"depth": 1, "activation": "relu"},
+                         {"depth": 50, "scale": 0.001}, {"depth": 50, "scale": 100.0},
+                         {"depth": 3, "activation": "tanh", "init": "he"}],
+    "DepthWidthExplorer": [{"input_size": 784, "width": 50, "depth": 1},
+                           {"input_size": 1000, "width": 50, "depth": 10, "biases": True},
+                           {"input_size": 1, "width": 1}],
+}
+
+
+@pytest.mark.parametrize("name", sorted(HARD))
+def test_chapter1_explorers_show_no_layout_fault(name):
+    from dlskills.explorers import gradients
+    explorer = getattr(gradients, name)()
+    assert layout_faults(explorer.fig) == []
+    for settings in HARD[name]:
+        explorer.set(**settings)
+        assert layout_faults(explorer.fig) == [], settings
+
+
+def test_layout_faults_sees_overlapping_and_cut_off_text():
+    from dlskills.views import new_figure
+    fig, (left, right) = new_figure((6, 3), nrows=1, ncols=2)
+    assert layout_faults(fig) == []
+    left.set_title("x" * 200)                             # runs over the figure's edge
+    right.text(0.5, 0.5, "over", transform=right.transAxes)
+    right.text(0.5, 0.5, "again", transform=right.transAxes)   # a note on a note
+    faults = layout_faults(fig)
+    assert "title of axes 0 is cut off at the figure's edge" in faults
+    assert any(f.startswith("title of axes 0 overlaps") and "axes 1" in f for f in faults)
+    assert "note of axes 1 overlaps note of axes 1" in faults
+
+
+def test_every_explorer_view_is_laid_out_once_by_the_same_rule():
+    """No view keeps fixed margins of its own: every explorer figure starts with the
+    constrained layout, which the base freezes once."""
+    from dlskills.explorers.gradients import DepthWidthExplorer, GradientExplorer
+    from dlskills.views.style import new_figure
+    for explorer in (GradientExplorer, DepthWidthExplorer):
+        fig, _ = new_figure(explorer.figsize)
+        explorer.view_class(fig)
+        assert isinstance(fig.get_layout_engine(), ConstrainedLayoutEngine)
