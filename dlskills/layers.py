@@ -28,6 +28,15 @@ class Layer:
     def gradients(self):
         return {name: getattr(self, "d" + name) for name in self.param_names}
 
+    def _kept(self, value):
+        """What the last training ``forward`` kept for ``backward``; a clear error after
+        an evaluation pass, which keeps nothing."""
+        if value is None:
+            raise RuntimeError(f"{type(self).__name__}.backward needs a training forward "
+                               f"first (forward(x) or forward(x, train=True)); an "
+                               f"evaluation pass (train=False) keeps nothing for backward")
+        return value
+
 
 class Affine(Layer):
     """out = x @ W + b. Inputs of more than two dimensions are flattened per sample.
@@ -47,7 +56,7 @@ class Affine(Layer):
 
     def backward(self, dout):
         """Gradients dW, db; returns dx (None when ``need_dx`` is False)."""
-        self.dW = self.x.T @ dout
+        self.dW = self._kept(self.x).T @ dout
         self.db = dout.sum(axis=0)
         if not self.need_dx:
             return None
@@ -66,7 +75,8 @@ class Sigmoid(Layer):
         return out
 
     def backward(self, dout):
-        return dout * self.out * (1.0 - self.out)
+        out = self._kept(self.out)
+        return dout * out * (1.0 - out)
 
 
 class Tanh(Layer):
@@ -81,7 +91,8 @@ class Tanh(Layer):
         return out
 
     def backward(self, dout):
-        return dout * (1.0 - self.out * self.out)
+        out = self._kept(self.out)
+        return dout * (1.0 - out * out)
 
 
 class ReLU(Layer):
@@ -95,7 +106,7 @@ class ReLU(Layer):
         return np.maximum(x, 0)  # not x * mask: -inf * 0 would be NaN
 
     def backward(self, dout):
-        return dout * self.mask
+        return dout * self._kept(self.mask)
 
 
 ACTIVATION_LAYERS = {"sigmoid": Sigmoid, "tanh": Tanh, "relu": ReLU}
@@ -183,7 +194,7 @@ class BatchNorm(Layer):
         """Backward of the training-mode forward (batch statistics depend on x)."""
         n = dout.shape[0]
         self.dbeta = dout.sum(axis=0)
-        self.dgamma = (dout * self.x_hat).sum(axis=0)
+        self.dgamma = (dout * self._kept(self.x_hat)).sum(axis=0)
         dx_hat = dout * self.gamma
         # d/dx of (x - mu) * inv_std, with mu and inv_std functions of the whole batch
         return self.inv_std / n * (n * dx_hat - dx_hat.sum(axis=0)

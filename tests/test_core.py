@@ -219,6 +219,22 @@ def test_layers_train_by_default_as_in_the_course_text(make):
     assert dx.shape == x.shape and np.all(np.isfinite(dx))
 
 
+@pytest.mark.parametrize("make", [lambda: dl.Sigmoid(), lambda: dl.Tanh(), lambda: dl.ReLU(),
+                                  lambda: Affine(np.eye(3), np.zeros(3)),
+                                  lambda: dl.BatchNorm(np.ones(3), np.zeros(3))])
+def test_backward_after_an_evaluation_pass_says_what_is_missing(make):
+    """An evaluation pass keeps nothing: backward then names the layer and the fix, not
+    numpy's "NoneType has no attribute"; a training pass afterwards goes back again."""
+    layer = make()
+    x = np.array([[-1.0, 0.5, 2.0], [0.3, -0.2, 1.0]])
+    layer.forward(x, train=False)
+    with pytest.raises(RuntimeError, match=rf"^{type(layer).__name__}\.backward needs a "
+                       r"training forward first \(forward\(x\) or forward\(x, train=True\)\)"):
+        layer.backward(np.ones_like(x))
+    layer.forward(x, train=True)
+    assert layer.backward(np.ones_like(x)).shape == x.shape
+
+
 @pytest.mark.parametrize("options", [dict(activation="sigmoid"), dict(activation="tanh"),
                                      dict(activation="relu", batchnorm=True),
                                      dict(activation="relu", residual=True, dropout=0.2)])
