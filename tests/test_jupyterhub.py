@@ -43,7 +43,7 @@ def test_config_loads_with_limits_culler_and_copy_hook(monkeypatch, tmp_path):
     assert c.JupyterHub.spawner_class == "localprocess"
     assert c.JupyterHub.port == 8000 and c.JupyterHub.ip == ""
     # limits: in the config whichever spawner enforces them
-    assert c.Spawner.mem_limit == "1G" and c.Spawner.mem_guarantee == "600M"
+    assert c.Spawner.mem_limit == "1G" and c.Spawner.mem_guarantee == "512M"
     assert c.Spawner.cpu_limit == 1.0 and c.Spawner.cpu_guarantee == 0.1
     assert any(a.startswith("--MappingKernelManager.cull_idle_timeout=1200") for a in c.Spawner.args)
     # the idle culler: a hub-managed service, with the scopes it needs

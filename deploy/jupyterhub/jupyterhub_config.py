@@ -24,7 +24,7 @@ school chooses is read from environment variables (defaults in brackets):
                              jupyterlab, ipykernel) every server and kernel runs from
                              [the environment running the hub]
   DLSKILLS_HUB_MEM_LIMIT     per-student memory limit [1G]      } numbers: README's
-  DLSKILLS_HUB_MEM_GUARANTEE per-student memory guarantee [600M] } capacity table
+  DLSKILLS_HUB_MEM_GUARANTEE per-student memory guarantee [512M] } capacity table
   DLSKILLS_HUB_CPU_LIMIT     per-student CPU limit, cores [1]
   DLSKILLS_HUB_CPU_GUARANTEE per-student CPU guarantee, cores [0.1]
   DLSKILLS_HUB_CULL_TIMEOUT  stop a student's server idle this many seconds [3600]
@@ -116,7 +116,7 @@ c.Spawner.environment = {
 }
 c.Spawner.default_url = f"/lab/tree/{COURSE_NAME}"
 c.Spawner.mem_limit = setting("MEM_LIMIT", "1G")
-c.Spawner.mem_guarantee = setting("MEM_GUARANTEE", "600M")
+c.Spawner.mem_guarantee = setting("MEM_GUARANTEE", "512M")
 c.Spawner.cpu_limit = float(setting("CPU_LIMIT", "1"))
 c.Spawner.cpu_guarantee = float(setting("CPU_GUARANTEE", "0.1"))
 c.Spawner.http_timeout = 60               # a busy server (a class starting at once)
