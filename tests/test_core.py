@@ -227,9 +227,12 @@ def test_backward_after_an_evaluation_pass_says_what_is_missing(make):
     numpy's "NoneType has no attribute"; a training pass afterwards goes back again."""
     layer = make()
     x = np.array([[-1.0, 0.5, 2.0], [0.3, -0.2, 1.0]])
+    missing = (rf"^{type(layer).__name__}\.backward needs a training forward first "
+               r"\(forward\(x\) or forward\(x, train=True\)\)")
+    with pytest.raises(RuntimeError, match=missing):      # no forward at all yet
+        layer.backward(np.ones_like(x))
     layer.forward(x, train=False)
-    with pytest.raises(RuntimeError, match=rf"^{type(layer).__name__}\.backward needs a "
-                       r"training forward first \(forward\(x\) or forward\(x, train=True\)\)"):
+    with pytest.raises(RuntimeError, match=missing):
         layer.backward(np.ones_like(x))
     layer.forward(x, train=True)
     assert layer.backward(np.ones_like(x)).shape == x.shape
