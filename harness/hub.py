@@ -20,6 +20,7 @@ Everything it starts is in the hub's process tree (its servers are in their own 
 then kills every process of that tree it has seen and that is still alive, and deletes the
 temp folder.
 """
+import atexit
 import contextlib
 import json
 import os
@@ -206,7 +207,8 @@ class Hub:
         self.prefix, self.startup_timeout, self.poll = prefix, startup_timeout, poll
         self.extra_env = dict(env or {})
         self.token = secrets.token_hex(24)
-        self.folder = self.process = self.url = None
+        self.folder = self.process = self.url = self.log_path = None
+        self.killed = []                    # pids still alive after the hub's own shutdown
         self.peaks = Peaks()
         self.seen = {}                      # pid -> create_time of every process of the tree
         self._stop_polling = threading.Event()
@@ -218,6 +220,7 @@ class Hub:
         if reason:
             raise HubError(reason)
         self.folder = Path(tempfile.mkdtemp(prefix=self.prefix))
+        atexit.register(self.stop)          # a dying test worker still cleans up
         try:
             self._start()
         except BaseException:
@@ -291,12 +294,14 @@ class Hub:
         finally:
             if self.process is not None:
                 self._remember_tree()
-            for pid in self.leftovers():
+            self.killed = self.leftovers()
+            for pid in self.killed:
                 with contextlib.suppress(psutil.Error):
                     psutil.Process(pid).kill()
             psutil.wait_procs([p for p in map(self._process, self.leftovers()) if p], timeout=10)
             if self.folder is not None:
                 shutil.rmtree(self.folder, ignore_errors=True)
+            atexit.unregister(self.stop)
 
     def leftovers(self):
         """Pids of processes this hub's tree had that are still alive (the same process:

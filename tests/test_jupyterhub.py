@@ -214,6 +214,8 @@ def test_two_students_run_chapter_1_on_the_real_hub():
         assert roles[run.kernel_pid][:2] == ("kernel", run.name)
     kinds = sorted(role for role, _, _ in roles.values())
     assert kinds.count("server") == 2 and {"hub", "proxy", "idle-culler"} <= set(kinds)
-    # all stopped and deleted
+    # the hub's own shutdown stopped its proxy, servers and kernels (nothing was left for
+    # stop()'s SIGKILL), and nothing is alive or on disk afterwards
+    assert hub.killed == [], [roles.get(pid) for pid in hub.killed]
     assert hub.leftovers() == []
     assert not hub.folder.exists()

@@ -76,7 +76,7 @@ SMALL_SIGMOID = {"depth": 8, "activation": "sigmoid", "init": "normal", "scale":
 LARGE_TANH = {"depth": 8, "activation": "tanh", "init": "normal", "scale": 1.0, "seed": 0}
 
 
-def _layeras_number(value, top):
+def _layer_number(value, top):
     """``value`` as a layer number 1..top, or None."""
     number = as_number(value)
     if number is None or not number.is_integer() or not 1 <= number <= top:
@@ -92,7 +92,7 @@ def check_smallest_layer(small_sigmoid, large_tanh):
     for name, answer, config in (("small_sigmoid", small_sigmoid, SMALL_SIGMOID),
                                  ("large_tanh", large_tanh, LARGE_TANH)):
         top = config["depth"] + 1
-        layer = _layeras_number(answer, top)
+        layer = _layer_number(answer, top)
         if layer is None:
             return Verdict(False, say("gradients.ex.layer_invalid", name=name, top=top,
                                       answer=answer))

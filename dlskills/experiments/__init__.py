@@ -37,10 +37,11 @@ def _load(source, dtype):
 
 
 @functools.lru_cache(maxsize=16)
-def _split(n_validation, seed, source, dtype):
+def _split(n_validation, seed, source):
     """Indices (validation, rest) of the training digits: ``n_validation`` digits set
-    aside, the same number from every class (stratified), drawn with ``seed``."""
-    (x, t), _ = _load(source, dtype)
+    aside, the same number from every class (stratified), drawn with ``seed``. Indices
+    do not depend on the dtype: they are found on the kept float32 digits."""
+    (x, t), _ = _kept(source, "float32")
     classes = np.unique(t)
     n_validation = check_number("validation", n_validation, len(classes),
                                 x.shape[0] - len(classes), integer=True)
@@ -56,11 +57,11 @@ def _split(n_validation, seed, source, dtype):
 
 
 @functools.lru_cache(maxsize=16)
-def _draw_indices(n_train, n_validation, seed, source, dtype):
+def _draw_indices(n_train, n_validation, seed, source):
     """Indices (training, validation or None) of :func:`_draw`'s digits."""
-    (x, _), _ = _load(source, dtype)
+    (x, _), _ = _kept(source, "float32")
     held, rest = (None, np.arange(x.shape[0])) if n_validation is None \
-        else _split(n_validation, seed, source, dtype)
+        else _split(n_validation, seed, source)
     if n_train is None:
         return rest, held
     n_train = check_number("n_train", n_train, 1, rest.size, integer=True)
@@ -73,7 +74,7 @@ def _draw(n_train, n_validation, seed, source, dtype):
     are kept: the digits are copied out on each call, so a copy lives as long as the run
     that uses it (sixteen kept draws held up to ~100 MB in a kernel)."""
     (x, t), test = _load(source, dtype)
-    idx, held = _draw_indices(n_train, n_validation, seed, source, dtype)
+    idx, held = _draw_indices(n_train, n_validation, seed, source)
     train = _frozen(x[idx], t[idx])
     return (train, test) if held is None else (train, _frozen(x[held], t[held]), test)
 
