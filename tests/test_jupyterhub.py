@@ -123,14 +123,19 @@ def test_copy_gives_missing_files_and_never_overwrites(tmp_path):
     assert copy_course(source, home) == []
 
 
-def test_copy_without_solutions_and_as_the_students_account(tmp_path):
+def test_copy_without_solutions_and_as_the_students_account(tmp_path, monkeypatch):
     source = make_course(tmp_path / "course")
     home = tmp_path / "home"
-    copied = copy_course(source, home / "dlskills", solutions=False,
-                         uid=os.getuid(), gid=os.getgid())
+    home.mkdir()
+    chowned = []
+    monkeypatch.setattr(os, "chown", lambda path, uid, gid: chowned.append((path, uid, gid)))
+    copied = copy_course(source, home / "dlskills", solutions=False, uid=1234, gid=5678)
     assert copied == [Path("01_a.ipynb"), Path("fig/x.png")]
     assert not (home / "dlskills" / "solutions").exists()
-    assert (home / "dlskills" / "fig").stat().st_uid == os.getuid()
+    # every folder and file it made is the student's, and nothing it did not make
+    made = [home / "dlskills", home / "dlskills" / "01_a.ipynb", home / "dlskills" / "fig",
+            home / "dlskills" / "fig" / "x.png"]
+    assert sorted(chowned) == sorted((path, 1234, 5678) for path in made)
     with pytest.raises(ValueError, match="uid and gid"):
         copy_course(source, home, uid=os.getuid())
     with pytest.raises(ValueError, match="source: no such folder"):
