@@ -133,8 +133,7 @@ class OverfittingView(View):
         self.acc = self.curves.acc
         self.norm = CurvePanel(ax_norm, say("axis.epoch"), say("reg.axis.norm"),
                                legend_loc="lower left")
-        whole_epoch_ticks(ax_norm)
-        self.gap = GapMarker(ax_acc)
+        self.gap = GapMarker(ax_acc)          # ticks: epoch_ticks in update
 
     def update(self, run, previous=None):
         """Draw ``run`` (a History, or None: nothing trained yet) and, dashed, the
