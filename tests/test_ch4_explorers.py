@@ -37,7 +37,7 @@ def test_lab_draws_train_and_validation_never_test(lab):
     lab.run()
     labels = [text.get_text() for text in lab.view.acc.ax.get_legend().get_texts()]
     from dlskills.messages import say
-    assert labels == [say("reg.split.train"), say("reg.split.validation")]
+    assert labels == [say("curves.split.train"), say("curves.split.validation")]
     assert lab.result.held_out == "validation" and lab.result.val_acc is lab.result.test_acc
 
 

@@ -34,4 +34,4 @@ def test_the_lab_is_stored_as_the_text_describes():
                            epochs=100)
     assert status.startswith(say("explorer.result", settings=wanted,
                                  finding=say("training.status.completed")))
-    assert say("reg.split.validation").split()[0] in status
+    assert say("curves.split.validation").split()[0] in status

@@ -44,9 +44,9 @@ def test_splits_in_percent_are_coloured_by_split_and_the_previous_run_is_dashed(
     assert all(line.get_linestyle() == "--" and line.get_alpha() < 1 for line in dashed)
     assert dashed[1].get_color() == color("test")       # the previous run's own split
     legend = [t.get_text() for t in ax_acc.get_legend().get_texts()]
-    assert legend == ["before", say("reg.split.train"), say("reg.split.validation")]
+    assert legend == ["before", say("curves.split.train"), say("curves.split.validation")]
     assert ax_acc.get_ylim() == (0.0, 102.0)
-    assert ax_acc.get_ylabel() == say("reg.axis.accuracy")
+    assert ax_acc.get_ylabel() == say("curves.accuracy_percent")
 
 
 def test_one_split_is_coloured_by_run_and_reads_in_fractions():

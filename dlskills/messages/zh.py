@@ -337,7 +337,6 @@ MESSAGES = {
 
     # --- chapter 4: regularization ----------------------------------------------------
     # figures (views/regularization.py); axis labels keep the English term
-    "reg.axis.accuracy": "准确率 accuracy (%)",
     "reg.axis.train_accuracy": "训练准确率 (%)",
     "reg.axis.final_train_accuracy": "最终训练准确率 (%)",
     "reg.axis.norm": "权重范数 ||W||（所有层）",
@@ -348,9 +347,6 @@ MESSAGES = {
     "reg.axis.final_accuracy": "最终准确率 (%)",
     "reg.axis.lambda": "权值衰减 λ（对数刻度）",
     "reg.legend.best_val": "验证最好：λ={lam:g}",
-    "reg.split.train": "训练 train",
-    "reg.split.validation": "验证 validation",
-    "reg.split.test": "测试 test",
     "reg.legend.previous": "上一次（{settings}）",
     "reg.legend.this": "本次（{settings}）",
     "reg.legend.this_run": "本次",
@@ -463,5 +459,9 @@ MESSAGES = {
     "curves.loss": "训练损失（平滑）loss",
     "curves.loss_log": "训练损失 loss（对数坐标）",
     "curves.accuracy": "测试准确率 accuracy",
+    "curves.accuracy_percent": "准确率 accuracy (%)",
+    "curves.split.train": "训练 train",
+    "curves.split.validation": "验证 validation",
+    "curves.split.test": "测试 test",
     "curves.previous": "上一次：{label}",
 }

@@ -134,7 +134,7 @@ class TrainingCurves:
             ax_loss.xaxis.set_major_locator(MaxNLocator(integer=True, steps=WHOLE_STEPS))
         if ax_acc is not None:
             self.acc = CurvePanel(ax_acc, say("axis.epoch"),
-                                  say("reg.axis.accuracy") if percent else say("curves.accuracy"),
+                                  say("curves.accuracy_percent") if percent else say("curves.accuracy"),
                                   ylim=(0.0, 102.0) if percent else (0.0, 1.0),
                                   legend_loc=None if legend_below else legend_loc or "lower right")
             if whole_epochs:
@@ -199,7 +199,7 @@ class TrainingCurves:
             if len(self.splits) > 1:       # colour by split; one legend entry per run
                 split = history.held_out if split == "held_out" else split
                 style["color"] = course_color(split)
-                text = label if dashed else say(f"reg.split.{split}")
+                text = label if dashed else say(f"curves.split.{split}")
                 if dashed and split != "train":
                     text = "_" + text
             else:

@@ -447,9 +447,9 @@ def plot_lambda_search(lambdas, train_acc, val_acc, seed=0, ax=None):
     with style():
         lambdas = np.asarray(lambdas, dtype=float)
         ax.plot(lambdas, _percent(train_acc), "o-", color=color("train"),
-                label=say("reg.split.train"))
+                label=say("curves.split.train"))
         ax.plot(lambdas, _percent(val_acc), "o-", color=color("validation"),
-                label=say("reg.split.validation"))
+                label=say("curves.split.validation"))
         best = int(np.argmax(val_acc))
         ax.plot(lambdas[best], 100 * val_acc[best], "o", ms=16, mfc="none",
                 mec=PALETTE["black"], mew=2,

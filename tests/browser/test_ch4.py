@@ -50,7 +50,7 @@ def test_chapter4_explorers_in_the_browser(notebook):
     numbers = re.findall(r"-?\d+\.\d", finding)
     assert len(numbers) == 3
     assert abs(float(numbers[0]) - float(numbers[1]) - float(numbers[2])) < 0.15
-    assert say("reg.split.test").split()[0] not in finding
+    assert say("curves.split.test").split()[0] not in finding
     page.wait_new_figure(LAB, old)
     assert page.figure_ink(LAB) > 0.02
 
