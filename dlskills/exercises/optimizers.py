@@ -22,7 +22,7 @@ import numpy as np
 
 from ..messages import say
 from ..optimizers import make_optimizer
-from . import Verdict, checker
+from . import Verdict, attempt, checker
 
 # The course text's code, character for character (only the markdown list's indentation
 # is removed). Momentum: `params[key] += self.v[key]` sits after the loop. RMSProp: the
@@ -133,17 +133,6 @@ def which_params_move(optimizer, steps=3, seed=0):
     return {key: float(np.linalg.norm(params[key] - start[key])) for key in start}
 
 
-def _construct(candidate, settings):
-    """(the learner's optimizer, None) or (None, a sentence naming why it can't be built)."""
-    try:
-        return candidate(**settings), None
-    except Exception as err:
-        args = ", ".join(f"{k}={v}" for k, v in settings.items())
-        return None, say("optimizers.check.cannot_build",
-                         name=getattr(candidate, "__name__", str(candidate)), args=args,
-                         kind=type(err).__name__, error=err)
-
-
 def verify_optimizer(candidate, reference, settings=None, seed=0):
     """Compare optimizer class ``candidate`` with the package's ``reference`` (a name:
     "momentum", "adagrad", "rmsprop", "adam") on a random problem; return a
@@ -160,9 +149,10 @@ def verify_optimizer(candidate, reference, settings=None, seed=0):
 @checker
 def _compare(candidate, ref, settings, seed):
     """The verdict of :func:`verify_optimizer`, against the built reference ``ref``."""
-    mine, failure = _construct(candidate, settings)
-    if failure is not None:
-        return Verdict(False, failure)
+    args = ", ".join(f"{k}={v}" for k, v in settings.items())
+    mine = attempt(say("optimizers.check.build_call", args=args,
+                       name=getattr(candidate, "__name__", str(candidate))),
+                   candidate, **settings)
     params, grads = random_problem(seed)
     expected = {key: value.copy() for key, value in params.items()}
     base_lr = settings["lr"]
@@ -170,11 +160,7 @@ def _compare(candidate, ref, settings, seed):
         before = {key: np.array(value, copy=True) for key, value in params.items()}
         given = {key: value.copy() for key, value in g.items()}
         mine.lr = ref.lr = base_lr * factor
-        try:
-            mine.update(params, given)
-        except Exception as err:
-            return Verdict(False, say("optimizers.check.update_raised", step=step,
-                                      kind=type(err).__name__, error=err))
+        attempt(say("optimizers.check.update_call", step=step), mine.update, params, given)
         ref.update(expected, g)
         changed = [key for key in g if not np.array_equal(given[key], g[key])]
         if changed:

@@ -13,24 +13,21 @@ import numpy as np
 from ..experiments.regularization import run_overfitting
 from ..layers import BatchNorm
 from ..messages import say
-from . import Verdict, as_number, checker
+from . import Verdict, Wrong, as_number, attempt, checker
 
 EPS = 1e-5
 
 
-def _call(fn, shape, *args):
-    """(output as a float array of ``shape``, None) or (None, error sentence) for the
-    learner's ``fn(*args)``."""
-    try:
-        out = fn(*args)
-    except Exception as err:  # the learner's code: report, don't raise
-        return None, say("reg.ex.raised", kind=type(err).__name__, error=err)
+def _output(fn, shape, said, *args):
+    """The learner's ``fn(*args)`` as a float array of ``shape``; anything else ends the
+    check with a sentence naming what went wrong (a failed call as ``fn(said)``)."""
+    out = attempt(f"{getattr(fn, '__name__', 'fn')}({said})", fn, *args)
     if out is None:
-        return None, say("reg.ex.no_return")
+        raise Wrong(say("reg.ex.no_return"))
     out = np.asarray(out, dtype=np.float64)
     if out.shape != shape:
-        return None, say("reg.ex.shape", want=shape, got=out.shape)
-    return out, None
+        raise Wrong(say("reg.ex.shape", want=shape, got=out.shape))
+    return out
 
 
 # --- exercise 1: batch norm forward -------------------------------------------------
@@ -80,9 +77,7 @@ def check_batchnorm_forward(fn):
     (batch mean, batch variance with 1/n, eps = 1e-5, scale and shift)."""
     x, gamma, beta = _batchnorm_cases()
     x_before = x.copy()
-    out, error = _call(fn, x.shape, x, gamma, beta)
-    if error is not None:
-        return Verdict(False, error)
+    out = _output(fn, x.shape, "x, gamma, beta", x, gamma, beta)
     if not np.array_equal(x, x_before):
         return Verdict(False, say("reg.ex.bn.in_place"))
     want = reference_batchnorm(x, gamma, beta)
@@ -100,15 +95,13 @@ def check_inverted_dropout(fn):
     return x unchanged."""
     rng = np.random.default_rng(7)
     x = rng.uniform(0.5, 2.0, size=(400, 250))
-    out, error = _call(fn, x.shape, x.copy(), 0.3, False, np.random.default_rng(0))
-    if error is not None:
-        return Verdict(False, error)
+    out = _output(fn, x.shape, "x, 0.3, False, rng", x.copy(), 0.3, False,
+                  np.random.default_rng(0))
     if not np.array_equal(out, x):
         return Verdict(False, say("reg.ex.dropout.test_mode"))
     for p in (0.3, 0.6):
-        out, error = _call(fn, x.shape, x.copy(), p, True, np.random.default_rng(1))
-        if error is not None:
-            return Verdict(False, error)
+        out = _output(fn, x.shape, f"x, {p}, True, rng", x.copy(), p, True,
+                      np.random.default_rng(1))
         dropped = out == 0
         share = dropped.mean()
         if abs(share - p) > 0.02:
@@ -123,8 +116,8 @@ def check_inverted_dropout(fn):
             return Verdict(False, say("reg.ex.dropout.wrong_scale"))
         if abs(out.mean() / x.mean() - 1) > 0.02:
             return Verdict(False, say("reg.ex.dropout.mean"))
-    first = _call(fn, x.shape, x.copy(), 0.5, True, np.random.default_rng(3))[0]
-    second = _call(fn, x.shape, x.copy(), 0.5, True, np.random.default_rng(3))[0]
+    first, second = (_output(fn, x.shape, "x, 0.5, True, rng", x.copy(), 0.5, True,
+                             np.random.default_rng(3)) for _ in range(2))
     if not np.array_equal(first, second):
         return Verdict(False, say("reg.ex.dropout.rng"))
     return Verdict(True, say("reg.ex.dropout.right"))
