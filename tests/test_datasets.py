@@ -157,7 +157,7 @@ def test_subset_is_decoded_once(monkeypatch):
     monkeypatch.setattr(mnist_mod, "SUBSET_FILE", mnist_mod.SUBSET_FILE.with_name("gone.npz"))
     (x, _), _ = load_mnist()  # must not touch the file again
     assert x.shape == (4000, 784)
-    monkeypatch.setattr(mnist_mod, "_subset_cache", None)
+    mnist_mod._load_subset.cache_clear()
     with pytest.raises(FileNotFoundError):
         load_mnist()
 

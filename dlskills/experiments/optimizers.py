@@ -18,6 +18,7 @@ ordering held in every one (a ranking from one seed is one run, not a rule)::
 The explorers (:mod:`dlskills.explorers.optimizers`) draw these results.
 """
 
+import inspect
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -49,13 +50,6 @@ TUNED_LR = {
 #: f - f_min below this is reported (and drawn) as "< FLOOR": float64 rounding leaves
 #: values like 2e-16 that say nothing about how close a path really is.
 FLOOR = 1e-12
-
-
-def optimizer_settings(name, lr, momentum=0.9, decay=0.99, alpha1=0.9, alpha2=0.999):
-    """The keyword settings optimizer ``name`` takes, picked from the playground's."""
-    extra = {"momentum": {"momentum": momentum}, "rmsprop": {"decay": decay},
-             "adam": {"alpha1": alpha1, "alpha2": alpha2}}.get(name, {})
-    return {"lr": lr, **extra}
 
 
 @dataclass
@@ -122,16 +116,18 @@ def compare_paths(surface, names=OPTIMIZER_NAMES, lrs=None, lr=0.1, momentum=0.9
                   noise=0.0, start=None, seed=0):
     """One :class:`PathRun` per optimizer in ``names`` (always in course order) on
     ``surface``. ``lrs``: name -> learning rate (e.g. ``TUNED_LR[surface]``; a name missing
-    from it uses ``lr``); the other settings as in :func:`optimizer_settings` and
+    from it uses ``lr``); each optimizer takes those of ``momentum`` (Momentum), ``decay``
+    (RMSProp), ``alpha1``/``alpha2`` (Adam) its class has; the other settings as in
     :func:`run_on_surface`. Labels name the learning rate when ``lrs`` is given."""
     surf = get_surface(surface) if isinstance(surface, str) else surface
+    extra = dict(momentum=momentum, decay=decay, alpha1=alpha1, alpha2=alpha2)
     runs = []
     for name in OPTIMIZER_NAMES:
         if name not in names:
             continue
         rate = (lrs or {}).get(name, lr)
-        opt = make_optimizer(name, **optimizer_settings(name, rate, momentum, decay,
-                                                        alpha1, alpha2))
+        takes = inspect.signature(OPTIMIZERS.get(name)).parameters
+        opt = make_optimizer(name, lr=rate, **{k: v for k, v in extra.items() if k in takes})
         label = f"{name} lr={rate:.3g}" if lrs is not None else name
         runs.append(run_on_surface(opt, surf, start, steps, schedule, noise, seed=seed,
                                    name=name, label=label))
