@@ -6,6 +6,7 @@ keys ``reg.ex.*``), and never raises: a learner's half-written code gets a sente
 not a traceback.
 """
 
+import functools
 from dataclasses import dataclass
 
 import numpy as np
@@ -177,19 +178,20 @@ class GapMeasurement:
 GAP_CUT = 0.25
 #: ... while losing at most this much validation accuracy (fraction).
 MAX_VAL_LOSS = 0.10
-_RUNS = {}     # (lambda, epochs, seed) -> (final train acc, final validation acc)
+
+
+@functools.lru_cache(maxsize=None)
+def _final_accuracy(weight_decay, epochs, seed):
+    """Final (train, validation) accuracy of the overfitting setting with ``weight_decay``."""
+    run = run_overfitting(weight_decay=weight_decay, epochs=epochs, seed=seed)
+    return run.train_acc[-1], run.val_acc[-1]
 
 
 def measure_gap(weight_decay, epochs=100, seed=0):
     """Final train/validation accuracy of the overfitting setting with ``weight_decay``
     and with lambda = 0 (cached), trained ``epochs`` epochs with ``seed``."""
-    def final(lam):
-        if (lam, epochs, seed) not in _RUNS:
-            run = run_overfitting(weight_decay=lam, epochs=epochs, seed=seed)
-            _RUNS[lam, epochs, seed] = (run.train_acc[-1], run.val_acc[-1])
-        return _RUNS[lam, epochs, seed]
-
-    return GapMeasurement(weight_decay, *final(float(weight_decay)), *final(0.0))
+    return GapMeasurement(weight_decay, *_final_accuracy(float(weight_decay), epochs, seed),
+                          *_final_accuracy(0.0, epochs, seed))
 
 
 @checker

@@ -28,7 +28,7 @@ from ..messages import say
 from ..model import MLP
 from ..optimizers import OPTIMIZERS, make_optimizer
 from ..schedules import make_schedule
-from ..surfaces import get_surface, optimizer_path
+from ..surfaces import SurfacePath, get_surface, optimizer_path
 from ..training import History, compare
 from . import mnist
 
@@ -53,19 +53,11 @@ FLOOR = 1e-12
 
 
 @dataclass
-class PathRun:
-    """One optimizer's walk on a surface.
-
-    points: (n+1, 2) positions, start first; values: f at each point; lrs: learning rate
-    used at each of the n steps; diverged_at: the step at which f ran away (then the
-    path stops there) or None.
-    """
-    name: str
-    label: str
-    points: np.ndarray
-    values: np.ndarray
-    lrs: np.ndarray
-    diverged_at: int = None
+class PathRun(SurfacePath):
+    """One optimizer's walk on a surface (:class:`~dlskills.surfaces.SurfacePath`: points,
+    values, lrs, diverged_at), named for the figures."""
+    name: str = ""
+    label: str = ""
     color: str = None
 
     def distance_to(self, point):
@@ -142,8 +134,7 @@ def run_on_surface(optimizer, surface, start=None, steps=30, schedule=None, nois
     name = name or type(optimizer).__name__.lower()
     sched = None if schedule in (None, "none") else make_schedule(schedule, optimizer)
     path = optimizer_path(optimizer, surface, start, steps, sched, noise, seed)
-    return PathRun(name=name, label=label or name, points=path.points, values=path.values,
-                   lrs=path.lrs, diverged_at=path.diverged_at, color=color)
+    return PathRun(**vars(path), name=name, label=label or name, color=color)
 
 
 # --- MNIST ---------------------------------------------------------------------------
