@@ -139,20 +139,19 @@ class GradientProfile:
     @property
     def smallest_layer(self):
         """Weight layer (1-based) with the smallest finite gradient norm."""
-        return _extreme_layer(self.grad_norms, np.argmin)
+        return _extreme_layer(self.grad_norms, np.nanargmin)
 
     @property
     def largest_layer(self):
         """Weight layer (1-based) with the largest finite gradient norm."""
-        return _extreme_layer(self.grad_norms, np.argmax)
+        return _extreme_layer(self.grad_norms, np.nanargmax)
 
 
 def _extreme_layer(norms, pick):
+    """The 1-based layer ``pick`` (np.nanargmin, np.nanargmax) finds among the finite
+    norms; None when there is none."""
     finite = np.where(np.isfinite(norms), norms, np.nan)
-    if np.all(np.isnan(finite)):
-        return None
-    fill = np.inf if pick is np.argmin else -np.inf
-    return int(pick(np.where(np.isnan(finite), fill, finite))) + 1
+    return None if np.all(np.isnan(finite)) else int(pick(finite)) + 1
 
 
 def _histogram(activation, pre, post):
