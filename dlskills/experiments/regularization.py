@@ -5,11 +5,11 @@
     run.net.accuracy(*mnist()[1])               # the test set: once, at the very end
     spread = compare_seeds({"baseline": {}, "batch norm": {"batchnorm": True}})
     sweep = bn_weight_scale_sweep(epochs=20)     # 16 weight scales, with and without BN
+    layers = activation_snapshot(x, "sigmoid", 1.0, batchnorm=True)
 
 The overfitting runs measure, after every epoch, the accuracy on a validation split
 carved out of the training digits (``VALIDATION`` of them, the same number per class):
 hyper-parameters are chosen on it, never on the test set.
-    layers = activation_snapshot(x, "sigmoid", 1.0, batchnorm=True)
 
 The explorers of :mod:`dlskills.explorers.regularization` train and draw these.
 """
