@@ -4,7 +4,8 @@ Each surface has ``value(x, y)`` and ``grad(x, y)`` (both work on arrays, for co
 plots), a plotting window ``xlim``/``ylim``, a default start and its minimum (if any).
 """
 
-from typing import NamedTuple, Optional
+from dataclasses import dataclass
+from typing import Optional
 
 import numpy as np
 
@@ -106,13 +107,14 @@ def start_point(surface, start=None):
 BLOWUP = 1e6
 
 
-class SurfacePath(NamedTuple):
+@dataclass
+class SurfacePath:
     """points: (n+1, 2) positions, start first; values: f at each point; lrs: the learning
     rate of each of the n steps; diverged_at: the step at which the path ran away, or None."""
     points: np.ndarray
     values: np.ndarray
     lrs: np.ndarray
-    diverged_at: Optional[int]
+    diverged_at: Optional[int] = None
 
 
 def optimizer_path(optimizer, surface, start=None, steps=100, schedule=None, noise=0.0,

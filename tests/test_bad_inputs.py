@@ -127,8 +127,8 @@ CASES = [
      lambda: dl.Dropout(0.5, rng="x"), ValueError, r"^rng must be None, an integer"),
     ("train(seed='x')", "TypeError: SeedSequence expects int ...",
      lambda: train(seed="x"), ValueError, r"^seed must be None, an integer"),
-    ("make_spirals(seed='x')", "ValueError: seed must be an integer >= 0 (clear already)",
-     lambda: dl.datasets.make_spirals(seed="x"), ValueError, r"^seed must be None, an integer"),
+    ("make_blobs(seed='x')", "ValueError: seed must be an integer >= 0 (clear already)",
+     lambda: dl.datasets.make_blobs(seed="x"), ValueError, r"^seed must be None, an integer"),
     ("string labels in loss", "UFuncTypeError: ufunc 'minimum' ...",
      lambda: net().loss(X, T.astype(str)), TypeError, r"^t must be integer class numbers"),
     ("string labels in accuracy", "accepted: accuracy 0",
@@ -427,7 +427,7 @@ def test_good_seeds_are_accepted(seed):
 
 def test_a_generator_seed_is_used_as_is():
     rng = np.random.default_rng(5)
-    assert dl.datasets.make_spirals(seed=rng)[0].shape == (300, 2)
+    assert dl.datasets.make_blobs(seed=rng)[0].shape == (300, 2)
     w = dl.initialize("normal", (2, 2), np.random.default_rng(5))
     assert np.array_equal(w, np.random.default_rng(5).normal(0, 0.01, (2, 2)))
 

@@ -199,10 +199,14 @@ def test_changed_gradients_are_reported():
 
 
 def test_errors_become_verdicts_not_exceptions():
-    verdict(ex.verify_optimizer(Crashes, "momentum"), False,
-            "optimizers.check.update_raised", step=1, kind="KeyError")
-    verdict(ex.verify_optimizer(dl.SGD, "momentum"), False,      # takes no `momentum`
-            "optimizers.check.cannot_build", name="SGD", kind="TypeError")
+    message = verdict(ex.verify_optimizer(Crashes, "momentum"), False, "verdict.raised",
+                      kind="KeyError")
+    assert message.values["call"].key == "optimizers.check.update_call"
+    assert message.values["call"].values == {"step": 1}
+    message = verdict(ex.verify_optimizer(dl.SGD, "momentum"), False,  # takes no `momentum`
+                      "verdict.raised", kind="TypeError")
+    assert message.values["call"].key == "optimizers.check.build_call"
+    assert message.values["call"].values["name"] == "SGD"
 
     class NoLR:
         __slots__ = ()                      # `opt.lr = ...` fails: no instance dict
@@ -214,7 +218,7 @@ def test_errors_become_verdicts_not_exceptions():
             pass
 
     verdict(ex.verify_optimizer(NoLR, "momentum"), False, "verdict.raised",
-            kind="AttributeError")
+            call="NoLR", kind="AttributeError")
 
 
 def test_a_wrong_reference_is_the_callers_error():
@@ -237,8 +241,7 @@ def test_check_functions_return_verdicts_and_print_nothing(capsys):
     verdict(ex.check_adagrad(AdaGrad), True, "optimizers.check.right", reference="AdaGrad")
     verdict(ex.check_adam(AdamFormula), True, "optimizers.check.right", reference="Adam")
     verdict(ex.check_rmsprop(dl.RMSProp), True, "optimizers.check.right", reference="RMSProp")
-    verdict(ex.check_momentum(Crashes), False, "optimizers.check.update_raised",
-            kind="KeyError")
+    verdict(ex.check_momentum(Crashes), False, "verdict.raised", kind="KeyError")
     assert capsys.readouterr().out == ""
 
 

@@ -43,11 +43,11 @@ Attribution-Share Alike 3.0 licence (CC BY-SA 3.0); the bundled subset is a part
 that data and is redistributed under the same licence.
 """
 
+import functools
 import gzip
 import math
 import os
 import struct
-import threading
 import zlib
 from pathlib import Path
 
@@ -323,21 +323,14 @@ def _load_full(path, download, timeout):
             "x_test": arrays["test_images"], "t_test": arrays["test_labels"]}
 
 
-_subset_cache = None
-_subset_lock = threading.Lock()
-
-
+@functools.lru_cache(maxsize=None)
 def _load_subset():
     """The bundled arrays, decoded once per process and kept read-only."""
-    global _subset_cache
-    with _subset_lock:
-        if _subset_cache is None:
-            with np.load(SUBSET_FILE) as npz:
-                arrays = {key: npz[key] for key in ("x_train", "t_train", "x_test", "t_test")}
-            for array in arrays.values():
-                array.setflags(write=False)
-            _subset_cache = arrays
-        return _subset_cache
+    with np.load(SUBSET_FILE) as npz:
+        arrays = {key: npz[key] for key in ("x_train", "t_train", "x_test", "t_test")}
+    for array in arrays.values():
+        array.setflags(write=False)
+    return arrays
 
 
 _SOURCES = Registry("MNIST source")

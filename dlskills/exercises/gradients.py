@@ -12,19 +12,15 @@ import numpy as np
 
 from ..experiments.gradients import chain_param_count, gradient_profile
 from ..messages import say
-from . import Verdict, as_number, checker
+from . import Verdict, Wrong, as_number, attempt, checker
 
 
-def _call(fn, *args):
-    """(value, None) or (None, error text): a learner's function must not crash a check."""
-    try:
-        return fn(*args), None
-    except Exception as err:  # shown to the learner as the verdict
-        return None, f"{type(err).__name__}: {err}"
-
-
-def _call_text(name, args):
-    return f"{name}({', '.join(map(repr, args))})"
+def _number(call, fn, *args):
+    """The learner's ``fn(*args)``, a number (as returned); anything else ends the check."""
+    value = attempt(call, fn, *args)
+    if as_number(value) is None:
+        raise Wrong(say("gradients.ex.not_a_number", call=call, value=value))
+    return value
 
 
 # --- exercise 1: what really makes sigmoid networks vanish --------------------------
@@ -55,13 +51,8 @@ def check_product_bound(product_bound):
     """``product_bound(n)`` must return the largest possible product of n sigmoid
     derivatives, 0.25 ** n (a bound on the derivatives' part of the gradient only)."""
     for n in (1, 2, 3, 5, 10, 20):
-        value, error = _call(product_bound, n)
-        call = _call_text("product_bound", [n])
-        if error:
-            return Verdict(False, say("gradients.ex.call_error", call=call, error=error))
-        number = as_number(value)
-        if number is None:
-            return Verdict(False, say("gradients.ex.not_a_number", call=call, value=value))
+        call = f"product_bound({n})"
+        number = as_number(_number(call, product_bound, n))
         want = 0.25 ** n
         if not math.isclose(number, want, rel_tol=1e-9):
             return Verdict(False, say("gradients.ex.bound_wrong", call=call, got=number,
@@ -116,12 +107,8 @@ def check_param_count(count_params):
     """``count_params(sizes, biases)`` must count the weights (and, when ``biases`` is
     True, the biases) of the chain sizes[0] -> sizes[1] -> ..."""
     for sizes, biases in PARAM_CASES:
-        value, error = _call(count_params, list(sizes), biases)
-        call = _call_text("count_params", [sizes, biases])
-        if error:
-            return Verdict(False, say("gradients.ex.call_error", call=call, error=error))
-        if as_number(value) is None:
-            return Verdict(False, say("gradients.ex.not_a_number", call=call, value=value))
+        call = f"count_params({sizes!r}, {biases!r})"
+        value = _number(call, count_params, list(sizes), biases)
         want = chain_param_count(sizes, biases)
         if as_number(value) != want:
             return Verdict(False, say("gradients.ex.count_wrong", call=call, got=value,

@@ -22,7 +22,7 @@ import numpy as np
 
 from ..messages import say
 from ..optimizers import make_optimizer
-from . import Verdict, checker
+from . import Verdict, Wrong, attempt, checker
 
 # The course text's code, character for character (only the markdown list's indentation
 # is removed). Momentum: `params[key] += self.v[key]` sits after the loop. RMSProp: the
@@ -133,17 +133,6 @@ def which_params_move(optimizer, steps=3, seed=0):
     return {key: float(np.linalg.norm(params[key] - start[key])) for key in start}
 
 
-def _construct(candidate, settings):
-    """(the learner's optimizer, None) or (None, a sentence naming why it can't be built)."""
-    try:
-        return candidate(**settings), None
-    except Exception as err:
-        args = ", ".join(f"{k}={v}" for k, v in settings.items())
-        return None, say("optimizers.check.cannot_build",
-                         name=getattr(candidate, "__name__", str(candidate)), args=args,
-                         kind=type(err).__name__, error=err)
-
-
 def verify_optimizer(candidate, reference, settings=None, seed=0):
     """Compare optimizer class ``candidate`` with the package's ``reference`` (a name:
     "momentum", "adagrad", "rmsprop", "adam") on a random problem; return a
@@ -160,9 +149,10 @@ def verify_optimizer(candidate, reference, settings=None, seed=0):
 @checker
 def _compare(candidate, ref, settings, seed):
     """The verdict of :func:`verify_optimizer`, against the built reference ``ref``."""
-    mine, failure = _construct(candidate, settings)
-    if failure is not None:
-        return Verdict(False, failure)
+    args = ", ".join(f"{k}={v}" for k, v in settings.items())
+    mine = attempt(say("optimizers.check.build_call", args=args,
+                       name=getattr(candidate, "__name__", str(candidate))),
+                   candidate, **settings)
     params, grads = random_problem(seed)
     expected = {key: value.copy() for key, value in params.items()}
     base_lr = settings["lr"]
@@ -170,41 +160,35 @@ def _compare(candidate, ref, settings, seed):
         before = {key: np.array(value, copy=True) for key, value in params.items()}
         given = {key: value.copy() for key, value in g.items()}
         mine.lr = ref.lr = base_lr * factor
-        try:
-            mine.update(params, given)
-        except Exception as err:
-            return Verdict(False, say("optimizers.check.update_raised", step=step,
-                                      kind=type(err).__name__, error=err))
+        attempt(say("optimizers.check.update_call", step=step), mine.update, params, given)
         ref.update(expected, g)
         changed = [key for key in g if not np.array_equal(given[key], g[key])]
         if changed:
             return Verdict(False, say("optimizers.check.grads_changed", step=step,
                                       param=changed[0]))
-        mismatch = _first_mismatch(params, expected, before, step)
-        if mismatch is not None:
-            return Verdict(False, mismatch)
+        _check_step(params, expected, before, step)
         for key, value in expected.items():   # next step starts from the same point
             params[key][...] = value
     return Verdict(True, say("optimizers.check.right", reference=type(ref).__name__,
                              n_params=len(SHAPES), n_steps=len(LR_STEPS)))
 
 
-def _first_mismatch(params, expected, before, step):
-    """The message of the first parameter that differs from the reference, or None.
-    A step that moved no parameter at all is said as such (no expected numbers: a stub
-    learns nothing from them)."""
+def _check_step(params, expected, before, step):
+    """End the check (raise :class:`Wrong`) at the first parameter that differs from the
+    reference. A step that moved no parameter at all is said as such (no expected
+    numbers: a stub learns nothing from them)."""
     for key in expected:
         if key not in params:
-            return say("optimizers.check.missing_key", step=step, param=key)
+            raise Wrong(say("optimizers.check.missing_key", step=step, param=key))
     unchanged = [key for key in expected if np.array_equal(np.asarray(params[key]), before[key])]
     if len(unchanged) == len(expected) and any(
             not np.array_equal(want, before[key]) for key, want in expected.items()):
-        return say("optimizers.check.nothing_moved", step=step)
+        raise Wrong(say("optimizers.check.nothing_moved", step=step))
     for key, want in expected.items():
         got = np.asarray(params[key])
         if got.shape != want.shape:
-            return say("optimizers.check.shape", step=step, param=key, got=got.shape,
-                       want=want.shape)
+            raise Wrong(say("optimizers.check.shape", step=step, param=key, got=got.shape,
+                            want=want.shape))
         tolerance = UPDATE_RTOL * np.abs(want - before[key]) + 1e-12
         wrong = ~(np.abs(got - want) <= tolerance)      # NaN counts as wrong
         if not wrong.any():
@@ -214,12 +198,11 @@ def _first_mismatch(params, expected, before, step):
         values = dict(step=step, where=f"{key}[{', '.join(map(str, index))}]",
                       want=float(want[index]), got=float(got[index]))
         if key not in unchanged:
-            return say("optimizers.check.mismatch", **values)
+            raise Wrong(say("optimizers.check.mismatch", **values))
         moved = [k for k in params if k not in unchanged]
         if moved == [list(params)[-1]]:
-            return say("optimizers.check.only_last", last=moved[0], **values)
-        return say("optimizers.check.not_updated", **values)
-    return None
+            raise Wrong(say("optimizers.check.only_last", last=moved[0], **values))
+        raise Wrong(say("optimizers.check.not_updated", **values))
 
 
 def check_momentum(candidate):

@@ -6,6 +6,7 @@ keys ``reg.ex.*``), and never raises: a learner's half-written code gets a sente
 not a traceback.
 """
 
+import functools
 from dataclasses import dataclass
 
 import numpy as np
@@ -13,24 +14,21 @@ import numpy as np
 from ..experiments.regularization import run_overfitting
 from ..layers import BatchNorm
 from ..messages import say
-from . import Verdict, as_number, checker
+from . import Verdict, Wrong, as_number, attempt, checker
 
 EPS = 1e-5
 
 
-def _call(fn, shape, *args):
-    """(output as a float array of ``shape``, None) or (None, error sentence) for the
-    learner's ``fn(*args)``."""
-    try:
-        out = fn(*args)
-    except Exception as err:  # the learner's code: report, don't raise
-        return None, say("reg.ex.raised", kind=type(err).__name__, error=err)
+def _output(fn, shape, said, *args):
+    """The learner's ``fn(*args)`` as a float array of ``shape``; anything else ends the
+    check with a sentence naming what went wrong (a failed call as ``fn(said)``)."""
+    out = attempt(f"{getattr(fn, '__name__', 'fn')}({said})", fn, *args)
     if out is None:
-        return None, say("reg.ex.no_return")
+        raise Wrong(say("reg.ex.no_return"))
     out = np.asarray(out, dtype=np.float64)
     if out.shape != shape:
-        return None, say("reg.ex.shape", want=shape, got=out.shape)
-    return out, None
+        raise Wrong(say("reg.ex.shape", want=shape, got=out.shape))
+    return out
 
 
 # --- exercise 1: batch norm forward -------------------------------------------------
@@ -80,9 +78,7 @@ def check_batchnorm_forward(fn):
     (batch mean, batch variance with 1/n, eps = 1e-5, scale and shift)."""
     x, gamma, beta = _batchnorm_cases()
     x_before = x.copy()
-    out, error = _call(fn, x.shape, x, gamma, beta)
-    if error is not None:
-        return Verdict(False, error)
+    out = _output(fn, x.shape, "x, gamma, beta", x, gamma, beta)
     if not np.array_equal(x, x_before):
         return Verdict(False, say("reg.ex.bn.in_place"))
     want = reference_batchnorm(x, gamma, beta)
@@ -100,15 +96,13 @@ def check_inverted_dropout(fn):
     return x unchanged."""
     rng = np.random.default_rng(7)
     x = rng.uniform(0.5, 2.0, size=(400, 250))
-    out, error = _call(fn, x.shape, x.copy(), 0.3, False, np.random.default_rng(0))
-    if error is not None:
-        return Verdict(False, error)
+    out = _output(fn, x.shape, "x, 0.3, False, rng", x.copy(), 0.3, False,
+                  np.random.default_rng(0))
     if not np.array_equal(out, x):
         return Verdict(False, say("reg.ex.dropout.test_mode"))
     for p in (0.3, 0.6):
-        out, error = _call(fn, x.shape, x.copy(), p, True, np.random.default_rng(1))
-        if error is not None:
-            return Verdict(False, error)
+        out = _output(fn, x.shape, f"x, {p}, True, rng", x.copy(), p, True,
+                      np.random.default_rng(1))
         dropped = out == 0
         share = dropped.mean()
         if abs(share - p) > 0.02:
@@ -123,8 +117,8 @@ def check_inverted_dropout(fn):
             return Verdict(False, say("reg.ex.dropout.wrong_scale"))
         if abs(out.mean() / x.mean() - 1) > 0.02:
             return Verdict(False, say("reg.ex.dropout.mean"))
-    first = _call(fn, x.shape, x.copy(), 0.5, True, np.random.default_rng(3))[0]
-    second = _call(fn, x.shape, x.copy(), 0.5, True, np.random.default_rng(3))[0]
+    first, second = (_output(fn, x.shape, "x, 0.5, True, rng", x.copy(), 0.5, True,
+                             np.random.default_rng(3)) for _ in range(2))
     if not np.array_equal(first, second):
         return Verdict(False, say("reg.ex.dropout.rng"))
     return Verdict(True, say("reg.ex.dropout.right"))
@@ -184,19 +178,20 @@ class GapMeasurement:
 GAP_CUT = 0.25
 #: ... while losing at most this much validation accuracy (fraction).
 MAX_VAL_LOSS = 0.10
-_RUNS = {}     # (lambda, epochs, seed) -> (final train acc, final validation acc)
+
+
+@functools.lru_cache(maxsize=None)
+def _final_accuracy(weight_decay, epochs, seed):
+    """Final (train, validation) accuracy of the overfitting setting with ``weight_decay``."""
+    run = run_overfitting(weight_decay=weight_decay, epochs=epochs, seed=seed)
+    return run.train_acc[-1], run.val_acc[-1]
 
 
 def measure_gap(weight_decay, epochs=100, seed=0):
     """Final train/validation accuracy of the overfitting setting with ``weight_decay``
     and with lambda = 0 (cached), trained ``epochs`` epochs with ``seed``."""
-    def final(lam):
-        if (lam, epochs, seed) not in _RUNS:
-            run = run_overfitting(weight_decay=lam, epochs=epochs, seed=seed)
-            _RUNS[lam, epochs, seed] = (run.train_acc[-1], run.val_acc[-1])
-        return _RUNS[lam, epochs, seed]
-
-    return GapMeasurement(weight_decay, *final(float(weight_decay)), *final(0.0))
+    return GapMeasurement(weight_decay, *_final_accuracy(float(weight_decay), epochs, seed),
+                          *_final_accuracy(0.0, epochs, seed))
 
 
 @checker

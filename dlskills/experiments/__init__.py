@@ -37,46 +37,30 @@ def _load(source, dtype):
 
 
 @functools.lru_cache(maxsize=16)
-def _split(n_validation, seed, source):
-    """Indices (validation, rest) of the training digits: ``n_validation`` digits set
-    aside, the same number from every class (stratified), drawn with ``seed``. Indices
-    do not depend on the dtype: they are found on the kept float32 digits."""
+def _indices(n_train, n_validation, seed, source):
+    """Indices (training, validation or None) of :func:`mnist`'s draw: ``n_validation``
+    digits set aside first, the same number from every class (stratified), then
+    ``n_train`` (None: all the rest) drawn from the rest, each with ``seed``. Only the
+    indices are kept (sixteen kept draws of the digits held up to ~100 MB in a kernel);
+    they do not depend on the dtype: they are found on the kept float32 digits."""
     (x, t), _ = _kept(source, "float32")
-    classes = np.unique(t)
-    n_validation = check_number("validation", n_validation, len(classes),
-                                x.shape[0] - len(classes), integer=True)
-    if n_validation % len(classes):
-        raise ValueError(f"validation must be a multiple of {len(classes)} (the same number "
-                         f"of digits from every class), got {n_validation}")
-    rng = np.random.default_rng(seed)
-    per_class = n_validation // len(classes)
-    chosen = np.concatenate([rng.choice(np.flatnonzero(t == c), per_class, replace=False)
-                             for c in classes])
-    rest = np.setdiff1d(np.arange(x.shape[0]), chosen)
-    return np.sort(chosen), rest
-
-
-@functools.lru_cache(maxsize=16)
-def _draw_indices(n_train, n_validation, seed, source):
-    """Indices (training, validation or None) of :func:`_draw`'s digits."""
-    (x, _), _ = _kept(source, "float32")
-    held, rest = (None, np.arange(x.shape[0])) if n_validation is None \
-        else _split(n_validation, seed, source)
-    if n_train is None:
-        return rest, held
-    n_train = check_number("n_train", n_train, 1, rest.size, integer=True)
-    return np.sort(np.random.default_rng(seed).choice(rest, n_train, replace=False)), held
-
-
-def _draw(n_train, n_validation, seed, source, dtype):
-    """``n_train`` training digits (None: all) drawn with ``seed`` from those not set
-    aside for validation (``n_validation`` None: no validation part). Only the indices
-    are kept: the digits are copied out on each call, so a copy lives as long as the run
-    that uses it (sixteen kept draws held up to ~100 MB in a kernel)."""
-    (x, t), test = _load(source, dtype)
-    idx, held = _draw_indices(n_train, n_validation, seed, source)
-    train = _frozen(x[idx], t[idx])
-    return (train, test) if held is None else (train, _frozen(x[held], t[held]), test)
+    rest, held = np.arange(x.shape[0]), None
+    if n_validation is not None:
+        classes = np.unique(t)
+        n_validation = check_number("validation", n_validation, len(classes),
+                                    x.shape[0] - len(classes), integer=True)
+        if n_validation % len(classes):
+            raise ValueError(f"validation must be a multiple of {len(classes)} (the same "
+                             f"number of digits from every class), got {n_validation}")
+        rng = np.random.default_rng(seed)
+        held = np.sort(np.concatenate([
+            rng.choice(np.flatnonzero(t == c), n_validation // len(classes), replace=False)
+            for c in classes]))
+        rest = np.setdiff1d(rest, held)
+    if n_train is not None:
+        n_train = check_number("n_train", n_train, 1, rest.size, integer=True)
+        rest = np.sort(np.random.default_rng(seed).choice(rest, n_train, replace=False))
+    return rest, held
 
 
 def mnist(n_train=None, seed=0, source="subset", dtype=np.float32, validation=None):
@@ -100,4 +84,7 @@ def mnist(n_train=None, seed=0, source="subset", dtype=np.float32, validation=No
     dtype = np.dtype(dtype).name
     if n_train is None and validation is None:
         return _load(source, dtype)
-    return _draw(n_train, validation, seed, source, dtype)
+    (x, t), test = _load(source, dtype)      # the digits copied out on each call: a copy
+    idx, held = _indices(n_train, validation, seed, source)   # lives as long as its run
+    train = _frozen(x[idx], t[idx])
+    return (train, test) if held is None else (train, _frozen(x[held], t[held]), test)

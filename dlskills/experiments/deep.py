@@ -21,7 +21,7 @@ from ..model import MLP
 from ..optimizers import SGD, Adam
 from . import mnist
 from .gradients import network_profile
-from .regularization import SeedComparison, _train_mnist, compare_seeds
+from .regularization import _train_mnist, compare_seeds
 
 #: the remedies, in the order of the course text's list (section 二.5)
 REMEDIES = ("relu", "he", "batchnorm", "adam", "residual", "clip", "standardize")
@@ -137,7 +137,3 @@ def ablation_finding(table):
                low=100 * float(np.min(table.val[best])),
                high=100 * float(np.max(table.val[best])), stuck=len(stuck),
                sets=len(means), seeds=len(table.seeds), limit=100 * CHANCE_LIMIT)
-
-
-__all__ = ["REMEDIES", "SeedComparison", "ablation", "ablation_finding", "build",
-           "check_remedies", "data", "remedy_label", "run_deep", "start_gradients"]

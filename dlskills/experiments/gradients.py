@@ -72,7 +72,19 @@ class ParamGrowth:
     deep_cost: int            # deep(depth + 1) - deep(depth)
     wide_cost: int            # wide(depth + 1) - wide(depth)
     bias_cost: int            # the biases inside each cost: one per added unit
-    finding: str = ""         # one catalogue sentence, stated from the counts
+
+    @property
+    def finding(self):
+        """One catalogue sentence stating the comparison, from the counts."""
+        bias = say("gradients.growth.with_biases") if self.biases else ""
+        head = say("gradients.growth.head", width=self.width, deep=self.deep_cost,
+                   wide=self.wide_cost, bias=bias)
+        if self.deep_cost == self.wide_cost:
+            return say("gradients.growth.same", head=head)
+        factor = max(self.deep_cost, self.wide_cost) / min(self.deep_cost, self.wide_cost)
+        key = ("gradients.growth.deeper_cheaper" if self.deep_cost < self.wide_cost
+               else "gradients.growth.wider_cheaper")
+        return say(key, head=head, factor=factor)
 
 
 def param_growth(input_size=784, width=5, depth=2, biases=False, max_depth=10):
@@ -84,25 +96,10 @@ def param_growth(input_size=784, width=5, depth=2, biases=False, max_depth=10):
     depths = np.arange(1, top + 1)
     deep = np.array([chain_param_count([a] + [w] * k, biases) for k in depths])
     wide = np.array([chain_param_count([a, w * k], biases) for k in depths])
-    growth = ParamGrowth(a, w, d, bool(biases), depths, w * depths, deep, wide,
-                         deep_cost=int(deep[d] - deep[d - 1]),
-                         wide_cost=int(wide[d] - wide[d - 1]),
-                         bias_cost=w if biases else 0)
-    growth.finding = growth_finding(growth)
-    return growth
-
-
-def growth_finding(g):
-    """One catalogue sentence stating the comparison, from the counts."""
-    bias = say("gradients.growth.with_biases") if g.biases else ""
-    head = say("gradients.growth.head", width=g.width, deep=g.deep_cost, wide=g.wide_cost,
-               bias=bias)
-    if g.deep_cost == g.wide_cost:
-        return say("gradients.growth.same", head=head)
-    factor = max(g.deep_cost, g.wide_cost) / min(g.deep_cost, g.wide_cost)
-    key = ("gradients.growth.deeper_cheaper" if g.deep_cost < g.wide_cost
-           else "gradients.growth.wider_cheaper")
-    return say(key, head=head, factor=factor)
+    return ParamGrowth(a, w, d, bool(biases), depths, w * depths, deep, wide,
+                       deep_cost=int(deep[d] - deep[d - 1]),
+                       wide_cost=int(wide[d] - wide[d - 1]),
+                       bias_cost=w if biases else 0)
 
 
 # --- gradients through depth --------------------------------------------------------
@@ -142,25 +139,19 @@ class GradientProfile:
     @property
     def smallest_layer(self):
         """Weight layer (1-based) with the smallest finite gradient norm."""
-        return _extreme_layer(self.grad_norms, np.argmin)
+        return _extreme_layer(self.grad_norms, np.nanargmin)
 
     @property
     def largest_layer(self):
         """Weight layer (1-based) with the largest finite gradient norm."""
-        return _extreme_layer(self.grad_norms, np.argmax)
+        return _extreme_layer(self.grad_norms, np.nanargmax)
 
 
 def _extreme_layer(norms, pick):
+    """The 1-based layer ``pick`` (np.nanargmin, np.nanargmax) finds among the finite
+    norms; None when there is none."""
     finite = np.where(np.isfinite(norms), norms, np.nan)
-    if np.all(np.isnan(finite)):
-        return None
-    fill = np.inf if pick is np.argmin else -np.inf
-    return int(pick(np.where(np.isnan(finite), fill, finite))) + 1
-
-
-def hist_layer_choice(depth):
-    """First, middle and last hidden layer (fewer when the network is shallow)."""
-    return sorted({1, (depth + 1) // 2, depth})
+    return None if np.all(np.isnan(finite)) else int(pick(finite)) + 1
 
 
 def _histogram(activation, pre, post):
@@ -217,7 +208,7 @@ def network_profile(net, x, t, init, scale):
         weight_grads = [layer.dW for kind, _, layer in net.layers if kind == "affine"]
         norms = np.array([norm(g) for g in weight_grads])
     profile = GradientProfile(depth, activation, init, float(scale), norms, float(report.loss))
-    for k in hist_layer_choice(depth):
+    for k in sorted({1, (depth + 1) // 2, depth}):   # first, middle and last hidden layer
         counts, edges, stats = _histogram(activation, report.pre[k - 1], report.post[k - 1])
         profile.hist_layers.append(k)
         profile.hist_counts.append(counts)

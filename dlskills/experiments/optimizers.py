@@ -18,6 +18,7 @@ ordering held in every one (a ranking from one seed is one run, not a rule)::
 The explorers (:mod:`dlskills.explorers.optimizers`) draw these results.
 """
 
+import inspect
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -27,7 +28,7 @@ from ..messages import say
 from ..model import MLP
 from ..optimizers import OPTIMIZERS, make_optimizer
 from ..schedules import make_schedule
-from ..surfaces import get_surface, optimizer_path
+from ..surfaces import SurfacePath, get_surface, optimizer_path
 from ..training import History, compare
 from . import mnist
 
@@ -51,27 +52,12 @@ TUNED_LR = {
 FLOOR = 1e-12
 
 
-def optimizer_settings(name, lr, momentum=0.9, decay=0.99, alpha1=0.9, alpha2=0.999):
-    """The keyword settings optimizer ``name`` takes, picked from the playground's."""
-    extra = {"momentum": {"momentum": momentum}, "rmsprop": {"decay": decay},
-             "adam": {"alpha1": alpha1, "alpha2": alpha2}}.get(name, {})
-    return {"lr": lr, **extra}
-
-
 @dataclass
-class PathRun:
-    """One optimizer's walk on a surface.
-
-    points: (n+1, 2) positions, start first; values: f at each point; lrs: learning rate
-    used at each of the n steps; diverged_at: the step at which f ran away (then the
-    path stops there) or None.
-    """
-    name: str
-    label: str
-    points: np.ndarray
-    values: np.ndarray
-    lrs: np.ndarray
-    diverged_at: int = None
+class PathRun(SurfacePath):
+    """One optimizer's walk on a surface (:class:`~dlskills.surfaces.SurfacePath`: points,
+    values, lrs, diverged_at), named for the figures."""
+    name: str = ""
+    label: str = ""
     color: str = None
 
     def distance_to(self, point):
@@ -122,16 +108,18 @@ def compare_paths(surface, names=OPTIMIZER_NAMES, lrs=None, lr=0.1, momentum=0.9
                   noise=0.0, start=None, seed=0):
     """One :class:`PathRun` per optimizer in ``names`` (always in course order) on
     ``surface``. ``lrs``: name -> learning rate (e.g. ``TUNED_LR[surface]``; a name missing
-    from it uses ``lr``); the other settings as in :func:`optimizer_settings` and
+    from it uses ``lr``); each optimizer takes those of ``momentum`` (Momentum), ``decay``
+    (RMSProp), ``alpha1``/``alpha2`` (Adam) its class has; the other settings as in
     :func:`run_on_surface`. Labels name the learning rate when ``lrs`` is given."""
     surf = get_surface(surface) if isinstance(surface, str) else surface
+    extra = dict(momentum=momentum, decay=decay, alpha1=alpha1, alpha2=alpha2)
     runs = []
     for name in OPTIMIZER_NAMES:
         if name not in names:
             continue
         rate = (lrs or {}).get(name, lr)
-        opt = make_optimizer(name, **optimizer_settings(name, rate, momentum, decay,
-                                                        alpha1, alpha2))
+        takes = inspect.signature(OPTIMIZERS.get(name)).parameters
+        opt = make_optimizer(name, lr=rate, **{k: v for k, v in extra.items() if k in takes})
         label = f"{name} lr={rate:.3g}" if lrs is not None else name
         runs.append(run_on_surface(opt, surf, start, steps, schedule, noise, seed=seed,
                                    name=name, label=label))
@@ -146,8 +134,7 @@ def run_on_surface(optimizer, surface, start=None, steps=30, schedule=None, nois
     name = name or type(optimizer).__name__.lower()
     sched = None if schedule in (None, "none") else make_schedule(schedule, optimizer)
     path = optimizer_path(optimizer, surface, start, steps, sched, noise, seed)
-    return PathRun(name=name, label=label or name, points=path.points, values=path.values,
-                   lrs=path.lrs, diverged_at=path.diverged_at, color=color)
+    return PathRun(**vars(path), name=name, label=label or name, color=color)
 
 
 # --- MNIST ---------------------------------------------------------------------------

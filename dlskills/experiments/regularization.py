@@ -5,11 +5,11 @@
     run.net.accuracy(*mnist()[1])               # the test set: once, at the very end
     spread = compare_seeds({"baseline": {}, "batch norm": {"batchnorm": True}})
     sweep = bn_weight_scale_sweep(epochs=20)     # 16 weight scales, with and without BN
+    layers = activation_snapshot(x, "sigmoid", 1.0, batchnorm=True)
 
 The overfitting runs measure, after every epoch, the accuracy on a validation split
 carved out of the training digits (``VALIDATION`` of them, the same number per class):
 hyper-parameters are chosen on it, never on the test set.
-    layers = activation_snapshot(x, "sigmoid", 1.0, batchnorm=True)
 
 The explorers of :mod:`dlskills.explorers.regularization` train and draw these.
 """
@@ -203,16 +203,23 @@ def bn_weight_scale_sweep(scales=CLASSIC_SCALES, epochs=20, *, activation="relu"
     return ScaleSweep(scales, np.arange(epochs + 1), curves[False], curves[True])
 
 
-def activation_snapshot(x, activation, weight_scale, batchnorm, *, hidden=BN_HIDDEN,
-                        seed=0):
-    """Outputs of every hidden layer's activation for the batch ``x`` in a fresh network
+def _fresh_trace(x, activation, weight_scale, batchnorm, hidden, seed):
+    """The layers' (kind, name, input, output) for the batch ``x`` in a fresh network
     (weights N(0, weight_scale^2)); batch norm uses the statistics of ``x``, as in training."""
     x = np.asarray(x)
     net = MLP(x.shape[1], list(hidden), 10, activation=activation, init=float(weight_scale),
               batchnorm=batchnorm, seed=seed, dtype=x.dtype)
     trace = []
     net.predict(x, train=True, trace=trace)
-    return [out for kind, _, _, out in trace if kind == "activation"]
+    return trace
+
+
+def activation_snapshot(x, activation, weight_scale, batchnorm, *, hidden=BN_HIDDEN,
+                        seed=0):
+    """Outputs of every hidden layer's activation for the batch ``x`` in a fresh network
+    (weights N(0, weight_scale^2)); batch norm uses the statistics of ``x``, as in training."""
+    return [out for kind, _, _, out in _fresh_trace(x, activation, weight_scale, batchnorm,
+                                                     hidden, seed) if kind == "activation"]
 
 
 @dataclass
@@ -254,13 +261,10 @@ def bn_input_variance(x, weight_scale, *, activation="relu", hidden=BN_HIDDEN, s
     """Per hidden layer, the mean over neurons of the batch variance of the values that
     enter batch norm, in a fresh network with weights N(0, weight_scale^2) and the
     batch ``x``: compare it with BN's eps."""
-    x = np.asarray(x)
-    net = MLP(x.shape[1], list(hidden), 10, activation=activation, init=float(weight_scale),
-              batchnorm=True, seed=seed, dtype=x.dtype)
-    trace = []
-    net.predict(x, train=True, trace=trace)
     return np.array([float(np.mean(np.var(inp.astype(np.float64), axis=0)))
-                     for kind, _, inp, _ in trace if kind == "batchnorm"])
+                     for kind, _, inp, _ in _fresh_trace(x, activation, weight_scale, True,
+                                                         hidden, seed)
+                     if kind == "batchnorm"])
 
 
 def ensemble_accuracy(net, x, t, counts=(1, 4, 16, 64)):

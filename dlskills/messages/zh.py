@@ -27,7 +27,7 @@ MESSAGES = {
     # --- shared: exercise verdicts (dlskills/exercises/__init__.py) -------------------
     "verdict.right": "✓ 正确：{message}",
     "verdict.wrong": "✗ 还不对：{message}",
-    "verdict.raised": "运行时出错 {kind}：{error}",
+    "verdict.raised": "{call} 出错：{kind}：{error}",
     # what an answer region becomes in the student edition (nbgrader's
     # ClearSolutions.code_stub, written by tools/make_course.py): valid Python at any
     # indentation, and every check says "not yet" for it
@@ -167,7 +167,6 @@ MESSAGES = {
     "gradients.ex.reason_wrong_A": "A 不对。输出在 [0, 1] 里并不决定梯度：反向传播乘的是导数 sigmoid'(z) 和权重，不是输出值。",
     "gradients.ex.reason_wrong_C": "C 不对。这是课文的笔误，应为“小于 1”；而且连乘的是导数（上界 0.25）和权重。",
     "gradients.ex.reason_wrong_D": "D 不对。学习率对所有层一视同仁，解释不了为什么前面的层比后面的层学得慢。",
-    "gradients.ex.call_error": "{call} 出错：{error}",
     "gradients.ex.not_a_number": "{call} 返回了 {value!r}，应返回一个数",
     "gradients.ex.bound_wrong": "{call} = {got:.6g}，应为 {want:.6g}（提示：sigmoid 的导数最大是多少？）",
     "gradients.ex.bound_right": "n 个导数之积最多 0.25^n：10 个最多 {ten:.1e}，20 个最多 {twenty:.1e}。这只是导数部分的上界，梯度本身还要乘上权重。",
@@ -233,8 +232,9 @@ MESSAGES = {
     # exercises/optimizers.py: checker messages
     "optimizers.check.right": "与参考实现 dl.{reference} 一致（{n_params} 个参数、{n_steps} 步、"
                               "学习率在步间变化）",
-    "optimizers.check.cannot_build": "无法创建优化器 {name}({args})：{kind}：{error}",
-    "optimizers.check.update_raised": "第 {step} 步调用 update 出错：{kind}：{error}",
+    # what ran when the learner's code raised (the shared "verdict.raised" names it)
+    "optimizers.check.build_call": "创建优化器 {name}({args})",
+    "optimizers.check.update_call": "第 {step} 步调用 update",
     "optimizers.check.grads_changed": "第 {step} 步 update 改动了梯度 grads['{param}']"
                                       "（应当只更新 params，不改 grads）",
     "optimizers.check.nothing_moved": "第 {step} 步调用 update 后，参数一个都没有变"
@@ -375,7 +375,6 @@ MESSAGES = {
     "reg.label.technique.batch_norm": "BN",
     "reg.label.technique.more_data": "更多数据 n={value}",
     # exercises (exercises/regularization.py)
-    "reg.ex.raised": "你的函数报错了 {kind}：{error}",
     "reg.ex.no_return": "函数没有返回结果（忘了 return？）",
     "reg.ex.shape": "输出的形状应该是 {want}，你的是 {got}",
     "reg.ex.bn.nan": "有 nan 或 inf：第 3 列的值全部相同（方差为 0），分母里要加 ε",
