@@ -23,7 +23,7 @@ from ..messages import say
 from ..training import FINAL_WINDOW
 from .axes import log_axis
 from .base import View
-from .curves import CurvePanel, TrainingCurves
+from .curves import CurvePanel, TrainingCurves, seed_spread
 from .style import PALETTE, color, new_figure, style
 
 #: Marker, line style, marker size and z-order of each optimizer's path, so that paths
@@ -33,52 +33,6 @@ from .style import PALETTE, color, new_figure, style
 PATH_STYLES = {"sgd": ("o", "-", 4, 3.2), "momentum": ("s", "-", 4.5, 3.3),
                "adagrad": ("^", (0, (6, 3)), 8, 3.0), "rmsprop": ("o", (0, (1.5, 2)), 3, 3.4),
                "adam": ("D", "-", 4, 3.1)}
-
-
-def _mathtext(formula):
-    return f"$f(x, y) = {formula}$"
-
-
-class ContourCache:
-    """Contour lines of each surface on one axes, computed on first use and then only
-    shown or hidden: switching back to a surface costs nothing."""
-
-    def __init__(self, ax, resolution=160, levels=14):
-        self.ax, self.resolution, self.levels = ax, resolution, levels
-        self.artists = {}
-
-    def show(self, surface):
-        if surface.name not in self.artists:
-            self.artists[surface.name] = self._draw(surface)
-        for name, artists in self.artists.items():
-            for artist in artists:
-                artist.set_visible(name == surface.name)
-        self.ax.set_xlim(*surface.xlim)
-        self.ax.set_ylim(*surface.ylim)
-
-    def _draw(self, surface):
-        x = np.linspace(*surface.xlim, self.resolution)
-        y = np.linspace(*surface.ylim, self.resolution)
-        xx, yy = np.meshgrid(x, y)
-        zz = surface.value(xx, yy)
-        low = float(zz.min()) if surface.minimum is None else surface_min_value(surface)
-        gap = zz - low
-        top = float(np.quantile(gap, 0.95))
-        bottom = max(float(np.quantile(gap, 0.002)), top * 1e-3, FLOOR)
-        levels = low + np.geomspace(bottom, top, self.levels)
-        contour = self.ax.contour(xx, yy, zz, levels=levels, cmap="Greys_r",
-                                  linewidths=1.0, alpha=0.55, zorder=1)
-        artists = [contour]
-        if surface.minimum is not None:
-            (star,) = self.ax.plot(*surface.minimum, marker="*", markersize=16,
-                                   color=PALETTE["black"], linestyle="none", zorder=4)
-            artists.append(star)
-        local = getattr(surface, "local_minimum", None)
-        if local is not None:
-            (mark,) = self.ax.plot(*local, marker="*", markersize=13, markerfacecolor="white",
-                                   color=PALETTE["black"], linestyle="none", zorder=4)
-            artists.append(mark)
-        return artists
 
 
 class PathsView(View):
@@ -91,13 +45,13 @@ class PathsView(View):
 
     def __init__(self, fig, show_lr=False, legend_loc="lower left", title=None):
         super().__init__(fig)
-        self.legend_loc, self.title = legend_loc, title
+        self.title = title
         ratios = [1.35, 1.0, 0.8] if show_lr else [1.35, 1.0]
         axes = fig.subplots(1, len(ratios), width_ratios=ratios)
         self.ax, self.f_ax = axes[0], axes[1]
         self.ax.set_xlabel("x")
         self.ax.set_ylabel("y")
-        self.contours = ContourCache(self.ax)
+        self.contours = {}      # surface name -> its artists, drawn once, then shown or hidden
         (self.start,) = self.ax.plot([], [], "o", color=PALETTE["black"], markersize=8,
                                      zorder=5)
         self.paths = {}
@@ -118,8 +72,14 @@ class PathsView(View):
         """Show a :class:`~dlskills.experiments.optimizers.PathComparison` (``surface``,
         ``runs``, ``f_min``)."""
         surface, runs, f_min = result.surface, result.runs, result.f_min
-        self.contours.show(surface)
-        self.ax.set_title(_mathtext(surface.formula))
+        if surface.name not in self.contours:
+            self.contours[surface.name] = self._contour(surface)
+        for name, artists in self.contours.items():
+            for artist in artists:
+                artist.set_visible(name == surface.name)
+        self.ax.set_xlim(*surface.xlim)
+        self.ax.set_ylim(*surface.ylim)
+        self.ax.set_title(f"$f(x, y) = {surface.formula}$")
         if runs:
             self.start.set_data([runs[0].points[0, 0]], [runs[0].points[0, 1]])
         self.f_panel.begin()
@@ -164,6 +124,25 @@ class PathsView(View):
             self.lr_panel.finish()
             self.lr_panel.ax.get_legend().remove()
         self.fig.suptitle(self.title if self.title is not None else describe_runs(runs, f_min))
+
+
+    def _contour(self, surface, resolution=160, levels=14):
+        """The contour lines of ``surface`` and its minima marked: the artists made."""
+        xx, yy = np.meshgrid(np.linspace(*surface.xlim, resolution),
+                             np.linspace(*surface.ylim, resolution))
+        zz = surface.value(xx, yy)
+        low = float(zz.min()) if surface.minimum is None else surface_min_value(surface)
+        gap = zz - low
+        top = float(np.quantile(gap, 0.95))
+        bottom = max(float(np.quantile(gap, 0.002)), top * 1e-3, FLOOR)
+        artists = [self.ax.contour(xx, yy, zz, levels=low + np.geomspace(bottom, top, levels),
+                                   cmap="Greys_r", linewidths=1.0, alpha=0.55, zorder=1)]
+        for point, size, face in ((surface.minimum, 16, PALETTE["black"]),
+                                  (getattr(surface, "local_minimum", None), 13, "white")):
+            if point is not None:
+                artists += self.ax.plot(*point, marker="*", markersize=size, linestyle="none",
+                                        markerfacecolor=face, color=PALETTE["black"], zorder=4)
+        return artists
 
 
 def describe_runs(runs, f_min=0.0):
@@ -245,7 +224,7 @@ def describe_training(histories, labels=None, window=FINAL_WINDOW):
         elif history.loss:
             finals[name] = history.final_loss(window)
     if not finals:
-        return say("optimizers.fig.press_run") if not notes else sep.join(notes)
+        return say("curves.press_run") if not notes else sep.join(notes)
     best = min(finals, key=finals.get)
     parts = [say("optimizers.fig.lowest_loss", label=labels.get(best, best), loss=finals[best])]
     worst = max(finals, key=finals.get)
@@ -268,20 +247,10 @@ def seed_spread_figure(spread, figsize=(12, 4.6)):
         for ax, values, label in (
                 (loss_ax, spread.final_loss, say("optimizers.fig.seed_loss_axis",
                                                  window=FINAL_WINDOW)),
-                (acc_ax, spread.test_accuracy, say("optimizers.fig.acc_axis"))):
-            for k, name in enumerate(names):
-                v = np.asarray(values[name], dtype=float)
-                ok = v[np.isfinite(v)]
-                if ok.size:
-                    ax.plot([k, k], [ok.min(), ok.max()], color=color(name), linewidth=6,
-                            alpha=0.3, solid_capstyle="butt")
-                    ax.plot([k - 0.25, k + 0.25], [ok.mean()] * 2, color=color(name),
-                            linewidth=2.5)
-                offsets = np.linspace(-0.12, 0.12, len(v)) if len(v) > 1 else [0.0]
-                ax.plot(k + np.asarray(offsets), v, "o", color=color(name), markersize=7,
-                        markerfacecolor="white", markeredgewidth=2, linestyle="none")
+                (acc_ax, spread.test_accuracy, say("curves.accuracy"))):
+            seed_spread(ax, {name: values[name] for name in names},
+                        {name: color(name) for name in names})
             ax.set_xticks(range(len(names)), names)
-            ax.set_xlim(-0.6, len(names) - 0.4)
             ax.set_ylabel(label)
         loss_ax.set_yscale("log")
         log_axis(loss_ax.yaxis)
