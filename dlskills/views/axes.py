@@ -57,6 +57,18 @@ def log_axis(axis, most=8):
     axis.set_minor_locator(NullLocator())
 
 
+#: where :func:`edge_marks` sit, as a fraction of the axes' height from each edge
+EDGE = 0.03
+
+
+def edge_marks(ax, markers="v^", **style):
+    """One empty line of markers per character of ``markers`` for values a log axis cannot
+    show: by the course's rule ▼ (an exact 0) at y = ``EDGE`` and ▲ (inf/NaN) at 1 - ``EDGE``
+    (x in data, y in axes fraction: on the edge whatever the limits)."""
+    return [ax.plot([], [], linestyle="none", marker=marker,
+                    transform=ax.get_xaxis_transform(), **style)[0] for marker in markers]
+
+
 class LayerTicks(Locator):
     """Layer numbers on a layer axis: the first and the last layer shown and the
     multiples of a 1-2-5 step between them, at most ``most`` ticks ("1, 10, 20, ..., 50",

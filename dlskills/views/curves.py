@@ -19,14 +19,11 @@ def smooth(values, window=20):
     if values.size == 0 or window <= 1:
         return values
     finite = np.isfinite(values)
-    filled = np.where(finite, values, 0.0)
-    sums = np.cumsum(filled)
-    counts = np.cumsum(finite)
-    lo = np.maximum(np.arange(values.size) - window, -1)
-    prev_sums = np.where(lo >= 0, sums[np.maximum(lo, 0)], 0.0)
-    prev_counts = np.where(lo >= 0, counts[np.maximum(lo, 0)], 0)
-    n = counts - prev_counts
-    out = (sums - prev_sums) / np.maximum(n, 1)
+    sums = np.concatenate([[0.0], np.cumsum(np.where(finite, values, 0.0))])
+    counts = np.concatenate([[0], np.cumsum(finite)])
+    end = np.arange(1, values.size + 1)              # point i averages (i - window, i]
+    start = np.maximum(end - window, 0)
+    out = (sums[end] - sums[start]) / np.maximum(counts[end] - counts[start], 1)
     return np.where(finite, out, values)
 
 

@@ -7,7 +7,7 @@ from matplotlib.lines import Line2D
 
 from ..experiments.deep import ablation_finding
 from ..messages import say
-from .axes import LayerTicks, log_axis
+from .axes import EDGE, LayerTicks, edge_marks, log_axis
 from .base import View
 from .curves import CurvePanel, TrainingCurves
 from .style import PALETTE, new_figure, style
@@ -28,9 +28,7 @@ class DeepView(View):
                                 logy=True, legend_loc="lower right")
         log_axis(ax_grad.yaxis)
         ax_grad.xaxis.set_major_locator(LayerTicks())
-        # x in data, y in axes fraction: on the bottom edge whatever the log limits
-        self.zeros = {name: ax_grad.plot([], [], linestyle="none", marker="v", markersize=9,
-                                         transform=ax_grad.get_xaxis_transform())[0]
+        self.zeros = {name: edge_marks(ax_grad, "v", markersize=9)[0]
                       for name in ("previous", "start", "now")}
         self.zero_key = Line2D([], [], linestyle="none", marker="v", markersize=9,
                                color=PALETTE["black"], label=say("deep.legend.zero"))
@@ -66,19 +64,15 @@ class DeepView(View):
         line = self.grads.show(name, layers, np.where(norms > 0, norms, np.nan), **style)
         line.set_alpha(alpha)
         zero = norms == 0
-        self.zeros[name].set_data(layers[zero], np.full(zero.sum(), ZERO_MARK_AT))
+        self.zeros[name].set_data(layers[zero], np.full(zero.sum(), EDGE))
         self.zeros[name].set_color(line.get_color())
         self.zeros[name].set_alpha(alpha)
 
 
-#: where the zero markers sit, as a fraction of the gradient axes' height
-ZERO_MARK_AT = 0.03
-
-
-def ablation_figure(table, figsize=(11, 6)):
+def ablation_figure(table):
     """The ablation as horizontal bars: mean final validation accuracy of every set of
     remedies, a line from the lowest to the highest seed, each seed a dot."""
-    fig, ax = new_figure(figsize, dpi=100, nrows=1, ncols=1)
+    fig, ax = new_figure((11, 6), dpi=100, nrows=1, ncols=1)
     with style():
         labels = list(table.val)
         for row, label in enumerate(labels):

@@ -19,7 +19,7 @@ from matplotlib.ticker import FuncFormatter, MaxNLocator
 from ..experiments.gradients import verdict_name
 from ..functions import ACTIVATIONS
 from ..messages import say
-from .axes import LayerTicks, log_axis
+from .axes import EDGE, LayerTicks, edge_marks, log_axis
 from .base import View
 from .curves import TrainingCurves, smooth
 from .style import PALETTE, color, new_figure, style
@@ -27,8 +27,6 @@ from .style import PALETTE, color, new_figure, style
 DEEP_COLOR, WIDE_COLOR = PALETTE["blue"], PALETTE["vermillion"]
 ALERT = PALETTE["vermillion"]
 LAYER_CMAP = "viridis"          # layer 1 (dark) ... output layer (yellow)
-#: where the edge marks of :func:`_edge_marks` sit, as a fraction of the axes' height
-EDGE = 0.03
 
 
 def _log_limits(values, pad=4.0, min_decades=4.0):
@@ -42,16 +40,9 @@ def _log_limits(values, pad=4.0, min_decades=4.0):
     return 10 ** (lo - widen), 10 ** (hi + widen)
 
 
-def _edge_marks(ax, **style):
-    """Markers of layers off a log axis: ▼ on the bottom edge (gradient exactly 0), ▲ on
-    the top edge (inf/NaN); x in data, y in axes fraction, whatever the limits."""
-    return [ax.plot([], [], linestyle="none", marker=marker,
-                    transform=ax.get_xaxis_transform(), **style)[0] for marker in "v^"]
-
-
 def _show_profile(line, zeros, infs, norms):
     """A gradient norm per layer on ``line`` where it is finite and > 0; the other layers
-    on the ``zeros`` and ``infs`` edge marks (see :func:`_edge_marks`)."""
+    on the ``zeros`` and ``infs`` marks of :func:`~dlskills.views.axes.edge_marks`."""
     norms = np.asarray(norms, dtype=float)
     layers = np.arange(1, norms.size + 1)
     line.set_data(layers, np.where(np.isfinite(norms) & (norms > 0), norms, np.nan))
@@ -82,7 +73,7 @@ class GradientView(View):
                                     linewidth=1.3, label=say("gradients.view.output_legend"))
         self.legend = ax.legend(loc="lower right", fontsize=11, framealpha=0.85)
         # drawn only when some layer's gradient is exactly 0 or not finite (see the note)
-        self.zeros, self.infs = _edge_marks(ax, color=ALERT, markersize=10)
+        self.zeros, self.infs = edge_marks(ax, color=ALERT, markersize=10)
         self.note = ax.text(0.02, 0.5, "", transform=ax.transAxes, va="center", ha="left",
                             color=ALERT, fontsize=12,
                             bbox={"facecolor": "white", "edgecolor": ALERT, "alpha": 0.9})
@@ -257,13 +248,13 @@ class ParamGrowthView(View):
 
 # --- static figures for the notebook ------------------------------------------------
 
-def plot_activations(x=None, names=tuple(ACTIVATIONS.names())):
-    """Activation functions (left) and their derivatives (right); the title of the right
-    axes states sigmoid's largest derivative, measured on ``x``. Returns the figure."""
+def plot_activations():
+    """Every activation function (left) and its derivative (right) on [-6, 6]; the title
+    of the right axes states sigmoid's largest derivative. Returns the figure."""
     fig, (ax_f, ax_d) = new_figure((12, 4.2), nrows=1, ncols=2)
     with style():
-        x = np.linspace(-6, 6, 601) if x is None else np.asarray(x, dtype=float)
-        for name in names:
+        x = np.linspace(-6, 6, 601)
+        for name in ACTIVATIONS.names():
             act = ACTIVATIONS.get(name)
             ax_f.plot(x, act.f(x), color=color(name), label=name)
             ax_d.plot(x, act.grad(x), color=color(name), label=f"{name}'")
@@ -333,7 +324,7 @@ def plot_norm_profiles(profiles, labels, measure="ratio"):
             line, = ax.plot([], [], marker="o", markersize=4, color=c,
                             label=say("gradients.fig.profile_legend", label=label,
                                       verdict=verdict_name(p.verdict)))
-            _show_profile(line, *_edge_marks(ax, color=c, markersize=9), p.grad_norms)
+            _show_profile(line, *edge_marks(ax, color=c, markersize=9), p.grad_norms)
         ax.set_yscale("log")
         log_axis(ax.yaxis, most=9)
         ax.set_ylim(lo, hi)
@@ -361,36 +352,41 @@ def _short(value):
     return f"{value:.2g}" if 0.01 <= value < 100 else f"{value:.0e}"
 
 
-def plot_update_sizes(ax, history, name, window=10):
-    """Per-layer update size ||Delta W_l|| over the iterations of a run trained with
-    ``record_layers=True`` (moving average of ``window`` iterations, log scale). The title
-    states layer 1's median update as a share of the output layer's; returns that share."""
-    updates = np.asarray(history.update_norms, dtype=float)
-    if updates.size == 0:
-        raise ValueError("history has no update_norms: train with record_layers=True")
-    steps = np.arange(1, updates.shape[0] + 1)
-    n_layers = updates.shape[1]
-    for layer, c in zip(range(n_layers), _sequence_colors(n_layers)):
-        label = (say("gradients.fig.output_layer") if layer == n_layers - 1
-                 else say("axis.layer", layer=layer + 1))
-        ax.plot(steps, smooth(updates[:, layer], window), color=c, linewidth=1.8, label=label)
-    ax.set_yscale("log")
-    log_axis(ax.yaxis, most=9)
-    ax.set_xlabel(say("axis.iteration"))
-    ax.set_ylabel(say("gradients.fig.update_axis", window=window))
-    ratio = float(np.median(updates[:, 0]) / np.median(updates[:, -1]))
-    ax.set_title(say("gradients.fig.update_title", name=name, ratio=ratio), fontsize=13)
-    return ratio
-
-
 def plot_training_comparison(histories, window=10):
-    """Loss curves of ``{name: history}`` and, per run, the update size of each layer on
-    one shared log scale, with one legend for the layers. Returns the figure."""
+    """Runs of ``{name: history}`` trained with ``record_layers=True``. Left: their loss
+    per iteration (:class:`TrainingCurves`: each mini-batch thin, a moving average over 10
+    thick, coloured by the activation the name starts with); the title states the last
+    averaged loss of each. Then, per run, the update size ||Delta W_l|| of each layer
+    (moving average of ``window`` iterations, one log scale shared by the runs), one
+    legend for the layers; each title states layer 1's median update as a share of the
+    output layer's. Returns the figure."""
+    for name, history in histories.items():
+        if np.size(history.update_norms) == 0:
+            raise ValueError(f"histories[{name!r}] has no update_norms: train with "
+                             f"record_layers=True")
     fig, axes = new_figure((15, 5), nrows=1, ncols=len(histories) + 1)
     with style():
-        plot_losses(axes[0], histories)
+        curves = TrainingCurves(axes[0], raw=True, window=10, legend_loc="best")
+        curves.update(histories, labels={name: name for name in histories},
+                      colors={name: color(name.split()[0]) for name in histories})
+        finals = [say("gradients.fig.loss_item", name=name.split()[0], loss=loss)
+                  for name, loss in curves.final_loss.items()]
+        axes[0].set_title(say("gradients.fig.loss_title",
+                              finals=say("explorer.settings_sep").join(finals)), fontsize=13)
         for ax, (name, history) in zip(axes[1:], histories.items()):
-            plot_update_sizes(ax, history, name, window)
+            updates = np.asarray(history.update_norms, dtype=float)
+            n_layers = updates.shape[1]
+            for layer, c in zip(range(n_layers), _sequence_colors(n_layers)):
+                label = (say("gradients.fig.output_layer") if layer == n_layers - 1
+                         else say("axis.layer", layer=layer + 1))
+                ax.plot(np.arange(1, len(updates) + 1), smooth(updates[:, layer], window),
+                        color=c, linewidth=1.8, label=label)
+            ax.set_yscale("log")
+            log_axis(ax.yaxis, most=9)
+            ax.set_xlabel(say("axis.iteration"))
+            ax.set_ylabel(say("gradients.fig.update_axis", window=window))
+            ratio = float(np.median(updates[:, 0]) / np.median(updates[:, -1]))
+            ax.set_title(say("gradients.fig.update_title", name=name, ratio=ratio), fontsize=13)
         low = min(ax.get_ylim()[0] for ax in axes[1:])
         high = max(ax.get_ylim()[1] for ax in axes[1:])
         for ax in axes[1:]:
@@ -398,16 +394,3 @@ def plot_training_comparison(histories, window=10):
         handles, labels = axes[1].get_legend_handles_labels()
         fig.legend(handles, labels, loc="outside lower center", ncol=len(labels), fontsize=12)
     return fig
-
-
-def plot_losses(ax, histories):
-    """Training loss per iteration of ``{name: history}`` (:class:`TrainingCurves`: each
-    mini-batch thin, a moving average over 10 thick), coloured by activation name when
-    the name starts with one; the title states the last averaged loss of each."""
-    curves = TrainingCurves(ax, raw=True, window=10, legend_loc="best")
-    curves.update(histories, labels={name: name for name in histories},
-                  colors={name: color(name.split()[0]) for name in histories})
-    finals = [say("gradients.fig.loss_item", name=name.split()[0], loss=loss)
-              for name, loss in curves.final_loss.items()]
-    ax.set_title(say("gradients.fig.loss_title",
-                     finals=say("explorer.settings_sep").join(finals)), fontsize=13)

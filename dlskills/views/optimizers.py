@@ -181,10 +181,10 @@ class TrainingComparisonView(View):
 
     figsize = (13, 5)
 
-    def __init__(self, fig, smoothing=20):
+    def __init__(self, fig):
         self.loss_ax, self.acc_ax = fig.subplots(1, 2, width_ratios=[1.4, 1.0])
         self.curves = TrainingCurves(self.loss_ax, self.acc_ax, logy=True, raw=True,
-                                     window=smoothing, whole_epochs=True)
+                                     whole_epochs=True)
         log_axis(self.loss_ax.yaxis)    # once: the tick style follows later limit changes
         self.fig = fig
 
@@ -237,11 +237,11 @@ def describe_training(histories, labels=None, window=FINAL_WINDOW):
     return text
 
 
-def seed_spread_figure(spread, figsize=(12, 4.6)):
+def seed_spread_figure(spread):
     """Each optimizer's final loss (left, log y) and test accuracy (right) in every seed of
     a :class:`~dlskills.experiments.optimizers.SeedSpread`: one dot per run, a bar from
     the lowest to the highest value, the mean as a short line. The title is its finding."""
-    fig, (loss_ax, acc_ax) = new_figure(figsize, dpi=100, nrows=1, ncols=2)
+    fig, (loss_ax, acc_ax) = new_figure((12, 4.6), dpi=100, nrows=1, ncols=2)
     names = list(spread.final_loss)
     with style():
         for ax, values, label in (

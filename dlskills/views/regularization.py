@@ -186,15 +186,14 @@ class OverfittingView(View):
         zero_based(self.norm.ax)
 
 
-def plot_overfitting(runs, fig=None):
+def plot_overfitting(runs):
     """One panel per labelled run (train/held-out accuracy, gap marked; two columns when
     there are more than two runs) and, on the right, every run's weight norm.
     ``runs``: dict label -> run (labels as :func:`technique_label` reads them). Returns
     the figure."""
     ncols = 2 if len(runs) > 2 else len(runs)
     nrows = int(np.ceil(len(runs) / ncols))
-    if fig is None:
-        fig, _ = new_figure((4.6 * (ncols + 1), 4.2 * nrows + 0.4))
+    fig, _ = new_figure((4.6 * (ncols + 1), 4.2 * nrows + 0.4))
     with style():
         left, right = fig.subfigures(1, 2, width_ratios=[ncols, 1])
         axes = left.subplots(nrows, ncols, squeeze=False, sharex=True).ravel()
@@ -231,16 +230,15 @@ def plot_overfitting(runs, fig=None):
 class HistogramRow:
     """One histogram per layer, updated in place (StepPatch.set_data)."""
 
-    def __init__(self, axes, xlabel=None):
+    def __init__(self, axes):
         self.axes = list(axes)
         edges = activation_bins("sigmoid", HIST_BINS).edges()
         self.patches = [ax.stairs(np.zeros(edges.size - 1), edges, fill=True, alpha=0.85)
                         for ax in self.axes]
         self.notes = [ax.text(0.97, 0.95, "", transform=ax.transAxes, ha="right", va="top",
                               fontsize=11) for ax in self.axes]
-        xlabel = say("reg.axis.activation") if xlabel is None else xlabel
         for i, ax in enumerate(self.axes):
-            ax.set_xlabel(xlabel if i == len(self.axes) // 2 else "")
+            ax.set_xlabel(say("reg.axis.activation") if i == len(self.axes) // 2 else "")
             ax.set_title(say("axis.layer", layer=i + 1), fontsize=13)
             if i:
                 ax.tick_params(labelleft=False)
@@ -277,12 +275,11 @@ class HistogramRow:
         return shares
 
 
-def plot_activation_grid(rows, activation, fig=None):
+def plot_activation_grid(rows, activation):
     """Rows of per-layer histograms; ``rows``: dict label -> list of per-layer arrays.
     Each row's label says where its last layer's values are (their std)."""
     n_layers = len(next(iter(rows.values())))
-    if fig is None:
-        fig, _ = new_figure((2.7 * n_layers, 2.6 * len(rows)))
+    fig, _ = new_figure((2.7 * n_layers, 2.6 * len(rows)))
     with style():
         axes = fig.subplots(len(rows), n_layers, squeeze=False)
         for row_axes, (label, layers) in zip(axes, rows.items()):
@@ -345,34 +342,40 @@ class BatchNormView(View):
 
 # --- the weight-scale sweep -------------------------------------------------------
 
-def plot_scale_sweep(scales, final_without, final_with, ax=None):
-    """Final training accuracy against the initial weight scale (log axis), without and
-    with batch norm; the title counts the scales where batch norm did better."""
-    if ax is None:
-        fig, ax = new_figure((8, 4.6), nrows=1, ncols=1)
+def _final_accuracy(x, lines, xlabel, ylabel, title):
+    """A figure of final accuracies against a setting on a log x axis: ``lines`` are
+    (values 0-1, colour, legend label); extra artists are the caller's."""
+    fig, ax = new_figure((8, 4.6), nrows=1, ncols=1)
     with style():
-        ax.plot(scales, _percent(final_without), "o-", color=color("without"),
-                label=say("reg.legend.without_bn"))
-        ax.plot(scales, _percent(final_with), "o-", color=color("with"),
-                label=say("reg.legend.with_bn"))
+        for values, line_color, label in lines:
+            ax.plot(x, _percent(values), "o-", color=line_color, label=label)
         ax.set_xscale("log")
         log_axis(ax.xaxis)
-        ax.set_xlabel(say("reg.axis.weight_scale"))
-        ax.set_ylabel(say("reg.axis.final_train_accuracy"))
+        ax.set_xlabel(xlabel)
+        ax.set_ylabel(ylabel)
         ax.set_ylim(0, 102)
-        better = int(np.sum(np.asarray(final_with) > np.asarray(final_without) + 0.02))
-        ax.set_title(say("reg.title.sweep", better=better, total=len(scales)), loc="left",
-                     fontsize=13)
+        ax.set_title(title, loc="left", fontsize=13)
+    return ax
+
+
+def plot_scale_sweep(scales, final_without, final_with):
+    """Final training accuracy against the initial weight scale (log axis), without and
+    with batch norm; the title counts the scales where batch norm did better."""
+    better = int(np.sum(np.asarray(final_with) > np.asarray(final_without) + 0.02))
+    ax = _final_accuracy(scales, [(final_without, color("without"), say("reg.legend.without_bn")),
+                                  (final_with, color("with"), say("reg.legend.with_bn"))],
+                         say("reg.axis.weight_scale"), say("reg.axis.final_train_accuracy"),
+                         say("reg.title.sweep", better=better, total=len(scales)))
+    with style():
         ax.legend(loc="lower left")
     return ax.figure
 
 
-def plot_scale_curves(sweep, fig=None, ncols=4):
+def plot_scale_curves(sweep, ncols=4):
     """Small multiples: training accuracy per epoch at each scale, without and with BN."""
     n = len(sweep.scales)
     nrows = int(np.ceil(n / ncols))
-    if fig is None:
-        fig, _ = new_figure((3.3 * ncols, 2.5 * nrows))
+    fig, _ = new_figure((3.3 * ncols, 2.5 * nrows))
     with style():
         axes = fig.subplots(nrows, ncols, sharex=True, sharey=True, squeeze=False).ravel()
         for k, ax in enumerate(axes):
@@ -396,14 +399,12 @@ def plot_scale_curves(sweep, fig=None, ncols=4):
 
 # --- several seeds, and a search on the validation split ---------------------------
 
-def plot_seed_comparison(comparison, labels=None, fig=None):
+def plot_seed_comparison(comparison):
     """Final validation accuracy and train - validation gap of each setting, one dot per
-    seed and a bar at the mean: the spread a single run would hide."""
-    labels = list(comparison.train) if labels is None else list(labels)
-    if fig is None:
-        fig, _ = new_figure((12, 4.6))
+    seed and a bar at the mean (:func:`seed_spread`): the spread a single run would hide."""
+    labels = list(comparison.train)
+    fig, axes = new_figure((12, 4.6), nrows=1, ncols=2)
     with style():
-        axes = fig.subplots(1, 2)
         for ax, ylabel, value in ((axes[0], say("reg.axis.final_val_accuracy"),
                                    lambda k: comparison.val[k]),
                                   (axes[1], say("reg.axis.final_gap"), comparison.gap)):
@@ -420,26 +421,18 @@ def plot_seed_comparison(comparison, labels=None, fig=None):
     return fig
 
 
-def plot_lambda_search(lambdas, train_acc, val_acc, seed=0, ax=None):
+def plot_lambda_search(lambdas, train_acc, val_acc, seed=0):
     """Final train and validation accuracy against lambda on a log axis (one run each);
     the lambda with the best validation accuracy is marked."""
-    if ax is None:
-        fig, ax = new_figure((8, 4.6), nrows=1, ncols=1)
+    lambdas = np.asarray(lambdas, dtype=float)
+    ax = _final_accuracy(lambdas, [(train_acc, color("train"), say("curves.split.train")),
+                                   (val_acc, color("validation"), say("curves.split.validation"))],
+                         say("reg.axis.lambda"), say("reg.axis.final_accuracy"),
+                         say("reg.title.lambda", seed=seed))
+    best = int(np.argmax(val_acc))
     with style():
-        lambdas = np.asarray(lambdas, dtype=float)
-        ax.plot(lambdas, _percent(train_acc), "o-", color=color("train"),
-                label=say("curves.split.train"))
-        ax.plot(lambdas, _percent(val_acc), "o-", color=color("validation"),
-                label=say("curves.split.validation"))
-        best = int(np.argmax(val_acc))
         ax.plot(lambdas[best], 100 * val_acc[best], "o", ms=16, mfc="none",
                 mec=PALETTE["black"], mew=2,
                 label=say("reg.legend.best_val", lam=float(lambdas[best])))
-        ax.set_xscale("log")
-        log_axis(ax.xaxis)
-        ax.set_xlabel(say("reg.axis.lambda"))
-        ax.set_ylabel(say("reg.axis.final_accuracy"))
-        ax.set_ylim(0, 102)
         ax.legend(loc="lower left")
-        ax.set_title(say("reg.title.lambda", seed=seed), loc="left", fontsize=13)
     return ax.figure
