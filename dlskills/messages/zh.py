@@ -209,9 +209,7 @@ MESSAGES = {
     "optimizers.fig.lowest_loss": "这次运行损失最低：{label}（{loss:.3f}）",
     "optimizers.fig.times_higher": "{label} 高 {ratio:.1f} 倍",
     "optimizers.fig.run_diverged": "{label} 发散",
-    "optimizers.fig.legend_training": "{label}（训练中）",
-    "optimizers.fig.legend_diverged_at": "{label}（第 {iteration} 次迭代发散）",
-    "optimizers.fig.legend_stopped_at": "{label}（第 {iteration} 次迭代停下）",
+    "optimizers.fig.legend_status": "{label}（{status}）",
     "optimizers.fig.seed_loss_axis": "最后 {window} 次迭代的平均损失（对数坐标）",
     "optimizers.fig.seed_title": "{n} 个随机种子，每个点是一次训练",
     # the notebook's figure titles (notebooks/02_optimizers.ipynb)

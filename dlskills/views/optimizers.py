@@ -192,21 +192,13 @@ class TrainingComparisonView(View):
         """Show an :class:`~dlskills.experiments.optimizers.OptimizerComparison` (its
         histories possibly still growing); ``iterations``: the loss panel's x-axis
         length (default: the result's)."""
-        histories, labels, running = result.histories, result.labels, result.running
-        iterations, epochs = iterations or result.iterations, result.epochs
-        shown = {}
-        for name, history in histories.items():
-            label = labels.get(name, name)
-            if history.diverged:
-                label = say("optimizers.fig.legend_diverged_at", label=label,
-                            iteration=len(history.loss))
-            elif history.status.startswith("stopped"):
-                label = say("optimizers.fig.legend_stopped_at", label=label,
-                            iteration=history.iterations)
-            elif name == running:
-                label = say("optimizers.fig.legend_training", label=label)
-            shown[name] = label
-        self.curves.update(histories, shown, iterations=iterations, epochs=epochs)
+        histories, labels = result.histories, result.labels
+        shown = {name: say("optimizers.fig.legend_status", label=labels.get(name, name),
+                           status=history.message)
+                 if history.status in ("running", "stopped", "diverged")
+                 else labels.get(name, name) for name, history in histories.items()}
+        self.curves.update(histories, shown, iterations=iterations or result.iterations,
+                           epochs=result.epochs)
         self.loss_ax.set_title(describe_training(histories, labels), fontsize=12)
         self.acc_ax.set_title(say("optimizers.fig.acc_title"), fontsize=12)
 

@@ -272,7 +272,6 @@ class HistogramRow:
             patch.set_edgecolor(color(activation))
             ax.set_ylim(0, top * 1.3)       # headroom: the note stays above the bars
             note.set_text(say("reg.title.std", std=float(np.std(values))))
-        return shares
 
 
 def plot_activation_grid(rows, activation):
