@@ -104,13 +104,16 @@ def _accuracy_curves(ax_acc, ax_loss=None, **options):
 
 def _show_runs(curves, run, previous=None, epochs=None):
     """Draw ``run`` and, dashed, ``previous`` (Histories or None) on ``curves``; the
-    previous run's legend entry names its settings."""
+    previous run's legend entry names its settings; the accuracy panel's title is the
+    run's finding (or, with no run, how to start one)."""
     curves.update({} if run is None else {"run": run},
                   labels={"run": say("reg.legend.this_run")},
                   previous=None if previous is None else {"run": previous},
                   previous_labels=previous and {"run": say(
                       "reg.legend.previous", settings=settings_text(previous))},
                   epochs=epochs, colors={"run": color("with")})
+    curves.acc.ax.set_title(say("curves.press_run") if run is None else run.finding, loc="left",
+                            fontsize=13)
 
 
 #: what chapter 4 varies in a run, and its symbol in figure text (activation: its name)
@@ -155,7 +158,6 @@ class OverfittingView(View):
         if run is None:
             _show_runs(self.curves, None, epochs=1)
             self.gap.hide()
-            self.acc.ax.set_title(say("curves.press_run"), loc="left")
             self.norm.ax.set_title("")
             self.norm.finish(xlim=(0, 1))
             return
@@ -176,7 +178,6 @@ class OverfittingView(View):
             self.gap.show(run.epochs[-1], 100 * run.train_acc[-1], 100 * run.test_acc[-1])
         else:
             self.gap.hide()
-        self.acc.ax.set_title(run.finding, loc="left", fontsize=13)
         if norm.size:
             self.norm.ax.set_title(say("reg.title.norm", start=norm[0], end=norm[-1]),
                                    loc="left", fontsize=13)
@@ -331,12 +332,8 @@ class BatchNormView(View):
         diverged = frame.run is not None and frame.run.status.startswith("diverged")
         self.note.set_text(say("reg.title.diverged", status=frame.run.message)
                            if diverged else "")
-        if frame.run is not None and frame.run.test_acc:
-            self.acc.ax.set_title(frame.run.finding, loc="left", fontsize=13)
-            self.loss.ax.set_title(frame.run.message, loc="left", fontsize=13)
-        else:
-            self.acc.ax.set_title(say("curves.press_run"), loc="left", fontsize=13)
-            self.loss.ax.set_title("", loc="left")
+        self.loss.ax.set_title("" if frame.run is None else frame.run.message, loc="left",
+                               fontsize=13)
 
 
 # --- the weight-scale sweep -------------------------------------------------------
