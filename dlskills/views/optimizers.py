@@ -54,8 +54,7 @@ class PathsView(View):
         self.contours = {}      # surface name -> its artists, drawn once, then shown or hidden
         (self.start,) = self.ax.plot([], [], "o", color=PALETTE["black"], markersize=8,
                                      zorder=5)
-        self.paths = {}
-        self.ends = {}
+        self.paths, self.ends = {}, {}      # name|colour -> the path and its end mark
         self.f_ax.set_title(say("optimizers.fig.f_title"))
         self.f_panel = CurvePanel(self.f_ax, xlabel=say("optimizers.fig.step"),
                                   ylabel=say("optimizers.fig.gap_axis"), logy=True,
@@ -65,7 +64,7 @@ class PathsView(View):
         if show_lr:
             self.lr_panel = CurvePanel(axes[2], xlabel=say("optimizers.fig.step"),
                                        ylabel=say("optimizers.fig.lr_axis"),
-                                       logy=True, legend_loc="lower left")
+                                       logy=True, legend_loc=None)   # as the f panel's
             log_axis(axes[2].yaxis)
 
     def update(self, result):
@@ -85,12 +84,12 @@ class PathsView(View):
         self.f_panel.begin()
         if self.lr_panel is not None:
             self.lr_panel.begin()
-        shown = set()
+        for line in (*self.paths.values(), *self.ends.values()):
+            line.set_visible(False)
         for run in runs:
             line_color = run.color or color(run.name)
             marker, dashes, size, zorder = PATH_STYLES.get(run.name, ("o", "-", 4, 3.0))
             key = f"{run.name}|{line_color}"
-            shown.add(key)
             if key not in self.paths:
                 (self.paths[key],) = self.ax.plot([], [], marker=marker, linewidth=1.8,
                                                   linestyle=dashes, zorder=zorder,
@@ -98,33 +97,25 @@ class PathsView(View):
                                                   else None)
                 (self.ends[key],) = self.ax.plot([], [], marker="X", markersize=11,
                                                  linestyle="none", zorder=6)
-            self.paths[key].set_data(run.points[:, 0], run.points[:, 1])
-            self.paths[key].set_color(line_color)
-            self.paths[key].set_markersize(size if len(run.points) <= 120 else 0)
-            self.ends[key].set_data([run.points[-1, 0]], [run.points[-1, 1]])
-            self.ends[key].set_color(line_color)
-            self.ends[key].set_visible(run.diverged_at is not None)
-            steps = np.arange(len(run.values))
-            gap = run.gaps(f_min)
+            path, end = self.paths[key], self.ends[key]
+            path.set_data(run.points[:, 0], run.points[:, 1])
+            path.set_color(line_color)
+            path.set_markersize(size if len(run.points) <= 120 else 0)
+            path.set_visible(True)
+            end.set_data([run.points[-1, 0]], [run.points[-1, 1]])
+            end.set_color(line_color)
+            end.set_visible(run.diverged_at is not None)
             legend = run.label if run.diverged_at is None else \
                 say("optimizers.fig.legend_diverged", label=run.label, step=run.diverged_at)
-            self.f_panel.show(key, steps, gap, label=legend, color=line_color,
-                              linestyle=dashes)
+            self.f_panel.show(key, np.arange(len(run.values)), run.gaps(f_min), label=legend,
+                              color=line_color, linestyle=dashes)
             if self.lr_panel is not None:
                 self.lr_panel.show(key, np.arange(1, len(run.lrs) + 1), run.lrs,
                                    label=run.label, color=line_color)
-        for key in self.paths:
-            if key not in shown:
-                self.paths[key].set_visible(False)
-                self.ends[key].set_visible(False)
-            else:
-                self.paths[key].set_visible(True)
         self.f_panel.finish()
         if self.lr_panel is not None:
             self.lr_panel.finish()
-            self.lr_panel.ax.get_legend().remove()
         self.fig.suptitle(self.title if self.title is not None else describe_runs(runs, f_min))
-
 
     def _contour(self, surface, resolution=160, levels=14):
         """The contour lines of ``surface`` and its minima marked: the artists made."""
