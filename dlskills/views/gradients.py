@@ -6,7 +6,7 @@ Two kinds of function live here:
 * ``GradientView`` and ``ParamGrowthView`` (:class:`~dlskills.views.base.View`) make their
   artists once and update them in place (``update(result)``), for the explorers;
   ``GradientView.figure(profile)`` gives the same drawing as a static figure;
-* ``plot_*`` functions draw a static figure into given axes, for notebook cells.
+* ``plot_*`` functions draw a whole static figure for a notebook cell and return it.
 
 All take numbers (arrays, a ``GradientProfile``, a ``ParamGrowth``, a ``History``), never
 a network. Every text drawn comes from the message catalogue (``gradients.view.*``,
