@@ -90,15 +90,6 @@ def ch1_training_comparison():
     return gv.plot_training_comparison(_ch1_histories(), window=3)
 
 
-def ch1_update_sizes_and_losses():
-    from dlskills.views import gradients as gv
-    runs = _ch1_histories()
-    name, history = next(iter(runs.items()))
-    return _styled(lambda fig, axes: (gv.plot_losses(axes[0], runs),
-                                      gv.plot_update_sizes(axes[1], history, name, window=3)),
-                   (12, 4.5), nrows=1, ncols=2)
-
-
 def ch2_paths():
     import dlskills as dl
     from dlskills.experiments.optimizers import run_on_surface
@@ -225,8 +216,6 @@ STATIC = {
     "gradients.plot_products": ch1_products,
     "gradients.plot_norm_profiles": ch1_norm_profiles,
     "gradients.plot_training_comparison": ch1_training_comparison,
-    "gradients.plot_update_sizes": ch1_update_sizes_and_losses,
-    "gradients.plot_losses": ch1_update_sizes_and_losses,
     "optimizers.paths_figure": ch2_paths,
     "optimizers.seed_spread_figure": ch2_seed_spread,
     "course_figures.schedule_figure": ch2_schedules,
@@ -249,23 +238,24 @@ STATIC = {
 NOT_FIGURES = {
     "style.color", "style.style", "style.apply_style", "style.new_figure",
     "style.freeze_layout", "style.pin_labels", "style.font_families", "style.CourseCanvas",
-    "course_figures.plot_schedule", "course_figures.main",
+    "course_figures.main",
     "curves.smooth", "curves.CurvePanel", "curves.TrainingCurves", "curves.whole_epoch_ticks",
+    "curves.zero_based", "curves.seed_spread", "axes.LayerTicks",
     "gradients.GradientView", "gradients.ParamGrowthView",
-    "axes.power_of_ten", "axes.log_axis", "base.View", "initialization.binning_ticks",
+    "axes.power_of_ten", "axes.log_axis", "axes.edge_marks", "base.View",
+    "initialization.binning_ticks",
     "initialization.HistogramHeatmap", "initialization.add_share_colorbar",
     "initialization.LayerStdPanel",
     "initialization.LossPanel", "initialization.ComparedRunsView",
     "initialization.LayerStatsView",
-    "optimizers.surface_min_value", "optimizers.ContourCache",
+    "optimizers.surface_min_value",
     "optimizers.PathsView", "optimizers.describe_runs", "optimizers.TrainingComparisonView",
     "optimizers.describe_training",
-    "regularization.technique_color", "regularization.zero_based",
+    "regularization.technique_color",
     "regularization.GapMarker", "regularization.run_title",
     "regularization.settings_text", "regularization.OverfittingView",
-    "regularization.settings_text_short", "regularization.HistogramRow",
+    "regularization.HistogramRow",
     "regularization.BatchNormView",
-    "regularization.gap_xlim", "regularization.epoch_ticks",
     "regularization.technique_label",
 }
 

@@ -239,7 +239,7 @@ def test_trainer_starts_empty_and_asks_for_run(trainer):
     trainer.set(optimizers=())
     assert setting("optimizers", say("explorer.none_selected")) in trainer.status
     trainer.set(optimizers=OPTIMIZER_NAMES)
-    assert trainer.view.loss_ax.get_title() == say("optimizers.fig.press_run")
+    assert trainer.view.loss_ax.get_title() == say("curves.press_run")
     assert ink(trainer.png) > 0.01
 
 

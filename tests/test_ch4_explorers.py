@@ -52,9 +52,9 @@ def test_every_lab_control_changes_the_run_and_the_figure(lab, control, value):
     assert lab.png != first_png and ink(lab.png) > 0.02
     assert lab.previous is lab.result                 # kept for the next comparison
     from dlskills.messages import say
-    from dlskills.views.regularization import settings_text_short
+    from dlskills.views.regularization import settings_text
     labels = [text.get_text() for text in lab.view.acc.ax.get_legend().get_texts()]
-    assert say("reg.legend.previous", settings=settings_text_short(first)) in labels
+    assert say("reg.legend.previous", settings=settings_text(first)) in labels
     assert lab.status.values["settings"] == lab.describe_settings(lab.settings)
 
 
@@ -65,8 +65,8 @@ def test_weight_decay_in_the_lab_gives_a_smaller_final_norm(lab):
     assert lab.view.norm.ax.get_title(loc="left").endswith(f"{decayed.total_norm[-1]:.1f}")
     legend = [text.get_text() for text in lab.view.norm.ax.get_legend().get_texts()]
     from dlskills.messages import say
-    from dlskills.views.regularization import settings_text_short
-    assert say("reg.legend.previous", settings=settings_text_short(plain)) in legend
+    from dlskills.views.regularization import settings_text
+    assert say("reg.legend.previous", settings=settings_text(plain)) in legend
 
 
 def test_lab_marks_the_gap_it_measured(lab):
@@ -180,8 +180,8 @@ def test_bn_explorer_run_compares_with_the_previous_run(bn):
     assert bn.status.values["finding"].values["status"].key == "training.status.completed"
     labels = [text.get_text() for text in bn.view.acc.ax.get_legend().get_texts()]
     from dlskills.messages import say
-    from dlskills.views.regularization import settings_text_short
-    assert say("reg.legend.previous", settings=settings_text_short(without)) in labels
+    from dlskills.views.regularization import settings_text
+    assert say("reg.legend.previous", settings=settings_text(without)) in labels
 
 
 def test_bn_explorer_large_scale_is_a_result_not_a_crash(bn):

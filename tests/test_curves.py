@@ -114,11 +114,13 @@ def test_bad_splits_and_several_runs_with_both_splits_are_refused():
         curves.update({"a": run, "b": run})
 
 
-def test_plot_losses_draws_with_training_curves_and_titles_the_averaged_final_loss():
-    from dlskills.views.gradients import plot_losses
-    fig, ax = new_figure((6, 4), nrows=1, ncols=1)
+def test_the_training_comparison_draws_losses_with_training_curves_and_titles_them():
+    from dlskills.views.gradients import plot_training_comparison
     loss = list(np.linspace(2.3, 0.3, 40))
-    plot_losses(ax, {"relu + he": history(loss=loss), "sigmoid + xavier": history(loss=[2.3] * 40)})
+    updates = [[0.01, 1.0]] * 40
+    runs = {"relu + he": history(loss=loss, update_norms=updates),
+            "sigmoid + xavier": history(loss=[2.3] * 40, update_norms=updates)}
+    ax = plot_training_comparison(runs).axes[0]
     colours = {line.get_label(): line.get_color() for line in ax.get_lines()}
     assert colours["relu + he"] == color("relu") and colours["sigmoid + xavier"] == color("sigmoid")
     finals = say("explorer.settings_sep").join([
@@ -126,6 +128,8 @@ def test_plot_losses_draws_with_training_curves_and_titles_the_averaged_final_lo
         say("gradients.fig.loss_item", name="sigmoid", loss=2.3)])
     assert ax.get_title() == say("gradients.fig.loss_title", finals=finals)
     assert ax.get_ylim()[0] == 0
+    with pytest.raises(ValueError, match="record_layers=True"):
+        plot_training_comparison({"a": history(loss=loss)})
 
 
 def test_the_views_have_no_accuracy_panel_of_their_own():
@@ -138,3 +142,48 @@ def test_the_views_have_no_accuracy_panel_of_their_own():
     view = BatchNormView(fig, n_layers=2)
     assert isinstance(view.curves, TrainingCurves)
     assert view.acc is view.curves.acc and view.loss is view.curves.loss
+
+
+def test_smooth_averages_the_last_window_points_and_keeps_non_finite_values():
+    assert np.allclose(smooth([1.0, 2.0, 3.0, 4.0], 2), [1.0, 1.5, 2.5, 3.5])
+    assert np.allclose(smooth([1.0, np.nan, 3.0, 5.0], 2), [1.0, np.nan, 3.0, 4.0],
+                       equal_nan=True)
+    assert np.array_equal(smooth([1.0, 5.0], 1), [1.0, 5.0])
+
+
+def test_zero_based_starts_at_zero_and_stops_above_the_highest_visible_line():
+    from dlskills.views.curves import zero_based
+    fig, ax = new_figure((4, 3), nrows=1, ncols=1)
+    zero_based(ax, empty=2.5)
+    assert ax.get_ylim() == (0.0, 2.5)
+    ax.plot([0, 1], [3.0, 4.0])
+    hidden, = ax.plot([0, 1], [50.0, 60.0])
+    hidden.set_visible(False)
+    zero_based(ax)
+    assert ax.get_ylim() == pytest.approx((0.0, 4.2))
+    zero_based(ax, top=3.5)
+    assert ax.get_ylim() == (0.0, 3.5)
+
+
+def test_layer_ticks_name_the_first_and_the_last_layer():
+    from dlskills.views.axes import LayerTicks
+    ticks = LayerTicks()
+    assert list(ticks.tick_values(0.5, 50.5)) == [1, 10, 20, 30, 40, 50]
+    assert list(ticks.tick_values(0.5, 51.5)) == [1, 10, 20, 30, 40, 51]   # 50 too close
+    assert list(ticks.tick_values(0.5, 4.5)) == [1, 2, 3, 4]
+    assert list(ticks.tick_values(0.8, 20.2)) == [1, 5, 10, 15, 20]        # autoscaled
+    assert list(ticks.tick_values(0.5, 1.5)) == [1]
+    for n in range(2, 300):
+        values = ticks.tick_values(0.5, n + 0.5)
+        assert values[0] == 1 and values[-1] == n and len(values) <= 8
+        assert np.all(np.diff(values) > 0)
+
+
+def test_seed_spread_draws_each_seed_a_bar_over_the_finite_range_and_the_mean():
+    from dlskills.views.curves import seed_spread
+    fig, ax = new_figure((4, 3), nrows=1, ncols=1)
+    seed_spread(ax, {"a": [1.0, 3.0, np.nan], "b": [np.nan]}, {"a": "#111111", "b": "#222222"})
+    bar, mean, dots, only_nan = ax.get_lines()
+    assert list(bar.get_ydata()) == [1.0, 3.0] and list(mean.get_ydata()) == [2.0, 2.0]
+    assert np.allclose(dots.get_xdata(), [-0.12, 0.0, 0.12]) and dots.get_color() == "#111111"
+    assert np.allclose(only_nan.get_xdata(), [1.0]) and ax.get_xlim() == (-0.6, 1.6)

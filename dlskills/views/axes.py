@@ -8,7 +8,7 @@ left with a single label. No minor ticks: unlabelled, they only cost redraw time
 """
 
 import numpy as np
-from matplotlib.ticker import FuncFormatter, LogLocator, NullLocator
+from matplotlib.ticker import FuncFormatter, Locator, LogLocator, NullLocator
 
 #: a log axis spanning fewer decades than this gets 1-2-5 ticks instead of decades
 NARROW_DECADES = 3
@@ -55,3 +55,37 @@ def log_axis(axis, most=8):
     axis.set_major_locator(_LogTicks(most))
     axis.set_major_formatter(FuncFormatter(lambda value, _pos: _label(value, axis)))
     axis.set_minor_locator(NullLocator())
+
+
+#: where :func:`edge_marks` sit, as a fraction of the axes' height from each edge
+EDGE = 0.03
+
+
+def edge_marks(ax, markers="v^", **style):
+    """One empty line of markers per character of ``markers`` for values a log axis cannot
+    show: by the course's rule ▼ (an exact 0) at y = ``EDGE`` and ▲ (inf/NaN) at 1 - ``EDGE``
+    (x in data, y in axes fraction: on the edge whatever the limits)."""
+    return [ax.plot([], [], linestyle="none", marker=marker,
+                    transform=ax.get_xaxis_transform(), **style)[0] for marker in markers]
+
+
+class LayerTicks(Locator):
+    """Layer numbers on a layer axis: the first and the last layer shown and the
+    multiples of a 1-2-5 step between them, at most ``most`` ticks ("1, 10, 20, ..., 50",
+    not "6, 12, ..., 48", which names neither end)."""
+
+    def __init__(self, most=8):
+        self.most = most
+
+    def __call__(self):
+        return self.tick_values(*self.axis.get_view_interval())
+
+    def tick_values(self, vmin, vmax):
+        first, last = int(np.ceil(min(vmin, vmax))), int(np.floor(max(vmin, vmax)))
+        if last <= first:
+            return np.array([first], dtype=float)
+        step = next(s * 10 ** e for e in range(8) for s in (1, 2, 5)
+                    if (last - first) / (s * 10 ** e) < self.most - 1)
+        inner = np.arange((first // step + 1) * step, last, step)
+        inner = inner[(inner - first >= step / 2) & (last - inner >= step / 2)]
+        return np.concatenate([[first], inner, [last]]).astype(float)

@@ -1,6 +1,7 @@
 """Training curves (loss per iteration, accuracy per epoch) that can be redrawn in place
 while training runs: :class:`TrainingCurves`, the one loss/accuracy panel of every
-chapter, built on :class:`CurvePanel`."""
+chapter, built on :class:`CurvePanel`; and :func:`seed_spread`, the one way to show a
+final number of several seeds."""
 
 import numpy as np
 from matplotlib.ticker import MaxNLocator
@@ -18,14 +19,11 @@ def smooth(values, window=20):
     if values.size == 0 or window <= 1:
         return values
     finite = np.isfinite(values)
-    filled = np.where(finite, values, 0.0)
-    sums = np.cumsum(filled)
-    counts = np.cumsum(finite)
-    lo = np.maximum(np.arange(values.size) - window, -1)
-    prev_sums = np.where(lo >= 0, sums[np.maximum(lo, 0)], 0.0)
-    prev_counts = np.where(lo >= 0, counts[np.maximum(lo, 0)], 0)
-    n = counts - prev_counts
-    out = (sums - prev_sums) / np.maximum(n, 1)
+    sums = np.concatenate([[0.0], np.cumsum(np.where(finite, values, 0.0))])
+    counts = np.concatenate([[0], np.cumsum(finite)])
+    end = np.arange(1, values.size + 1)              # point i averages (i - window, i]
+    start = np.maximum(end - window, 0)
+    out = (sums[end] - sums[start]) / np.maximum(counts[end] - counts[start], 1)
     return np.where(finite, out, values)
 
 
@@ -36,6 +34,15 @@ WHOLE_STEPS = [1, 2, 5, 10]
 def whole_epoch_ticks(ax):
     """Epoch ticks on whole numbers only (a 2-epoch run showed 0.25, 0.5, ...)."""
     ax.xaxis.set_major_locator(MaxNLocator(nbins=6, integer=True, steps=WHOLE_STEPS))
+
+
+def zero_based(ax, top=np.inf, empty=1.0):
+    """y axis from 0 to just above the largest visible value, at most ``top`` (a value
+    that barely moves is drawn flat, not blown up; an exploding one leaves the top);
+    from 0 to ``empty`` when nothing is drawn yet."""
+    tops = [float(np.nanmax(line.get_ydata())) for line in ax.get_lines()
+            if line.get_visible() and np.isfinite(line.get_ydata()).any()]
+    ax.set_ylim(0, min(1.05 * max(tops), top) if tops else empty)
 
 
 class CurvePanel:
@@ -80,7 +87,9 @@ class CurvePanel:
         return [line for name, line in self.lines.items()
                 if name in self._shown and not line.get_label().startswith("_")]
 
-    def finish(self, xlim=None):
+    def finish(self, xlim=None, extra=()):
+        """Hide the lines not shown in this frame, rescale, and remake the legend of the
+        lines shown (and the ``extra`` handles, e.g. a marker key), none if empty."""
         for name, line in self.lines.items():
             line.set_visible(name in self._shown)
         self.ax.relim(visible_only=True)
@@ -89,8 +98,9 @@ class CurvePanel:
             self.ax.set_xlim(*xlim)
         if self.legend_loc is None:
             return
-        if self._shown:
-            self.ax.legend(handles=self.labelled(), loc=self.legend_loc)
+        handles = self.labelled() + list(extra)
+        if handles:
+            self.ax.legend(handles=handles, loc=self.legend_loc)
         elif self.ax.get_legend() is not None:
             self.ax.get_legend().remove()
 
@@ -168,9 +178,7 @@ class TrainingCurves:
         if self.loss is not None:
             self.loss.finish(xlim=(0, iterations) if iterations else None)
             if not self.logy:   # from 0: how far each run got down from ln(10) at a glance
-                tops = [float(np.nanmax(line.get_ydata())) for line in self.loss.lines.values()
-                        if line.get_visible() and np.isfinite(line.get_ydata()).any()]
-                self.ax_loss.set_ylim(0, min(1.05 * max(tops), self.loss_top) if tops else 2.5)
+                zero_based(self.ax_loss, top=self.loss_top, empty=2.5)
         if self.acc is not None:
             self.acc.finish(xlim=(0, epochs) if epochs else None)
         if self.legend_below:
@@ -225,3 +233,21 @@ class TrainingCurves:
         if handles:
             self.legend = (self.ax_loss or self.ax_acc).figure.legend(
                 handles=handles, loc="outside lower center", ncols=min(len(handles), 3))
+
+
+def seed_spread(ax, values, colors):
+    """``values``: label -> one number per seed, drawn at x = 0, 1, ...: each seed a dot
+    (spread sideways a little), a faint bar from the lowest to the highest finite value,
+    the mean a short line; ``colors``: label -> colour. The x ticks are the caller's."""
+    for k, (label, v) in enumerate(values.items()):
+        v = np.asarray(v, dtype=float)
+        ok = v[np.isfinite(v)]
+        if ok.size:
+            ax.plot([k, k], [ok.min(), ok.max()], color=colors[label], linewidth=6, alpha=0.3,
+                    solid_capstyle="butt")
+            ax.plot([k - 0.25, k + 0.25], [ok.mean()] * 2, color=colors[label], linewidth=2.5)
+        offsets = np.linspace(-0.12, 0.12, v.size) if v.size > 1 else np.zeros(v.size)
+        ax.plot(k + offsets, v, "o", color=colors[label], markersize=7, markeredgewidth=2,
+                markerfacecolor="white", linestyle="none")
+    ax.set_xlim(-0.6, len(values) - 0.4)
+    ax.grid(axis="x", visible=False)

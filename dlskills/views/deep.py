@@ -4,11 +4,10 @@ ablation table as a bar chart with the spread over seeds (:func:`ablation_figure
 
 import numpy as np
 from matplotlib.lines import Line2D
-from matplotlib.ticker import MaxNLocator
 
 from ..experiments.deep import ablation_finding
 from ..messages import say
-from .axes import log_axis
+from .axes import EDGE, LayerTicks, edge_marks, log_axis
 from .base import View
 from .curves import CurvePanel, TrainingCurves
 from .style import PALETTE, new_figure, style
@@ -26,12 +25,10 @@ class DeepView(View):
         super().__init__(fig)
         ax_grad, ax_loss, ax_acc = fig.subplots(1, 3, width_ratios=[4, 3, 3])
         self.grads = CurvePanel(ax_grad, say("deep.axis.layer"), say("deep.axis.grad_norm"),
-                                logy=True, legend_loc=None)
+                                logy=True, legend_loc="lower right")
         log_axis(ax_grad.yaxis)
-        ax_grad.xaxis.set_major_locator(MaxNLocator(integer=True))
-        # x in data, y in axes fraction: on the bottom edge whatever the log limits
-        self.zeros = {name: ax_grad.plot([], [], linestyle="none", marker="v", markersize=9,
-                                         transform=ax_grad.get_xaxis_transform())[0]
+        ax_grad.xaxis.set_major_locator(LayerTicks())
+        self.zeros = {name: edge_marks(ax_grad, "v", markersize=9)[0]
                       for name in ("previous", "start", "now")}
         self.zero_key = Line2D([], [], linestyle="none", marker="v", markersize=9,
                                color=PALETTE["black"], label=say("deep.legend.zero"))
@@ -52,13 +49,8 @@ class DeepView(View):
                         label=say("deep.legend.start"))
             self._norms("now", run.grad_norms[-1], color=PALETTE["blue"],
                         label=say("deep.legend.now", iteration=len(run.grad_norms)))
-        self.grads.finish()
-        zeros = [self.zero_key] if any(len(m.get_xdata()) for m in self.zeros.values()) else []
-        handles = self.grads.labelled() + zeros
-        if handles:
-            self.grads.ax.legend(handles=handles, loc="lower right")
-        elif self.grads.ax.get_legend() is not None:
-            self.grads.ax.get_legend().remove()
+        zeros = any(len(marks.get_xdata()) for marks in self.zeros.values())
+        self.grads.finish(extra=[self.zero_key] if zeros else [])
         self.grads.ax.set_title(say("deep.title.press_run") if run is None else run.finding,
                                 loc="left", fontsize=12)
         runs = {} if run is None else {"with": run}
@@ -72,19 +64,15 @@ class DeepView(View):
         line = self.grads.show(name, layers, np.where(norms > 0, norms, np.nan), **style)
         line.set_alpha(alpha)
         zero = norms == 0
-        self.zeros[name].set_data(layers[zero], np.full(zero.sum(), ZERO_MARK_AT))
+        self.zeros[name].set_data(layers[zero], np.full(zero.sum(), EDGE))
         self.zeros[name].set_color(line.get_color())
         self.zeros[name].set_alpha(alpha)
 
 
-#: where the zero markers sit, as a fraction of the gradient axes' height
-ZERO_MARK_AT = 0.03
-
-
-def ablation_figure(table, figsize=(11, 6)):
+def ablation_figure(table):
     """The ablation as horizontal bars: mean final validation accuracy of every set of
     remedies, a line from the lowest to the highest seed, each seed a dot."""
-    fig, ax = new_figure(figsize, dpi=100, nrows=1, ncols=1)
+    fig, ax = new_figure((11, 6), dpi=100, nrows=1, ncols=1)
     with style():
         labels = list(table.val)
         for row, label in enumerate(labels):

@@ -6,7 +6,7 @@ Two kinds of function live here:
 * ``GradientView`` and ``ParamGrowthView`` (:class:`~dlskills.views.base.View`) make their
   artists once and update them in place (``update(result)``), for the explorers;
   ``GradientView.figure(profile)`` gives the same drawing as a static figure;
-* ``plot_*`` functions draw a static figure into given axes, for notebook cells.
+* ``plot_*`` functions draw a whole static figure for a notebook cell and return it.
 
 All take numbers (arrays, a ``GradientProfile``, a ``ParamGrowth``, a ``History``), never
 a network. Every text drawn comes from the message catalogue (``gradients.view.*``,
@@ -19,7 +19,7 @@ from matplotlib.ticker import FuncFormatter, MaxNLocator
 from ..experiments.gradients import verdict_name
 from ..functions import ACTIVATIONS
 from ..messages import say
-from .axes import log_axis
+from .axes import EDGE, LayerTicks, edge_marks, log_axis
 from .base import View
 from .curves import TrainingCurves, smooth
 from .style import PALETTE, color, new_figure, style
@@ -27,10 +27,6 @@ from .style import PALETTE, color, new_figure, style
 DEEP_COLOR, WIDE_COLOR = PALETTE["blue"], PALETTE["vermillion"]
 ALERT = PALETTE["vermillion"]
 LAYER_CMAP = "viridis"          # layer 1 (dark) ... output layer (yellow)
-
-
-def _thousands(ax):
-    ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:,.0f}"))
 
 
 def _log_limits(values, pad=4.0, min_decades=4.0):
@@ -42,6 +38,16 @@ def _log_limits(values, pad=4.0, min_decades=4.0):
     lo, hi = np.log10(float(good.min()) / pad), np.log10(float(good.max()) * pad)
     widen = max(0.0, min_decades - (hi - lo)) / 2
     return 10 ** (lo - widen), 10 ** (hi + widen)
+
+
+def _show_profile(line, zeros, infs, norms):
+    """A gradient norm per layer on ``line`` where it is finite and > 0; the other layers
+    on the ``zeros`` and ``infs`` marks of :func:`~dlskills.views.axes.edge_marks`."""
+    norms = np.asarray(norms, dtype=float)
+    layers = np.arange(1, norms.size + 1)
+    line.set_data(layers, np.where(np.isfinite(norms) & (norms > 0), norms, np.nan))
+    for marks, where, edge in ((zeros, norms == 0, EDGE), (infs, ~np.isfinite(norms), 1 - EDGE)):
+        marks.set_data(layers[where], np.full(where.sum(), edge))
 
 
 # --- the gradient explorer ----------------------------------------------------------
@@ -60,19 +66,18 @@ class GradientView(View):
         log_axis(ax.yaxis, most=9)
         ax.set_xlabel(say("gradients.view.layer_axis"))
         ax.set_ylabel(say("gradients.view.norm_axis"))
-        ax.xaxis.set_major_locator(MaxNLocator(integer=True, nbins=10))
+        ax.xaxis.set_major_locator(LayerTicks())
         self.line, = ax.plot([], [], marker="o", markersize=5,
                              label=say("gradients.view.norm_legend"))
         self.reference = ax.axhline(1.0, color=PALETTE["grey"], linestyle="--",
                                     linewidth=1.3, label=say("gradients.view.output_legend"))
         self.legend = ax.legend(loc="lower right", fontsize=11, framealpha=0.85)
         # drawn only when some layer's gradient is exactly 0 or not finite (see the note)
-        self.zeros, = ax.plot([], [], linestyle="none", marker="v", markersize=10, color=ALERT)
-        self.infs, = ax.plot([], [], linestyle="none", marker="^", markersize=10, color=ALERT)
+        self.zeros, self.infs = edge_marks(ax, color=ALERT, markersize=10)
         self.note = ax.text(0.02, 0.5, "", transform=ax.transAxes, va="center", ha="left",
                             color=ALERT, fontsize=12,
                             bbox={"facecolor": "white", "edgecolor": ALERT, "alpha": 0.9})
-        self.hist_axes, self.steps, self.hist_titles = [], [], []
+        self.hist_axes, self.steps = [], []
         for row in range(n_hist):
             h = fig.add_subplot(grid[row, 1])
             step = h.stairs(np.zeros(1), np.array([0.0, 1.0]), fill=True, alpha=0.75)
@@ -105,11 +110,8 @@ class GradientView(View):
     def update(self, p):
         """Show a ``GradientProfile``."""
         norms = p.grad_norms
-        layers = np.arange(1, norms.size + 1)
-        finite = np.isfinite(norms) & (norms > 0)
         lo, hi = _log_limits(norms)
-        shown = np.where(finite, norms, np.nan)
-        self.line.set_data(layers, shown)
+        _show_profile(self.line, self.zeros, self.infs, norms)
         self.line.set_color(color(p.activation))
         self.legend.legend_handles[0].set_color(color(p.activation))
         # keep the legend where the profile is not: it falls to the right when vanishing;
@@ -117,12 +119,8 @@ class GradientView(View):
         rising = np.isfinite(p.ratio) and p.ratio < 1
         overflow = not np.all(np.isfinite(norms))
         self.legend.set_loc("lower right" if rising or overflow else "upper right")
-        zero = np.isfinite(norms) & (norms == 0)
-        self.zeros.set_data(layers[zero], np.full(zero.sum(), lo * 1.6))
-        bad = ~np.isfinite(norms)
-        self.infs.set_data(layers[bad], np.full(bad.sum(), hi / 1.6))
         out = norms[-1]
-        self.reference.set_ydata([out, out] if finite[-1] else [np.nan, np.nan])
+        self.reference.set_ydata([out, out] if np.isfinite(out) and out > 0 else [np.nan] * 2)
         self.ax.set_xlim(0.5, norms.size + 0.5)
         self.ax.set_ylim(lo, hi)
         weights = f"N(0, {p.scale:.3g}²)" if p.init == "normal" else p.init
@@ -184,7 +182,7 @@ class ParamGrowthView(View):
         ax = self.ax
         ax.set_xlabel(say("gradients.growth.units_axis"))
         ax.set_ylabel(say("gradients.growth.params_axis"))
-        _thousands(ax)
+        ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:,.0f}"))
         self.deep_line, = ax.plot([], [], marker="o", color=DEEP_COLOR)
         self.wide_line, = ax.plot([], [], marker="s", color=WIDE_COLOR)
         self.deep_step, = ax.plot([], [], color=DEEP_COLOR, linewidth=10, alpha=0.35)
@@ -250,13 +248,13 @@ class ParamGrowthView(View):
 
 # --- static figures for the notebook ------------------------------------------------
 
-def plot_activations(x=None, names=tuple(ACTIVATIONS.names())):
-    """Activation functions (left) and their derivatives (right); the title of the right
-    axes states sigmoid's largest derivative, measured on ``x``. Returns the figure."""
+def plot_activations():
+    """Every activation function (left) and its derivative (right) on [-6, 6]; the title
+    of the right axes states sigmoid's largest derivative. Returns the figure."""
     fig, (ax_f, ax_d) = new_figure((12, 4.2), nrows=1, ncols=2)
     with style():
-        x = np.linspace(-6, 6, 601) if x is None else np.asarray(x, dtype=float)
-        for name in names:
+        x = np.linspace(-6, 6, 601)
+        for name in ACTIVATIONS.names():
             act = ACTIVATIONS.get(name)
             ax_f.plot(x, act.f(x), color=color(name), label=name)
             ax_d.plot(x, act.grad(x), color=color(name), label=f"{name}'")
@@ -323,79 +321,72 @@ def plot_norm_profiles(profiles, labels, measure="ratio"):
         all_norms = np.concatenate([p.grad_norms for p in profiles])
         lo, hi = _log_limits(all_norms)
         for p, label, c in zip(profiles, labels, _sequence_colors(len(profiles))):
-            norms = p.grad_norms
-            layers = np.arange(1, norms.size + 1)
-            ax.plot(layers, np.where(np.isfinite(norms) & (norms > 0), norms, np.nan),
-                    marker="o", markersize=4, color=c,
-                    label=say("gradients.fig.profile_legend", label=label,
-                              verdict=verdict_name(p.verdict)))
-            zero = norms == 0
-            bad = ~np.isfinite(norms)
-            ax.plot(layers[zero], np.full(zero.sum(), lo * 1.6), "v", color=c, markersize=9)
-            ax.plot(layers[bad], np.full(bad.sum(), hi / 1.6), "^", color=c, markersize=9)
+            line, = ax.plot([], [], marker="o", markersize=4, color=c,
+                            label=say("gradients.fig.profile_legend", label=label,
+                                      verdict=verdict_name(p.verdict)))
+            _show_profile(line, *edge_marks(ax, color=c, markersize=9), p.grad_norms)
         ax.set_yscale("log")
         log_axis(ax.yaxis, most=9)
         ax.set_ylim(lo, hi)
+        ax.set_xlim(0.5, max(p.grad_norms.size for p in profiles) + 0.5)
         ax.set_xlabel(say("gradients.view.layer_axis"))
         ax.set_ylabel(say("gradients.view.norm_axis"))
-        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+        ax.xaxis.set_major_locator(LayerTicks())
         ax.legend(loc="best", fontsize=11)
         if measure == "peak":
             peaks = say("explorer.settings_sep").join(
-                say("gradients.fig.peak_item", label=label, peak=_peak_text(p))
+                say("gradients.fig.peak_item", label=label, peak=_short(np.max(p.grad_norms)))
                 for label, p in zip(labels, profiles))
             ax.set_title(say("gradients.fig.peak_title", peaks=peaks), fontsize=13)
         else:
-            ax.set_title(say("gradients.fig.ratio_title", first=_ratio_text(profiles[0]),
-                             first_label=labels[0], last=_ratio_text(profiles[-1]),
+            ax.set_title(say("gradients.fig.ratio_title", first=_short(profiles[0].ratio),
+                             first_label=labels[0], last=_short(profiles[-1].ratio),
                              last_label=labels[-1]), fontsize=13)
     return fig
 
 
-def _ratio_text(p):
-    r = p.ratio
-    if not np.isfinite(r):
+def _short(value):
+    """A ratio or a norm in a title: "0.19", "3e-12", or inf/NaN said as such."""
+    if not np.isfinite(value):
         return say("gradients.fig.not_finite")
-    return f"{r:.2g}" if 0.01 <= r < 100 else f"{r:.0e}"
-
-
-def _peak_text(p):
-    if not np.all(np.isfinite(p.grad_norms)):
-        return say("gradients.fig.not_finite")
-    peak = float(np.max(p.grad_norms))
-    return f"{peak:.2g}" if 0.01 <= peak < 100 else f"{peak:.0e}"
-
-
-def plot_update_sizes(ax, history, name, window=10):
-    """Per-layer update size ||Delta W_l|| over the iterations of a run trained with
-    ``record_layers=True`` (moving average of ``window`` iterations, log scale). The title
-    states layer 1's median update as a share of the output layer's; returns that share."""
-    updates = np.asarray(history.update_norms, dtype=float)
-    if updates.size == 0:
-        raise ValueError("history has no update_norms: train with record_layers=True")
-    steps = np.arange(1, updates.shape[0] + 1)
-    n_layers = updates.shape[1]
-    for layer, c in zip(range(n_layers), _sequence_colors(n_layers)):
-        label = (say("gradients.fig.output_layer") if layer == n_layers - 1
-                 else say("axis.layer", layer=layer + 1))
-        ax.plot(steps, smooth(updates[:, layer], window), color=c, linewidth=1.8, label=label)
-    ax.set_yscale("log")
-    log_axis(ax.yaxis, most=9)
-    ax.set_xlabel(say("axis.iteration"))
-    ax.set_ylabel(say("gradients.fig.update_axis", window=window))
-    ratio = float(np.median(updates[:, 0]) / np.median(updates[:, -1]))
-    ax.set_title(say("gradients.fig.update_title", name=name, ratio=ratio), fontsize=13)
-    return ratio
+    return f"{value:.2g}" if 0.01 <= value < 100 else f"{value:.0e}"
 
 
 def plot_training_comparison(histories, window=10):
-    """Loss curves of ``{name: history}`` and, per run, the update size of each layer on
-    one shared log scale, with one legend for the layers. Returns the figure."""
+    """Runs of ``{name: history}`` trained with ``record_layers=True``. Left: their loss
+    per iteration (:class:`TrainingCurves`: each mini-batch thin, a moving average over 10
+    thick, coloured by the activation the name starts with); the title states the last
+    averaged loss of each. Then, per run, the update size ||Delta W_l|| of each layer
+    (moving average of ``window`` iterations, one log scale shared by the runs), one
+    legend for the layers; each title states layer 1's median update as a share of the
+    output layer's. Returns the figure."""
+    for name, history in histories.items():
+        if np.size(history.update_norms) == 0:
+            raise ValueError(f"histories[{name!r}] has no update_norms: train with "
+                             f"record_layers=True")
     fig, axes = new_figure((15, 5), nrows=1, ncols=len(histories) + 1)
     with style():
-        plot_losses(axes[0], histories)
+        curves = TrainingCurves(axes[0], raw=True, window=10, legend_loc="best")
+        curves.update(histories, labels={name: name for name in histories},
+                      colors={name: color(name.split()[0]) for name in histories})
+        finals = [say("gradients.fig.loss_item", name=name.split()[0], loss=loss)
+                  for name, loss in curves.final_loss.items()]
+        axes[0].set_title(say("gradients.fig.loss_title",
+                              finals=say("explorer.settings_sep").join(finals)), fontsize=13)
         for ax, (name, history) in zip(axes[1:], histories.items()):
-            plot_update_sizes(ax, history, name, window)
+            updates = np.asarray(history.update_norms, dtype=float)
+            n_layers = updates.shape[1]
+            for layer, c in zip(range(n_layers), _sequence_colors(n_layers)):
+                label = (say("gradients.fig.output_layer") if layer == n_layers - 1
+                         else say("axis.layer", layer=layer + 1))
+                ax.plot(np.arange(1, len(updates) + 1), smooth(updates[:, layer], window),
+                        color=c, linewidth=1.8, label=label)
+            ax.set_yscale("log")
+            log_axis(ax.yaxis, most=9)
+            ax.set_xlabel(say("axis.iteration"))
+            ax.set_ylabel(say("gradients.fig.update_axis", window=window))
+            ratio = float(np.median(updates[:, 0]) / np.median(updates[:, -1]))
+            ax.set_title(say("gradients.fig.update_title", name=name, ratio=ratio), fontsize=13)
         low = min(ax.get_ylim()[0] for ax in axes[1:])
         high = max(ax.get_ylim()[1] for ax in axes[1:])
         for ax in axes[1:]:
@@ -403,16 +394,3 @@ def plot_training_comparison(histories, window=10):
         handles, labels = axes[1].get_legend_handles_labels()
         fig.legend(handles, labels, loc="outside lower center", ncol=len(labels), fontsize=12)
     return fig
-
-
-def plot_losses(ax, histories):
-    """Training loss per iteration of ``{name: history}`` (:class:`TrainingCurves`: each
-    mini-batch thin, a moving average over 10 thick), coloured by activation name when
-    the name starts with one; the title states the last averaged loss of each."""
-    curves = TrainingCurves(ax, raw=True, window=10, legend_loc="best")
-    curves.update(histories, labels={name: name for name in histories},
-                  colors={name: color(name.split()[0]) for name in histories})
-    finals = [say("gradients.fig.loss_item", name=name.split()[0], loss=loss)
-              for name, loss in curves.final_loss.items()]
-    ax.set_title(say("gradients.fig.loss_title",
-                     finals=say("explorer.settings_sep").join(finals)), fontsize=13)

@@ -23,7 +23,7 @@ from ..messages import say
 from ..training import FINAL_WINDOW
 from .axes import log_axis
 from .base import View
-from .curves import CurvePanel, TrainingCurves
+from .curves import CurvePanel, TrainingCurves, seed_spread
 from .style import PALETTE, color, new_figure, style
 
 #: Marker, line style, marker size and z-order of each optimizer's path, so that paths
@@ -33,52 +33,6 @@ from .style import PALETTE, color, new_figure, style
 PATH_STYLES = {"sgd": ("o", "-", 4, 3.2), "momentum": ("s", "-", 4.5, 3.3),
                "adagrad": ("^", (0, (6, 3)), 8, 3.0), "rmsprop": ("o", (0, (1.5, 2)), 3, 3.4),
                "adam": ("D", "-", 4, 3.1)}
-
-
-def _mathtext(formula):
-    return f"$f(x, y) = {formula}$"
-
-
-class ContourCache:
-    """Contour lines of each surface on one axes, computed on first use and then only
-    shown or hidden: switching back to a surface costs nothing."""
-
-    def __init__(self, ax, resolution=160, levels=14):
-        self.ax, self.resolution, self.levels = ax, resolution, levels
-        self.artists = {}
-
-    def show(self, surface):
-        if surface.name not in self.artists:
-            self.artists[surface.name] = self._draw(surface)
-        for name, artists in self.artists.items():
-            for artist in artists:
-                artist.set_visible(name == surface.name)
-        self.ax.set_xlim(*surface.xlim)
-        self.ax.set_ylim(*surface.ylim)
-
-    def _draw(self, surface):
-        x = np.linspace(*surface.xlim, self.resolution)
-        y = np.linspace(*surface.ylim, self.resolution)
-        xx, yy = np.meshgrid(x, y)
-        zz = surface.value(xx, yy)
-        low = float(zz.min()) if surface.minimum is None else surface_min_value(surface)
-        gap = zz - low
-        top = float(np.quantile(gap, 0.95))
-        bottom = max(float(np.quantile(gap, 0.002)), top * 1e-3, FLOOR)
-        levels = low + np.geomspace(bottom, top, self.levels)
-        contour = self.ax.contour(xx, yy, zz, levels=levels, cmap="Greys_r",
-                                  linewidths=1.0, alpha=0.55, zorder=1)
-        artists = [contour]
-        if surface.minimum is not None:
-            (star,) = self.ax.plot(*surface.minimum, marker="*", markersize=16,
-                                   color=PALETTE["black"], linestyle="none", zorder=4)
-            artists.append(star)
-        local = getattr(surface, "local_minimum", None)
-        if local is not None:
-            (mark,) = self.ax.plot(*local, marker="*", markersize=13, markerfacecolor="white",
-                                   color=PALETTE["black"], linestyle="none", zorder=4)
-            artists.append(mark)
-        return artists
 
 
 class PathsView(View):
@@ -91,17 +45,16 @@ class PathsView(View):
 
     def __init__(self, fig, show_lr=False, legend_loc="lower left", title=None):
         super().__init__(fig)
-        self.legend_loc, self.title = legend_loc, title
+        self.title = title
         ratios = [1.35, 1.0, 0.8] if show_lr else [1.35, 1.0]
         axes = fig.subplots(1, len(ratios), width_ratios=ratios)
         self.ax, self.f_ax = axes[0], axes[1]
         self.ax.set_xlabel("x")
         self.ax.set_ylabel("y")
-        self.contours = ContourCache(self.ax)
+        self.contours = {}      # surface name -> its artists, drawn once, then shown or hidden
         (self.start,) = self.ax.plot([], [], "o", color=PALETTE["black"], markersize=8,
                                      zorder=5)
-        self.paths = {}
-        self.ends = {}
+        self.paths, self.ends = {}, {}      # name|colour -> the path and its end mark
         self.f_ax.set_title(say("optimizers.fig.f_title"))
         self.f_panel = CurvePanel(self.f_ax, xlabel=say("optimizers.fig.step"),
                                   ylabel=say("optimizers.fig.gap_axis"), logy=True,
@@ -111,26 +64,32 @@ class PathsView(View):
         if show_lr:
             self.lr_panel = CurvePanel(axes[2], xlabel=say("optimizers.fig.step"),
                                        ylabel=say("optimizers.fig.lr_axis"),
-                                       logy=True, legend_loc="lower left")
+                                       logy=True, legend_loc=None)   # as the f panel's
             log_axis(axes[2].yaxis)
 
     def update(self, result):
         """Show a :class:`~dlskills.experiments.optimizers.PathComparison` (``surface``,
         ``runs``, ``f_min``)."""
         surface, runs, f_min = result.surface, result.runs, result.f_min
-        self.contours.show(surface)
-        self.ax.set_title(_mathtext(surface.formula))
+        if surface.name not in self.contours:
+            self.contours[surface.name] = self._contour(surface)
+        for name, artists in self.contours.items():
+            for artist in artists:
+                artist.set_visible(name == surface.name)
+        self.ax.set_xlim(*surface.xlim)
+        self.ax.set_ylim(*surface.ylim)
+        self.ax.set_title(f"$f(x, y) = {surface.formula}$")
         if runs:
             self.start.set_data([runs[0].points[0, 0]], [runs[0].points[0, 1]])
         self.f_panel.begin()
         if self.lr_panel is not None:
             self.lr_panel.begin()
-        shown = set()
+        for line in (*self.paths.values(), *self.ends.values()):
+            line.set_visible(False)
         for run in runs:
             line_color = run.color or color(run.name)
             marker, dashes, size, zorder = PATH_STYLES.get(run.name, ("o", "-", 4, 3.0))
             key = f"{run.name}|{line_color}"
-            shown.add(key)
             if key not in self.paths:
                 (self.paths[key],) = self.ax.plot([], [], marker=marker, linewidth=1.8,
                                                   linestyle=dashes, zorder=zorder,
@@ -138,32 +97,43 @@ class PathsView(View):
                                                   else None)
                 (self.ends[key],) = self.ax.plot([], [], marker="X", markersize=11,
                                                  linestyle="none", zorder=6)
-            self.paths[key].set_data(run.points[:, 0], run.points[:, 1])
-            self.paths[key].set_color(line_color)
-            self.paths[key].set_markersize(size if len(run.points) <= 120 else 0)
-            self.ends[key].set_data([run.points[-1, 0]], [run.points[-1, 1]])
-            self.ends[key].set_color(line_color)
-            self.ends[key].set_visible(run.diverged_at is not None)
-            steps = np.arange(len(run.values))
-            gap = run.gaps(f_min)
+            path, end = self.paths[key], self.ends[key]
+            path.set_data(run.points[:, 0], run.points[:, 1])
+            path.set_color(line_color)
+            path.set_markersize(size if len(run.points) <= 120 else 0)
+            path.set_visible(True)
+            end.set_data([run.points[-1, 0]], [run.points[-1, 1]])
+            end.set_color(line_color)
+            end.set_visible(run.diverged_at is not None)
             legend = run.label if run.diverged_at is None else \
                 say("optimizers.fig.legend_diverged", label=run.label, step=run.diverged_at)
-            self.f_panel.show(key, steps, gap, label=legend, color=line_color,
-                              linestyle=dashes)
+            self.f_panel.show(key, np.arange(len(run.values)), run.gaps(f_min), label=legend,
+                              color=line_color, linestyle=dashes)
             if self.lr_panel is not None:
                 self.lr_panel.show(key, np.arange(1, len(run.lrs) + 1), run.lrs,
                                    label=run.label, color=line_color)
-        for key in self.paths:
-            if key not in shown:
-                self.paths[key].set_visible(False)
-                self.ends[key].set_visible(False)
-            else:
-                self.paths[key].set_visible(True)
         self.f_panel.finish()
         if self.lr_panel is not None:
             self.lr_panel.finish()
-            self.lr_panel.ax.get_legend().remove()
         self.fig.suptitle(self.title if self.title is not None else describe_runs(runs, f_min))
+
+    def _contour(self, surface, resolution=160, levels=14):
+        """The contour lines of ``surface`` and its minima marked: the artists made."""
+        xx, yy = np.meshgrid(np.linspace(*surface.xlim, resolution),
+                             np.linspace(*surface.ylim, resolution))
+        zz = surface.value(xx, yy)
+        low = float(zz.min()) if surface.minimum is None else surface_min_value(surface)
+        gap = zz - low
+        top = float(np.quantile(gap, 0.95))
+        bottom = max(float(np.quantile(gap, 0.002)), top * 1e-3, FLOOR)
+        artists = [self.ax.contour(xx, yy, zz, levels=low + np.geomspace(bottom, top, levels),
+                                   cmap="Greys_r", linewidths=1.0, alpha=0.55, zorder=1)]
+        for point, size, face in ((surface.minimum, 16, PALETTE["black"]),
+                                  (getattr(surface, "local_minimum", None), 13, "white")):
+            if point is not None:
+                artists += self.ax.plot(*point, marker="*", markersize=size, linestyle="none",
+                                        markerfacecolor=face, color=PALETTE["black"], zorder=4)
+        return artists
 
 
 def describe_runs(runs, f_min=0.0):
@@ -202,10 +172,10 @@ class TrainingComparisonView(View):
 
     figsize = (13, 5)
 
-    def __init__(self, fig, smoothing=20):
+    def __init__(self, fig):
         self.loss_ax, self.acc_ax = fig.subplots(1, 2, width_ratios=[1.4, 1.0])
         self.curves = TrainingCurves(self.loss_ax, self.acc_ax, logy=True, raw=True,
-                                     window=smoothing, whole_epochs=True)
+                                     whole_epochs=True)
         log_axis(self.loss_ax.yaxis)    # once: the tick style follows later limit changes
         self.fig = fig
 
@@ -213,21 +183,13 @@ class TrainingComparisonView(View):
         """Show an :class:`~dlskills.experiments.optimizers.OptimizerComparison` (its
         histories possibly still growing); ``iterations``: the loss panel's x-axis
         length (default: the result's)."""
-        histories, labels, running = result.histories, result.labels, result.running
-        iterations, epochs = iterations or result.iterations, result.epochs
-        shown = {}
-        for name, history in histories.items():
-            label = labels.get(name, name)
-            if history.diverged:
-                label = say("optimizers.fig.legend_diverged_at", label=label,
-                            iteration=len(history.loss))
-            elif history.status.startswith("stopped"):
-                label = say("optimizers.fig.legend_stopped_at", label=label,
-                            iteration=history.iterations)
-            elif name == running:
-                label = say("optimizers.fig.legend_training", label=label)
-            shown[name] = label
-        self.curves.update(histories, shown, iterations=iterations, epochs=epochs)
+        histories, labels = result.histories, result.labels
+        shown = {name: say("optimizers.fig.legend_status", label=labels.get(name, name),
+                           status=history.message)
+                 if history.status in ("running", "stopped", "diverged")
+                 else labels.get(name, name) for name, history in histories.items()}
+        self.curves.update(histories, shown, iterations=iterations or result.iterations,
+                           epochs=result.epochs)
         self.loss_ax.set_title(describe_training(histories, labels), fontsize=12)
         self.acc_ax.set_title(say("optimizers.fig.acc_title"), fontsize=12)
 
@@ -245,7 +207,7 @@ def describe_training(histories, labels=None, window=FINAL_WINDOW):
         elif history.loss:
             finals[name] = history.final_loss(window)
     if not finals:
-        return say("optimizers.fig.press_run") if not notes else sep.join(notes)
+        return say("curves.press_run") if not notes else sep.join(notes)
     best = min(finals, key=finals.get)
     parts = [say("optimizers.fig.lowest_loss", label=labels.get(best, best), loss=finals[best])]
     worst = max(finals, key=finals.get)
@@ -258,30 +220,20 @@ def describe_training(histories, labels=None, window=FINAL_WINDOW):
     return text
 
 
-def seed_spread_figure(spread, figsize=(12, 4.6)):
+def seed_spread_figure(spread):
     """Each optimizer's final loss (left, log y) and test accuracy (right) in every seed of
     a :class:`~dlskills.experiments.optimizers.SeedSpread`: one dot per run, a bar from
     the lowest to the highest value, the mean as a short line. The title is its finding."""
-    fig, (loss_ax, acc_ax) = new_figure(figsize, dpi=100, nrows=1, ncols=2)
+    fig, (loss_ax, acc_ax) = new_figure((12, 4.6), dpi=100, nrows=1, ncols=2)
     names = list(spread.final_loss)
     with style():
         for ax, values, label in (
                 (loss_ax, spread.final_loss, say("optimizers.fig.seed_loss_axis",
                                                  window=FINAL_WINDOW)),
-                (acc_ax, spread.test_accuracy, say("optimizers.fig.acc_axis"))):
-            for k, name in enumerate(names):
-                v = np.asarray(values[name], dtype=float)
-                ok = v[np.isfinite(v)]
-                if ok.size:
-                    ax.plot([k, k], [ok.min(), ok.max()], color=color(name), linewidth=6,
-                            alpha=0.3, solid_capstyle="butt")
-                    ax.plot([k - 0.25, k + 0.25], [ok.mean()] * 2, color=color(name),
-                            linewidth=2.5)
-                offsets = np.linspace(-0.12, 0.12, len(v)) if len(v) > 1 else [0.0]
-                ax.plot(k + np.asarray(offsets), v, "o", color=color(name), markersize=7,
-                        markerfacecolor="white", markeredgewidth=2, linestyle="none")
+                (acc_ax, spread.test_accuracy, say("curves.accuracy"))):
+            seed_spread(ax, {name: values[name] for name in names},
+                        {name: color(name) for name in names})
             ax.set_xticks(range(len(names)), names)
-            ax.set_xlim(-0.6, len(names) - 0.4)
             ax.set_ylabel(label)
         loss_ax.set_yscale("log")
         log_axis(loss_ax.yaxis)

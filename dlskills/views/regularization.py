@@ -15,31 +15,40 @@ from ..messages import say
 from ..stats import activation_bins
 from .axes import log_axis
 from .base import View
-from .curves import CurvePanel, TrainingCurves, whole_epoch_ticks
+from .curves import CurvePanel, TrainingCurves, seed_spread, whole_epoch_ticks, zero_based
 from .style import PALETTE, TECHNIQUES, color, new_figure, style
 
 #: bins per activation histogram (ReLU outputs above 4 fall in the last bin)
 HIST_BINS = 30
 
 
+def _technique(label):
+    """The technique a run label names ("weight decay λ=0.1" -> "weight decay"), or None."""
+    return next((name for name in (*TECHNIQUES, "more data") if str(label).startswith(name)),
+                None)
+
+
 def technique_color(label):
     """Colour of a run labelled e.g. "weight decay λ=0.1" (by the technique it names)."""
-    for name in TECHNIQUES:
-        if str(label).startswith(name):
-            return color(name)
-    return PALETTE["black"]
+    name = _technique(label)
+    return color(name) if name in TECHNIQUES else PALETTE["black"]
+
+
+def technique_label(label):
+    """The Chinese label of a run labelled in code ("weight decay λ=0.1", "dropout p=0.15",
+    "batch norm", "baseline", "more data n=1200"); other labels are kept."""
+    name, value = _technique(label), str(label).partition("=")[2]
+    if name is None:
+        return str(label)
+    kind = name.replace(" ", "_")
+    if not value:
+        return say(f"reg.label.technique.{kind}")
+    number = float(value.strip(")"))
+    return say(f"reg.label.technique.{kind}", value=int(number) if number.is_integer() else number)
 
 
 def _percent(values):
     return 100.0 * np.asarray(values, dtype=float)
-
-
-def zero_based(ax):
-    """y axis from 0 to just above the largest visible value (a norm that barely moves is
-    drawn flat, not blown up); from 0 to 1 when nothing is drawn yet."""
-    tops = [float(np.nanmax(line.get_ydata())) for line in ax.get_lines()
-            if line.get_visible() and np.any(np.isfinite(line.get_ydata()))]
-    ax.set_ylim(0, max([t for t in tops if np.isfinite(t)], default=1 / 1.08) * 1.08)
 
 
 # --- accuracy curves and the gap ---------------------------------------------------
@@ -49,20 +58,9 @@ def zero_based(ax):
 GAP_MARGIN = 0.2
 
 
-def gap_xlim(epochs):
-    """x range of an accuracy panel with a gap marker: room for the label on the right."""
-    return (0, epochs * (1 + GAP_MARGIN))
-
-
-def epoch_ticks(ax, epochs):
-    """Whole-number epoch ticks from 0 to ``epochs``, none in the gap label's margin."""
-    ticks = MaxNLocator(nbins=8, integer=True, steps=[1, 2, 2.5, 5, 10]).tick_values(0, epochs)
-    ax.set_xticks(ticks[(ticks >= 0) & (ticks <= epochs)])
-
-
 class GapMarker:
     """A double arrow between the final train and held-out accuracy, its size in points
-    written just right of it (in the margin kept by :func:`gap_xlim`)."""
+    written just right of it (in the margin kept by :meth:`epochs`)."""
 
     def __init__(self, ax):
         self.ax = ax
@@ -86,37 +84,54 @@ class GapMarker:
         self.arrow.set_visible(False)
         self.text.set_visible(False)
 
+    def epochs(self, epochs):
+        """x from 0 to ``epochs`` and room for the label on the right; whole-number epoch
+        ticks, none in that margin."""
+        self.ax.set_xlim(0, epochs * (1 + GAP_MARGIN))
+        ticks = MaxNLocator(nbins=8, integer=True, steps=[1, 2, 2.5, 5, 10]).tick_values(
+            0, epochs)
+        self.ax.set_xticks(ticks[(ticks >= 0) & (ticks <= epochs)])
+
 
 def _accuracy_curves(ax_acc, ax_loss=None, **options):
     """Chapter 4's :class:`TrainingCurves`: train and held-out accuracy in %, coloured by
-    split, whole epochs, legends where they cover least (curves rise or stall anywhere)."""
+    split, whole epochs; legends at the centre right, where a rising or stalled accuracy
+    (ending above or below the middle) and a falling loss seldom are (a fixed place: no
+    search for the emptiest one on every redraw)."""
     return TrainingCurves(ax_loss, ax_acc, percent=True, splits=("train", "held_out"),
-                          whole_epochs=True, legend_loc="best", **options)
+                          whole_epochs=True, legend_loc="center right", **options)
 
 
 def _show_runs(curves, run, previous=None, epochs=None):
     """Draw ``run`` and, dashed, ``previous`` (Histories or None) on ``curves``; the
-    previous run's legend entry names its settings."""
+    previous run's legend entry names its settings; the accuracy panel's title is the
+    run's finding (or, with no run, how to start one)."""
     curves.update({} if run is None else {"run": run},
                   labels={"run": say("reg.legend.this_run")},
                   previous=None if previous is None else {"run": previous},
                   previous_labels=previous and {"run": say(
-                      "reg.legend.previous", settings=settings_text_short(previous))},
+                      "reg.legend.previous", settings=settings_text(previous))},
                   epochs=epochs, colors={"run": color("with")})
+    curves.acc.ax.set_title(say("curves.press_run") if run is None else run.finding, loc="left",
+                            fontsize=13)
 
 
-def settings_text(settings):
-    """Compact figure text of a run's settings: symbols and numbers ("n=300，BN 关，λ=0.1")."""
+#: what chapter 4 varies in a run, and its symbol in figure text (activation: its name)
+SETTING_SYMBOLS = {"n_train": "n", "batchnorm": "BN", "weight_decay": "λ", "dropout": "p",
+                   "weight_scale": "σ", "activation": None}
+
+
+def settings_text(run):
+    """Compact figure text of what chapter 4 varies in a run's settings: symbols and numbers
+    ("n=300，BN 关，λ=0.1")."""
     parts = []
-    for key, value in settings.items():
-        name = {"weight_decay": "λ", "dropout": "p", "n_train": "n", "weight_scale": "σ",
-                "batchnorm": "BN"}.get(key, key)
+    for key, symbol in SETTING_SYMBOLS.items():
+        value = run.settings.get(key)
         if isinstance(value, bool):
-            parts.append(f"{name} {say('reg.on') if value else say('reg.off')}")
-            continue
-        if isinstance(value, float):
-            value = f"{value:.3g}"
-        parts.append(str(value) if key == "activation" else f"{name}={value}")   # "relu"
+            parts.append(f"{symbol} {say('reg.on') if value else say('reg.off')}")
+        elif value is not None:
+            value = f"{value:.3g}" if isinstance(value, float) else value
+            parts.append(str(value) if symbol is None else f"{symbol}={value}")
     return say("explorer.settings_sep").join(parts)
 
 
@@ -133,7 +148,8 @@ class OverfittingView(View):
         self.acc = self.curves.acc
         self.norm = CurvePanel(ax_norm, say("axis.epoch"), say("reg.axis.norm"),
                                legend_loc="lower left")
-        self.gap = GapMarker(ax_acc)          # ticks: epoch_ticks in update
+        self.gap = GapMarker(ax_acc)
+        whole_epoch_ticks(ax_norm)
 
     def update(self, run, previous=None):
         """Draw ``run`` (a History, or None: nothing trained yet) and, dashed, the
@@ -142,7 +158,6 @@ class OverfittingView(View):
         if run is None:
             _show_runs(self.curves, None, epochs=1)
             self.gap.hide()
-            self.acc.ax.set_title(say("reg.title.press_run"), loc="left")
             self.norm.ax.set_title("")
             self.norm.finish(xlim=(0, 1))
             return
@@ -152,61 +167,34 @@ class OverfittingView(View):
             line = self.norm.show("previous", previous.epochs[:len(previous.total_norm)],
                                   previous.total_norm, color=color("without"), linestyle="--",
                                   label=say("reg.legend.previous",
-                                            settings=settings_text_short(previous)))
+                                            settings=settings_text(previous)))
             line.set_alpha(0.6)
         norm = run.total_norm
         if norm.size:
             self.norm.show("now", run.epochs[:norm.size], norm, color=color("with"),
-                           label=say("reg.legend.this", settings=settings_text_short(run)))
+                           label=say("reg.legend.this", settings=settings_text(run)))
         epochs = run.settings.get("epochs", run.epochs[-1] if run.epochs else 1)
         if run.test_acc:
             self.gap.show(run.epochs[-1], 100 * run.train_acc[-1], 100 * run.test_acc[-1])
         else:
             self.gap.hide()
-        self.acc.ax.set_title(run.finding, loc="left", fontsize=13)
         if norm.size:
             self.norm.ax.set_title(say("reg.title.norm", start=norm[0], end=norm[-1]),
                                    loc="left", fontsize=13)
         _show_runs(self.curves, run, previous)
-        self.acc.ax.set_xlim(*gap_xlim(epochs))
-        epoch_ticks(self.acc.ax, epochs)
+        self.gap.epochs(epochs)
         self.norm.finish(xlim=(0, epochs * 1.02))
-        epoch_ticks(self.norm.ax, epochs)
         zero_based(self.norm.ax)
 
 
-def settings_text_short(run):
-    """λ and p and BN of a run: what the overfitting lab compares."""
-    s = run.settings
-    keys = [k for k in ("n_train", "batchnorm", "weight_decay", "dropout", "weight_scale",
-                        "activation") if k in s]
-    return settings_text({k: s[k] for k in keys})
-
-
-def technique_label(label):
-    """The Chinese label of a run labelled in code ("weight decay λ=0.1", "dropout p=0.15",
-    "batch norm", "baseline", "more data n=1200"); other labels are kept."""
-    name, _, value = str(label).partition("=")
-    for technique in ("baseline", "weight decay", "dropout", "batch norm", "more data"):
-        if name.startswith(technique):
-            kind = technique.replace(" ", "_")
-            if not value:
-                return say(f"reg.label.technique.{kind}")
-            number = float(value.strip(")"))
-            return say(f"reg.label.technique.{kind}",
-                       value=int(number) if number.is_integer() else number)
-    return str(label)
-
-
-def plot_overfitting(runs, fig=None):
+def plot_overfitting(runs):
     """One panel per labelled run (train/held-out accuracy, gap marked; two columns when
     there are more than two runs) and, on the right, every run's weight norm.
     ``runs``: dict label -> run (labels as :func:`technique_label` reads them). Returns
     the figure."""
     ncols = 2 if len(runs) > 2 else len(runs)
     nrows = int(np.ceil(len(runs) / ncols))
-    if fig is None:
-        fig, _ = new_figure((4.6 * (ncols + 1), 4.2 * nrows + 0.4))
+    fig, _ = new_figure((4.6 * (ncols + 1), 4.2 * nrows + 0.4))
     with style():
         left, right = fig.subfigures(1, 2, width_ratios=[ncols, 1])
         axes = left.subplots(nrows, ncols, squeeze=False, sharex=True).ravel()
@@ -218,10 +206,9 @@ def plot_overfitting(runs, fig=None):
             _accuracy_curves(ax).update({label: run})
             ax.set_xlabel(ax.get_xlabel() if k >= len(runs) - ncols else "")
             ax.set_ylabel(ax.get_ylabel() if k % ncols == 0 else "")
-            ax.set_xlim(*gap_xlim(run.epochs[-1]))
-            epoch_ticks(ax, run.epochs[-1])
-            GapMarker(ax).show(run.epochs[-1], 100 * run.train_acc[-1],
-                               100 * run.test_acc[-1])
+            gap = GapMarker(ax)
+            gap.epochs(run.epochs[-1])
+            gap.show(run.epochs[-1], 100 * run.train_acc[-1], 100 * run.test_acc[-1])
             ax.set_title(say(f"reg.title.panel.{run.held_out}", label=technique_label(label),
                              acc=100 * run.test_acc[-1]), fontsize=13)
         ax_norm = right.subplots()
@@ -244,16 +231,15 @@ def plot_overfitting(runs, fig=None):
 class HistogramRow:
     """One histogram per layer, updated in place (StepPatch.set_data)."""
 
-    def __init__(self, axes, xlabel=None):
+    def __init__(self, axes):
         self.axes = list(axes)
         edges = activation_bins("sigmoid", HIST_BINS).edges()
         self.patches = [ax.stairs(np.zeros(edges.size - 1), edges, fill=True, alpha=0.85)
                         for ax in self.axes]
         self.notes = [ax.text(0.97, 0.95, "", transform=ax.transAxes, ha="right", va="top",
                               fontsize=11) for ax in self.axes]
-        xlabel = say("reg.axis.activation") if xlabel is None else xlabel
         for i, ax in enumerate(self.axes):
-            ax.set_xlabel(xlabel if i == len(self.axes) // 2 else "")
+            ax.set_xlabel(say("reg.axis.activation") if i == len(self.axes) // 2 else "")
             ax.set_title(say("axis.layer", layer=i + 1), fontsize=13)
             if i:
                 ax.tick_params(labelleft=False)
@@ -287,15 +273,13 @@ class HistogramRow:
             patch.set_edgecolor(color(activation))
             ax.set_ylim(0, top * 1.3)       # headroom: the note stays above the bars
             note.set_text(say("reg.title.std", std=float(np.std(values))))
-        return shares
 
 
-def plot_activation_grid(rows, activation, fig=None):
+def plot_activation_grid(rows, activation):
     """Rows of per-layer histograms; ``rows``: dict label -> list of per-layer arrays.
     Each row's label says where its last layer's values are (their std)."""
     n_layers = len(next(iter(rows.values())))
-    if fig is None:
-        fig, _ = new_figure((2.7 * n_layers, 2.6 * len(rows)))
+    fig, _ = new_figure((2.7 * n_layers, 2.6 * len(rows)))
     with style():
         axes = fig.subplots(len(rows), n_layers, squeeze=False)
         for row_axes, (label, layers) in zip(axes, rows.items()):
@@ -348,44 +332,46 @@ class BatchNormView(View):
         diverged = frame.run is not None and frame.run.status.startswith("diverged")
         self.note.set_text(say("reg.title.diverged", status=frame.run.message)
                            if diverged else "")
-        if frame.run is not None and frame.run.test_acc:
-            self.acc.ax.set_title(frame.run.finding, loc="left", fontsize=13)
-            self.loss.ax.set_title(frame.run.message, loc="left", fontsize=13)
-        else:
-            self.acc.ax.set_title(say("reg.title.press_run"), loc="left", fontsize=13)
-            self.loss.ax.set_title("", loc="left")
+        self.loss.ax.set_title("" if frame.run is None else frame.run.message, loc="left",
+                               fontsize=13)
 
 
 # --- the weight-scale sweep -------------------------------------------------------
 
-def plot_scale_sweep(scales, final_without, final_with, ax=None):
-    """Final training accuracy against the initial weight scale (log axis), without and
-    with batch norm; the title counts the scales where batch norm did better."""
-    if ax is None:
-        fig, ax = new_figure((8, 4.6), nrows=1, ncols=1)
+def _final_accuracy(x, lines, xlabel, ylabel, title):
+    """A figure of final accuracies against a setting on a log x axis: ``lines`` are
+    (values 0-1, colour, legend label); extra artists are the caller's."""
+    fig, ax = new_figure((8, 4.6), nrows=1, ncols=1)
     with style():
-        ax.plot(scales, _percent(final_without), "o-", color=color("without"),
-                label=say("reg.legend.without_bn"))
-        ax.plot(scales, _percent(final_with), "o-", color=color("with"),
-                label=say("reg.legend.with_bn"))
+        for values, line_color, label in lines:
+            ax.plot(x, _percent(values), "o-", color=line_color, label=label)
         ax.set_xscale("log")
         log_axis(ax.xaxis)
-        ax.set_xlabel(say("reg.axis.weight_scale"))
-        ax.set_ylabel(say("reg.axis.final_train_accuracy"))
+        ax.set_xlabel(xlabel)
+        ax.set_ylabel(ylabel)
         ax.set_ylim(0, 102)
-        better = int(np.sum(np.asarray(final_with) > np.asarray(final_without) + 0.02))
-        ax.set_title(say("reg.title.sweep", better=better, total=len(scales)), loc="left",
-                     fontsize=13)
+        ax.set_title(title, loc="left", fontsize=13)
+    return ax
+
+
+def plot_scale_sweep(scales, final_without, final_with):
+    """Final training accuracy against the initial weight scale (log axis), without and
+    with batch norm; the title counts the scales where batch norm did better."""
+    better = int(np.sum(np.asarray(final_with) > np.asarray(final_without) + 0.02))
+    ax = _final_accuracy(scales, [(final_without, color("without"), say("reg.legend.without_bn")),
+                                  (final_with, color("with"), say("reg.legend.with_bn"))],
+                         say("reg.axis.weight_scale"), say("reg.axis.final_train_accuracy"),
+                         say("reg.title.sweep", better=better, total=len(scales)))
+    with style():
         ax.legend(loc="lower left")
     return ax.figure
 
 
-def plot_scale_curves(sweep, fig=None, ncols=4):
+def plot_scale_curves(sweep, ncols=4):
     """Small multiples: training accuracy per epoch at each scale, without and with BN."""
     n = len(sweep.scales)
     nrows = int(np.ceil(n / ncols))
-    if fig is None:
-        fig, _ = new_figure((3.3 * ncols, 2.5 * nrows))
+    fig, _ = new_figure((3.3 * ncols, 2.5 * nrows))
     with style():
         axes = fig.subplots(nrows, ncols, sharex=True, sharey=True, squeeze=False).ravel()
         for k, ax in enumerate(axes):
@@ -409,29 +395,21 @@ def plot_scale_curves(sweep, fig=None, ncols=4):
 
 # --- several seeds, and a search on the validation split ---------------------------
 
-def plot_seed_comparison(comparison, labels=None, fig=None):
+def plot_seed_comparison(comparison):
     """Final validation accuracy and train - validation gap of each setting, one dot per
-    seed and a bar at the mean: the spread a single run would hide."""
-    labels = list(comparison.train) if labels is None else list(labels)
-    if fig is None:
-        fig, _ = new_figure((12, 4.6))
+    seed and a bar at the mean (:func:`seed_spread`): the spread a single run would hide."""
+    labels = list(comparison.train)
+    fig, axes = new_figure((12, 4.6), nrows=1, ncols=2)
     with style():
-        axes = fig.subplots(1, 2)
-        for ax, ylabel, values in (
-                (axes[0], say("reg.axis.final_val_accuracy"), [comparison.val[k] for k in labels]),
-                (axes[1], say("reg.axis.final_gap"), [comparison.gap(k) for k in labels])):
-            for i, (label, v) in enumerate(zip(labels, values)):
-                v = _percent(v)
-                ax.plot(np.full(v.size, i), v, "o", ms=9, alpha=0.75,
-                        color=technique_color(label))
-                ax.plot([i - 0.28, i + 0.28], [v.mean()] * 2, color=technique_color(label),
-                        lw=3)
+        for ax, ylabel, value in ((axes[0], say("reg.axis.final_val_accuracy"),
+                                   lambda k: comparison.val[k]),
+                                  (axes[1], say("reg.axis.final_gap"), comparison.gap)):
+            seed_spread(ax, {k: _percent(value(k)) for k in labels},
+                        {k: technique_color(k) for k in labels})
             # the technique over its setting, on two lines: long labels never run together
             ax.set_xticks(np.arange(len(labels)),
                           [technique_label(k).replace(" ", "\n", 1) for k in labels])
-            ax.set_xlim(-0.6, len(labels) - 0.4)
             ax.set_ylabel(ylabel)
-            ax.grid(axis="x", visible=False)
         axes[0].set_ylim(0, 100)
         top = max(float(np.max(_percent(comparison.gap(k)))) for k in labels)
         axes[1].set_ylim(0, max(5.0, 1.15 * top))
@@ -439,26 +417,18 @@ def plot_seed_comparison(comparison, labels=None, fig=None):
     return fig
 
 
-def plot_lambda_search(lambdas, train_acc, val_acc, seed=0, ax=None):
+def plot_lambda_search(lambdas, train_acc, val_acc, seed=0):
     """Final train and validation accuracy against lambda on a log axis (one run each);
     the lambda with the best validation accuracy is marked."""
-    if ax is None:
-        fig, ax = new_figure((8, 4.6), nrows=1, ncols=1)
+    lambdas = np.asarray(lambdas, dtype=float)
+    ax = _final_accuracy(lambdas, [(train_acc, color("train"), say("curves.split.train")),
+                                   (val_acc, color("validation"), say("curves.split.validation"))],
+                         say("reg.axis.lambda"), say("reg.axis.final_accuracy"),
+                         say("reg.title.lambda", seed=seed))
+    best = int(np.argmax(val_acc))
     with style():
-        lambdas = np.asarray(lambdas, dtype=float)
-        ax.plot(lambdas, _percent(train_acc), "o-", color=color("train"),
-                label=say("curves.split.train"))
-        ax.plot(lambdas, _percent(val_acc), "o-", color=color("validation"),
-                label=say("curves.split.validation"))
-        best = int(np.argmax(val_acc))
         ax.plot(lambdas[best], 100 * val_acc[best], "o", ms=16, mfc="none",
                 mec=PALETTE["black"], mew=2,
                 label=say("reg.legend.best_val", lam=float(lambdas[best])))
-        ax.set_xscale("log")
-        log_axis(ax.xaxis)
-        ax.set_xlabel(say("reg.axis.lambda"))
-        ax.set_ylabel(say("reg.axis.final_accuracy"))
-        ax.set_ylim(0, 102)
         ax.legend(loc="lower left")
-        ax.set_title(say("reg.title.lambda", seed=seed), loc="left", fontsize=13)
     return ax.figure
