@@ -96,7 +96,7 @@ def missing_reason():
     try:
         subprocess.run([str(PROXY), "--version"], check=True, capture_output=True, timeout=30)
     except (OSError, subprocess.SubprocessError) as err:
-        return f"configurable-http-proxy does not run ({err}); it needs Node.js >= 20"
+        return f"configurable-http-proxy does not run ({err}); it needs Node.js >= 18"
     return None
 
 
