@@ -178,6 +178,37 @@ def test_z2jh_values_match_the_one_server_config(monkeypatch, tmp_path):
     assert f"COPY deploy/jupyterhub/course_files.py {command[1]}\n" in dockerfile
 
 
+def dockerfile_instructions():
+    """(instruction, arguments) of each line of the Dockerfile, continuations joined."""
+    text = (DEPLOY / "Dockerfile").read_text(encoding="utf-8").replace("\\\n", " ")
+    lines = [line.split(None, 1) for line in text.splitlines()
+             if line.strip() and not line.lstrip().startswith("#")]
+    return [(words[0].upper(), words[1] if len(words) > 1 else "") for words in lines]
+
+
+def test_image_gives_servers_what_the_one_server_config_gives(monkeypatch, tmp_path):
+    """Every variable the config puts into a server's environment (PATH aside: the image's
+    own Python) is an ENV of the image with the same value, with the config's folders
+    copied to where the ENV points; so nbgrader on Kubernetes reads the course's id and
+    exchange folder as on one server."""
+    c = load_config(monkeypatch, tmp_path)
+    image_env = {}
+    for instruction, arguments in dockerfile_instructions():
+        if instruction == "ENV":
+            image_env.update(pair.split("=", 1) for pair in arguments.split())
+    copies = {source: target for instruction, arguments in dockerfile_instructions()
+              if instruction == "COPY" for source, target in [arguments.split()]}
+    wanted = {key: value for key, value in c.Spawner.environment.items() if key != "PATH"}
+    assert set(wanted) == {"JUPYTER_CONFIG_PATH", "DLSKILLS_HUB_EXCHANGE"}
+    for key, value in wanted.items():
+        folder = Path(value)
+        if folder.is_relative_to(DEPLOY):          # a folder of the deployment: copied in
+            source = folder.relative_to(DEPLOY.parents[1]).as_posix()
+            assert key in image_env and copies.get(source) == image_env[key], (key, copies)
+        else:
+            assert image_env.get(key) == value, key
+
+
 def test_copy_step_command_line(tmp_path, capsys):
     from course_files import main
 
