@@ -253,5 +253,5 @@ def test_two_students_run_chapter_1_on_the_real_hub():
     # the hub's own shutdown stopped its proxy, servers and kernels (nothing was left for
     # stop()'s SIGKILL), and nothing is alive or on disk afterwards
     assert hub.killed == [], [roles.get(pid) for pid in hub.killed]
-    assert hub.leftovers() == []
+    assert hub.poller.leftovers() == []
     assert not hub.folder.exists()
