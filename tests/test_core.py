@@ -424,6 +424,18 @@ def test_inspect_frees_the_parts_not_kept():
     assert peaks[4] > 4 * one_part and peaks[2] < 0.7 * peaks[4]
 
 
+def test_a_batch_in_the_networks_dtype_is_not_copied():
+    """Inputs and labels already in the network's dtype pass in as they are (a whole
+    training set is not copied on every call); others are cast."""
+    net = dl.MLP(4, [3], 2, dtype=np.float32)
+    x, t = np.ones((5, 4), np.float32), np.array([0, 1, 0, 1, 0], dtype=np.intp)
+    one_hot = np.eye(2, dtype=np.float32)[t]
+    assert net._check_input(x) is x
+    assert net._check_target(t, 5) is t and net._check_target(one_hot, 5) is one_hot
+    assert net._check_input(x.astype(np.float64)).dtype == np.float32
+    assert net._check_target(one_hot.astype(np.float64), 5).dtype == np.float32
+
+
 def test_numpy_scalar_settings_keep_float32():
     # numpy 2 promotes float32 arrays with a numpy float64 scalar to float64
     net = dl.MLP(4, [3], 2, weight_decay=np.float64(0.1), dropout=np.float64(0.2),
