@@ -1,7 +1,7 @@
 """A class on one JupyterHub: N students run a chapter at once, then move its explorer.
 
 Starts the course's hub (deploy/jupyterhub/jupyterhub_config.py, with its proxy from
-``npm ci --prefix deploy/jupyterhub``) on 127.0.0.1 through ``harness/hub.py``: dummy
+``deploy/jupyterhub/install_proxy.sh``) on 127.0.0.1 through ``harness/hub.py``: dummy
 login, SimpleLocalProcessSpawner with homes in a temp folder. Each student's server is
 started through the hub's REST API; in it a kernel (websocket through the proxy) runs the
 chapter's code cells in order, then moves the chapter's explorer (``harness.hub.MOVES``:

@@ -44,7 +44,7 @@ REPO_ROOT = Path(__file__).resolve().parents[1]
 DEPLOY = REPO_ROOT / "deploy" / "jupyterhub"
 CONFIG = DEPLOY / "jupyterhub_config.py"
 PROXY = DEPLOY / "node_modules" / ".bin" / "configurable-http-proxy"
-PROXY_HINT = "npm ci --prefix deploy/jupyterhub (bash tests/run.sh does it)"
+PROXY_HINT = "bash deploy/jupyterhub/install_proxy.sh (tests/run.sh runs it)"
 SERVICE = "classroom-driver"
 
 # What a student moves after running each chapter: (explorer variable, settings to pass

@@ -7,8 +7,8 @@
 #    when it can (as root, or with password-less sudo); figures need no system
 #    font (the package ships a Chinese font subset, dlskills/fonts/);
 # 3. installs JupyterHub's proxy, configurable-http-proxy, from the npm lock
-#    file (npm ci --prefix deploy/jupyterhub, into its node_modules/), unless
-#    node_modules/ already holds exactly what the lock file pins;
+#    file (deploy/jupyterhub/install_proxy.sh: npm ci into its node_modules/,
+#    unless node_modules/ already holds exactly what the lock file pins);
 # 4. runs pytest: unit tests, every notebook (nbval), the real-browser tests,
 #    the classroom tools (nbgrader's CLI, Voila, a class on JupyterHub), test
 #    files in parallel.
@@ -65,38 +65,16 @@ if ! have_chromium; then
     fi
 fi
 
-# JupyterHub's proxy, pinned by deploy/jupyterhub/package-lock.json to a version whose
-# whole dependency tree supports Node.js >= 18 (Debian 12's apt nodejs is 18.20).
-HUB_DEPLOY=deploy/jupyterhub
-PROXY=$HUB_DEPLOY/node_modules/.bin/configurable-http-proxy
-# npm ci (which needs the registry and deletes node_modules/ first) only when what npm
-# last installed there (its node_modules/.package-lock.json) differs from the lock file.
-lock_installed() {
-    "$PYTHON" - "$HUB_DEPLOY" <<'EOF'
-import json, sys
-from pathlib import Path
-folder = Path(sys.argv[1])
-try:
-    pinned = json.loads((folder / "package-lock.json").read_text())["packages"]
-    installed = json.loads((folder / "node_modules" / ".package-lock.json").read_text())["packages"]
-except (OSError, ValueError, KeyError):
-    sys.exit(1)
-pinned.pop("", None)            # the lock's own package is not installed into node_modules
-sys.exit(0 if pinned == installed else 1)
-EOF
-}
-if lock_installed; then
-    echo "configurable-http-proxy: node_modules matches $HUB_DEPLOY/package-lock.json (npm ci skipped)"
-elif command -v npm >/dev/null 2>&1; then
-    npm ci --prefix "$HUB_DEPLOY" --no-audit --no-fund --loglevel=error \
-        || note "npm ci --prefix $HUB_DEPLOY failed"
-fi
+# JupyterHub's proxy from deploy/jupyterhub/package-lock.json (Node.js >= 18; npm ci only
+# when node_modules/ differs from the lock).
+PROXY=deploy/jupyterhub/node_modules/.bin/configurable-http-proxy
+bash deploy/jupyterhub/install_proxy.sh || note "deploy/jupyterhub/install_proxy.sh failed"
 if ! "$PROXY" --version >/dev/null 2>&1; then
     if [ -n "${CI:-}" ] || [ "${DLSKILLS_REQUIRE_HUB:-}" = 1 ]; then
         note "configurable-http-proxy does not run: the JupyterHub test will FAIL (CI / DLSKILLS_REQUIRE_HUB=1)."
     else
         note "configurable-http-proxy does not run: the JupyterHub test will be SKIPPED.
-    It needs Node.js >= 18 and npm: npm ci --prefix $HUB_DEPLOY"
+    It needs Node.js >= 18 and npm: bash deploy/jupyterhub/install_proxy.sh"
     fi
 fi
 

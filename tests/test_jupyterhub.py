@@ -4,7 +4,7 @@
   the course copy hook and the course environment in it, and refuses what it must;
 - the copy step never overwrites a student's file;
 - a smoke test of the real thing: the hub from PyPI and configurable-http-proxy from
-  ``npm ci --prefix deploy/jupyterhub``, two students each running chapter 1 top to bottom
+  ``deploy/jupyterhub/install_proxy.sh``, two students each running chapter 1 top to bottom
   in a kernel behind the proxy and moving its explorer, then everything stopped and
   deleted. Without the proxy (or jupyterhub) it is skipped with the reason, except in CI
   (CI set) or with DLSKILLS_REQUIRE_HUB=1, where it fails — as the browser tests do.
