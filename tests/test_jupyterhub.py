@@ -209,6 +209,52 @@ def test_image_gives_servers_what_the_one_server_config_gives(monkeypatch, tmp_p
             assert image_env.get(key) == value, key
 
 
+DEBIAN_NODE = (18, 20, 4)       # Debian 12's apt nodejs: what a fresh CI machine gets
+
+
+def node_range_admits(spec, version):
+    """Whether an npm ``engines.node`` range admits ``version``: the forms the lock holds
+    (``*``, ``>=X``, ``^X``, alternatives with ``||``); any other form fails the test, for
+    a person to read."""
+    def parse(text):
+        numbers = [int(n) for n in text.strip().split(".")]
+        return tuple(numbers + [0] * (3 - len(numbers)))
+
+    for alternative in spec.split("||"):
+        alternative = alternative.strip()
+        if alternative == "*":
+            return True
+        if alternative.startswith(">="):
+            if version >= parse(alternative[2:]):
+                return True
+        elif alternative.startswith("^"):
+            low = parse(alternative[1:])
+            if low <= version and version[0] == low[0]:
+                return True
+        else:
+            raise AssertionError(f"engines.node range {spec!r}: a form this test cannot read")
+    return False
+
+
+def test_the_proxy_lock_runs_on_debians_node():
+    """Every package the lock installs declares support for Node 18.20 (Debian 12's apt
+    nodejs; configurable-http-proxy >= 5.2 and commander >= 14 want Node 20 or 22), as
+    package.json's engines says; the proxy itself was run on it (tests/run.sh)."""
+    import json
+
+    assert not node_range_admits(">=22.12.0", DEBIAN_NODE)       # commander 15's range
+    assert node_range_admits("^16 || ^18 || >=20", DEBIAN_NODE)
+    package = json.loads((DEPLOY / "package.json").read_text(encoding="utf-8"))
+    lock = json.loads((DEPLOY / "package-lock.json").read_text(encoding="utf-8"))
+    assert package["engines"]["node"] == ">=18"
+    assert lock["packages"][""]["engines"] == package["engines"]
+    assert lock["packages"][""]["dependencies"] == package["dependencies"]
+    refused = {name: entry["engines"]["node"] for name, entry in lock["packages"].items()
+               if "node" in entry.get("engines", {})
+               and not node_range_admits(entry["engines"]["node"], DEBIAN_NODE)}
+    assert refused == {}
+
+
 def test_copy_step_command_line(tmp_path, capsys):
     from course_files import main
 
