@@ -1,13 +1,14 @@
 """A class on one JupyterHub: N students run a chapter at once, then move its explorer.
 
 Starts the course's hub (deploy/jupyterhub/jupyterhub_config.py, with its proxy from
-``npm ci --prefix deploy/jupyterhub``) on 127.0.0.1 through ``harness/hub.py``: dummy
+``deploy/jupyterhub/install_proxy.sh``) on 127.0.0.1 through ``harness/hub.py``: dummy
 login, SimpleLocalProcessSpawner with homes in a temp folder. Each student's server is
 started through the hub's REST API; in it a kernel (websocket through the proxy) runs the
 chapter's code cells in order, then moves the chapter's explorer (``harness.hub.MOVES``:
 ``ex.set(...)``; chapter 5 a one-epoch ``lab.run(...)``), each move timed from
-execute_request to idle. All students at once, one thread each. Processes are polled
-every 0.2 s (psutil) for peak RSS and CPU seconds.
+execute_request to idle. All students at once, one thread each. Every process of the hub's
+tree is polled every 0.2 s (``harness.procs.Poller``): its peak RSS is the OS's
+high-water mark (VmHWM), so a peak between two polls counts; CPU seconds are sampled.
 
 Prints per chapter: each student's kernel peak RSS, chapter time and kernel CPU; the
 hub + proxy + server overhead per student; explorer response median/p95; errors (must be
@@ -78,7 +79,7 @@ def measure(chapter, args):
         worker.join(args.timeout)
         runs = result.get("runs")
         roles = hub.processes()
-        peaks, cpu = dict(hub.peaks.rss), dict(hub.peaks.cpu)
+        peaks, cpu = dict(hub.poller.peak), dict(hub.poller.cpu)
         shared = {role: pid for pid, (role, _, _) in roles.items()
                   if role in ("hub", "proxy", "idle-culler")}
     wall = time.perf_counter() - started

@@ -2,8 +2,9 @@
 
 Each chapter notebook runs top to bottom in a fresh kernel (nbclient, the notebook's
 own folder as working directory, this checkout first on PYTHONPATH, the inline
-backend as in JupyterLab), while a thread polls the kernel process's resident memory
-(RSS, psutil; children included). For each chapter it prints:
+backend as in JupyterLab), while ``harness.procs.Poller`` reads the kernel process's
+resident memory (RSS; children included) every ``--interval`` seconds. For each chapter
+it prints:
 
 - the RSS of the fresh kernel, after ``import dlskills, matplotlib.pyplot`` (the floor
   every chapter pays), the peak, and the RSS after the last cell (what an idle kernel
@@ -12,8 +13,9 @@ backend as in JupyterLab), while a thread polls the kernel process's resident me
   the largest transient rise within a cell (peak during it minus before), each with its
   index among the notebook's cells and its first line.
 
-The peak is the larger of the polled maximum and the kernel's own high-water mark
-(``VmHWM`` in /proc, exact, Linux only). Nothing in the notebooks is written.
+Peaks are the kernel's own high-water mark (``VmHWM`` in /proc, Linux; reset at each
+cell's start, so a cell's peak is exact too), or the polled maximum where /proc has
+none. Nothing in the notebooks is written.
 
     python benchmarks/kernel_memory.py                    # chapters 1..5
     python benchmarks/kernel_memory.py --chapters 3 5 --top 8
@@ -21,76 +23,23 @@ The peak is the larger of the polled maximum and the kernel's own high-water mar
 import argparse
 import os
 import sys
-import threading
 import time
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[1]
-NOTEBOOKS = REPO / "notebooks"
+if __package__:                               # python -m benchmarks.kernel_memory
+    from . import _common as bench
+else:                                         # python benchmarks/kernel_memory.py
+    import _common as bench
+
+from harness.hub import chapter_notebook
+from harness.procs import Poller
+
 MB = 1024 ** 2
 PROBE = "import dlskills, matplotlib.pyplot"
 # --traced: Python's own count of live bytes (numpy arrays included), and its peak since
 # the last call; printed by a cell that is not stored
 TRACE_START = "import tracemalloc as _tm; _tm.start()"
 TRACE_READ = "print(*_tm.get_traced_memory()); _tm.reset_peak()"
-
-
-def rss(process):
-    """Resident bytes of ``process`` and all its children (0 for those that are gone)."""
-    import psutil
-
-    total = 0
-    for p in [process, *process.children(recursive=True)]:
-        try:
-            total += p.memory_info().rss
-        except psutil.Error:
-            pass
-    return total
-
-
-def high_water_mark(pid):
-    """The kernel's peak RSS in bytes as the OS counted it (None where /proc has none)."""
-    try:
-        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1]) * 1024
-    except OSError:
-        pass
-    return None
-
-
-class Poller(threading.Thread):
-    """Samples ``rss(process)`` every ``interval`` seconds; ``window()`` restarts the
-    running maximum and returns the previous one."""
-
-    def __init__(self, process, interval):
-        super().__init__(daemon=True)
-        self.process, self.interval = process, interval
-        self.peak = self.window_peak = 0
-        self.samples = 0
-        self._halt = threading.Event()
-        self._lock = threading.Lock()
-
-    def run(self):
-        while not self._halt.is_set():
-            value = rss(self.process)
-            with self._lock:
-                self.peak = max(self.peak, value)
-                self.window_peak = max(self.window_peak, value)
-                self.samples += 1
-            self._halt.wait(self.interval)
-
-    def window(self):
-        value = rss(self.process)
-        with self._lock:
-            previous = max(self.window_peak, value)
-            self.window_peak = value
-            self.peak = max(self.peak, value)
-        return previous
-
-    def stop(self):
-        self._halt.set()
-        self.join()
 
 
 def first_line(source):
@@ -113,7 +62,6 @@ def measure(notebook, interval=0.1, timeout=600, traced=False):
     ``cells``: (index, first line, RSS before, after, peak during, live after, live peak)
     per code cell (the last two from tracemalloc with ``traced``, else None)."""
     import nbformat
-    import psutil
     from nbclient import NotebookClient
 
     nb = nbformat.read(notebook, as_version=4)
@@ -123,45 +71,35 @@ def measure(notebook, interval=0.1, timeout=600, traced=False):
     started = time.perf_counter()
     with client.setup_kernel():
         pid = client.km.provisioner.pid
-        process = psutil.Process(pid)
-        poller = Poller(process, interval)
-        poller.start()
-        try:
-            fresh = rss(process)
+        with Poller(pid, interval) as poller:
+            fresh = poller.poll()[1]
             run_hidden(client, PROBE)
-            imported = rss(process)
+            imported = poller.poll()[1]
             if traced:
                 run_hidden(client, TRACE_START)
             poller.window()
             for index, cell in enumerate(nb.cells):
                 if cell.cell_type != "code" or not cell.source.strip():
                     continue
-                before = rss(process)
+                before = poller.poll()[1]
                 poller.window()
                 client.execute_cell(cell, index)
                 peak = poller.window()
-                after = rss(process)
+                after = poller.poll()[1]
                 live = live_peak = None
                 if traced:
                     live, live_peak = map(int, run_hidden(client, TRACE_READ).split())
                 cells.append((index, first_line(cell.source), before, after, peak, live,
                               live_peak))
             time.sleep(3 * interval)
-            final = rss(process)
-            hwm = high_water_mark(pid)
-        finally:
-            poller.stop()
+            final = poller.poll()[1]
+    # the kernel's lifetime peak (high-water marks read before each reset) and the
+    # largest polled total of the kernel and its children
     return {"fresh": fresh, "imported": imported, "final": final,
-            "peak": max(poller.peak, hwm or 0), "polled_peak": poller.peak, "hwm": hwm,
+            "peak": max(poller.total_peak, poller.peak.get(pid, 0)),
+            "polled_peak": poller.total_peak, "hwm": poller.peak.get(pid),
             "samples": poller.samples, "seconds": time.perf_counter() - started,
             "cells": cells}
-
-
-def chapter_notebook(chapter):
-    found = sorted(NOTEBOOKS.glob(f"{int(chapter):02d}_*.ipynb"))
-    if not found:
-        raise SystemExit(f"no notebook for chapter {chapter} in {NOTEBOOKS}")
-    return found[0]
 
 
 def print_chapter(name, figures, top):
@@ -171,14 +109,14 @@ def print_chapter(name, figures, top):
     print(f"  fresh kernel {mb['fresh']:6.0f} MB   after import dlskills + matplotlib "
           f"{mb['imported']:6.0f} MB")
     print(f"  PEAK         {mb['peak']:6.0f} MB   (polled {figures['polled_peak'] / MB:.0f} "
-          f"MB, VmHWM {hwm})   after the last cell {mb['final']:6.0f} MB")
+          f"MB, kernel's high-water mark {hwm})   after the last cell {mb['final']:6.0f} MB")
     cells = figures["cells"]
     kept = sorted(cells, key=lambda c: c[3] - c[2], reverse=True)[:top]
-    print(f"  cells that add the most retained memory (after - before):")
+    print("  cells that add the most retained memory (after - before):")
     for index, line, before, after, *_ in kept:
         print(f"    {(after - before) / MB:+7.1f} MB  cell {index:3d}  {line}")
     rise = sorted(cells, key=lambda c: c[4] - c[2], reverse=True)[:top]
-    print(f"  largest rise within a cell (peak during - before):")
+    print("  largest rise within a cell (peak during - before):")
     for index, line, before, _, peak, *_ in rise:
         print(f"    {(peak - before) / MB:+7.1f} MB  cell {index:3d}  {line}")
     if cells and cells[0][5] is not None:
@@ -207,13 +145,12 @@ def main():
 
     # The kernels see this checkout and draw inline, as in JupyterLab.
     os.environ["PYTHONPATH"] = os.pathsep.join(
-        [str(REPO), *filter(None, [os.environ.get("PYTHONPATH")])])
+        [str(bench.REPO), *filter(None, [os.environ.get("PYTHONPATH")])])
     os.environ.pop("MPLBACKEND", None)
-    print(f"load average {', '.join(f'{x:.1f}' for x in os.getloadavg())} on "
-          f"{os.cpu_count()} cores (timings are inflated on a busy machine; memory is not)")
+    print(f"{bench.load_text()} (timings are inflated on a busy machine; memory is not)")
     results = {}
     for chapter in args.chapters:
-        notebook = chapter_notebook(chapter)
+        notebook = chapter_notebook(f"{chapter:02d}")
         results[chapter] = figures = measure(notebook, args.interval, traced=args.traced)
         print_chapter(notebook.name, figures, args.top)
     print("\nchapter   peak MB   after import MB   after last cell MB")

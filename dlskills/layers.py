@@ -33,8 +33,8 @@ class Layer:
         an evaluation pass, which keeps nothing."""
         if value is None:
             raise RuntimeError(f"{type(self).__name__}.backward needs a training forward "
-                               f"first (forward(x) or forward(x, train=True)); an "
-                               f"evaluation pass (train=False) keeps nothing for backward")
+                               f"first (train=True, the default); an evaluation pass "
+                               f"(train=False) keeps nothing for backward")
         return value
 
 
@@ -230,19 +230,21 @@ class Dropout(Layer):
 
 
 class SoftmaxWithLoss(Layer):
-    """Softmax followed by mean cross-entropy; ``t`` is labels (N,) or one-hot (N, C)."""
+    """Softmax followed by mean cross-entropy; ``t`` is labels (N,) or one-hot (N, C).
+    Like the other layers, only a training pass keeps the probabilities and ``t``."""
 
     def __init__(self):
         self.probs = self.t = None
 
-    def forward(self, x, t):
+    def forward(self, x, t, train=True):
         log_probs = log_softmax(x)
-        self.probs, self.t = np.exp(log_probs), t
+        self.probs, self.t = (np.exp(log_probs), t) if train else (None, None)
         return cross_entropy(log_probs, t)
 
     def backward(self, dout=1.0):
-        n = self.probs.shape[0]
-        dx = self.probs.copy()
+        probs = self._kept(self.probs)
+        n = probs.shape[0]
+        dx = probs.copy()
         if self.t.ndim == dx.ndim:
             dx -= self.t
         else:

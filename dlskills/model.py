@@ -196,7 +196,8 @@ class MLP:
         """Mean cross-entropy plus the weight-decay penalty."""
         x = self._check_input(x)
         t = self._check_target(t, x.shape[0])
-        return self.loss_layer.forward(self.predict(x, train), t) + self.weight_penalty()
+        logits = self.predict(x, train)
+        return self.loss_layer.forward(logits, t, train) + self.weight_penalty()
 
     def accuracy(self, x, t, batch_size=1000):
         """Share of samples whose largest logit is the label (evaluation mode)."""

@@ -44,7 +44,7 @@ REPO_ROOT = Path(__file__).resolve().parents[1]
 DEPLOY = REPO_ROOT / "deploy" / "jupyterhub"
 CONFIG = DEPLOY / "jupyterhub_config.py"
 PROXY = DEPLOY / "node_modules" / ".bin" / "configurable-http-proxy"
-PROXY_HINT = "npm ci --prefix deploy/jupyterhub (bash tests/run.sh does it)"
+PROXY_HINT = "bash deploy/jupyterhub/install_proxy.sh (tests/run.sh runs it)"
 SERVICE = "classroom-driver"
 
 # What a student moves after running each chapter: (explorer variable, settings to pass
@@ -96,7 +96,7 @@ def missing_reason():
     try:
         subprocess.run([str(PROXY), "--version"], check=True, capture_output=True, timeout=30)
     except (OSError, subprocess.SubprocessError) as err:
-        return f"configurable-http-proxy does not run ({err}); it needs Node.js >= 20"
+        return f"configurable-http-proxy does not run ({err}); it needs Node.js >= 18"
     return None
 
 
@@ -192,13 +192,6 @@ def _decode(frame):
     return json.loads(frame[offsets[0]:end].decode("utf-8"))
 
 
-@dataclass
-class Peaks:
-    """Peak RSS (bytes) per pid and CPU seconds, polled while the hub runs."""
-    rss: dict = field(default_factory=dict)
-    cpu: dict = field(default_factory=dict)
-
-
 class Hub:
     """The deployment's hub on 127.0.0.1 (see the module docstring). ``prefix``: the temp
     folder's name start (homes, the hub's database and log live there)."""
@@ -209,10 +202,9 @@ class Hub:
         self.token = secrets.token_hex(24)
         self.folder = self.process = self.url = self.log_path = None
         self.killed = []                    # pids still alive after the hub's own shutdown
-        self.peaks = Peaks()
-        self.seen = {}                      # pid -> create_time of every process of the tree
-        self._stop_polling = threading.Event()
-        self._poller = None
+        # harness.procs.Poller of the hub's tree, from its start: every process it saw,
+        # their peak RSS (high-water marks) and CPU seconds
+        self.poller = None
 
     # --- start and stop -------------------------------------------------------------------
     def start(self):
@@ -260,7 +252,10 @@ class Hub:
                 [sys.executable, "-m", "jupyterhub", "-f", str(config)], cwd=self.folder,
                 env=env, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
                 start_new_session=True, preexec_fn=_default_sigint)
-        self._remember(self.process.pid)
+        from harness.procs import Poller
+
+        self.poller = Poller(self.process.pid, self.poll)
+        self.poller.start()
         deadline = time.monotonic() + self.startup_timeout
         while True:
             if self.process.poll() is not None:
@@ -271,20 +266,14 @@ class Hub:
             if time.monotonic() > deadline:
                 raise HubError(f"hub not up after {self.startup_timeout:.0f} s\n{self.log_tail()}")
             time.sleep(0.5)
-        self._poller = threading.Thread(target=self._poll, daemon=True)
-        self._poller.start()
 
     def stop(self):
         """SIGTERM to the hub (it stops its proxy, servers and services), then SIGKILL to
         any process of its tree still alive, then the temp folder deleted."""
-        import psutil
-
-        self._stop_polling.set()
         try:                                # interrupted here (a second Ctrl-C): still clean
-            if self._poller is not None:
-                self._poller.join(timeout=5)
+            if self.poller is not None:
+                self.poller.stop()          # its last poll sees the whole tree
             if self.process is not None and self.process.poll() is None:
-                self._remember_tree()
                 with contextlib.suppress(ProcessLookupError):
                     os.killpg(self.process.pid, signal.SIGTERM)
                 try:
@@ -292,27 +281,23 @@ class Hub:
                 except subprocess.TimeoutExpired:
                     pass
         finally:
-            if self.process is not None:
-                self._remember_tree()
-            self.killed = self.leftovers()
-            for pid in self.killed:
-                with contextlib.suppress(psutil.Error):
-                    psutil.Process(pid).kill()
-            psutil.wait_procs([p for p in map(self._process, self.leftovers()) if p], timeout=10)
+            if self.poller is not None:
+                self._kill_leftovers()
             if self.folder is not None:
                 shutil.rmtree(self.folder, ignore_errors=True)
             atexit.unregister(self.stop)
 
-    def leftovers(self):
-        """Pids of processes this hub's tree had that are still alive (the same process:
-        its start time is the one seen, so a reused pid is never taken for it)."""
-        alive = []
-        for pid, created in self.seen.items():
-            process = self._process(pid)
-            with contextlib.suppress(Exception):
-                if process is not None and process.create_time() == created:
-                    alive.append(pid)
-        return alive
+    def _kill_leftovers(self):
+        """SIGKILL to every process of the tree still alive (``killed``), and wait."""
+        import psutil
+        from harness.procs import alive
+
+        self.poller.poll()                  # the hub still running (it ignored SIGTERM)
+        self.killed = self.poller.leftovers()
+        for pid in self.killed:
+            with contextlib.suppress(psutil.Error):
+                psutil.Process(pid).kill()
+        psutil.wait_procs([p for p in map(alive, self.poller.leftovers()) if p], timeout=10)
 
     def __enter__(self):
         return self.start()
@@ -364,54 +349,13 @@ class Hub:
         return Kernel(ws, model["id"], self.token, timeout)
 
     # --- processes and memory --------------------------------------------------------------
-    @staticmethod
-    def _process(pid):
-        """psutil.Process(pid) if it is alive (and not a zombie), else None."""
-        import psutil
-
-        with contextlib.suppress(psutil.Error):
-            process = psutil.Process(pid)
-            if process.status() != psutil.STATUS_ZOMBIE:
-                return process
-        return None
-
-    def _remember(self, pid):
-        process = self._process(pid)
-        if process is not None:
-            self.seen.setdefault(pid, process.create_time())
-
-    def _remember_tree(self):
-        hub = self._process(self.process.pid) if self.process else None
-        if hub is None:
-            return []
-        import psutil
-
-        tree = [hub]
-        with contextlib.suppress(psutil.Error):
-            tree += hub.children(recursive=True)
-        for process in tree:
-            self._remember(process.pid)
-        return tree
-
-    def _poll(self):
-        import psutil
-
-        while not self._stop_polling.is_set():
-            for process in self._remember_tree():
-                with contextlib.suppress(psutil.Error):
-                    rss = process.memory_info().rss
-                    times = process.cpu_times()
-                    self.peaks.rss[process.pid] = max(self.peaks.rss.get(process.pid, 0), rss)
-                    self.peaks.cpu[process.pid] = times.user + times.system
-            self._stop_polling.wait(self.poll)
-
     def processes(self):
         """{pid: (role, student or None, RSS bytes now)} for the hub's tree: role one of
         hub, proxy, idle-culler, server, kernel, other."""
         import psutil
 
         found = {}
-        for process in self._remember_tree():
+        for process in self.poller.poll()[0]:
             with contextlib.suppress(psutil.Error):
                 found[process.pid] = (*self.role(process), process.memory_info().rss)
         return found

@@ -22,12 +22,12 @@ far and Voilà's log. It never retries.
 """
 import contextlib
 import json
-import os
 import shutil
 import socket
 import time
 from pathlib import Path
 
+from harness import procs
 from harness.lab import REPO_ROOT, ExplorerPage, JupyterLab, LabTimeout
 
 NOTEBOOK_FOLDER = "notebooks/"
@@ -58,58 +58,6 @@ def shown_explorers(notebook, cwd=REPO_ROOT, folder=NOTEBOOK_FOLDER):
 
 class VoilaStalled(LabTimeout):
     """Voilà stopped making progress while running the notebook (a hang, not a slow cell)."""
-
-
-def _descendants(pid):
-    """``pid`` and its descendants (Linux /proc; just ``[pid]`` elsewhere)."""
-    children = {}
-    with contextlib.suppress(OSError):
-        for entry in filter(str.isdigit, os.listdir("/proc")):
-            with contextlib.suppress(OSError, IndexError, ValueError):
-                with open(f"/proc/{entry}/stat") as stat:
-                    parent = int(stat.read().rsplit(")", 1)[1].split()[1])
-                children.setdefault(parent, []).append(int(entry))
-    found, todo = [], [pid]
-    while todo:
-        current = todo.pop()
-        found.append(current)
-        todo += children.get(current, [])
-    return found
-
-
-def process_states(pid):
-    """One line per process under ``pid``: its command, and each thread's state and the
-    kernel function it waits in (/proc wchan): tells a busy kernel from one that waits."""
-    lines = []
-    for process in _descendants(pid):
-        with contextlib.suppress(OSError):
-            with open(f"/proc/{process}/cmdline", "rb") as cmd:
-                command = cmd.read().replace(b"\0", b" ").decode(errors="replace")[:90]
-            threads = []
-            for task in sorted(os.listdir(f"/proc/{process}/task"), key=int):
-                with contextlib.suppress(OSError):
-                    with open(f"/proc/{process}/task/{task}/stat") as stat:
-                        state = stat.read().rsplit(")", 1)[1].split()[0]
-                    with open(f"/proc/{process}/task/{task}/wchan") as wchan:
-                        threads.append(f"{state}:{wchan.read().strip() or '-'}")
-            lines.append(f"  pid {process} [{' '.join(threads)}] {command}")
-    return "\n".join(lines)
-
-
-def _cpu_seconds(pid):
-    """User + system CPU seconds of process ``pid`` and all its descendants (Linux /proc);
-    None where /proc is not readable."""
-    total = 0.0
-    try:
-        ticks = os.sysconf("SC_CLK_TCK")
-        for process in _descendants(pid):
-            with contextlib.suppress(OSError):
-                with open(f"/proc/{process}/stat") as stat:
-                    fields = stat.read().rsplit(")", 1)[1].split()
-                total += (int(fields[11]) + int(fields[12])) / ticks
-    except (OSError, ValueError):
-        return None
-    return total if os.path.isdir(f"/proc/{pid}") else None
 
 
 class Voila(JupyterLab):
@@ -148,11 +96,11 @@ class Voila(JupyterLab):
         return self.url("")
 
     def process_states(self):
-        return "" if self.process is None else process_states(self.process.pid)
+        return "" if self.process is None else procs.thread_states(self.process.pid)
 
     def cpu_seconds(self):
-        """CPU seconds used so far by Voilà and its kernels (None: not measurable here)."""
-        return None if self.process is None else _cpu_seconds(self.process.pid)
+        """CPU seconds used so far by Voilà and its running kernels (None: not running)."""
+        return None if self.process is None else procs.cpu_seconds(self.process.pid)
 
 
 _PAGE_STATE = """() => {

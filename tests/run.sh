@@ -7,7 +7,8 @@
 #    when it can (as root, or with password-less sudo); figures need no system
 #    font (the package ships a Chinese font subset, dlskills/fonts/);
 # 3. installs JupyterHub's proxy, configurable-http-proxy, from the npm lock
-#    file (npm ci --prefix deploy/jupyterhub, into its node_modules/);
+#    file (deploy/jupyterhub/install_proxy.sh: npm ci into its node_modules/,
+#    unless node_modules/ already holds exactly what the lock file pins);
 # 4. runs pytest: unit tests, every notebook (nbval), the real-browser tests,
 #    the classroom tools (nbgrader's CLI, Voila, a class on JupyterHub), test
 #    files in parallel.
@@ -64,18 +65,16 @@ if ! have_chromium; then
     fi
 fi
 
-# JupyterHub's proxy (Node.js >= 20), pinned by deploy/jupyterhub/package-lock.json.
+# JupyterHub's proxy from deploy/jupyterhub/package-lock.json (Node.js >= 18; npm ci only
+# when node_modules/ differs from the lock).
 PROXY=deploy/jupyterhub/node_modules/.bin/configurable-http-proxy
-if command -v npm >/dev/null 2>&1; then
-    npm ci --prefix deploy/jupyterhub --no-audit --no-fund --loglevel=error \
-        || note "npm ci --prefix deploy/jupyterhub failed"
-fi
+bash deploy/jupyterhub/install_proxy.sh || note "deploy/jupyterhub/install_proxy.sh failed"
 if ! "$PROXY" --version >/dev/null 2>&1; then
     if [ -n "${CI:-}" ] || [ "${DLSKILLS_REQUIRE_HUB:-}" = 1 ]; then
         note "configurable-http-proxy does not run: the JupyterHub test will FAIL (CI / DLSKILLS_REQUIRE_HUB=1)."
     else
         note "configurable-http-proxy does not run: the JupyterHub test will be SKIPPED.
-    It needs Node.js >= 20 and npm: npm ci --prefix deploy/jupyterhub"
+    It needs Node.js >= 18 and npm: bash deploy/jupyterhub/install_proxy.sh"
     fi
 fi
 

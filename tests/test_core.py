@@ -196,14 +196,15 @@ def test_affine_has_no_gradient_before_backward():
     assert layer.gradients() == {"W": None, "b": None} and layer.x is None
 
 
-CACHES = ("x", "x_shape", "out", "mask", "x_hat", "inv_std")
+CACHES = ("x", "x_shape", "out", "mask", "x_hat", "inv_std", "probs", "t")
 
 
 def cached_arrays(net):
-    """(layer kind, attribute, shape) of every per-sample cache the layers of ``net`` hold
-    (Dropout's mask excepted: it is reused with ``fixed_mask``)."""
+    """(layer kind, attribute, shape) of every per-sample cache the layers of ``net`` and
+    its loss layer hold (Dropout's mask excepted: it is reused with ``fixed_mask``)."""
+    layers = [(kind, layer) for kind, _, layer in net.layers] + [("loss", net.loss_layer)]
     return [(kind, name, np.shape(getattr(layer, name)))
-            for kind, _, layer in net.layers if kind != "dropout"
+            for kind, layer in layers if kind != "dropout"
             for name in CACHES if getattr(layer, name, None) is not None]
 
 
@@ -228,7 +229,7 @@ def test_backward_after_an_evaluation_pass_says_what_is_missing(make):
     layer = make()
     x = np.array([[-1.0, 0.5, 2.0], [0.3, -0.2, 1.0]])
     missing = (rf"^{type(layer).__name__}\.backward needs a training forward first "
-               r"\(forward\(x\) or forward\(x, train=True\)\)")
+               r"\(train=True, the default\)")
     with pytest.raises(RuntimeError, match=missing):      # no forward at all yet
         layer.backward(np.ones_like(x))
     layer.forward(x, train=False)
@@ -236,6 +237,25 @@ def test_backward_after_an_evaluation_pass_says_what_is_missing(make):
         layer.backward(np.ones_like(x))
     layer.forward(x, train=True)
     assert layer.backward(np.ones_like(x)).shape == x.shape
+
+
+def test_softmax_with_loss_keeps_probabilities_only_in_training():
+    """As the other layers: an evaluation loss keeps neither the probabilities nor the
+    labels, and backward then says so; the loss is the same in both passes, and after a
+    training pass backward is (softmax - one-hot) / N."""
+    layer = dl.SoftmaxWithLoss()
+    x, t = np.array([[1.0, 2.0, 0.5], [0.1, -1.0, 0.3]]), np.array([1, 2])
+    missing = r"^SoftmaxWithLoss\.backward needs a training forward first \(train=True"
+    with pytest.raises(RuntimeError, match=missing):      # no forward at all yet
+        layer.backward()
+    evaluated = layer.forward(x, t, train=False)
+    assert layer.probs is None and layer.t is None
+    with pytest.raises(RuntimeError, match=missing):
+        layer.backward()
+    assert layer.forward(x, t) == evaluated               # train=True by default
+    probs = np.exp(x) / np.exp(x).sum(axis=1, keepdims=True)
+    np.testing.assert_allclose(layer.backward(), (probs - np.eye(3)[t]) / 2)
+    np.testing.assert_allclose(layer.backward(0.5), (probs - np.eye(3)[t]) / 4)
 
 
 @pytest.mark.parametrize("options", [dict(activation="sigmoid"), dict(activation="tanh"),
@@ -251,9 +271,13 @@ def test_evaluation_keeps_no_cache_and_training_still_goes_back(options):
     x, t = rng.normal(size=(8, 6)), rng.integers(0, 3, 8)
     grads = net.gradient(x, t)
     assert cached_arrays(net)                        # the training pass kept its caches
+    # predict and accuracy do not reach the loss layer: it still holds the training batch
+    batch = [("loss", "probs", (8, 3)), ("loss", "t", (8,))]
     logits = net.predict(rng.normal(size=(500, 6)))
-    assert logits.shape == (500, 3) and cached_arrays(net) == []
+    assert logits.shape == (500, 3) and cached_arrays(net) == batch
     net.accuracy(rng.normal(size=(300, 6)), rng.integers(0, 3, 300))
+    assert cached_arrays(net) == batch
+    net.loss(rng.normal(size=(300, 6)), rng.integers(0, 3, 300))     # an evaluation loss
     assert cached_arrays(net) == []
     again = net.gradient(x, t)
     for key in grads:
@@ -262,12 +286,13 @@ def test_evaluation_keeps_no_cache_and_training_still_goes_back(options):
 
 def test_a_trained_network_keeps_no_sample_of_the_evaluation():
     """train() ends with an evaluation pass: the History's network holds parameters and
-    gradients, not the activations of the data it was measured on."""
+    gradients, not the activations of the data it was measured on (the loss layer, which
+    an evaluation by accuracy does not reach, keeps the last training batch only)."""
     x, t = dl.datasets.toy.make_blobs(100, n_classes=3, seed=0)
     history = dl.train(dl.MLP(2, [16, 16], 3, seed=0), dl.SGD(0.1), (x, t), (x, t),
                        epochs=2, batch_size=20)
     assert history.status == "completed" and len(history.test_acc) == 3
-    assert cached_arrays(history.net) == []
+    assert cached_arrays(history.net) == [("loss", "probs", (20, 3)), ("loss", "t", (20,))]
 
 
 def test_dropout_inverted_keeps_expectation_and_passes_through_in_evaluation():
@@ -397,6 +422,18 @@ def test_inspect_frees_the_parts_not_kept():
             tracemalloc.stop()
     one_part = 8 * 500 * 400 * 8                     # 8 layers of (500, 400) float64
     assert peaks[4] > 4 * one_part and peaks[2] < 0.7 * peaks[4]
+
+
+def test_a_batch_in_the_networks_dtype_is_not_copied():
+    """Inputs and labels already in the network's dtype pass in as they are (a whole
+    training set is not copied on every call); others are cast."""
+    net = dl.MLP(4, [3], 2, dtype=np.float32)
+    x, t = np.ones((5, 4), np.float32), np.array([0, 1, 0, 1, 0], dtype=np.intp)
+    one_hot = np.eye(2, dtype=np.float32)[t]
+    assert net._check_input(x) is x
+    assert net._check_target(t, 5) is t and net._check_target(one_hot, 5) is one_hot
+    assert net._check_input(x.astype(np.float64)).dtype == np.float32
+    assert net._check_target(one_hot.astype(np.float64), 5).dtype == np.float32
 
 
 def test_numpy_scalar_settings_keep_float32():

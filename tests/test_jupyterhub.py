@@ -4,7 +4,7 @@
   the course copy hook and the course environment in it, and refuses what it must;
 - the copy step never overwrites a student's file;
 - a smoke test of the real thing: the hub from PyPI and configurable-http-proxy from
-  ``npm ci --prefix deploy/jupyterhub``, two students each running chapter 1 top to bottom
+  ``deploy/jupyterhub/install_proxy.sh``, two students each running chapter 1 top to bottom
   in a kernel behind the proxy and moving its explorer, then everything stopped and
   deleted. Without the proxy (or jupyterhub) it is skipped with the reason, except in CI
   (CI set) or with DLSKILLS_REQUIRE_HUB=1, where it fails — as the browser tests do.
@@ -178,6 +178,83 @@ def test_z2jh_values_match_the_one_server_config(monkeypatch, tmp_path):
     assert f"COPY deploy/jupyterhub/course_files.py {command[1]}\n" in dockerfile
 
 
+def dockerfile_instructions():
+    """(instruction, arguments) of each line of the Dockerfile, continuations joined."""
+    text = (DEPLOY / "Dockerfile").read_text(encoding="utf-8").replace("\\\n", " ")
+    lines = [line.split(None, 1) for line in text.splitlines()
+             if line.strip() and not line.lstrip().startswith("#")]
+    return [(words[0].upper(), words[1] if len(words) > 1 else "") for words in lines]
+
+
+def test_image_gives_servers_what_the_one_server_config_gives(monkeypatch, tmp_path):
+    """Every variable the config puts into a server's environment (PATH aside: the image's
+    own Python) is an ENV of the image with the same value, with the config's folders
+    copied to where the ENV points; so nbgrader on Kubernetes reads the course's id and
+    exchange folder as on one server."""
+    c = load_config(monkeypatch, tmp_path)
+    image_env = {}
+    for instruction, arguments in dockerfile_instructions():
+        if instruction == "ENV":
+            image_env.update(pair.split("=", 1) for pair in arguments.split())
+    copies = {source: target for instruction, arguments in dockerfile_instructions()
+              if instruction == "COPY" for source, target in [arguments.split()]}
+    wanted = {key: value for key, value in c.Spawner.environment.items() if key != "PATH"}
+    assert set(wanted) == {"JUPYTER_CONFIG_PATH", "DLSKILLS_HUB_EXCHANGE"}
+    for key, value in wanted.items():
+        folder = Path(value)
+        if folder.is_relative_to(DEPLOY):          # a folder of the deployment: copied in
+            source = folder.relative_to(DEPLOY.parents[1]).as_posix()
+            assert key in image_env and copies.get(source) == image_env[key], (key, copies)
+        else:
+            assert image_env.get(key) == value, key
+
+
+DEBIAN_NODE = (18, 20, 4)       # Debian 12's apt nodejs: what a fresh CI machine gets
+
+
+def node_range_admits(spec, version):
+    """Whether an npm ``engines.node`` range admits ``version``: the forms the lock holds
+    (``*``, ``>=X``, ``^X``, alternatives with ``||``); any other form fails the test, for
+    a person to read."""
+    def parse(text):
+        numbers = [int(n) for n in text.strip().split(".")]
+        return tuple(numbers + [0] * (3 - len(numbers)))
+
+    for alternative in spec.split("||"):
+        alternative = alternative.strip()
+        if alternative == "*":
+            return True
+        if alternative.startswith(">="):
+            if version >= parse(alternative[2:]):
+                return True
+        elif alternative.startswith("^"):
+            low = parse(alternative[1:])
+            if low <= version and version[0] == low[0]:
+                return True
+        else:
+            raise AssertionError(f"engines.node range {spec!r}: a form this test cannot read")
+    return False
+
+
+def test_the_proxy_lock_runs_on_debians_node():
+    """Every package the lock installs declares support for Node 18.20 (Debian 12's apt
+    nodejs; configurable-http-proxy >= 5.2 and commander >= 14 want Node 20 or 22), as
+    package.json's engines says; the proxy itself was run on it (tests/run.sh)."""
+    import json
+
+    assert not node_range_admits(">=22.12.0", DEBIAN_NODE)       # commander 15's range
+    assert node_range_admits("^16 || ^18 || >=20", DEBIAN_NODE)
+    package = json.loads((DEPLOY / "package.json").read_text(encoding="utf-8"))
+    lock = json.loads((DEPLOY / "package-lock.json").read_text(encoding="utf-8"))
+    assert package["engines"]["node"] == ">=18"
+    assert lock["packages"][""]["engines"] == package["engines"]
+    assert lock["packages"][""]["dependencies"] == package["dependencies"]
+    refused = {name: entry["engines"]["node"] for name, entry in lock["packages"].items()
+               if "node" in entry.get("engines", {})
+               and not node_range_admits(entry["engines"]["node"], DEBIAN_NODE)}
+    assert refused == {}
+
+
 def test_copy_step_command_line(tmp_path, capsys):
     from course_files import main
 
@@ -222,5 +299,5 @@ def test_two_students_run_chapter_1_on_the_real_hub():
     # the hub's own shutdown stopped its proxy, servers and kernels (nothing was left for
     # stop()'s SIGKILL), and nothing is alive or on disk afterwards
     assert hub.killed == [], [roles.get(pid) for pid in hub.killed]
-    assert hub.leftovers() == []
+    assert hub.poller.leftovers() == []
     assert not hub.folder.exists()

@@ -34,7 +34,7 @@ school chooses is read from environment variables (defaults in brackets):
   DLSKILLS_HUB_STATE_DIR     the hub's database, cookie secret, proxy pid [./runtime
                              next to this file]
   DLSKILLS_HUB_PROXY         configurable-http-proxy [node_modules/.bin/ next to this
-                             file: npm ci --prefix deploy/jupyterhub]
+                             file: bash install_proxy.sh]
 
 Limits: JupyterHub hands mem_limit/cpu_limit to the spawner; LocalProcessSpawner and
 SimpleLocalProcessSpawner do NOT enforce them (they only set MEM_LIMIT/CPU_LIMIT in the

@@ -3,7 +3,7 @@
 #
 # PYTHON: the course environment's python (default: python on PATH), the one with
 #         dlskills installed with its hub extra: pip install "<this repository>[hub]".
-# The proxy is installed on first use from the lock file (npm ci; needs Node.js >= 20).
+# The proxy is installed from the lock file when node_modules/ lacks it (install_proxy.sh).
 # Every choice a school makes is an environment variable read by jupyterhub_config.py
 # (its docstring lists them with their defaults; README: "在 JupyterHub 上给全班上课").
 set -euo pipefail
@@ -16,12 +16,11 @@ if ! "$PYTHON" -c "import jupyterhub, jupyterhub_idle_culler, dlskills" 2>/dev/n
     echo "    $PYTHON -m pip install \"$(dirname "$(dirname "$HERE")")[hub]\"" >&2
     exit 1
 fi
-PROXY="${DLSKILLS_HUB_PROXY:-$HERE/node_modules/.bin/configurable-http-proxy}"
-if [ ! -x "$PROXY" ]; then
-    command -v npm >/dev/null 2>&1 || { echo "npm is missing: install Node.js >= 20 and npm" >&2; exit 1; }
-    npm ci --prefix "$HERE" --no-audit --no-fund --loglevel=error
+if [ -n "${DLSKILLS_HUB_PROXY:-}" ]; then
+    "$DLSKILLS_HUB_PROXY" --version >/dev/null || { echo "$DLSKILLS_HUB_PROXY does not run" >&2; exit 1; }
+else
+    bash "$HERE/install_proxy.sh"
 fi
-"$PROXY" --version >/dev/null || { echo "$PROXY does not run: it needs Node.js >= 20" >&2; exit 1; }
 
 # The course environment is the one running the hub, unless DLSKILLS_HUB_ENV says otherwise.
 export DLSKILLS_HUB_ENV="${DLSKILLS_HUB_ENV:-$("$PYTHON" -c 'import sys; print(sys.prefix)')}"
