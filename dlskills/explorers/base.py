@@ -293,7 +293,9 @@ class Explorer:
                 if first and not widest:
                     freeze_layout(self.fig)
                 self._laid_out = self._laid_out or result is not None
-            self.png = self.render()
+            buffer = io.BytesIO()       # fast zlib level: encoding time matters here
+            self.fig.canvas.print_png(buffer, pil_kwargs={"compress_level": 1})
+            self.png = buffer.getvalue()
             self.result, self.error = result, None
             self.image.value = self.png
             self.redraws += 1
@@ -305,12 +307,6 @@ class Explorer:
         self._show_status(say("explorer.error", settings=self.describe_settings(settings),
                               kind=type(err).__name__, error=err), error=True)
 
-    def render(self):
-        """The figure as PNG bytes (fast zlib level: encoding time matters here)."""
-        buffer = io.BytesIO()
-        self.fig.canvas.print_png(buffer, pil_kwargs={"compress_level": 1})
-        return buffer.getvalue()
-
     def _show_status(self, text, error=False):
         self.status = text
         color = "#D55E00" if error else "#333333"
@@ -321,10 +317,9 @@ class Explorer:
         """The live widget, plus the figure as a plain PNG: a notebook viewed without a
         kernel (GitHub, nbviewer) shows the figure the explorer was saved with."""
         bundle = self.widget._repr_mimebundle_(**kwargs)
-        data = bundle[0] if isinstance(bundle, tuple) else bundle
         if self.png:
-            data["image/png"] = base64.b64encode(self.png).decode("ascii")
-            data["text/plain"] = self.status
+            bundle["image/png"] = base64.b64encode(self.png).decode("ascii")
+            bundle["text/plain"] = self.status
         return bundle
 
 
@@ -347,29 +342,19 @@ def call_code(function, arguments, view_class, figsize=None, note=None):
 
 
 def _literals(arguments):
-    """``arguments`` with numpy scalars as Python numbers; TypeError naming an argument
-    whose value has no literal spelling (the code could not pass it)."""
-    def plain(value):
-        if isinstance(value, np.generic):
-            return value.item()
-        if isinstance(value, (tuple, list)):
-            return type(value)(plain(v) for v in value)
-        if isinstance(value, dict):
-            return {plain(k): plain(v) for k, v in value.items()}
-        return value
-
-    out = {}
+    """``arguments``, each value checked to be a literal (``repr`` read back by
+    ``ast.literal_eval`` gives it again); TypeError naming an argument whose value has
+    no literal spelling (the code could not pass it)."""
     for key, value in arguments.items():
-        out[key] = plain(value)
         try:
-            same = ast.literal_eval(repr(out[key])) == out[key]
+            same = ast.literal_eval(repr(value)) == value
         except (ValueError, SyntaxError):
             same = False
         if not same:
             raise TypeError(f"argument {key!r} has no literal value to write as code: "
                             f"{value!r} (numbers, strings, booleans, None, tuples, "
                             f"lists and dicts of them)")
-    return out
+    return arguments
 
 
 def _allowed(key, control, value):
@@ -472,8 +457,6 @@ class TrainingExplorer(Explorer):
         self.running = False
         self._stop_event = threading.Event()
         self._thread = None
-        self._last_redraw = 0.0
-        self._live = False
         self.previous = None
         super().__init__(**initial)
 
