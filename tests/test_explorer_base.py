@@ -179,7 +179,7 @@ def test_one_rule_for_what_a_run_leaves_to_compare_with():
     ex.draw, ex.describe = (lambda result: None), (lambda settings, result: "")
     ex.run()
     assert ex.result is started and ex.previous == [0, 1, 2]
-    assert BatchNormExplorer.comparable(None, SimpleNamespace(run=trained)) is trained
+    assert BatchNormExplorer().comparable(SimpleNamespace(run=trained)) is trained
 
 
 def test_errors_are_said_from_the_catalogue():
