@@ -7,6 +7,7 @@ from types import SimpleNamespace
 import ipywidgets as widgets
 import numpy as np
 import pytest
+from matplotlib.figure import Figure
 
 from dlskills.experiments.gradients import gradient_profile
 from dlskills.explorers import Explorer, TrainingExplorer, controls
@@ -110,6 +111,27 @@ def _descendants(widget):
         yield from _descendants(child)
 
 
+@pytest.mark.parametrize("make, change", [
+    ("gradients.GradientExplorer", {"seed": 1}),          # a view that says its widest
+    ("optimizers.OptimizerPlayground", {"steps": 31})])   # one laid out for its first result
+def test_the_first_result_is_drawn_once(make, change, monkeypatch):
+    """The first show lays the figure out once and draws the result once: one
+    ``View.update``; two figure draws (the one that pins the layout's labels, the PNG's),
+    then one of each per change."""
+    module, name = make.split(".")
+    cls = getattr(importlib.import_module(f"dlskills.explorers.{module}"), name)
+    updates, draws = [], []
+    view_update, figure_draw = cls.view_class.update, Figure.draw
+    monkeypatch.setattr(cls.view_class, "update", lambda view, *args, **options: (
+        updates.append(1), view_update(view, *args, **options))[1])
+    monkeypatch.setattr(Figure, "draw", lambda fig, renderer: (
+        draws.append(1), figure_draw(fig, renderer))[1])
+    ex = cls()
+    assert (len(updates), len(draws), ex.redraws) == (1, 2, 1)
+    ex.set(**change)
+    assert (len(updates), len(draws), ex.redraws) == (2, 3, 2)
+
+
 def test_training_explorer_shows_run_and_stop_whatever_its_layout():
     class OwnLayout(Counter):
         def layout_controls(self):
@@ -142,6 +164,24 @@ def test_training_explorer_runs_on_demand_and_can_stop():
     assert ex.run(wait=False) is None and ex.wait(timeout=10) == [0, 1, 2]
 
 
+def test_one_rule_for_what_a_run_leaves_to_compare_with():
+    """A run (History) is kept as ``previous`` once it measured an epoch after its start;
+    other results as they are; BatchNormExplorer keeps its frame's run."""
+    from dlskills.explorers.regularization import BatchNormExplorer
+    from dlskills.training import History
+    ex = Counter()
+    started, trained = History(epochs=[0]), History(epochs=[0, 1])
+    assert ex.comparable(started) is None and ex.comparable(trained) is trained
+    assert ex.comparable([0, 1]) == [0, 1] and ex.comparable(None) is None
+    ex.run(steps=3)
+    assert ex.previous == [0, 1, 2]
+    ex.train = lambda settings, report: started          # stopped before an epoch
+    ex.draw, ex.describe = (lambda result: None), (lambda settings, result: "")
+    ex.run()
+    assert ex.result is started and ex.previous == [0, 1, 2]
+    assert BatchNormExplorer().comparable(SimpleNamespace(run=trained)) is trained
+
+
 def test_errors_are_said_from_the_catalogue():
     ex = Wave()
     ex.set(freq=4.5)
@@ -166,8 +206,7 @@ def test_a_control_moved_during_a_run_is_said_plainly():
 
 def test_stored_output_shows_the_figure_without_a_kernel():
     ex = Wave()
-    bundle = ex._repr_mimebundle_()
-    data = bundle[0] if isinstance(bundle, tuple) else bundle
+    data = ex._repr_mimebundle_()
     assert "application/vnd.jupyter.widget-view+json" in data
     png = base64.b64decode(data["image/png"])
     assert png == ex.png and ink(png) > 0.005

@@ -32,6 +32,7 @@ import base64
 import functools
 import html
 import io
+import numbers
 import threading
 import time
 
@@ -41,16 +42,18 @@ from matplotlib.layout_engine import ConstrainedLayoutEngine
 
 from .._blas import single_thread_blas
 from ..messages import catalogue, say
+from ..training import History
 from ..views.style import freeze_layout, new_figure, style
 
 
 class Explorer:
-    """Base class. Subclasses set ``name`` and ``figsize``, declare their controls in
-    ``make_controls`` (with :mod:`dlskills.explorers.controls`) and ``used_when``, and
-    implement ``setup``, ``compute`` and ``draw``."""
+    """Base class. Subclasses set ``name``, declare their controls in ``make_controls``
+    (with :mod:`dlskills.explorers.controls`) and ``used_when``, and declare
+    ``experiment`` and ``view_class`` (or implement ``setup``, ``compute`` and ``draw``)."""
 
     name = "explorer"
-    figsize = (12, 5)
+    #: the figure's size; None: the ``view_class``'s own
+    figsize = None
     dpi = 80          # on-screen resolution: keeps PNG encoding fast
     #: key -> predicate(settings): when a setting is in use. A control not in use is
     #: disabled and left out of the status (e.g. ``{"lr": lambda s: not s["tuned_lr"]}``)
@@ -76,6 +79,7 @@ class Explorer:
             control.add_class(f"dlskills-control-{key}")
             control.observe(functools.partial(self._on_change, key), names="value")
         self._enable()
+        self.figsize = self.figsize or self.view_class.figsize
         self.fig, _ = new_figure(self.figsize, dpi=self.dpi)
         with style():
             self.setup(self.fig)
@@ -97,6 +101,7 @@ class Explorer:
         self.widget.add_class("dlskills-explorer")
         self.widget.add_class(f"dlskills-explorer-{self.name}")
         self.result = None
+        self._computed = None       # (settings, result) of the last whole result drawn
         self._laid_out = False
         self.error = None
         self.png = b""
@@ -135,24 +140,21 @@ class Explorer:
         return dict(settings)
 
     # --- copy as code -------------------------------------------------------------
-    def code_settings(self):
-        """The settings of what the figure shows now (``code()`` reproduces them)."""
-        return self.settings
-
     def code(self):
         """Python source that reproduces the result and the figure shown now with the
         public ``dlskills`` API: the imports, the experiment called with the settings
         as literal values, and the view's figure of its result (the notebook cell's
-        last expression, so Jupyter shows it). ``result`` then equals ``self.result``."""
+        last expression, so Jupyter shows it). ``result`` then equals ``self.result``.
+        When the figure shows no whole result (nothing trained yet, a preview, a stopped
+        run), the code computes one with the current settings, and its first line says so."""
         if self.experiment is None or self.view_class is None:
             raise NotImplementedError(f"{type(self).__name__} declares no experiment "
                                       "and view_class to write code with")
-        return call_code(self.experiment, _literals(self.arguments(self.code_settings())),
-                         self.view_class, self.figsize, self.code_note())
-
-    def code_note(self):
-        """A comment line (catalogue text) put above the code; None for none."""
-        return None
+        shown = self._computed is not None and self.result is self._computed[1]
+        settings = self._computed[0] if shown else self.settings
+        return call_code(self.experiment, _literals(self.arguments(settings)),
+                         self.view_class, self.figsize,
+                         None if shown else say("explorer.code_untrained"))
 
     def _toggle_code(self, _=None):
         """The code button: show the code in the text box, or hide it."""
@@ -272,23 +274,28 @@ class Explorer:
             except Exception as err:  # shown to the learner; the explorer stays usable
                 self.show_error(settings, err)
                 return
+            self._computed = (settings, result)
             self._show_status(self.describe(settings, result))
 
     def show(self, result):
         """Draw ``result`` into the figure and put the new PNG on screen in one step."""
         with self._lock:
             with style():
+                # one layout, made at the first result and frozen (later redraws skip
+                # it): for the widest content the view shows (View.widest) when it can
+                # say, else for this result; either way the result is drawn once
+                first = result is not None and not self._laid_out and isinstance(
+                    self.fig.get_layout_engine(), ConstrainedLayoutEngine)
+                widest = first and hasattr(self, "view") and self.view.widest()
+                if widest:
+                    freeze_layout(self.fig)
                 self.draw(result)
-                if result is not None and not self._laid_out:   # lay out once, for the
-                    if isinstance(self.fig.get_layout_engine(),    # widest content shown;
-                                  ConstrainedLayoutEngine):        # later redraws skip it
-                        view = getattr(self, "view", None)   # View.widest: see there
-                        widened = view is not None and view.widest()
-                        freeze_layout(self.fig)
-                        if widened:
-                            self.draw(result)
-                    self._laid_out = True
-            self.png = self.render()
+                if first and not widest:
+                    freeze_layout(self.fig)
+                self._laid_out = self._laid_out or result is not None
+            buffer = io.BytesIO()       # fast zlib level: encoding time matters here
+            self.fig.canvas.print_png(buffer, pil_kwargs={"compress_level": 1})
+            self.png = buffer.getvalue()
             self.result, self.error = result, None
             self.image.value = self.png
             self.redraws += 1
@@ -300,12 +307,6 @@ class Explorer:
         self._show_status(say("explorer.error", settings=self.describe_settings(settings),
                               kind=type(err).__name__, error=err), error=True)
 
-    def render(self):
-        """The figure as PNG bytes (fast zlib level: encoding time matters here)."""
-        buffer = io.BytesIO()
-        self.fig.canvas.print_png(buffer, pil_kwargs={"compress_level": 1})
-        return buffer.getvalue()
-
     def _show_status(self, text, error=False):
         self.status = text
         color = "#D55E00" if error else "#333333"
@@ -316,10 +317,9 @@ class Explorer:
         """The live widget, plus the figure as a plain PNG: a notebook viewed without a
         kernel (GitHub, nbviewer) shows the figure the explorer was saved with."""
         bundle = self.widget._repr_mimebundle_(**kwargs)
-        data = bundle[0] if isinstance(bundle, tuple) else bundle
         if self.png:
-            data["image/png"] = base64.b64encode(self.png).decode("ascii")
-            data["text/plain"] = self.status
+            bundle["image/png"] = base64.b64encode(self.png).decode("ascii")
+            bundle["text/plain"] = self.status
         return bundle
 
 
@@ -342,34 +342,30 @@ def call_code(function, arguments, view_class, figsize=None, note=None):
 
 
 def _literals(arguments):
-    """``arguments`` with numpy scalars as Python numbers; TypeError naming an argument
-    whose value has no literal spelling (the code could not pass it)."""
-    def plain(value):
-        if isinstance(value, np.generic):
-            return value.item()
-        if isinstance(value, (tuple, list)):
-            return type(value)(plain(v) for v in value)
-        if isinstance(value, dict):
-            return {plain(k): plain(v) for k, v in value.items()}
-        return value
-
-    out = {}
+    """``arguments``, each value checked to be a literal (``repr`` read back by
+    ``ast.literal_eval`` gives it again); TypeError naming an argument whose value has
+    no literal spelling (the code could not pass it)."""
     for key, value in arguments.items():
-        out[key] = plain(value)
         try:
-            same = ast.literal_eval(repr(out[key])) == out[key]
+            same = ast.literal_eval(repr(value)) == value
         except (ValueError, SyntaxError):
             same = False
         if not same:
             raise TypeError(f"argument {key!r} has no literal value to write as code: "
                             f"{value!r} (numbers, strings, booleans, None, tuples, "
                             f"lists and dicts of them)")
-    return out
+    return arguments
 
 
 def _allowed(key, control, value):
     """(the value ``control`` will hold, the value asked for if it had to be moved into
-    range, else None); ValueError naming the control and what it allows otherwise."""
+    range, else None); ValueError naming the control and what it allows otherwise.
+
+    A float slider's value is also moved to the nearest position of its step grid: the
+    browser snaps a slider's value to that grid and sends the snapped value back; set
+    from Python off the grid, a value would come back changed a moment later and trigger
+    another redraw with other settings (seen in JupyterLab).
+    """
     if isinstance(control, (widgets.Dropdown, widgets.SelectMultiple)):
         options = [option[1] if isinstance(option, tuple) else option
                    for option in control.options]
@@ -383,38 +379,24 @@ def _allowed(key, control, value):
         return (tuple(value) if many else value), None
     if isinstance(control, widgets.Checkbox) and not isinstance(value, (bool, np.bool_)):
         raise ValueError(f"control {key!r} takes True or False; got {value!r}")
-    if isinstance(control, (widgets.IntSlider, widgets.FloatSlider, widgets.FloatLogSlider)):
-        integer = isinstance(control, widgets.IntSlider)
-        low, high = (control.min, control.max) if not isinstance(
-            control, widgets.FloatLogSlider) else (control.base ** control.min,
-                                                   control.base ** control.max)
-        if isinstance(value, bool) or not isinstance(value, (int, float, np.integer,
-                                                              np.floating)) \
-                or not np.isfinite(value) or (integer and value != int(value)):
-            raise ValueError(f"control {key!r} takes {'an integer' if integer else 'a number'}"
-                             f" from {_fmt(low)} to {_fmt(high)}; got {value!r}")
-        inside = min(max(value, low), high)
-        return _on_slider_grid(control, int(inside) if integer else float(inside)), \
-            (None if inside == value else value)
-    return value, None
-
-
-def _on_slider_grid(control, value):
-    """``value`` (inside the slider's range) moved to the nearest position a float slider
-    can show.
-
-    The browser snaps a slider's value to its step grid and sends the snapped value
-    back; set from Python off the grid, a value would come back changed a moment later
-    and trigger another redraw with other settings (seen in JupyterLab).
-    """
-    if isinstance(control, widgets.FloatLogSlider):
-        exponent = np.log(value) / np.log(control.base)
-        exponent = control.min + round((exponent - control.min) / control.step) * control.step
-        return float(f"{control.base ** min(max(exponent, control.min), control.max):.12g}")
-    if isinstance(control, widgets.FloatSlider):
-        snapped = control.min + round((value - control.min) / control.step) * control.step
-        return float(f"{min(max(snapped, control.min), control.max):.12g}")
-    return value
+    if not isinstance(control, (widgets.IntSlider, widgets.FloatSlider, widgets.FloatLogSlider)):
+        return value, None
+    integer = isinstance(control, widgets.IntSlider)
+    log = isinstance(control, widgets.FloatLogSlider)      # min, max, step: exponents
+    low, high = (control.base ** control.min, control.base ** control.max) if log \
+        else (control.min, control.max)
+    if isinstance(value, bool) or not isinstance(value, numbers.Real) \
+            or not np.isfinite(value) or (integer and value != int(value)):
+        raise ValueError(f"control {key!r} takes {'an integer' if integer else 'a number'}"
+                         f" from {_fmt(low)} to {_fmt(high)}; got {value!r}")
+    inside = min(max(value, low), high)
+    asked = None if inside == value else value
+    if integer:
+        return int(inside), asked
+    x = np.log(inside) / np.log(control.base) if log else inside
+    x = control.min + round((x - control.min) / control.step) * control.step
+    x = min(max(x, control.min), control.max)
+    return float(f"{control.base ** x if log else x:.12g}"), asked
 
 
 def _shown(control, value):
@@ -453,9 +435,9 @@ class TrainingExplorer(Explorer):
 
     Live redraws are at least ``redraw_every`` seconds and twice the last drawing's
     time apart (drawing takes at most a third of a run, however slow the machine).
-    ``previous`` is the result of the last run that trained (``trained``), kept once
-    it is drawn: ``draw`` shows it next to what it draws after (a preview, the next
-    run) for comparison.
+    ``previous`` is what the last run that trained left to compare with (``comparable``),
+    kept once it is drawn: ``draw`` shows it next to what it draws after (a preview,
+    the next run); by default ``view.update(result, previous)``.
     """
 
     redraw_every = 0.4
@@ -475,38 +457,28 @@ class TrainingExplorer(Explorer):
         self.running = False
         self._stop_event = threading.Event()
         self._thread = None
-        self._last_redraw = 0.0
-        self._live = False
         self.previous = None
-        self._last_run = None        # (settings, result) of the last finished run
         super().__init__(**initial)
 
     def action_row(self):
         return widgets.HBox([self.run_button, self.stop_button, self.progress,
                              self.code_button])
 
-    def code_settings(self):
-        """The last run's settings while the figure shows its result; else the current
-        settings (the code then trains as Run would, and says so: ``code_note``)."""
-        if self._shows_last_run():
-            return self._last_run[0]
-        return self.settings
-
-    def code_note(self):
-        return None if self._shows_last_run() else say("explorer.code_untrained")
-
-    def _shows_last_run(self):
-        return self._last_run is not None and self.result is self._last_run[1]
-
     def train(self, settings, report):
         """By default ``experiment(**arguments(settings), progress=...)``; the progress
         callback gets what the experiment reports, passed on as the partial result."""
         return self.experiment(**self.arguments(settings), progress=report)
 
-    def trained(self, result):
-        """Whether ``result`` trained anything worth comparing with (then the next run
-        keeps it as ``previous``)."""
-        return result is not None
+    def comparable(self, result):
+        """What of ``result`` the next runs are drawn beside (kept as ``previous``), None
+        when it trained nothing worth comparing: a run (a ``History``) when it measured
+        at least one epoch after its start; any other result as it is."""
+        if isinstance(result, History) and len(result.epochs) < 2:
+            return None
+        return result
+
+    def draw(self, result):
+        self.view.update(result, self.previous)
 
     def preview(self, settings):
         """What to draw when a control changes, before Run (something fast, e.g. the
@@ -583,9 +555,9 @@ class TrainingExplorer(Explorer):
                 result = self.train(settings, self._report)
             self.show(result)
             # a stopped run is not what its code would give: then the code says so
-            self._last_run = None if self._stop_event.is_set() else (settings, result)
-            if self.trained(result):
-                self.previous = result
+            self._computed = None if self._stop_event.is_set() else (settings, result)
+            kept = self.comparable(result)
+            self.previous = self.previous if kept is None else kept
             text = self.describe(settings, result)
             if self.settings != settings:   # a control moved during the run
                 text = say("explorer.stale", settings=text,

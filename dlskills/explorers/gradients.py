@@ -24,7 +24,6 @@ class GradientExplorer(Explorer):
     histograms. ``GradientExplorer(depth=20, activation="relu", init="he")``."""
 
     name = "gradients"
-    figsize = (12.5, 5.4)
     view_class = GradientView
     experiment = staticmethod(gradient_profile)
 
@@ -42,7 +41,6 @@ class DepthWidthExplorer(Explorer):
     """Input size, width and depth -> parameters of deeper versus wider networks."""
 
     name = "depth_width"
-    figsize = (12.5, 4.8)
     view_class = ParamGrowthView
     experiment = staticmethod(param_growth)
 

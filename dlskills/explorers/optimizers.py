@@ -14,9 +14,7 @@ The computations are :func:`dlskills.experiments.optimizers.compare_paths` and
 class's (every setting by its catalogue label, then the result's finding).
 """
 
-import numpy as np
-
-from ..experiments.optimizers import (HIDDEN, OPTIMIZER_NAMES, TUNED_LR, OptimizerComparison,
+from ..experiments.optimizers import (OPTIMIZER_NAMES, TUNED_LR, OptimizerComparison,
                                       compare_optimizers, compare_paths)
 from ..messages import say
 from ..schedules import SCHEDULES
@@ -89,7 +87,7 @@ class OptimizerPlayground(Explorer):
                 control.min, control.max = low, high
 
     def arguments(self, settings):
-        s = dict(settings)
+        s = settings
         return dict(surface=s["surface"], names=s["optimizers"],
                     lrs=TUNED_LR.get(s["surface"], {}) if s["tuned_lr"] else None,
                     lr=s["lr"], momentum=s["momentum"], decay=s["decay"],
@@ -110,21 +108,17 @@ class OptimizerTrainer(TrainingExplorer):
 
     Controls: ``optimizers``, ``lr`` ("default": SGD, Momentum, AdaGrad, RMSProp 0.01,
     Adam 0.001; or one value for all), ``schedule`` (the course text's examples, stepped
-    every iteration here), ``iterations`` (per optimizer). Constructor options:
-    ``source`` ("subset": the bundled 4,000 digits; "full": 60,000, see ``load_mnist``),
-    ``hidden``, ``batch_size``, ``seed``, ``dtype``.
+    every iteration here), ``iterations`` (per optimizer). Constructor option:
+    ``source`` ("subset": the bundled 4,000 digits; "full": 60,000, see ``load_mnist``).
     """
 
     name = "optimizer_trainer"
-    figsize = (13, 5)
     experiment = staticmethod(compare_optimizers)
     view_class = TrainingComparisonView
     redraw_every = 1.0       # seconds between live redraws (a redraw costs ~0.2 s)
 
-    def __init__(self, source="subset", hidden=HIDDEN, batch_size=128, seed=0,
-                 dtype=np.float32, **initial):
-        self.source, self.hidden = source, tuple(hidden)
-        self.batch_size, self.seed, self.dtype = batch_size, seed, dtype
+    def __init__(self, source="subset", **initial):
+        self.source = source
         super().__init__(**initial)
 
     columns = (("optimizers",), ("lr", "schedule", "iterations"))
@@ -143,8 +137,7 @@ class OptimizerTrainer(TrainingExplorer):
     def arguments(self, settings):
         return dict(names=settings["optimizers"], lr=settings["lr"],
                     schedule=settings["schedule"], iterations=settings["iterations"],
-                    batch_size=self.batch_size, hidden=self.hidden, seed=self.seed,
-                    source=self.source, dtype=np.dtype(self.dtype).name)
+                    source=self.source)
 
     def draw(self, result):
         if result is None:

@@ -17,11 +17,6 @@ from . import controls
 from .base import TrainingExplorer
 
 
-def _trained(run):
-    """A run that measured at least one epoch after the start."""
-    return run is not None and len(run.epochs) > 1
-
-
 class OverfittingLab(TrainingExplorer):
     """Train the overfitting setting with any mix of batch norm, weight decay and dropout;
     train and validation accuracy drawn while training, the final gap marked, the
@@ -29,7 +24,6 @@ class OverfittingLab(TrainingExplorer):
     digits are set aside first."""
 
     name = "overfitting"
-    figsize = (13, 5.2)
     experiment = staticmethod(run_overfitting)
     view_class = views.OverfittingView
 
@@ -40,19 +34,12 @@ class OverfittingLab(TrainingExplorer):
                 "dropout": controls.slider(0.0, 0.0, 0.8, 0.05, fmt=".2f", width="330px"),
                 "epochs": controls.slider(100, 10, 400, 10, width="330px")}
 
-    def trained(self, result):
-        return _trained(result)
-
-    def draw(self, result):
-        self.view.update(result, self.previous)
-
 
 class BatchNormExplorer(TrainingExplorer):
     """Initial weight scale and batch norm: activation histograms of the 5 hidden layers
     at once (on 1,000 digits), training curves when Run is pressed."""
 
     name = "batchnorm"
-    figsize = (13, 7.5)
     experiment = staticmethod(batchnorm_frame)
     view_class = views.BatchNormView
 
@@ -71,8 +58,6 @@ class BatchNormExplorer(TrainingExplorer):
         until Run is pressed."""
         return self.experiment(**self.arguments(settings), train=False)
 
-    def trained(self, result):
-        return result is not None and _trained(result.run)
-
-    def draw(self, result):
-        self.view.update(result, self.previous and self.previous.run)
+    def comparable(self, frame):
+        """The frame's run: the histograms are redrawn from every preview."""
+        return super().comparable(frame.run)

@@ -20,8 +20,9 @@ class View:
 
     def widest(self):
         """Show the widest content (tick labels, titles) the view will show, for the one
-        layout an explorer makes before its first draw; return whether anything changed.
-        By default nothing: the first result is as wide as any."""
+        layout an explorer makes before it draws its first result (``update`` then
+        replaces all of it); return whether it showed anything. By default nothing: the
+        layout is made for the first result, as wide as any."""
         return False
 
     def update(self, result):
