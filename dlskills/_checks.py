@@ -21,9 +21,12 @@ class Registry:
         self._items = {}
 
     def register(self, name, obj=None):
-        """Register ``obj`` under ``name``; usable as a decorator when ``obj`` is omitted."""
+        """Register ``obj`` under ``name``; usable as a decorator when ``obj`` is omitted.
+        An object that has a ``name`` attribute (a surface class) gets ``name`` there."""
         if obj is None:
             return lambda o: self.register(name, o)
+        if hasattr(obj, "name"):
+            obj.name = name
         self._items[name] = obj
         return obj
 

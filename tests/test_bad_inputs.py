@@ -503,6 +503,17 @@ def test_registry_registers_gets_and_lists_names():
             things.get(bad)
 
 
+def test_registry_gives_an_object_with_a_name_attribute_its_registered_name():
+    things = Registry("thing")
+
+    @things.register("round")
+    class Round:
+        name = ""
+
+    assert Round.name == "round" and not hasattr(things.register("len", len), "name")
+    assert [dl.get_surface(n).name for n in dl.SURFACES.names()] == dl.SURFACES.names()
+
+
 def test_registry_make_names_settings_it_does_not_take():
     things = Registry("thing")
     things.register("pair", lambda a, b=1: (a, b))
