@@ -181,12 +181,6 @@ class OptimizerComparison:
         return {name: h.settings["label"] for name, h in self.histories.items()}
 
     @property
-    def running(self):
-        """The name of the run in training, or None."""
-        return next((name for name, h in self.histories.items() if h.status == "running"),
-                    None)
-
-    @property
     def iterations(self):
         """Iterations per optimizer."""
         return max((h.planned for h in self.histories.values()), default=0)
