@@ -21,9 +21,12 @@ class Registry:
         self._items = {}
 
     def register(self, name, obj=None):
-        """Register ``obj`` under ``name``; usable as a decorator when ``obj`` is omitted."""
+        """Register ``obj`` under ``name``; usable as a decorator when ``obj`` is omitted.
+        An object that has a ``name`` attribute (a surface class) gets ``name`` there."""
         if obj is None:
             return lambda o: self.register(name, o)
+        if hasattr(obj, "name"):
+            obj.name = name
         self._items[name] = obj
         return obj
 
@@ -81,24 +84,6 @@ def _range_text(low, high, low_open, high_open):
     if high is not None:
         return f" {'<' if high_open else '<='} {high}"
     return ""
-
-
-def check_shape(name, array, ndim=None, shape=None):
-    """Raise ValueError unless ``array`` has ``ndim`` dimensions / matches ``shape``.
-
-    In ``shape`` a ``None`` entry matches any size.
-    """
-    actual = getattr(array, "shape", None)
-    if actual is None:
-        raise ValueError(f"{name} must be an array, got {type(array).__name__}")
-    if ndim is not None and len(actual) != ndim:
-        raise ValueError(f"{name} must have {ndim} dimensions, got shape {actual}")
-    if shape is not None:
-        if len(actual) != len(shape) or any(
-                want is not None and want != got for want, got in zip(shape, actual)):
-            wanted = "(" + ", ".join("any" if s is None else str(s) for s in shape) + ")"
-            raise ValueError(f"{name} must have shape {wanted}, got {actual}")
-    return array
 
 
 def check_float_dtype(dtype):

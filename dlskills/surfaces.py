@@ -15,7 +15,7 @@ SURFACES = Registry("surface")
 
 
 class Surface:
-    name = ""
+    name = ""           # set by SURFACES.register
     formula = ""
     xlim = ylim = (-1.0, 1.0)
     start = (0.0, 0.0)
@@ -34,7 +34,7 @@ class Surface:
 @SURFACES.register("ill_conditioned")
 class IllConditioned(Surface):
     """The course text's example: x^2/20 + y^2, 20 times steeper along y than along x."""
-    name, formula = "ill_conditioned", "x^2/20 + y^2"
+    formula = "x^2/20 + y^2"
     xlim, ylim, start, minimum = (-10.0, 10.0), (-5.0, 5.0), (-7.0, 2.0), (0.0, 0.0)
 
     def value(self, x, y):
@@ -48,7 +48,7 @@ class IllConditioned(Surface):
 class Saddle(Surface):
     """A saddle point at the origin (x^2 - y^2), walled in by y^4/4 so that a path that
     leaves the saddle settles in one of the two minima (0, +-sqrt(2))."""
-    name, formula = "saddle", "x^2 - y^2 + y^4/4"
+    formula = "x^2 - y^2 + y^4/4"
     xlim, ylim, start, minimum = (-2.0, 2.0), (-2.5, 2.5), (-1.5, 1e-3), (0.0, np.sqrt(2.0))
 
     def value(self, x, y):
@@ -64,7 +64,7 @@ class LocalMinimum(Surface):
     minimum on the right (f = -0.456) and the global one on the left (f = -1.584), with a
     low ridge (f = 0.040 at x = 0.204) between them. Gradient descent started on the right
     stops in the local minimum; the x coordinates are the roots of x^3 - 2x + 0.4."""
-    name, formula = "local_minimum", "x^4/4 - x^2 + 0.4x + y^2"
+    formula = "x^4/4 - x^2 + 0.4x + y^2"
     xlim, ylim, start = (-2.5, 3.0), (-2.0, 2.0), (2.6, 1.5)
     minimum = (-1.5052371, 0.0)
     local_minimum = (1.3009760, 0.0)
@@ -79,7 +79,7 @@ class LocalMinimum(Surface):
 @SURFACES.register("rosenbrock")
 class Rosenbrock(Surface):
     """(1 - x)^2 + 100 (y - x^2)^2: a long curved valley, minimum at (1, 1)."""
-    name, formula = "rosenbrock", "(1 - x)^2 + 100 (y - x^2)^2"
+    formula = "(1 - x)^2 + 100 (y - x^2)^2"
     xlim, ylim, start, minimum = (-2.0, 2.0), (-1.0, 3.0), (-1.5, 2.0), (1.0, 1.0)
 
     def value(self, x, y):

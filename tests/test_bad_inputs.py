@@ -14,7 +14,7 @@ import numpy as np
 import pytest
 
 import dlskills as dl
-from dlskills._checks import Registry, check_labels, check_number, check_shape
+from dlskills._checks import Registry, check_labels, check_number
 from dlskills.surfaces import optimizer_path, start_point
 
 X = np.random.default_rng(0).normal(size=(8, 4))
@@ -503,6 +503,17 @@ def test_registry_registers_gets_and_lists_names():
             things.get(bad)
 
 
+def test_registry_gives_an_object_with_a_name_attribute_its_registered_name():
+    things = Registry("thing")
+
+    @things.register("round")
+    class Round:
+        name = ""
+
+    assert Round.name == "round" and not hasattr(things.register("len", len), "name")
+    assert [dl.get_surface(n).name for n in dl.SURFACES.names()] == dl.SURFACES.names()
+
+
 def test_registry_make_names_settings_it_does_not_take():
     things = Registry("thing")
     things.register("pair", lambda a, b=1: (a, b))
@@ -534,23 +545,6 @@ def test_check_number_keeps_bounds_that_are_allowed():
     assert check_number("x", 1, high=1) == 1
     n = check_number("n", 3.0, integer=True)
     assert n == 3 and type(n) is int
-
-
-@pytest.mark.parametrize("array, kwargs, message", [
-    ([1, 2], {"ndim": 1}, "a must be an array, got list"),
-    (np.ones(3), {"ndim": 2}, "a must have 2 dimensions, got shape (3,)"),
-    (np.ones((3, 3)), {"shape": (None, 2)}, "a must have shape (any, 2), got (3, 3)"),
-    (np.ones((3, 2, 1)), {"shape": (3, 2)}, "a must have shape (3, 2), got (3, 2, 1)"),
-])
-def test_check_shape_messages(array, kwargs, message):
-    with pytest.raises(ValueError) as info:
-        check_shape("a", array, **kwargs)
-    assert str(info.value) == message
-
-
-def test_check_shape_passes_matching_arrays():
-    a = np.ones((4, 2))
-    assert check_shape("a", a, ndim=2, shape=(None, 2)) is a
 
 
 @pytest.mark.parametrize("t, exception, message", [

@@ -4,8 +4,10 @@ figure that shows its spread."""
 import numpy as np
 import pytest
 
-from dlskills.experiments.optimizers import (OptimizerComparison, SeedSpread,
-                                             compare_optimizers, compare_over_seeds)
+import dlskills as dl
+from dlskills.experiments.optimizers import (FLOOR, OptimizerComparison, SeedSpread,
+                                             compare_optimizers, compare_over_seeds, compare_paths)
+from dlskills.messages import say
 
 
 def spread_of(losses):
@@ -65,3 +67,35 @@ def test_seed_spread_figure_draws_every_run():
     assert sorted(len(line.get_xdata()) for line in dots) == [3, 3]
     assert [t.get_text() for t in loss_ax.get_xticklabels()] == ["sgd", "adam"]
     assert spread.finding in fig._suptitle.get_text()
+
+
+def test_training_headline_names_the_lowest_loss_the_ratio_and_diverged_runs():
+    def run(label, loss, status="completed"):
+        return dl.History(loss=list(loss), status=status,
+                          settings={"label": label, "epochs": 1.0})
+    comparison = OptimizerComparison({"sgd": run("sgd lr=0.01", [2.0] * 30),
+                                      "adam": run("adam lr=0.001", [0.5] * 30),
+                                      "momentum": run("momentum lr=9", [1.0, np.inf],
+                                                      status="diverged")})
+    line, notes = comparison.headline.split("\n")
+    assert line == say("optimizers.sep").join(
+        [say("optimizers.fig.lowest_loss", label="adam lr=0.001", loss=0.5),
+         say("optimizers.fig.times_higher", label="sgd lr=0.01", ratio=4.0)])
+    assert notes == say("optimizers.fig.run_diverged", label="momentum lr=9")
+    assert OptimizerComparison({}).headline.key == "curves.press_run"
+
+
+def test_path_headline_names_the_lowest_run_and_the_step_each_diverged_at():
+    result = compare_paths("ill_conditioned", names=("sgd", "adam"),
+                           lrs={"sgd": 2.5, "adam": 0.3}, steps=40)
+    sgd, adam = result.runs
+    assert sgd.diverged_at is not None and adam.diverged_at is None
+    assert result.headline == say("optimizers.sep").join(
+        [say("optimizers.fig.lowest", steps=40, label=adam.label,
+             gap=float(adam.values[-1]) - result.f_min),
+         say("optimizers.fig.diverged",
+             runs=say("optimizers.fig.diverged_run", label=sgd.label, step=sgd.diverged_at))])
+    close = compare_paths("ill_conditioned", names=("sgd",), lrs={"sgd": 0.95}, steps=2000)
+    assert close.headline == say("optimizers.fig.lowest_floor", steps=2000, label="sgd lr=0.95",
+                                 floor=FLOOR)
+    assert compare_paths("saddle", names=()).headline.key == "optimizers.outcome.none"

@@ -73,7 +73,7 @@ def test_ablation_is_a_seed_comparison_with_a_finding():
     assert labels == ["基线（不加处方）", "ReLU + He 初始化 + Adam"]
     assert all(v.shape == (2,) for v in table.val.values())
     assert len(table.runs[labels[1]].epochs) == 3        # the first seed keeps its curves
-    finding = deep.ablation_finding(table)
+    finding = table.finding
     assert finding.key == "deep.finding.ablation" and finding.values["sets"] == 2
     best = max(labels, key=lambda label: table.val[label].mean())
     assert finding.values["best"] == best

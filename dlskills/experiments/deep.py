@@ -21,7 +21,7 @@ from ..model import MLP
 from ..optimizers import SGD, Adam
 from . import mnist
 from .gradients import network_profile
-from .regularization import _train_mnist, compare_seeds
+from .regularization import SeedComparison, _train_mnist, compare_seeds
 
 #: the remedies, in the order of the course text's list (section 二.5)
 REMEDIES = ("relu", "he", "batchnorm", "adam", "residual", "clip", "standardize")
@@ -113,27 +113,32 @@ def start_gradients(remedies=(), depth=DEPTH, *, batch=100, seed=0, **options):
                            net.init_options.get("std", float("nan")))
 
 
+class Ablation(SeedComparison):
+    """A :class:`~dlskills.experiments.regularization.SeedComparison` of sets of remedies."""
+
+    @property
+    def finding(self):
+        """The ablation in one sentence: the best set (mean and range of the final
+        validation accuracy over the seeds) and how many sets stayed at chance for every
+        seed."""
+        means = {label: float(np.mean(v)) for label, v in self.val.items()}
+        best = max(means, key=means.get)
+        stuck = [label for label, v in self.val.items() if np.max(v) < CHANCE_LIMIT]
+        return say("deep.finding.ablation", best=best, mean=100 * means[best],
+                   low=100 * float(np.min(self.val[best])),
+                   high=100 * float(np.max(self.val[best])), stuck=len(stuck),
+                   sets=len(means), seeds=len(self.seeds), limit=100 * CHANCE_LIMIT)
+
+
 def ablation(sets, seeds=(0, 1, 2), epochs=10, **options):
-    """Final train and validation accuracy of every set of remedies with every seed: a
-    :class:`~dlskills.experiments.regularization.SeedComparison` labelled with
-    :func:`remedy_label` (``runs``: the first seed's run of each, with curves).
+    """Final train and validation accuracy of every set of remedies with every seed: an
+    :class:`Ablation` labelled with :func:`remedy_label` (``runs``: the first seed's run of
+    each, with curves; ``finding``: the result in one sentence).
 
     ``sets``: a list of remedy lists (or a dict label -> remedy list); ``options`` go to
     :func:`run_deep` (depth, lr, n_train, ...)."""
     if not isinstance(sets, dict):
         sets = {remedy_label(r): r for r in sets}
     settings = {label: {"remedies": check_remedies(r)} for label, r in sets.items()}
-    return compare_seeds(settings, seeds, epochs, run=run_deep, record_layers=False,
-                         **options)
-
-
-def ablation_finding(table):
-    """The ablation in one sentence: the best set (mean and range of the final validation
-    accuracy over the seeds) and how many sets stayed at chance for every seed."""
-    means = {label: float(np.mean(v)) for label, v in table.val.items()}
-    best = max(means, key=means.get)
-    stuck = [label for label, v in table.val.items() if np.max(v) < CHANCE_LIMIT]
-    return say("deep.finding.ablation", best=best, mean=100 * means[best],
-               low=100 * float(np.min(table.val[best])),
-               high=100 * float(np.max(table.val[best])), stuck=len(stuck),
-               sets=len(means), seeds=len(table.seeds), limit=100 * CHANCE_LIMIT)
+    return Ablation(**vars(compare_seeds(settings, seeds, epochs, run=run_deep,
+                                         record_layers=False, **options)))

@@ -131,6 +131,11 @@ class GradientProfile:
     finding: str = ""        # one catalogue sentence, stated from the numbers
 
     @property
+    def verdict_name(self):
+        """The learner's word for the verdict ("vanishing" -> "消失")."""
+        return say(f"gradients.verdict.{self.verdict}")
+
+    @property
     def ratio(self):
         """||dW_1|| / ||dW_output||: how much of the output layer's gradient layer 1 gets."""
         first, last = self.grad_norms[0], self.grad_norms[-1]
@@ -273,8 +278,3 @@ def judge(profile):
     if peak < VANISHED_NORM:
         return "vanishing", say("gradients.finding.vanishing_size", peak=peak)
     return "stable", say("gradients.finding.stable", ratio=ratio)
-
-
-def verdict_name(verdict):
-    """The learner's word for a verdict ("vanishing" -> "消失")."""
-    return say(f"gradients.verdict.{verdict}")

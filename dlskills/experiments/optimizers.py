@@ -94,6 +94,26 @@ class PathComparison:
         return say("optimizers.outcomes", outcomes=say("optimizers.sep").join(
             run.outcome(self.f_min) for run in self.runs))
 
+    @property
+    def headline(self):
+        """The comparison in one line (the figure's title): which run ends lowest after
+        how many steps ("< 1e-12" under :data:`FLOOR`), and which diverged."""
+        if not self.runs:
+            return say("optimizers.outcome.none")
+        parts = []
+        finished = [r for r in self.runs if r.diverged_at is None]
+        if finished:
+            best = min(finished, key=lambda r: r.values[-1])
+            gap, steps = float(best.values[-1]) - self.f_min, len(best.values) - 1
+            parts.append(say("optimizers.fig.lowest_floor", steps=steps, label=best.label,
+                             floor=FLOOR) if gap < FLOOR else
+                         say("optimizers.fig.lowest", steps=steps, label=best.label, gap=gap))
+        diverged = [say("optimizers.fig.diverged_run", label=r.label, step=r.diverged_at)
+                    for r in self.runs if r.diverged_at is not None]
+        if diverged:
+            parts.append(say("optimizers.fig.diverged", runs="、".join(diverged)))
+        return say("optimizers.sep").join(parts)
+
 
 def surface_min_value(surface, runs=()):
     """f at the surface's (global) minimum; without a known minimum, the lowest value any
@@ -161,12 +181,6 @@ class OptimizerComparison:
         return {name: h.settings["label"] for name, h in self.histories.items()}
 
     @property
-    def running(self):
-        """The name of the run in training, or None."""
-        return next((name for name, h in self.histories.items() if h.status == "running"),
-                    None)
-
-    @property
     def iterations(self):
         """Iterations per optimizer."""
         return max((h.planned for h in self.histories.values()), default=0)
@@ -192,6 +206,24 @@ class OptimizerComparison:
     def finding(self):
         return say("optimizers.outcomes", outcomes=say("optimizers.sep").join(
             self.outcome(name) for name in self.histories))
+
+    @property
+    def headline(self):
+        """The comparison in one line (the loss panel's title): the lowest final
+        (averaged) loss and how many times higher the highest one is; diverged runs named."""
+        sep, labels = say("optimizers.sep"), self.labels
+        finals = {name: h.final_loss() for name, h in self.histories.items()
+                  if not h.diverged and h.loss}
+        notes = [say("optimizers.fig.run_diverged", label=labels[name])
+                 for name, h in self.histories.items() if h.diverged]
+        if not finals:
+            return sep.join(notes) if notes else say("curves.press_run")
+        best, worst = min(finals, key=finals.get), max(finals, key=finals.get)
+        parts = [say("optimizers.fig.lowest_loss", label=labels[best], loss=finals[best])]
+        if worst != best:
+            parts.append(say("optimizers.fig.times_higher", label=labels[worst],
+                             ratio=finals[worst] / finals[best]))
+        return sep.join(parts) + ("\n" + sep.join(notes) if notes else "")
 
 
 def compare_optimizers(names=OPTIMIZER_NAMES, lr="default", schedule="none",

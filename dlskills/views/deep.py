@@ -5,7 +5,6 @@ ablation table as a bar chart with the spread over seeds (:func:`ablation_figure
 import numpy as np
 from matplotlib.lines import Line2D
 
-from ..experiments.deep import ablation_finding
 from ..messages import say
 from .axes import EDGE, LayerTicks, edge_marks, log_axis
 from .base import View
@@ -85,5 +84,5 @@ def ablation_figure(table):
         ax.invert_yaxis()
         ax.set_xlim(0, 100)
         ax.set_xlabel(say("deep.axis.final_val_accuracy"))
-        ax.set_title(ablation_finding(table), loc="left", fontsize=11)
+        ax.set_title(table.finding, loc="left", fontsize=11)
     return fig

@@ -16,7 +16,6 @@ a network. Every text drawn comes from the message catalogue (``gradients.view.*
 import numpy as np
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
-from ..experiments.gradients import verdict_name
 from ..functions import ACTIVATIONS
 from ..messages import say
 from .axes import EDGE, LayerTicks, edge_marks, log_axis
@@ -323,7 +322,7 @@ def plot_norm_profiles(profiles, labels, measure="ratio"):
         for p, label, c in zip(profiles, labels, _sequence_colors(len(profiles))):
             line, = ax.plot([], [], marker="o", markersize=4, color=c,
                             label=say("gradients.fig.profile_legend", label=label,
-                                      verdict=verdict_name(p.verdict)))
+                                      verdict=p.verdict_name))
             _show_profile(line, *edge_marks(ax, color=c, markersize=9), p.grad_norms)
         ax.set_yscale("log")
         log_axis(ax.yaxis, most=9)

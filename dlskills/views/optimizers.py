@@ -39,7 +39,7 @@ class PathsView(View):
     """Left: the surface's contour with each run's path (start: black circle, global
     minimum: black star, a local minimum: white star). Right: f - f_min against step
     (log y), and optionally a third panel with the learning rate of each step.
-    The figure title is ``title``, by default the finding computed from the runs."""
+    The figure title is ``title``, by default the result's ``headline``."""
 
     figsize = (12, 5)
 
@@ -115,7 +115,7 @@ class PathsView(View):
         self.f_panel.finish()
         if self.lr_panel is not None:
             self.lr_panel.finish()
-        self.fig.suptitle(self.title if self.title is not None else describe_runs(runs, f_min))
+        self.fig.suptitle(self.title if self.title is not None else result.headline)
 
     def _contour(self, surface, resolution=160, levels=14):
         """The contour lines of ``surface`` and its minima marked: the artists made."""
@@ -136,29 +136,9 @@ class PathsView(View):
         return artists
 
 
-def describe_runs(runs, f_min=0.0):
-    """One line stating the finding: which run ends lowest after how many steps, and
-    which diverged (f - f_min under the drawn floor is said as "< 1e-12")."""
-    if not runs:
-        return say("optimizers.outcome.none")
-    parts = []
-    finished = [r for r in runs if r.diverged_at is None]
-    if finished:
-        best = min(finished, key=lambda r: r.values[-1])
-        gap, steps = float(best.values[-1]) - f_min, len(best.values) - 1
-        parts.append(say("optimizers.fig.lowest_floor", steps=steps, label=best.label,
-                         floor=FLOOR) if gap < FLOOR else
-                     say("optimizers.fig.lowest", steps=steps, label=best.label, gap=gap))
-    diverged = [say("optimizers.fig.diverged_run", label=r.label, step=r.diverged_at)
-                for r in runs if r.diverged_at is not None]
-    if diverged:
-        parts.append(say("optimizers.fig.diverged", runs="、".join(diverged)))
-    return say("optimizers.sep").join(parts)
-
-
 def paths_figure(surface, runs, finding=None, show_lr=False):
     """``PathsView.figure`` of ``runs`` on ``surface`` (contour + f - f_min [+ lr]), titled
-    ``finding`` (by default computed from the runs)."""
+    ``finding`` (by default the comparison's ``headline``)."""
     result = PathComparison(surface, list(runs), surface_min_value(surface, runs))
     return PathsView.figure(result, figsize=(15, 5) if show_lr else None, show_lr=show_lr,
                             legend_loc="best", title=finding)
@@ -190,34 +170,8 @@ class TrainingComparisonView(View):
                  else labels.get(name, name) for name, history in histories.items()}
         self.curves.update(histories, shown, iterations=iterations or result.iterations,
                            epochs=result.epochs)
-        self.loss_ax.set_title(describe_training(histories, labels), fontsize=12)
+        self.loss_ax.set_title(result.headline, fontsize=12)
         self.acc_ax.set_title(say("optimizers.fig.acc_title"), fontsize=12)
-
-
-def describe_training(histories, labels=None, window=FINAL_WINDOW):
-    """The finding, computed from the histories: lowest final (averaged) loss, and how
-    many times higher the highest one is; diverged runs named."""
-    labels = labels or {}
-    sep = say("optimizers.sep")
-    finals = {}
-    notes = []
-    for name, history in histories.items():
-        if history.diverged:
-            notes.append(say("optimizers.fig.run_diverged", label=labels.get(name, name)))
-        elif history.loss:
-            finals[name] = history.final_loss(window)
-    if not finals:
-        return say("curves.press_run") if not notes else sep.join(notes)
-    best = min(finals, key=finals.get)
-    parts = [say("optimizers.fig.lowest_loss", label=labels.get(best, best), loss=finals[best])]
-    worst = max(finals, key=finals.get)
-    if worst != best:
-        parts.append(say("optimizers.fig.times_higher", label=labels.get(worst, worst),
-                         ratio=finals[worst] / finals[best]))
-    text = sep.join(parts)
-    if notes:
-        text += "\n" + sep.join(notes)
-    return text
 
 
 def seed_spread_figure(spread):
