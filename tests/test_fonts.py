@@ -93,6 +93,8 @@ def test_every_figure_function_is_in_the_gallery():
     names = gallery.public_view_names()
     unknown = names - set(gallery.STATIC) - gallery.NOT_FIGURES
     assert not unknown, f"not rendered by tests/figure_gallery.py: {sorted(unknown)}"
+    stale = gallery.NOT_FIGURES - names
+    assert not stale, f"NOT_FIGURES names what dlskills.views no longer has: {sorted(stale)}"
 
 
 def test_every_figure_renders_with_the_bundled_font_alone(tmp_path):
