@@ -168,10 +168,13 @@ class _TextCachingRenderer(RendererAgg):
         return metrics
 
     def draw_text(self, gc, x, y, s, prop, angle, ismath=False, mtext=None):
-        if ismath or mtext is None:
+        if ismath:
             return super().draw_text(gc, x, y, s, prop, angle, ismath, mtext)
-        key = (s, hash(prop), x, y, angle, gc.get_antialiased(),
-               mtext.get_fontfeatures(), mtext.get_language())
+        # a Text of several lines draws each line with mtext=None (then Agg uses no
+        # font features and no language): cached as well, not laid out every frame
+        shaping = (None, None) if mtext is None else \
+            (mtext.get_fontfeatures(), mtext.get_language())
+        key = (s, hash(prop), x, y, angle, gc.get_antialiased(), shaping)
         glyphs = self._texts.get(key)
         if glyphs is None:
             core = self._renderer
