@@ -230,7 +230,7 @@ def test_the_result_matches_the_experiment(explorer):
     explorer.set(init="he_normal", activation="relu", depth=7, width=60, seed=2)
     direct = layer_statistics("he_normal", "relu", depth=7, width=60, seed=2)
     np.testing.assert_allclose(explorer.result.act_std, direct.act_std)
-    shares = explorer.view.act_shares
+    shares = explorer.result.act_shares
     assert shares.shape[0] == 7
     np.testing.assert_allclose(shares.sum(axis=1), 1.0)
     assert 0.4 < shares[:, 0].mean() < 0.6          # ReLU: about half exactly 0

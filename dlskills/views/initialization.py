@@ -20,7 +20,7 @@ import matplotlib
 import numpy as np
 from matplotlib.colors import LogNorm
 
-from ..experiments.initialization import activation_finding, median_nonzero, std_ratio_text
+from ..experiments.initialization import std_ratio_text
 from ..messages import say, say_layers
 from ..stats import ACTIVATION_BINS, GRADIENT_BINS
 from .axes import log_axis, power_of_ten
@@ -289,22 +289,17 @@ class LayerStatsView(View):
         add_share_colorbar(fig, self.grad_map.image, [ax_act, ax_grad])
         self.std_panel = LayerStdPanel(ax_std)
         self._binning = None
-        self.act_shares = self.grad_shares = None
 
     def update(self, stats):
         binning = ACTIVATION_BINS[stats.activation]
         if binning is not self._binning:
             self.act_map.set_binning(binning)
             self._binning = binning
-        self.act_shares, self.grad_shares = stats.shares()
-        with np.errstate(all="ignore"):       # overflowing settings are shown, not warned
-            finding = activation_finding(stats.activation, stats.activations[-1])
-            first, last = (median_nonzero(g) for g in (stats.gradients[0],
-                                                       stats.gradients[-1]))
-        self.act_map.update(self.act_shares)
+        self.act_map.update(stats.act_shares)
         self.act_map.ax.set_title(say("init.heatmap.act", depth=stats.depth,
-                                      finding=finding), fontsize=12)
-        self.grad_map.update(self.grad_shares)
+                                      finding=stats.last_layer), fontsize=12)
+        first, last = stats.grad_medians
+        self.grad_map.update(stats.grad_shares)
         self.grad_map.ax.set_title(say("init.heatmap.grad", first=first, last=last,
                                        depth=stats.depth), fontsize=12)
         self.std_panel.update(stats.act_std, stats.grad_std,
