@@ -255,7 +255,7 @@ NOT_FIGURES = {
     "axes.power_of_ten", "axes.log_axis", "base.View", "initialization.binning_ticks",
     "initialization.HistogramHeatmap", "initialization.add_share_colorbar",
     "initialization.LayerStdPanel",
-    "initialization.LossPanel", "initialization.ComparedRunsView",
+    "initialization.ComparedRunsView",
     "initialization.LayerStatsView",
     "optimizers.surface_min_value", "optimizers.ContourCache",
     "optimizers.PathsView", "optimizers.describe_runs", "optimizers.TrainingComparisonView",

@@ -331,7 +331,7 @@ def test_training_explorer_run_draws_curves(monkeypatch, tiny_mnist):
     ex.set(activation="tanh")        # the old run stays, marked as the previous run's
     assert ex.status.key == "explorer.press_run"
     assert ex.result.histories == {} and ex.previous is result
-    lines = ex.view.panel.curves.loss.lines
+    lines = ex.view.curves.loss.lines
     dashed = lines["previous:he_normal"]
     assert dashed.get_visible() and dashed.get_linestyle() == "--"
     assert dashed.get_label() == say("curves.previous", label="he_normal")

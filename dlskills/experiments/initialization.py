@@ -58,20 +58,16 @@ def scale_text(init, n_in, n_out, std=0.01, bound=0.05, value=0.0):
     if setting is not None:
         number = {"std": std, "bound": bound, "value": value}[setting]
         return say("init.scale.setting", name=say(f"control.{setting}"),
-                   value=format_number(number), setting=setting)
+                   value=f"{number:.3g}", setting=setting)
     formula = {"xavier_normal": ("std", xavier_std(n_in, n_out)),
                "xavier_uniform": ("bound", xavier_bound(n_in, n_out)),
                "he_normal": ("std", he_std(n_in)), "he_uniform": ("bound", he_bound(n_in)),
                "lecun_normal": ("std", np.sqrt(1.0 / n_in))}
     if init in formula:
         name, number = formula[init]
-        return say("init.scale.formula", name=name, value=format_number(number),
+        return say("init.scale.formula", name=name, value=f"{number:.3g}",
                    setting=name)
     return say("init.scale.diagonal")
-
-
-def format_number(x):
-    return f"{x:.3g}"
 
 
 def std_ratio_text(act_std, grad_std, lines=1):

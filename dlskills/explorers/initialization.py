@@ -88,11 +88,9 @@ class InitTrainingExplorer(TrainingExplorer):
         runs = {name: History(loss=[2.3, 0.5], epochs=[0, 1], test_acc=[0.1, 0.9],
                               settings={"label": init_label(name, 0.01)})
                 for name in ("normal", "xavier_normal", "he_normal")}
-        self.view.panel.update(runs, iterations=400, previous=runs)
+        placeholder = ComparedRuns(runs, {"std": 0.01, "iterations": 400})
+        self.view.update(placeholder, previous=placeholder)
         freeze_layout(fig)
-
-    def compute(self, **settings):  # training happens in train(); nothing to precompute
-        return None
 
     @staticmethod
     def _result(histories, settings):

@@ -10,8 +10,8 @@ Functions and panels here take arrays (or histories), never a network:
   layer number, log y;
 * :func:`histogram_grid`: the classic grid of small histograms ("Deep Learning from
   Scratch", chapter 6), one row per setting, one column per layer;
-* :class:`LossPanel`: loss curves and test accuracy of a few training runs;
-* :class:`LayerStatsView`, :class:`ComparedRunsView`: the two explorers' figures;
+* :class:`LayerStatsView`, :class:`ComparedRunsView`: the two explorers' figures (the
+  second: loss curves and test accuracy of a few training runs);
 * :func:`final_loss_vs_scale`: loss after training against the initial weight scale;
 * :func:`unit_images`: the input weights of hidden units as 28x28 pictures.
 """
@@ -56,16 +56,15 @@ class HistogramHeatmap:
     """Histograms of every layer as one image: row = layer (layer 1 on top), column =
     bin, colour = share of the layer's values in that bin (log colour scale)."""
 
-    def __init__(self, ax, binning, title="", layer_labels=True):
+    def __init__(self, ax, binning, layer_labels=True):
         self.ax = ax
-        self.binning = binning
+        cmap = matplotlib.colormaps[HEATMAP_CMAP].with_extremes(bad="white", under="white")
         self.image = ax.imshow(np.full((1, binning.columns), np.nan), aspect="auto",
-                               cmap=_heatmap_cmap(), norm=LogNorm(MIN_SHARE, 1.0),
+                               cmap=cmap, norm=LogNorm(MIN_SHARE, 1.0),
                                interpolation="nearest", origin="upper")
         ax.grid(False)
         ax.set_ylabel(say("init.axis.layer") if layer_labels else "")
         ax.tick_params(axis="y", labelleft=layer_labels)
-        ax.set_title(title)
         self.set_binning(binning)
 
     def set_binning(self, binning):
@@ -89,10 +88,6 @@ class HistogramHeatmap:
         ticks = _layer_ticks(depth)
         self.ax.set_yticks(ticks, [str(k).rjust(2, "\u2007") for k in ticks])
         return self.image
-
-
-def _heatmap_cmap():
-    return matplotlib.colormaps[HEATMAP_CMAP].with_extremes(bad="white", under="white")
 
 
 def _layer_ticks(depth):
@@ -219,20 +214,25 @@ def histogram_grid(rows, binning, title=None):
     return fig
 
 
-class LossPanel:
-    """Chapter 3's :class:`~dlskills.views.curves.TrainingCurves` (loss from 0, one legend
-    below both panels: give the figure the constrained layout), titled with the start
-    that did best, or that none did. Runs in ``previous`` (the last run, a control
-    changed since) are drawn dashed."""
+class ComparedRunsView(View):
+    """The runs of :func:`~dlskills.experiments.initialization.initializer_runs` (a
+    :class:`~dlskills.experiments.initialization.ComparedRuns`): chapter 3's
+    :class:`~dlskills.views.curves.TrainingCurves` (loss from 0, one legend below both
+    panels), each panel titled with the start that did best, or that none did. The runs of
+    ``previous`` (the last run, a control changed since) are drawn dashed."""
 
-    def __init__(self, ax_loss, ax_acc, window=20):
-        self.curves = TrainingCurves(ax_loss, ax_acc, window=window, legend_below=True)
-        self.ax_loss, self.ax_acc = ax_loss, ax_acc
+    figsize = (13, 4.8)
 
-    def update(self, histories, labels=None, iterations=None, previous=None):
-        """``histories``, ``previous``: dict name -> History (possibly still growing)."""
-        labels = labels or {}
-        self.curves.update(histories, labels, previous, iterations)
+    def __init__(self, fig, window=20):
+        super().__init__(fig)
+        self.ax_loss, self.ax_acc = fig.subplots(1, 2, width_ratios=[1.4, 1])
+        self.curves = TrainingCurves(self.ax_loss, self.ax_acc, window=window,
+                                     legend_below=True)
+
+    def update(self, result, previous=None):
+        histories, labels = result.histories, result.labels
+        self.curves.update(histories, labels, previous and previous.histories,
+                           result.iterations)
         finals = [(loss, labels.get(name, name))
                   for name, loss in self.curves.final_loss.items()]
         finite = [(v, lab) for v, lab in finals if np.isfinite(v)]
@@ -253,24 +253,6 @@ class LossPanel:
             self.ax_acc.set_title(say("init.acc.best", label=top[1], acc=top[0]))
         else:
             self.ax_acc.set_title("")
-
-
-class ComparedRunsView(View):
-    """A :class:`LossPanel` on its own figure: the runs of
-    :func:`~dlskills.experiments.initialization.initializer_runs` (a
-    :class:`~dlskills.experiments.initialization.ComparedRuns`), the ``previous`` ones
-    dashed."""
-
-    figsize = (13, 4.8)
-
-    def __init__(self, fig):
-        super().__init__(fig)
-        ax_loss, ax_acc = fig.subplots(1, 2, width_ratios=[1.4, 1])
-        self.panel = LossPanel(ax_loss, ax_acc)
-
-    def update(self, result, previous=None):
-        self.panel.update(result.histories, result.labels, result.iterations,
-                          previous=previous and previous.histories)
 
 
 class LayerStatsView(View):
