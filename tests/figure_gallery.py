@@ -248,7 +248,7 @@ STATIC = {
 # draw part of a figure, or classes the explorers build on (rendered through them).
 NOT_FIGURES = {
     "style.color", "style.style", "style.apply_style", "style.new_figure",
-    "style.freeze_layout", "style.pin_labels", "style.font_families", "style.CourseCanvas",
+    "style.freeze_layout", "style.font_families", "style.CourseCanvas",
     "course_figures.plot_schedule", "course_figures.main",
     "curves.smooth", "curves.CurvePanel", "curves.TrainingCurves", "curves.whole_epoch_ticks",
     "gradients.GradientView", "gradients.ParamGrowthView",

@@ -12,7 +12,7 @@ The explorers of :mod:`dlskills.explorers.initialization` draw these results.
 """
 
 import functools
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -109,7 +109,6 @@ class LayerStats:
                     (the highest such layer), else None
     """
     init: str
-    options: dict
     activation: str
     depth: int
     width: int
@@ -125,7 +124,6 @@ class LayerStats:
     overflow_layer: int = None
     grad_overflow_layer: int = None
     loss: float = float("nan")
-    extra: dict = field(default_factory=dict)
 
     @property
     def symmetric(self):
@@ -191,7 +189,7 @@ def layer_statistics(init="xavier_normal", activation="sigmoid", depth=5, width=
                        grad_medians=(median_nonzero(grad[0]), median_nonzero(grad[-1])))
     bad_a = [k + 1 for k, a in enumerate(act) if not np.isfinite(a).all()]
     bad_g = [k + 1 for k, g in enumerate(grad) if not np.isfinite(g).all()]
-    return LayerStats(init=init, options=options, activation=activation, depth=depth,
+    return LayerStats(init=init, activation=activation, depth=depth,
                       width=width, activations=act, gradients=grad, **numbers,
                       overflow_layer=bad_a[0] if bad_a else None,
                       grad_overflow_layer=bad_g[-1] if bad_g else None,

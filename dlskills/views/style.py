@@ -230,17 +230,12 @@ def freeze_layout(fig):
     fig.get_layout_engine().execute(fig)
     for ax in fig.axes:
         ax.set_title(ax.get_title(), y=1.0, fontsize=ax.title.get_fontsize())
-    pin_labels(fig)
-    fig.set_layout_engine("none")
-
-
-def pin_labels(fig):
-    """Draw ``fig`` once and pin every axis label where that draw put it: unpinned, each
-    draw measures the tick labels again to place the axis labels (about a fifth of a
-    fixed-margin explorer's redraw, measured on chapter 1's)."""
+    # pin every axis label where a draw puts it: unpinned, each draw measures the tick
+    # labels again to place the axis labels (about a fifth of a redraw, on chapter 1's)
     fig.canvas.draw()
     for ax in fig.axes:
         for axis in (ax.xaxis, ax.yaxis):
             label = axis.label
             display = label.get_transform().transform(label.get_position())
             axis.set_label_coords(*ax.transAxes.inverted().transform(display))
+    fig.set_layout_engine("none")
