@@ -253,7 +253,7 @@ NOT_FIGURES = {
     "curves.smooth", "curves.CurvePanel", "curves.TrainingCurves", "curves.whole_epoch_ticks",
     "gradients.GradientView", "gradients.ParamGrowthView",
     "axes.power_of_ten", "axes.log_axis", "base.View", "initialization.binning_ticks",
-    "initialization.HistogramHeatmap", "initialization.add_share_colorbar",
+    "initialization.HistogramHeatmap",
     "initialization.LayerStdPanel",
     "initialization.ComparedRunsView",
     "initialization.LayerStatsView",

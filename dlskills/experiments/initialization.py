@@ -333,10 +333,6 @@ class ComparedRuns:
         return {name: init_label(name, self.settings["std"]) for name in self.histories}
 
     @property
-    def iterations(self):
-        return self.settings["iterations"]
-
-    @property
     def finding(self):
         return say("explorer.settings_sep").join(
             run_summary(self.labels[name], history)

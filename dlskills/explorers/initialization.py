@@ -12,6 +12,7 @@
 from ..experiments.initialization import (SCALE_SETTING, ComparedRuns, init_label,
                                           initializer_runs, layer_statistics, scale_text)
 from ..functions import ACTIVATIONS
+from ..initializers import INITIALIZERS
 from ..messages import say
 from ..training import History
 from ..views.initialization import ComparedRunsView, LayerStatsView
@@ -19,10 +20,11 @@ from ..views.style import freeze_layout
 from . import controls
 from .base import Explorer, TrainingExplorer
 
-#: the initializers the explorer offers (the six kinds of the course text, both variants
-#: of Xavier and He, and the "sqrt(1/n)" one some books call Xavier)
-INIT_KINDS = ("constant", "identity", "normal", "uniform", "xavier_normal",
-              "xavier_uniform", "he_normal", "he_uniform", "lecun_normal")
+#: the initializers the explorer offers: every registered one under its own name (the six
+#: kinds of the course text, both variants of Xavier and He, and the "sqrt(1/n)" one some
+#: books call Xavier), not the aliases "xavier" and "he"
+INIT_KINDS = tuple(name for name in INITIALIZERS.names()
+                   if INITIALIZERS.get(name).__name__ == name)
 
 
 class InitializationExplorer(Explorer):

@@ -100,14 +100,6 @@ def _layer_ticks(depth):
     return ticks
 
 
-def add_share_colorbar(fig, image, axes):
-    """One colour bar for heatmaps that share the colour scale."""
-    bar = fig.colorbar(image, ax=axes, fraction=0.03, pad=0.01)
-    bar.set_label(say("axis.share"))
-    log_axis(bar.ax.yaxis)
-    return bar
-
-
 class LayerStdPanel:
     """Standard deviation of activations and of gradients against the layer, log y.
 
@@ -232,7 +224,7 @@ class ComparedRunsView(View):
     def update(self, result, previous=None):
         histories, labels = result.histories, result.labels
         self.curves.update(histories, labels, previous and previous.histories,
-                           result.iterations)
+                           result.settings["iterations"])
         finals = [(loss, labels.get(name, name))
                   for name, loss in self.curves.final_loss.items()]
         finite = [(v, lab) for v, lab in finals if np.isfinite(v)]
@@ -268,7 +260,9 @@ class LayerStatsView(View):
         ax_act, ax_grad, ax_std = fig.subplots(1, 3, width_ratios=[1.05, 1.05, 1])
         self.act_map = HistogramHeatmap(ax_act, ACTIVATION_BINS["sigmoid"])
         self.grad_map = HistogramHeatmap(ax_grad, GRADIENT_BINS, layer_labels=False)
-        add_share_colorbar(fig, self.grad_map.image, [ax_act, ax_grad])
+        bar = fig.colorbar(self.grad_map.image, ax=[ax_act, ax_grad], fraction=0.03, pad=0.01)
+        bar.set_label(say("axis.share"))            # one colour bar: one colour scale
+        log_axis(bar.ax.yaxis)
         self.std_panel = LayerStdPanel(ax_std)
         self._binning = None
 
