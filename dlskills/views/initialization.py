@@ -79,7 +79,7 @@ class HistogramHeatmap:
         """``shares``: array (layers, binning.columns)."""
         shares = np.asarray(shares, dtype=float)
         depth = shares.shape[0]
-        self.image.set_data(np.ma.masked_less(shares, MIN_SHARE))
+        self.image.set_data(shares)     # below MIN_SHARE (and 0): the white "under" colour
         left, right = self.binning.extent_x()
         self.image.set_extent((left, right, depth + 0.5, 0.5))
         self.ax.set_ylim(depth + 0.5, 0.5)
