@@ -67,6 +67,22 @@ def test_sigmoid_xavier_gradient_shrinks_and_input_signal_fades():
     np.testing.assert_allclose(t.input_std, t.act_std, rtol=0.01)
 
 
+def test_sigmoid_xavier_comb_is_unit_offsets_not_binning():
+    """The notebook says the comb-shaped histograms of sigmoid + Xavier (layers 3-5) are
+    100 narrow peaks, one per neuron: with each unit's mean moved to the layer's mean the
+    same values make one bump in the same bins, at any bin count."""
+    for seed in (0, 1, 2):
+        a = layer_statistics("xavier_normal", "sigmoid", depth=5, seed=seed,
+                             dtype=np.float64).activations[-1]
+        centred = a - a.mean(axis=0) + a.mean()
+        for bins in (30, 40, 80):
+            def peaks(values):
+                h = np.histogram(values, bins, range=(0, 1))[0]
+                return int(np.sum((h[1:-1] > h[:-2]) & (h[1:-1] > h[2:])))
+            assert peaks(a) >= 3 and peaks(centred) <= 2, (seed, bins)
+        assert a.std(axis=0).mean() < 0.01 * a.mean(axis=0).std()   # per unit: narrow
+
+
 def test_constant_start_is_symmetric_random_is_not():
     assert layer_statistics("constant", "tanh", value=0.1, depth=3).symmetric
     assert not layer_statistics("normal", "tanh", std=0.1, depth=3).symmetric
