@@ -67,6 +67,22 @@ def test_sigmoid_xavier_gradient_shrinks_and_input_signal_fades():
     np.testing.assert_allclose(t.input_std, t.act_std, rtol=0.01)
 
 
+def test_sigmoid_xavier_comb_is_unit_offsets_not_binning():
+    """The notebook says the comb-shaped histograms of sigmoid + Xavier (layers 3-5) are
+    100 narrow peaks, one per neuron: with each unit's mean moved to the layer's mean the
+    same values make one bump in the same bins, at any bin count."""
+    for seed in (0, 1, 2):
+        a = layer_statistics("xavier_normal", "sigmoid", depth=5, seed=seed,
+                             dtype=np.float64).activations[-1]
+        centred = a - a.mean(axis=0) + a.mean()
+        for bins in (30, 40, 80):
+            def peaks(values):
+                h = np.histogram(values, bins, range=(0, 1))[0]
+                return int(np.sum((h[1:-1] > h[:-2]) & (h[1:-1] > h[2:])))
+            assert peaks(a) >= 3 and peaks(centred) <= 2, (seed, bins)
+        assert a.std(axis=0).mean() < 0.01 * a.mean(axis=0).std()   # per unit: narrow
+
+
 def test_constant_start_is_symmetric_random_is_not():
     assert layer_statistics("constant", "tanh", value=0.1, depth=3).symmetric
     assert not layer_statistics("normal", "tanh", std=0.1, depth=3).symmetric
@@ -230,7 +246,7 @@ def test_the_result_matches_the_experiment(explorer):
     explorer.set(init="he_normal", activation="relu", depth=7, width=60, seed=2)
     direct = layer_statistics("he_normal", "relu", depth=7, width=60, seed=2)
     np.testing.assert_allclose(explorer.result.act_std, direct.act_std)
-    shares = explorer.view.act_shares
+    shares = explorer.result.act_shares
     assert shares.shape[0] == 7
     np.testing.assert_allclose(shares.sum(axis=1), 1.0)
     assert 0.4 < shares[:, 0].mean() < 0.6          # ReLU: about half exactly 0
@@ -331,7 +347,7 @@ def test_training_explorer_run_draws_curves(monkeypatch, tiny_mnist):
     ex.set(activation="tanh")        # the old run stays, marked as the previous run's
     assert ex.status.key == "explorer.press_run"
     assert ex.result.histories == {} and ex.previous is result
-    lines = ex.view.panel.curves.loss.lines
+    lines = ex.view.curves.loss.lines
     dashed = lines["previous:he_normal"]
     assert dashed.get_visible() and dashed.get_linestyle() == "--"
     assert dashed.get_label() == say("curves.previous", label="he_normal")

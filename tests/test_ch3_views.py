@@ -6,8 +6,8 @@ from dlskills.messages import say
 from dlskills.training import History
 from dlskills.views import new_figure
 from dlskills.stats import ACTIVATION_BINS, GRADIENT_BINS, Binning
-from dlskills.experiments.initialization import std_ratio_text
-from dlskills.views.initialization import (HistogramHeatmap, LayerStdPanel, LossPanel,
+from dlskills.experiments.initialization import ComparedRuns, std_ratio_text
+from dlskills.views.initialization import (ComparedRunsView, HistogramHeatmap, LayerStdPanel,
                                            binning_ticks, final_loss_vs_scale,
                                            histogram_grid, unit_images)
 
@@ -116,14 +116,13 @@ def test_histogram_grid_shape_and_titles():
 
 
 def test_loss_panel_and_sweep_titles_come_from_data():
-    fig, _ = new_figure((10, 4))
-    ax_loss, ax_acc = fig.subplots(1, 2)
     good, flat = History(), History()
     good.loss, good.epochs, good.test_acc = list(np.linspace(2.3, 0.5, 50)), [0, 1], [0.1, 0.8]
     flat.loss, flat.epochs, flat.test_acc = [2.3] * 50, [0, 1], [0.1, 0.1]
-    LossPanel(ax_loss, ax_acc, window=1).update({"he": good, "normal": flat})
-    assert ax_loss.get_title() == say("init.loss.best", label="he", loss=0.5)
-    assert ax_acc.get_title() == say("init.acc.best", label="he", acc=0.8)
+    view = ComparedRunsView(new_figure((10, 4))[0], window=1)
+    view.update(runs({"he": good, "normal": flat}))
+    assert view.ax_loss.get_title() == say("init.loss.best", label="he", loss=0.5)
+    assert view.ax_acc.get_title() == say("init.acc.best", label="he", acc=0.8)
     ax = final_loss_vs_scale([0.01, 0.1, 1.0], [2.3, 1.2, np.nan],
                              ["completed", "completed", "diverged"],
                              references={"he": 0.8}).axes[0]
@@ -140,42 +139,42 @@ def test_unit_images_share_one_colour_scale():
     assert all(im.get_clim() == (-1.0, 1.0) for im in images[3:])
 
 
-def test_loss_panel_names_no_winner_when_every_run_ends_alike():
-    from dlskills.training import History
-    from dlskills.views import new_figure
-    from dlskills.views.initialization import LossPanel
+def runs(histories):
+    """``histories`` as the result of ``initializer_runs`` (std 0.01, 50 iterations)."""
+    return ComparedRuns(histories, {"std": 0.01, "iterations": 50})
 
-    fig, (ax_loss, ax_acc) = new_figure((8, 3), nrows=1, ncols=2)
-    panel = LossPanel(ax_loss, ax_acc, window=1)
+
+def test_compared_runs_name_no_winner_when_every_run_ends_alike():
+    view = ComparedRunsView(new_figure((8, 3))[0], window=1)
 
     def history(loss, acc):
         return History(loss=[2.5, loss], epochs=[0, 1], test_acc=[0.1, acc])
 
-    panel.update({"normal": history(2.302, 0.10), "he_normal": history(2.301, 0.10)})
-    assert ax_loss.get_title() == say("init.loss.no_winner", loss=2.301)
-    assert ax_acc.get_title() == say("init.acc.no_winner", acc=0.10)
-    panel.update({"normal": history(2.30, 0.10), "he_normal": history(0.40, 0.88)})
-    assert ax_loss.get_title() == say("init.loss.best", label="he_normal", loss=0.40)
-    assert ax_acc.get_title() == say("init.acc.best", label="he_normal", acc=0.88)
+    view.update(runs({"xavier_normal": history(2.302, 0.10), "he_normal": history(2.301, 0.10)}))
+    assert view.ax_loss.get_title() == say("init.loss.no_winner", loss=2.301)
+    assert view.ax_acc.get_title() == say("init.acc.no_winner", acc=0.10)
+    view.update(runs({"xavier_normal": history(2.30, 0.10), "he_normal": history(0.40, 0.88)}))
+    assert view.ax_loss.get_title() == say("init.loss.best", label="he_normal", loss=0.40)
+    assert view.ax_acc.get_title() == say("init.acc.best", label="he_normal", acc=0.88)
 
 
-def test_loss_panel_marks_a_previous_run_and_keeps_one_legend_below():
-    fig, (ax_loss, ax_acc) = new_figure((8, 3), nrows=1, ncols=2)
-    panel = LossPanel(ax_loss, ax_acc, window=1)
-    runs = {"he_normal": History(loss=[2.5, 0.4], epochs=[0, 1], test_acc=[0.1, 0.9])}
-    panel.update(runs)
-    lines = panel.curves.loss.lines
+def test_compared_runs_mark_a_previous_run_and_keep_one_legend_below():
+    fig = new_figure((8, 3))[0]
+    view = ComparedRunsView(fig, window=1)
+    last = runs({"he_normal": History(loss=[2.5, 0.4], epochs=[0, 1], test_acc=[0.1, 0.9])})
+    view.update(last)
+    lines = view.curves.loss.lines
     line = lines["he_normal"]
     assert line.get_linestyle() == "-" and line.get_label() == "he_normal"
-    assert ax_loss.get_legend() is None and ax_acc.get_legend() is None
-    assert fig.legends == [panel.curves.legend]
-    panel.update({}, previous=runs)                        # a control changed: dashed only
+    assert view.ax_loss.get_legend() is None and view.ax_acc.get_legend() is None
+    assert fig.legends == [view.curves.legend]
+    view.update(runs({}), previous=last)                   # a control changed: dashed only
     dashed = lines["previous:he_normal"]
     assert dashed.get_linestyle() == "--" and not line.get_visible()
     assert dashed.get_label() == say("curves.previous", label="he_normal")
-    assert ax_loss.get_title() == say("init.previous.title")
-    assert fig.legends == [panel.curves.legend]            # replaced, not added
-    panel.update(runs, previous=runs)                      # a new run next to the last one
+    assert view.ax_loss.get_title() == say("init.previous.title")
+    assert fig.legends == [view.curves.legend]             # replaced, not added
+    view.update(last, previous=last)                       # a new run next to the last one
     assert line.get_visible() and dashed.get_visible()
-    assert sorted(t.get_text() for t in panel.curves.legend.get_texts()) == sorted([
+    assert sorted(t.get_text() for t in view.curves.legend.get_texts()) == sorted([
         say("curves.previous", label="he_normal"), "he_normal"])

@@ -132,7 +132,7 @@ def test_text_caching_canvas_draws_the_same_pixels_as_plain_agg():
     import numpy as np
     from matplotlib.backends.backend_agg import FigureCanvasAgg
 
-    from dlskills.views.style import new_figure
+    from dlskills.views.style import new_figure, style
 
     def pixels(fig, canvas_class=None):
         if canvas_class is not None:
@@ -144,7 +144,9 @@ def test_text_caching_canvas_draws_the_same_pixels_as_plain_agg():
     fig, ax = new_figure((4, 3), nrows=1)
     line, = ax.plot([0, 1, 2], [0, 1, 4])
     ax.set_title("梯度范数 gradient norm")
-    ax.set_xlabel("第 3 层")
+    ax.set_xlabel("第 3 层\nlayer 3")              # two lines: drawn line by line
+    with style():
+        fig.suptitle("梯度 bold", fontweight="bold", fontsize=17)   # another font, size
     pixels(fig)                                   # fills the cache
     line.set_ydata([4, 1, 0])
     ax.xaxis.label.set_color("red")            # a cached text in a new colour

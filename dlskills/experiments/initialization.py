@@ -11,7 +11,8 @@
 The explorers of :mod:`dlskills.explorers.initialization` draw these results.
 """
 
-from dataclasses import dataclass, field
+import functools
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -57,20 +58,16 @@ def scale_text(init, n_in, n_out, std=0.01, bound=0.05, value=0.0):
     if setting is not None:
         number = {"std": std, "bound": bound, "value": value}[setting]
         return say("init.scale.setting", name=say(f"control.{setting}"),
-                   value=format_number(number), setting=setting)
+                   value=f"{number:.3g}", setting=setting)
     formula = {"xavier_normal": ("std", xavier_std(n_in, n_out)),
                "xavier_uniform": ("bound", xavier_bound(n_in, n_out)),
                "he_normal": ("std", he_std(n_in)), "he_uniform": ("bound", he_bound(n_in)),
                "lecun_normal": ("std", np.sqrt(1.0 / n_in))}
     if init in formula:
         name, number = formula[init]
-        return say("init.scale.formula", name=name, value=format_number(number),
+        return say("init.scale.formula", name=name, value=f"{number:.3g}",
                    setting=name)
     return say("init.scale.diagonal")
-
-
-def format_number(x):
-    return f"{x:.3g}"
 
 
 def std_ratio_text(act_std, grad_std, lines=1):
@@ -100,17 +97,18 @@ class LayerStats:
     activations[k]: output a of hidden layer k+1's activation function, (n_samples, width)
     gradients[k]:   dL/dz for its input z (the pre-activation), same shape
     act_std, grad_std: standard deviation of each layer's values (nan after an overflow)
-    input_std[k]:   the part of act_std that depends on the input: the standard deviation
-                    over the inputs of one unit's activation, averaged over the units (a
-                    unit whose output is the same for every input adds nothing here)
     unit_spread[k]: largest difference between two units of layer k+1 for the same input,
                     relative to the layer's largest value (0: all units identical)
+    act_shares, grad_shares: (depth, columns) share of each layer's values in each column
+                    of the chapter's bins (``stats.ACTIVATION_BINS`` of the activation,
+                    ``stats.GRADIENT_BINS``): the heatmaps' rows
+    last_layer:     what the last layer's activations look like (:func:`activation_finding`)
+    grad_medians:   median of the non-zero |gradients| of layer 1 and of the last layer
     overflow_layer: first layer whose activations are not finite (float overflow), else None
     grad_overflow_layer: the layer where backpropagation first meets non-finite gradients
                     (the highest such layer), else None
     """
     init: str
-    options: dict
     activation: str
     depth: int
     width: int
@@ -118,26 +116,28 @@ class LayerStats:
     gradients: list
     act_std: np.ndarray
     grad_std: np.ndarray
-    input_std: np.ndarray
     unit_spread: np.ndarray
+    act_shares: np.ndarray
+    grad_shares: np.ndarray
+    last_layer: str
+    grad_medians: tuple
     overflow_layer: int = None
     grad_overflow_layer: int = None
     loss: float = float("nan")
-    extra: dict = field(default_factory=dict)
 
     @property
     def symmetric(self):
         """True when every layer's units are identical for every input (constant start)."""
         return bool(np.all(self.unit_spread <= 1e-6))
 
-    def shares(self):
-        """(activation shares, gradient shares): for every hidden layer, the share of its
-        values in each column of the chapter's bins (``stats.ACTIVATION_BINS`` of the
-        activation, ``stats.GRADIENT_BINS``), the heatmaps' rows."""
-        binning = ACTIVATION_BINS[self.activation]
-        with np.errstate(all="ignore"):       # overflowing settings are shown, not warned
-            return (np.array([binning.shares(a)[0] for a in self.activations]),
-                    np.array([GRADIENT_BINS.shares(g)[0] for g in self.gradients]))
+    @functools.cached_property
+    def input_std(self):
+        """The part of ``act_std`` that depends on the input, per layer: the standard
+        deviation over the inputs of one unit's activation, averaged over the units (a
+        unit whose output is the same for every input adds nothing here)."""
+        with np.errstate(all="ignore"):
+            return np.array([float(np.sqrt(np.mean(np.var(a, axis=0, dtype=np.float64))))
+                             for a in self.activations])
 
     @property
     def finding(self):
@@ -178,17 +178,19 @@ def layer_statistics(init="xavier_normal", activation="sigmoid", depth=5, width=
         net = MLP(width, [width] * depth, width, activation=activation, init=init,
                   init_options=options, seed=rng, dtype=dtype)
         report = net.inspect(x, t, keep=("post", "grad_pre"))
-        act_std = np.array([_std(a) for a in report.post])
-        grad_std = np.array([_std(g) for g in report.grad_pre])
-        input_std = np.array([float(np.sqrt(np.mean(np.var(a, axis=0, dtype=np.float64))))
-                              for a in report.post])
-        spread = np.array([_unit_spread(a) for a in report.post])
-    bad_a = [k + 1 for k, a in enumerate(report.post) if not np.isfinite(a).all()]
-    bad_g = [k + 1 for k, g in enumerate(report.grad_pre) if not np.isfinite(g).all()]
-    return LayerStats(init=init, options=options, activation=activation, depth=depth,
-                      width=width, activations=report.post, gradients=report.grad_pre,
-                      act_std=act_std, grad_std=grad_std, input_std=input_std,
-                      unit_spread=spread,
+        act, grad = report.post, report.grad_pre
+        binning = ACTIVATION_BINS[activation]
+        numbers = dict(act_std=np.array([_std(a) for a in act]),
+                       grad_std=np.array([_std(g) for g in grad]),
+                       unit_spread=np.array([_unit_spread(a) for a in act]),
+                       act_shares=np.array([binning.shares(a)[0] for a in act]),
+                       grad_shares=np.array([GRADIENT_BINS.shares(g)[0] for g in grad]),
+                       last_layer=activation_finding(activation, act[-1]),
+                       grad_medians=(median_nonzero(grad[0]), median_nonzero(grad[-1])))
+    bad_a = [k + 1 for k, a in enumerate(act) if not np.isfinite(a).all()]
+    bad_g = [k + 1 for k, g in enumerate(grad) if not np.isfinite(g).all()]
+    return LayerStats(init=init, activation=activation, depth=depth,
+                      width=width, activations=act, gradients=grad, **numbers,
                       overflow_layer=bad_a[0] if bad_a else None,
                       grad_overflow_layer=bad_g[-1] if bad_g else None,
                       loss=float(report.loss))
@@ -329,10 +331,6 @@ class ComparedRuns:
     @property
     def labels(self):
         return {name: init_label(name, self.settings["std"]) for name in self.histories}
-
-    @property
-    def iterations(self):
-        return self.settings["iterations"]
 
     @property
     def finding(self):

@@ -12,6 +12,7 @@
 from ..experiments.initialization import (SCALE_SETTING, ComparedRuns, init_label,
                                           initializer_runs, layer_statistics, scale_text)
 from ..functions import ACTIVATIONS
+from ..initializers import INITIALIZERS
 from ..messages import say
 from ..training import History
 from ..views.initialization import ComparedRunsView, LayerStatsView
@@ -19,10 +20,11 @@ from ..views.style import freeze_layout
 from . import controls
 from .base import Explorer, TrainingExplorer
 
-#: the initializers the explorer offers (the six kinds of the course text, both variants
-#: of Xavier and He, and the "sqrt(1/n)" one some books call Xavier)
-INIT_KINDS = ("constant", "identity", "normal", "uniform", "xavier_normal",
-              "xavier_uniform", "he_normal", "he_uniform", "lecun_normal")
+#: the initializers the explorer offers: every registered one under its own name (the six
+#: kinds of the course text, both variants of Xavier and He, and the "sqrt(1/n)" one some
+#: books call Xavier), not the aliases "xavier" and "he"
+INIT_KINDS = tuple(name for name in INITIALIZERS.names()
+                   if INITIALIZERS.get(name).__name__ == name)
 
 
 class InitializationExplorer(Explorer):
@@ -88,11 +90,9 @@ class InitTrainingExplorer(TrainingExplorer):
         runs = {name: History(loss=[2.3, 0.5], epochs=[0, 1], test_acc=[0.1, 0.9],
                               settings={"label": init_label(name, 0.01)})
                 for name in ("normal", "xavier_normal", "he_normal")}
-        self.view.panel.update(runs, iterations=400, previous=runs)
+        placeholder = ComparedRuns(runs, {"std": 0.01, "iterations": 400})
+        self.view.update(placeholder, previous=placeholder)
         freeze_layout(fig)
-
-    def compute(self, **settings):  # training happens in train(); nothing to precompute
-        return None
 
     @staticmethod
     def _result(histories, settings):

@@ -10,8 +10,8 @@ Functions and panels here take arrays (or histories), never a network:
   layer number, log y;
 * :func:`histogram_grid`: the classic grid of small histograms ("Deep Learning from
   Scratch", chapter 6), one row per setting, one column per layer;
-* :class:`LossPanel`: loss curves and test accuracy of a few training runs;
-* :class:`LayerStatsView`, :class:`ComparedRunsView`: the two explorers' figures;
+* :class:`LayerStatsView`, :class:`ComparedRunsView`: the two explorers' figures (the
+  second: loss curves and test accuracy of a few training runs);
 * :func:`final_loss_vs_scale`: loss after training against the initial weight scale;
 * :func:`unit_images`: the input weights of hidden units as 28x28 pictures.
 """
@@ -20,7 +20,7 @@ import matplotlib
 import numpy as np
 from matplotlib.colors import LogNorm
 
-from ..experiments.initialization import activation_finding, median_nonzero, std_ratio_text
+from ..experiments.initialization import std_ratio_text
 from ..messages import say, say_layers
 from ..stats import ACTIVATION_BINS, GRADIENT_BINS
 from .axes import log_axis, power_of_ten
@@ -56,16 +56,15 @@ class HistogramHeatmap:
     """Histograms of every layer as one image: row = layer (layer 1 on top), column =
     bin, colour = share of the layer's values in that bin (log colour scale)."""
 
-    def __init__(self, ax, binning, title="", layer_labels=True):
+    def __init__(self, ax, binning, layer_labels=True):
         self.ax = ax
-        self.binning = binning
+        cmap = matplotlib.colormaps[HEATMAP_CMAP].with_extremes(bad="white", under="white")
         self.image = ax.imshow(np.full((1, binning.columns), np.nan), aspect="auto",
-                               cmap=_heatmap_cmap(), norm=LogNorm(MIN_SHARE, 1.0),
+                               cmap=cmap, norm=LogNorm(MIN_SHARE, 1.0),
                                interpolation="nearest", origin="upper")
         ax.grid(False)
         ax.set_ylabel(say("init.axis.layer") if layer_labels else "")
         ax.tick_params(axis="y", labelleft=layer_labels)
-        ax.set_title(title)
         self.set_binning(binning)
 
     def set_binning(self, binning):
@@ -80,7 +79,7 @@ class HistogramHeatmap:
         """``shares``: array (layers, binning.columns)."""
         shares = np.asarray(shares, dtype=float)
         depth = shares.shape[0]
-        self.image.set_data(np.ma.masked_less(shares, MIN_SHARE))
+        self.image.set_data(shares)     # below MIN_SHARE (and 0): the white "under" colour
         left, right = self.binning.extent_x()
         self.image.set_extent((left, right, depth + 0.5, 0.5))
         self.ax.set_ylim(depth + 0.5, 0.5)
@@ -91,10 +90,6 @@ class HistogramHeatmap:
         return self.image
 
 
-def _heatmap_cmap():
-    return matplotlib.colormaps[HEATMAP_CMAP].with_extremes(bad="white", under="white")
-
-
 def _layer_ticks(depth):
     """Layer numbers to label: all up to 10 layers, then 1 and every 5th (and the last)."""
     if depth <= 10:
@@ -103,14 +98,6 @@ def _layer_ticks(depth):
     if depth - ticks[-1] >= 2:
         ticks.append(depth)
     return ticks
-
-
-def add_share_colorbar(fig, image, axes):
-    """One colour bar for heatmaps that share the colour scale."""
-    bar = fig.colorbar(image, ax=axes, fraction=0.03, pad=0.01)
-    bar.set_label(say("axis.share"))
-    log_axis(bar.ax.yaxis)
-    return bar
 
 
 class LayerStdPanel:
@@ -219,20 +206,25 @@ def histogram_grid(rows, binning, title=None):
     return fig
 
 
-class LossPanel:
-    """Chapter 3's :class:`~dlskills.views.curves.TrainingCurves` (loss from 0, one legend
-    below both panels: give the figure the constrained layout), titled with the start
-    that did best, or that none did. Runs in ``previous`` (the last run, a control
-    changed since) are drawn dashed."""
+class ComparedRunsView(View):
+    """The runs of :func:`~dlskills.experiments.initialization.initializer_runs` (a
+    :class:`~dlskills.experiments.initialization.ComparedRuns`): chapter 3's
+    :class:`~dlskills.views.curves.TrainingCurves` (loss from 0, one legend below both
+    panels), each panel titled with the start that did best, or that none did. The runs of
+    ``previous`` (the last run, a control changed since) are drawn dashed."""
 
-    def __init__(self, ax_loss, ax_acc, window=20):
-        self.curves = TrainingCurves(ax_loss, ax_acc, window=window, legend_below=True)
-        self.ax_loss, self.ax_acc = ax_loss, ax_acc
+    figsize = (13, 4.8)
 
-    def update(self, histories, labels=None, iterations=None, previous=None):
-        """``histories``, ``previous``: dict name -> History (possibly still growing)."""
-        labels = labels or {}
-        self.curves.update(histories, labels, previous, iterations)
+    def __init__(self, fig, window=20):
+        super().__init__(fig)
+        self.ax_loss, self.ax_acc = fig.subplots(1, 2, width_ratios=[1.4, 1])
+        self.curves = TrainingCurves(self.ax_loss, self.ax_acc, window=window,
+                                     legend_below=True)
+
+    def update(self, result, previous=None):
+        histories, labels = result.histories, result.labels
+        self.curves.update(histories, labels, previous and previous.histories,
+                           result.settings["iterations"])
         finals = [(loss, labels.get(name, name))
                   for name, loss in self.curves.final_loss.items()]
         finite = [(v, lab) for v, lab in finals if np.isfinite(v)]
@@ -255,24 +247,6 @@ class LossPanel:
             self.ax_acc.set_title("")
 
 
-class ComparedRunsView(View):
-    """A :class:`LossPanel` on its own figure: the runs of
-    :func:`~dlskills.experiments.initialization.initializer_runs` (a
-    :class:`~dlskills.experiments.initialization.ComparedRuns`), the ``previous`` ones
-    dashed."""
-
-    figsize = (13, 4.8)
-
-    def __init__(self, fig):
-        super().__init__(fig)
-        ax_loss, ax_acc = fig.subplots(1, 2, width_ratios=[1.4, 1])
-        self.panel = LossPanel(ax_loss, ax_acc)
-
-    def update(self, result, previous=None):
-        self.panel.update(result.histories, result.labels, result.iterations,
-                          previous=previous and previous.histories)
-
-
 class LayerStatsView(View):
     """Per-layer histograms of a
     :class:`~dlskills.experiments.initialization.LayerStats` as two heatmaps (row =
@@ -286,25 +260,22 @@ class LayerStatsView(View):
         ax_act, ax_grad, ax_std = fig.subplots(1, 3, width_ratios=[1.05, 1.05, 1])
         self.act_map = HistogramHeatmap(ax_act, ACTIVATION_BINS["sigmoid"])
         self.grad_map = HistogramHeatmap(ax_grad, GRADIENT_BINS, layer_labels=False)
-        add_share_colorbar(fig, self.grad_map.image, [ax_act, ax_grad])
+        bar = fig.colorbar(self.grad_map.image, ax=[ax_act, ax_grad], fraction=0.03, pad=0.01)
+        bar.set_label(say("axis.share"))            # one colour bar: one colour scale
+        log_axis(bar.ax.yaxis)
         self.std_panel = LayerStdPanel(ax_std)
         self._binning = None
-        self.act_shares = self.grad_shares = None
 
     def update(self, stats):
         binning = ACTIVATION_BINS[stats.activation]
         if binning is not self._binning:
             self.act_map.set_binning(binning)
             self._binning = binning
-        self.act_shares, self.grad_shares = stats.shares()
-        with np.errstate(all="ignore"):       # overflowing settings are shown, not warned
-            finding = activation_finding(stats.activation, stats.activations[-1])
-            first, last = (median_nonzero(g) for g in (stats.gradients[0],
-                                                       stats.gradients[-1]))
-        self.act_map.update(self.act_shares)
+        self.act_map.update(stats.act_shares)
         self.act_map.ax.set_title(say("init.heatmap.act", depth=stats.depth,
-                                      finding=finding), fontsize=12)
-        self.grad_map.update(self.grad_shares)
+                                      finding=stats.last_layer), fontsize=12)
+        first, last = stats.grad_medians
+        self.grad_map.update(stats.grad_shares)
         self.grad_map.ax.set_title(say("init.heatmap.grad", first=first, last=last,
                                        depth=stats.depth), fontsize=12)
         self.std_panel.update(stats.act_std, stats.grad_std,

@@ -17,6 +17,7 @@ from pathlib import Path
 
 import matplotlib
 from matplotlib import font_manager
+from matplotlib.font_manager import fontManager, get_font
 from matplotlib.backends.backend_agg import FigureCanvasAgg, RendererAgg
 from matplotlib.figure import Figure
 
@@ -140,12 +141,40 @@ class _TextCachingRenderer(RendererAgg):
     def __init__(self, width, height, dpi):
         super().__init__(width, height, dpi)
         self._texts = {}
+        self._heights = {}
+
+    def _get_font_height_metrics(self, prop):
+        """(ascent, descent, line gap) in pixels of ``prop``'s first font, from its OS/2
+        table (else hhea), as a matplotlib Text reckons them before every layout: Text
+        asks its renderer first (matplotlib >= 3.11), and without an answer looks the
+        font up through every family of the list and reads its tables again, for every
+        text of every draw (a tenth of chapter 3's redraw). Looked up once per font."""
+        key = hash(prop)
+        metrics = self._heights.get(key)
+        if metrics is None:
+            font = get_font(fontManager._find_fonts_by_props(prop))
+            scale = prop.get_size_in_points() * self.dpi / 72 / \
+                font.get_sfnt_table("head")["unitsPerEm"]
+            metrics = (None, None, None)
+            for table, ascent, descent, gap in (
+                    ("OS/2", "sTypoAscender", "sTypoDescender", "sTypoLineGap"),
+                    ("hhea", "ascent", "descent", "lineGap")):
+                values = font.get_sfnt_table(table)
+                if values is not None:
+                    metrics = (values[ascent] * scale, -values[descent] * scale,
+                               values[gap] * scale)
+                    break
+            self._heights[key] = metrics
+        return metrics
 
     def draw_text(self, gc, x, y, s, prop, angle, ismath=False, mtext=None):
-        if ismath or mtext is None:
+        if ismath:
             return super().draw_text(gc, x, y, s, prop, angle, ismath, mtext)
-        key = (s, hash(prop), x, y, angle, gc.get_antialiased(),
-               mtext.get_fontfeatures(), mtext.get_language())
+        # a Text of several lines draws each line with mtext=None (then Agg uses no
+        # font features and no language): cached as well, not laid out every frame
+        shaping = (None, None) if mtext is None else \
+            (mtext.get_fontfeatures(), mtext.get_language())
+        key = (s, hash(prop), x, y, angle, gc.get_antialiased(), shaping)
         glyphs = self._texts.get(key)
         if glyphs is None:
             core = self._renderer
@@ -201,17 +230,12 @@ def freeze_layout(fig):
     fig.get_layout_engine().execute(fig)
     for ax in fig.axes:
         ax.set_title(ax.get_title(), y=1.0, fontsize=ax.title.get_fontsize())
-    pin_labels(fig)
-    fig.set_layout_engine("none")
-
-
-def pin_labels(fig):
-    """Draw ``fig`` once and pin every axis label where that draw put it: unpinned, each
-    draw measures the tick labels again to place the axis labels (about a fifth of a
-    fixed-margin explorer's redraw, measured on chapter 1's)."""
+    # pin every axis label where a draw puts it: unpinned, each draw measures the tick
+    # labels again to place the axis labels (about a fifth of a redraw, on chapter 1's)
     fig.canvas.draw()
     for ax in fig.axes:
         for axis in (ax.xaxis, ax.yaxis):
             label = axis.label
             display = label.get_transform().transform(label.get_position())
             axis.set_label_coords(*ax.transAxes.inverted().transform(display))
+    fig.set_layout_engine("none")
