@@ -23,7 +23,7 @@ from matplotlib.colors import LogNorm
 from ..experiments.initialization import std_ratio_text
 from ..messages import say, say_layers
 from ..stats import ACTIVATION_BINS, GRADIENT_BINS
-from .axes import log_axis, power_of_ten
+from .axes import LayerTicks, log_axis, power_of_ten
 from .base import View
 from .curves import CurvePanel, TrainingCurves
 from .style import PALETTE, color, new_figure, style
@@ -91,13 +91,8 @@ class HistogramHeatmap:
 
 
 def _layer_ticks(depth):
-    """Layer numbers to label: all up to 10 layers, then 1 and every 5th (and the last)."""
-    if depth <= 10:
-        return list(range(1, depth + 1))
-    ticks = [1] + list(range(5, depth + 1, 5))
-    if depth - ticks[-1] >= 2:
-        ticks.append(depth)
-    return ticks
+    """Layer numbers to label, 1 to ``depth``: the one layer-axis rule (:class:`LayerTicks`)."""
+    return [int(k) for k in LayerTicks().tick_values(1, depth)]
 
 
 class LayerStdPanel:
