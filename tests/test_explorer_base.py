@@ -322,6 +322,14 @@ def test_out_of_range_numbers_are_moved_to_the_end_and_said():
         ex.set(clip=float("inf"))
 
 
+def test_an_explorer_with_its_own_setup_and_no_figsize_gets_the_default_size():
+    class Plain(Wave):
+        figsize = None
+
+    from dlskills.views.base import View
+    assert Plain().figsize == View.figsize
+
+
 def test_numbers_of_any_real_type_are_taken_as_python_values():
     """numpy's and the standard library's numbers are set as plain Python values (a
     Checkbox's traitlet refuses np.True_; copy-as-code writes only literals); a Fraction

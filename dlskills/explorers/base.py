@@ -44,6 +44,7 @@ from matplotlib.layout_engine import ConstrainedLayoutEngine
 from .._blas import single_thread_blas
 from ..messages import catalogue, say
 from ..training import History
+from ..views.base import View
 from ..views.style import freeze_layout, new_figure, style
 
 
@@ -53,7 +54,7 @@ class Explorer:
     ``experiment`` and ``view_class`` (or implement ``setup``, ``compute`` and ``draw``)."""
 
     name = "explorer"
-    #: the figure's size; None: the ``view_class``'s own
+    #: the figure's size; None: the ``view_class``'s own (without one, ``View``'s default)
     figsize = None
     dpi = 80          # on-screen resolution: keeps PNG encoding fast
     #: key -> predicate(settings): when a setting is in use. A control not in use is
@@ -80,7 +81,7 @@ class Explorer:
             control.add_class(f"dlskills-control-{key}")
             control.observe(functools.partial(self._on_change, key), names="value")
         self._enable()
-        self.figsize = self.figsize or self.view_class.figsize
+        self.figsize = self.figsize or (self.view_class or View).figsize
         self.fig, _ = new_figure(self.figsize, dpi=self.dpi)
         with style():
             self.setup(self.fig)
