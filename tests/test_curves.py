@@ -163,6 +163,11 @@ def test_zero_based_starts_at_zero_and_stops_above_the_highest_visible_line():
     assert ax.get_ylim() == pytest.approx((0.0, 4.2))
     zero_based(ax, top=3.5)
     assert ax.get_ylim() == (0.0, 3.5)
+    ax.plot([0, 1, 2], [1.0, 5.0, np.inf])     # a norm that overflowed: no inf limit
+    zero_based(ax)
+    assert ax.get_ylim() == pytest.approx((0.0, 5.25))
+    zero_based(ax, top=4.5)                    # with a cap, an exploding line leaves it
+    assert ax.get_ylim() == (0.0, 4.5)
 
 
 def test_layer_ticks_name_the_first_and_the_last_layer():

@@ -2,6 +2,7 @@
 
 import base64
 import importlib
+from fractions import Fraction
 from types import SimpleNamespace
 
 import ipywidgets as widgets
@@ -319,6 +320,26 @@ def test_out_of_range_numbers_are_moved_to_the_end_and_said():
             ex.set(depth=bad)
     with pytest.raises(ValueError, match="control 'clip' takes a number from 0.0001 to 1"):
         ex.set(clip=float("inf"))
+
+
+def test_an_explorer_with_its_own_setup_and_no_figsize_gets_the_default_size():
+    class Plain(Wave):
+        figsize = None
+
+    from dlskills.views.base import View
+    assert Plain().figsize == View.figsize
+
+
+def test_numbers_of_any_real_type_are_taken_as_python_values():
+    """numpy's and the standard library's numbers are set as plain Python values (a
+    Checkbox's traitlet refuses np.True_; copy-as-code writes only literals); a Fraction
+    is a number, not a crash in numpy."""
+    ex = Chapter5Sketch()
+    ex.set(clipping=np.True_, depth=np.int64(12), clip=Fraction(1, 100))
+    assert ex.error is None and ex.settings["clipping"] is True
+    assert type(ex.settings["depth"]) is int and ex.settings["clip"] == 0.01
+    with pytest.raises(ValueError, match="control 'clipping' takes True or False"):
+        ex.set(clipping=1)
 
 
 def test_an_empty_selection_is_said():

@@ -32,6 +32,7 @@ import base64
 import functools
 import html
 import io
+import math
 import numbers
 import threading
 import time
@@ -43,6 +44,7 @@ from matplotlib.layout_engine import ConstrainedLayoutEngine
 from .._blas import single_thread_blas
 from ..messages import catalogue, say
 from ..training import History
+from ..views.base import View
 from ..views.style import freeze_layout, new_figure, style
 
 
@@ -52,7 +54,7 @@ class Explorer:
     ``experiment`` and ``view_class`` (or implement ``setup``, ``compute`` and ``draw``)."""
 
     name = "explorer"
-    #: the figure's size; None: the ``view_class``'s own
+    #: the figure's size; None: the ``view_class``'s own (without one, ``View``'s default)
     figsize = None
     dpi = 80          # on-screen resolution: keeps PNG encoding fast
     #: key -> predicate(settings): when a setting is in use. A control not in use is
@@ -79,7 +81,7 @@ class Explorer:
             control.add_class(f"dlskills-control-{key}")
             control.observe(functools.partial(self._on_change, key), names="value")
         self._enable()
-        self.figsize = self.figsize or self.view_class.figsize
+        self.figsize = self.figsize or (self.view_class or View).figsize
         self.fig, _ = new_figure(self.figsize, dpi=self.dpi)
         with style():
             self.setup(self.fig)
@@ -377,8 +379,10 @@ def _allowed(key, control, value):
                              f"options: {', '.join(map(repr, options))}"
                              + (" (a tuple of several)" if many else ""))
         return (tuple(value) if many else value), None
-    if isinstance(control, widgets.Checkbox) and not isinstance(value, (bool, np.bool_)):
-        raise ValueError(f"control {key!r} takes True or False; got {value!r}")
+    if isinstance(control, widgets.Checkbox):
+        if not isinstance(value, (bool, np.bool_)):
+            raise ValueError(f"control {key!r} takes True or False; got {value!r}")
+        return bool(value), None           # traitlets' Bool refuses numpy's np.True_
     if not isinstance(control, (widgets.IntSlider, widgets.FloatSlider, widgets.FloatLogSlider)):
         return value, None
     integer = isinstance(control, widgets.IntSlider)
@@ -386,14 +390,14 @@ def _allowed(key, control, value):
     low, high = (control.base ** control.min, control.base ** control.max) if log \
         else (control.min, control.max)
     if isinstance(value, bool) or not isinstance(value, numbers.Real) \
-            or not np.isfinite(value) or (integer and value != int(value)):
+            or not math.isfinite(value) or (integer and value != int(value)):
         raise ValueError(f"control {key!r} takes {'an integer' if integer else 'a number'}"
                          f" from {_fmt(low)} to {_fmt(high)}; got {value!r}")
     inside = min(max(value, low), high)
     asked = None if inside == value else value
     if integer:
         return int(inside), asked
-    x = np.log(inside) / np.log(control.base) if log else inside
+    x = np.log(float(inside)) / np.log(control.base) if log else float(inside)
     x = control.min + round((x - control.min) / control.step) * control.step
     x = min(max(x, control.min), control.max)
     return float(f"{control.base ** x if log else x:.12g}"), asked

@@ -45,24 +45,25 @@ EPOCHS = 300
 FIGURES = {"lr1.png": "step", "lr2.png": "multistep", "lr3.png": "exponential"}
 
 
-def schedule_figure(kind, base_lr=BASE_LR, epochs=EPOCHS, color=PALETTE["blue"]):
+def schedule_figure(kind):
     """A figure (pyplot-free) of the course text's example ``kind``: the learning rate of
     each epoch (log y), every epoch where it drops marked, where it ends up in the title."""
     fig, ax = new_figure((7, 4.2), dpi=100, nrows=1, ncols=1)
+    color = PALETTE["blue"]
     with style():
-        lrs = make_schedule(kind, base_lr).values(epochs + 1)
-        e = np.arange(epochs + 1)
+        lrs = make_schedule(kind, BASE_LR).values(EPOCHS + 1)
+        e = np.arange(EPOCHS + 1)
         ax.step(e, lrs, where="post", color=color, label=SCHEDULE_FORMULAS[kind])
         drops = np.flatnonzero(lrs[1:] < lrs[:-1] * (1 - 1e-12)) + 1
         if len(drops) <= 20:   # the jumps of step/multi-step decay, not every epoch
             ax.plot(drops, lrs[drops], "o", color=color, markersize=5)
         ax.set_yscale("log")
-        ax.set_xlim(0, epochs)
+        ax.set_xlim(0, EPOCHS)
         ax.set_ylim(1e-4, 0.2)
         ax.set_xlabel(say("axis.epoch"))
         ax.set_ylabel(say("optimizers.fig.lr_axis"))
         ax.set_title(say(f"optimizers.course.{kind}") + "\n" + say(
-            "optimizers.course.final", epochs=epochs, lr=lrs[-1], ratio=lrs[-1] / base_lr))
+            "optimizers.course.final", epochs=EPOCHS, lr=lrs[-1], ratio=lrs[-1] / BASE_LR))
         ax.legend(loc="lower left")
         if kind == "multistep":     # what k(e) in the legend's formula is
             ax.text(0.98, 0.55, say("optimizers.course.multistep_k"), transform=ax.transAxes,

@@ -40,9 +40,16 @@ def zero_based(ax, top=np.inf, empty=1.0):
     """y axis from 0 to just above the largest visible value, at most ``top`` (a value
     that barely moves is drawn flat, not blown up; an exploding one leaves the top);
     from 0 to ``empty`` when nothing is drawn yet."""
-    tops = [float(np.nanmax(line.get_ydata())) for line in ax.get_lines()
-            if line.get_visible() and np.isfinite(line.get_ydata()).any()]
-    ax.set_ylim(0, min(1.05 * max(tops), top) if tops else empty)
+    ys = [np.asarray(line.get_ydata(), dtype=float) for line in ax.get_lines()
+          if line.get_visible()]
+    ys = [y for y in ys if np.isfinite(y).any()]
+    if not ys:
+        ax.set_ylim(0, empty)
+        return
+    high = min(1.05 * max(float(np.nanmax(y)) for y in ys), top)
+    if not np.isfinite(high):   # an infinite value and no ``top``: the largest finite one
+        high = 1.05 * max(float(np.max(y[np.isfinite(y)])) for y in ys)
+    ax.set_ylim(0, high)
 
 
 class CurvePanel:
