@@ -182,6 +182,8 @@ def test_layer_ticks_name_the_first_and_the_last_layer():
         values = ticks.tick_values(0.5, n + 0.5)
         assert values[0] == 1 and values[-1] == n and len(values) <= 8
         assert np.all(np.diff(values) > 0)
+        assert len(values) == n or np.all(np.diff(values) >= 2)   # no "1, 2, 4" crowding
+    assert list(ticks.tick_values(0.5, 11.5)) == [1, 4, 6, 8, 11]   # chapter 1's default
 
 
 def test_seed_spread_draws_each_seed_a_bar_over_the_finite_range_and_the_mean():

@@ -85,7 +85,10 @@ class LayerTicks(Locator):
         if last <= first:
             return np.array([first], dtype=float)
         step = next(s * 10 ** e for e in range(8) for s in (1, 2, 5)
-                    if (last - first) / (s * 10 ** e) < self.most - 1)
+                    if (last - first) / (s * 10 ** e) <= self.most - 1)
         inner = np.arange((first // step + 1) * step, last, step)
-        inner = inner[(inner - first >= step / 2) & (last - inner >= step / 2)]
+        # no inner tick crowding an end: half a step away at least, and never next to it
+        # ("1, 2, 4, ..., 10, 11" reads as a typo)
+        gap = max(step / 2, 2 if step > 1 else 1)
+        inner = inner[(inner - first >= gap) & (last - inner >= gap)]
         return np.concatenate([[first], inner, [last]]).astype(float)
