@@ -65,7 +65,7 @@ class GradientView(View):
         log_axis(ax.yaxis, most=9)
         ax.set_xlabel(say("gradients.view.layer_axis"))
         ax.set_ylabel(say("gradients.view.norm_axis"))
-        ax.xaxis.set_major_locator(LayerTicks())
+        ax.xaxis.set_major_locator(LayerTicks(most=12))   # a wide panel: every layer up to 12
         self.line, = ax.plot([], [], marker="o", markersize=5,
                              label=say("gradients.view.norm_legend"))
         self.reference = ax.axhline(1.0, color=PALETTE["grey"], linestyle="--",
@@ -330,7 +330,7 @@ def plot_norm_profiles(profiles, labels, measure="ratio"):
         ax.set_xlim(0.5, max(p.grad_norms.size for p in profiles) + 0.5)
         ax.set_xlabel(say("gradients.view.layer_axis"))
         ax.set_ylabel(say("gradients.view.norm_axis"))
-        ax.xaxis.set_major_locator(LayerTicks())
+        ax.xaxis.set_major_locator(LayerTicks(most=12))   # a wide panel: every layer up to 12
         ax.legend(loc="best", fontsize=11)
         if measure == "peak":
             peaks = say("explorer.settings_sep").join(
