@@ -38,9 +38,8 @@ import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from harness.lab import free_port
+from harness.lab import REPO_ROOT, free_port
 
-REPO_ROOT = Path(__file__).resolve().parents[1]
 DEPLOY = REPO_ROOT / "deploy" / "jupyterhub"
 CONFIG = DEPLOY / "jupyterhub_config.py"
 PROXY = DEPLOY / "node_modules" / ".bin" / "configurable-http-proxy"
@@ -196,9 +195,8 @@ class Hub:
     """The deployment's hub on 127.0.0.1 (see the module docstring). ``prefix``: the temp
     folder's name start (homes, the hub's database and log live there)."""
 
-    def __init__(self, *, prefix="dlskills-hub-", startup_timeout=90.0, poll=0.2, env=None):
+    def __init__(self, *, prefix="dlskills-hub-", startup_timeout=90.0, poll=0.2):
         self.prefix, self.startup_timeout, self.poll = prefix, startup_timeout, poll
-        self.extra_env = dict(env or {})
         self.token = secrets.token_hex(24)
         self.folder = self.process = self.url = self.log_path = None
         self.killed = []                    # pids still alive after the hub's own shutdown
@@ -241,7 +239,7 @@ class Hub:
                "DLSKILLS_HUB_AUTH": "dummy", "DLSKILLS_HUB_SPAWNER": "simple",
                "DLSKILLS_HUB_HOMES": str(self.folder / "homes" / "{username}"),
                "DLSKILLS_HUB_STATE_DIR": str(self.folder / "state"),
-               "DLSKILLS_HUB_ENV": sys.prefix, **self.extra_env}
+               "DLSKILLS_HUB_ENV": sys.prefix}
         env.pop("MPLBACKEND", None)         # kernels draw as a student's do (inline)
         # Kernels import this checkout's dlskills (as the benchmarks do), whatever the
         # environment's install points at; JupyterHub passes PYTHONPATH on to the servers.
