@@ -80,7 +80,7 @@ def measure(chapter, args):
         runs = result.get("runs")
         roles = hub.processes()
         peaks, cpu = dict(hub.poller.peak), dict(hub.poller.cpu)
-        shared = {role: pid for pid, (role, _, _) in roles.items()
+        shared = {role: pid for pid, (role, _) in roles.items()
                   if role in ("hub", "proxy", "idle-culler")}
     wall = time.perf_counter() - started
     print(f"after: {bench.load_text()}; {wall:.0f} s wall in all")
@@ -88,7 +88,7 @@ def measure(chapter, args):
         print(f"ERRORS: the class did not finish within --timeout {args.timeout:.0f} s; "
               f"everything was stopped")
         return None
-    servers = {student: pid for pid, (role, student, _) in roles.items() if role == "server"}
+    servers = {student: pid for pid, (role, student) in roles.items() if role == "server"}
     print(f"{'student':10s} {'kernel peak':>12s} {'chapter':>8s} {'kernel CPU':>11s} "
           f"{'moves median':>13s}  errors")
     kernel_peaks, kernel_cpu, chapter_times, moves, errors = [], [], [], [], []

@@ -13,7 +13,7 @@ folder, free ports, and a service token to drive it by REST::
         hub.start_server("student1")            # course copied into the home, server up
         kernel = hub.open_kernel("student1")    # a kernel through the proxy (websocket)
         reply = kernel.execute("1 + 1")
-        print(reply.ok, reply.seconds, hub.processes())
+        print(reply.ok, reply.seconds, hub.processes(), hub.poller.peak)
 
 Everything it starts is in the hub's process tree (its servers are in their own sessions):
 :meth:`Hub.stop` (also on error and Ctrl-C, through ``with``) stops the hub with SIGTERM,
@@ -348,14 +348,15 @@ class Hub:
 
     # --- processes and memory --------------------------------------------------------------
     def processes(self):
-        """{pid: (role, student or None, RSS bytes now)} for the hub's tree: role one of
-        hub, proxy, idle-culler, server, kernel, other."""
+        """{pid: (role, student or None)} for the hub's tree as it runs now: role one of
+        hub, proxy, idle-culler, server, kernel, other. Their memory and CPU seconds are
+        the poller's (``poller.peak``, ``poller.cpu``)."""
         import psutil
 
         found = {}
         for process in self.poller.poll()[0]:
             with contextlib.suppress(psutil.Error):
-                found[process.pid] = (*self.role(process), process.memory_info().rss)
+                found[process.pid] = self.role(process)
         return found
 
     def role(self, process):
