@@ -33,12 +33,11 @@ import tempfile
 import threading
 import time
 import urllib.error
-import urllib.request
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from harness.lab import REPO_ROOT, free_port
+from harness.lab import REPO_ROOT, free_port, request_json
 
 DEPLOY = REPO_ROOT / "deploy" / "jupyterhub"
 CONFIG = DEPLOY / "jupyterhub_config.py"
@@ -310,17 +309,12 @@ class Hub:
 
     # --- the hub's REST API -----------------------------------------------------------------
     def api(self, method, path, body=None, timeout=60):
-        """JSON from the hub (or a server, through the proxy) at ``path``, with the token."""
-        data = None if body is None else json.dumps(body).encode()
-        request = urllib.request.Request(
-            self.url + path, data=data, method=method,
-            headers={"Authorization": f"token {self.token}", "Content-Type": "application/json"})
+        """JSON from the hub (or a server, through the proxy) at ``path``, with the token
+        (None for an empty answer); an HTTP error is a HubError."""
         try:
-            with urllib.request.urlopen(request, timeout=timeout) as response:
-                text = response.read()
+            return request_json(self.url + path, self.token, method, body, timeout)
         except urllib.error.HTTPError as err:
             raise HubError(f"{method} {path}: HTTP {err.code} {err.read()[:300]!r}") from None
-        return json.loads(text) if text else {}
 
     def start_server(self, name, timeout=180.0):
         """Add student ``name`` and start their server; returns when it is ready."""
