@@ -69,9 +69,8 @@ def measure(chapter, args):
     """One class run of ``chapter``; prints its figures, returns them for the table."""
     print(f"\n=== chapter {chapter}: {args.students} students at once ===")
     print(f"at start: {bench.load_text()}")
-    hub = Hub(prefix="dlskills-classroom-")
-    runs, started = None, time.perf_counter()
-    with hub:
+    started = time.perf_counter()
+    with Hub(prefix="dlskills-classroom-") as hub:
         result = {}
         worker = threading.Thread(daemon=True, target=lambda: result.update(
             runs=run_class(hub, args.students, chapter, rounds=args.rounds)))
