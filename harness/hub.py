@@ -131,7 +131,7 @@ class Kernel:
         self.socket = websocket.create_connection(
             url, header=[f"Authorization: token {token}"], timeout=timeout)
 
-    def execute(self, code, timeout=300.0):
+    def execute(self, code, timeout=600.0):
         """Run ``code``; wait for the reply and the kernel's idle. A timeout is an error."""
         import websocket
 
@@ -389,7 +389,7 @@ class StudentRun:
     warnings: list = field(default_factory=list)
 
 
-def run_student(hub, name, chapter, rounds=2, cell_timeout=600.0):
+def run_student(hub, name, chapter, rounds=2):
     """Start ``name``'s server, open a kernel in the course folder, run the chapter's code
     cells in order (Run All), then move its explorer: ``rounds`` passes over MOVES[chapter],
     each timed from execute_request to idle. Never raises for what the student saw: every
@@ -406,7 +406,7 @@ def run_student(hub, name, chapter, rounds=2, cell_timeout=600.0):
         run.kernel_pid = int(reply.stdout.split()[0])
         start = time.perf_counter()
         for index, (source, expects_error) in enumerate(chapter_cells(chapter)):
-            reply = kernel.execute(source, timeout=cell_timeout)
+            reply = kernel.execute(source)
             run.cells += 1
             if reply.ok == expects_error:
                 run.errors.append(f"cell {index}: {reply.error or 'no error where one was expected'}")
@@ -417,8 +417,7 @@ def run_student(hub, name, chapter, rounds=2, cell_timeout=600.0):
         variable, method, moves = MOVES[chapter]
         for settings in moves * rounds:
             reply = kernel.execute(f"{variable}.{method}(**{settings!r})\n"
-                                   f"assert {variable}.error is None, {variable}.status",
-                                   timeout=cell_timeout)
+                                   f"assert {variable}.error is None, {variable}.status")
             if not reply.ok:
                 run.errors.append(f"{variable}.{method}(**{settings!r}): {reply.error}")
                 return run
@@ -431,14 +430,14 @@ def run_student(hub, name, chapter, rounds=2, cell_timeout=600.0):
     return run
 
 
-def run_class(hub, students, chapter, rounds=2, cell_timeout=600.0):
+def run_class(hub, students, chapter, rounds=2):
     """``students`` students (student01, ...) doing :func:`run_student` all at once, one
     thread each. Returns their StudentRuns in order."""
     names = [f"student{i + 1:02d}" for i in range(students)]
     runs = [None] * students
 
     def one(i):
-        runs[i] = run_student(hub, names[i], chapter, rounds, cell_timeout)
+        runs[i] = run_student(hub, names[i], chapter, rounds)
 
     threads = [threading.Thread(target=one, args=(i,), daemon=True) for i in range(students)]
     for thread in threads:
