@@ -22,6 +22,7 @@ temp folder.
 """
 import atexit
 import contextlib
+import functools
 import json
 import os
 import secrets
@@ -81,9 +82,11 @@ def chapter_cells(chapter):
     return found
 
 
+@functools.cache
 def missing_reason():
     """Why the real hub cannot run here (None when it can): jupyterhub, the idle culler,
-    psutil, websocket-client or the proxy missing, or the proxy not starting."""
+    psutil, websocket-client or the proxy missing, or the proxy not starting. Asked once
+    per process (the proxy's start takes about a second); every Hub.start asks."""
     for module in ("jupyterhub", "jupyterhub_idle_culler", "psutil", "websocket"):
         try:
             __import__(module)
