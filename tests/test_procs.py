@@ -71,12 +71,15 @@ def test_tree_cpu_threads_and_leftovers(child):
     assert procs.high_water_mark(child.pid) is None
 
 
-def test_kernel_memory_measures_each_cell_of_the_notebook_as_itself(tmp_path):
+def test_kernel_memory_measures_each_cell_of_the_notebook_as_itself(tmp_path, monkeypatch):
     """benchmarks/kernel_memory.py runs hidden cells beside the notebook (the import probe,
     tracemalloc's reads): every code cell of the notebook still runs, and is measured as
     itself (nbclient once stored a hidden cell over the notebook's last cell)."""
     import nbformat
 
+    # benchmarks/_common.py sets MPLBACKEND=Agg for its process: restored after the test,
+    # so that later notebooks in this worker draw as before
+    monkeypatch.setenv("MPLBACKEND", "Agg")
     from benchmarks import kernel_memory
 
     sources = ["import numpy as np", "kept = np.ones(5_000_000)"]        # 38 MB kept
