@@ -69,9 +69,8 @@ def measure(chapter, args):
     """One class run of ``chapter``; prints its figures, returns them for the table."""
     print(f"\n=== chapter {chapter}: {args.students} students at once ===")
     print(f"at start: {bench.load_text()}")
-    hub = Hub(prefix="dlskills-classroom-")
-    runs, started = None, time.perf_counter()
-    with hub:
+    started = time.perf_counter()
+    with Hub(prefix="dlskills-classroom-") as hub:
         result = {}
         worker = threading.Thread(daemon=True, target=lambda: result.update(
             runs=run_class(hub, args.students, chapter, rounds=args.rounds)))
@@ -80,7 +79,7 @@ def measure(chapter, args):
         runs = result.get("runs")
         roles = hub.processes()
         peaks, cpu = dict(hub.poller.peak), dict(hub.poller.cpu)
-        shared = {role: pid for pid, (role, _, _) in roles.items()
+        shared = {role: pid for pid, (role, _) in roles.items()
                   if role in ("hub", "proxy", "idle-culler")}
     wall = time.perf_counter() - started
     print(f"after: {bench.load_text()}; {wall:.0f} s wall in all")
@@ -88,7 +87,7 @@ def measure(chapter, args):
         print(f"ERRORS: the class did not finish within --timeout {args.timeout:.0f} s; "
               f"everything was stopped")
         return None
-    servers = {student: pid for pid, (role, student, _) in roles.items() if role == "server"}
+    servers = {student: pid for pid, (role, student) in roles.items() if role == "server"}
     print(f"{'student':10s} {'kernel peak':>12s} {'chapter':>8s} {'kernel CPU':>11s} "
           f"{'moves median':>13s}  errors")
     kernel_peaks, kernel_cpu, chapter_times, moves, errors = [], [], [], [], []

@@ -49,11 +49,17 @@ def first_line(source):
 
 
 def run_hidden(client, code):
-    """Execute ``code`` in the kernel outside the notebook; returns its printed text."""
+    """Execute ``code`` in the kernel outside the notebook; returns its printed text.
+    nbclient stores an executed cell at its index in the notebook, so the cell runs as a
+    scratch cell appended to the notebook, then removed (the notebook's cells untouched)."""
     import nbformat
 
     cell = nbformat.v4.new_code_cell(code)
-    client.execute_cell(cell, -1, store_history=False)
+    client.nb.cells.append(cell)
+    try:
+        client.execute_cell(cell, len(client.nb.cells) - 1, store_history=False)
+    finally:
+        client.nb.cells.pop()
     return "".join(out.get("text", "") for out in cell.outputs)
 
 
@@ -77,8 +83,7 @@ def measure(notebook, interval=0.1, timeout=600, traced=False):
             imported = poller.poll()[1]
             if traced:
                 run_hidden(client, TRACE_START)
-            poller.window()
-            for index, cell in enumerate(nb.cells):
+            for index, cell in list(enumerate(nb.cells)):
                 if cell.cell_type != "code" or not cell.source.strip():
                     continue
                 before = poller.poll()[1]

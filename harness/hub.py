@@ -13,7 +13,7 @@ folder, free ports, and a service token to drive it by REST::
         hub.start_server("student1")            # course copied into the home, server up
         kernel = hub.open_kernel("student1")    # a kernel through the proxy (websocket)
         reply = kernel.execute("1 + 1")
-        print(reply.ok, reply.seconds, hub.processes())
+        print(reply.ok, reply.seconds, hub.processes(), hub.poller.peak)
 
 Everything it starts is in the hub's process tree (its servers are in their own sessions):
 :meth:`Hub.stop` (also on error and Ctrl-C, through ``with``) stops the hub with SIGTERM,
@@ -22,6 +22,7 @@ temp folder.
 """
 import atexit
 import contextlib
+import functools
 import json
 import os
 import secrets
@@ -33,14 +34,12 @@ import tempfile
 import threading
 import time
 import urllib.error
-import urllib.request
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from harness.lab import free_port
+from harness.lab import REPO_ROOT, free_port, request_json
 
-REPO_ROOT = Path(__file__).resolve().parents[1]
 DEPLOY = REPO_ROOT / "deploy" / "jupyterhub"
 CONFIG = DEPLOY / "jupyterhub_config.py"
 PROXY = DEPLOY / "node_modules" / ".bin" / "configurable-http-proxy"
@@ -83,9 +82,11 @@ def chapter_cells(chapter):
     return found
 
 
+@functools.cache
 def missing_reason():
     """Why the real hub cannot run here (None when it can): jupyterhub, the idle culler,
-    psutil, websocket-client or the proxy missing, or the proxy not starting."""
+    psutil, websocket-client or the proxy missing, or the proxy not starting. Asked once
+    per process (the proxy's start takes about a second); every Hub.start asks."""
     for module in ("jupyterhub", "jupyterhub_idle_culler", "psutil", "websocket"):
         try:
             __import__(module)
@@ -133,7 +134,7 @@ class Kernel:
         self.socket = websocket.create_connection(
             url, header=[f"Authorization: token {token}"], timeout=timeout)
 
-    def execute(self, code, timeout=300.0):
+    def execute(self, code, timeout=600.0):
         """Run ``code``; wait for the reply and the kernel's idle. A timeout is an error."""
         import websocket
 
@@ -196,9 +197,8 @@ class Hub:
     """The deployment's hub on 127.0.0.1 (see the module docstring). ``prefix``: the temp
     folder's name start (homes, the hub's database and log live there)."""
 
-    def __init__(self, *, prefix="dlskills-hub-", startup_timeout=90.0, poll=0.2, env=None):
+    def __init__(self, *, prefix="dlskills-hub-", startup_timeout=90.0, poll=0.2):
         self.prefix, self.startup_timeout, self.poll = prefix, startup_timeout, poll
-        self.extra_env = dict(env or {})
         self.token = secrets.token_hex(24)
         self.folder = self.process = self.url = self.log_path = None
         self.killed = []                    # pids still alive after the hub's own shutdown
@@ -241,7 +241,7 @@ class Hub:
                "DLSKILLS_HUB_AUTH": "dummy", "DLSKILLS_HUB_SPAWNER": "simple",
                "DLSKILLS_HUB_HOMES": str(self.folder / "homes" / "{username}"),
                "DLSKILLS_HUB_STATE_DIR": str(self.folder / "state"),
-               "DLSKILLS_HUB_ENV": sys.prefix, **self.extra_env}
+               "DLSKILLS_HUB_ENV": sys.prefix}
         env.pop("MPLBACKEND", None)         # kernels draw as a student's do (inline)
         # Kernels import this checkout's dlskills (as the benchmarks do), whatever the
         # environment's install points at; JupyterHub passes PYTHONPATH on to the servers.
@@ -312,17 +312,12 @@ class Hub:
 
     # --- the hub's REST API -----------------------------------------------------------------
     def api(self, method, path, body=None, timeout=60):
-        """JSON from the hub (or a server, through the proxy) at ``path``, with the token."""
-        data = None if body is None else json.dumps(body).encode()
-        request = urllib.request.Request(
-            self.url + path, data=data, method=method,
-            headers={"Authorization": f"token {self.token}", "Content-Type": "application/json"})
+        """JSON from the hub (or a server, through the proxy) at ``path``, with the token
+        (None for an empty answer); an HTTP error is a HubError."""
         try:
-            with urllib.request.urlopen(request, timeout=timeout) as response:
-                text = response.read()
+            return request_json(self.url + path, self.token, method, body, timeout)
         except urllib.error.HTTPError as err:
             raise HubError(f"{method} {path}: HTTP {err.code} {err.read()[:300]!r}") from None
-        return json.loads(text) if text else {}
 
     def start_server(self, name, timeout=180.0):
         """Add student ``name`` and start their server; returns when it is ready."""
@@ -350,14 +345,15 @@ class Hub:
 
     # --- processes and memory --------------------------------------------------------------
     def processes(self):
-        """{pid: (role, student or None, RSS bytes now)} for the hub's tree: role one of
-        hub, proxy, idle-culler, server, kernel, other."""
+        """{pid: (role, student or None)} for the hub's tree as it runs now: role one of
+        hub, proxy, idle-culler, server, kernel, other. Their memory and CPU seconds are
+        the poller's (``poller.peak``, ``poller.cpu``)."""
         import psutil
 
         found = {}
         for process in self.poller.poll()[0]:
             with contextlib.suppress(psutil.Error):
-                found[process.pid] = (*self.role(process), process.memory_info().rss)
+                found[process.pid] = self.role(process)
         return found
 
     def role(self, process):
@@ -396,7 +392,7 @@ class StudentRun:
     warnings: list = field(default_factory=list)
 
 
-def run_student(hub, name, chapter, rounds=2, cell_timeout=600.0):
+def run_student(hub, name, chapter, rounds=2):
     """Start ``name``'s server, open a kernel in the course folder, run the chapter's code
     cells in order (Run All), then move its explorer: ``rounds`` passes over MOVES[chapter],
     each timed from execute_request to idle. Never raises for what the student saw: every
@@ -413,7 +409,7 @@ def run_student(hub, name, chapter, rounds=2, cell_timeout=600.0):
         run.kernel_pid = int(reply.stdout.split()[0])
         start = time.perf_counter()
         for index, (source, expects_error) in enumerate(chapter_cells(chapter)):
-            reply = kernel.execute(source, timeout=cell_timeout)
+            reply = kernel.execute(source)
             run.cells += 1
             if reply.ok == expects_error:
                 run.errors.append(f"cell {index}: {reply.error or 'no error where one was expected'}")
@@ -424,8 +420,7 @@ def run_student(hub, name, chapter, rounds=2, cell_timeout=600.0):
         variable, method, moves = MOVES[chapter]
         for settings in moves * rounds:
             reply = kernel.execute(f"{variable}.{method}(**{settings!r})\n"
-                                   f"assert {variable}.error is None, {variable}.status",
-                                   timeout=cell_timeout)
+                                   f"assert {variable}.error is None, {variable}.status")
             if not reply.ok:
                 run.errors.append(f"{variable}.{method}(**{settings!r}): {reply.error}")
                 return run
@@ -438,14 +433,14 @@ def run_student(hub, name, chapter, rounds=2, cell_timeout=600.0):
     return run
 
 
-def run_class(hub, students, chapter, rounds=2, cell_timeout=600.0):
+def run_class(hub, students, chapter, rounds=2):
     """``students`` students (student01, ...) doing :func:`run_student` all at once, one
     thread each. Returns their StudentRuns in order."""
     names = [f"student{i + 1:02d}" for i in range(students)]
     runs = [None] * students
 
     def one(i):
-        runs[i] = run_student(hub, names[i], chapter, rounds, cell_timeout)
+        runs[i] = run_student(hub, names[i], chapter, rounds)
 
     threads = [threading.Thread(target=one, args=(i,), daemon=True) for i in range(students)]
     for thread in threads:

@@ -144,6 +144,19 @@ def chromium(headless=True, **launch_options):
 # JupyterLab server
 # --------------------------------------------------------------------------
 
+def request_json(url, token, method="GET", body=None, timeout=10):
+    """The JSON a Jupyter server (or JupyterHub) answers at ``url``, ``body`` sent as JSON,
+    authenticated with ``token``; None for an empty answer. An HTTP error raises urllib's
+    HTTPError."""
+    data = None if body is None else json.dumps(body).encode()
+    request = urllib.request.Request(
+        url, data=data, method=method,
+        headers={"Authorization": f"token {token}", "Content-Type": "application/json"})
+    with urllib.request.urlopen(request, timeout=timeout) as response:
+        text = response.read().decode()
+    return json.loads(text) if text.strip() else None
+
+
 def free_port():
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
         sock.bind(("127.0.0.1", 0))
@@ -397,14 +410,8 @@ class JupyterLab:
         return self.url(f"lab/tree/{self.notebook_path(name)}", reset=True)
 
     def _request(self, method, path, body=None, timeout=10):
-        data = None if body is None else json.dumps(body).encode()
-        request = urllib.request.Request(
-            f"{self.base_url}/{path.lstrip('/')}", data=data, method=method,
-            headers={"Authorization": f"token {self.token}",
-                     "Content-Type": "application/json"})
-        with urllib.request.urlopen(request, timeout=timeout) as response:
-            text = response.read().decode()
-        return json.loads(text) if text.strip() else None
+        return request_json(f"{self.base_url}/{path.lstrip('/')}", self.token, method, body,
+                            timeout)
 
     def api(self, method, path, body=None):
         """Call the Jupyter REST API, e.g. ``api("GET", "kernelspecs")``."""

@@ -69,3 +69,24 @@ def test_tree_cpu_threads_and_leftovers(child):
     assert procs.tree(child.pid) == [] and procs.alive(child.pid) is None
     assert procs.cpu_seconds(child.pid) is None and poller.leftovers() == []
     assert procs.high_water_mark(child.pid) is None
+
+
+def test_kernel_memory_measures_each_cell_of_the_notebook_as_itself(tmp_path, monkeypatch):
+    """benchmarks/kernel_memory.py runs hidden cells beside the notebook (the import probe,
+    tracemalloc's reads): every code cell of the notebook still runs, and is measured as
+    itself (nbclient once stored a hidden cell over the notebook's last cell)."""
+    import nbformat
+
+    # benchmarks/_common.py sets MPLBACKEND=Agg for its process: restored after the test,
+    # so that later notebooks in this worker draw as before
+    monkeypatch.setenv("MPLBACKEND", "Agg")
+    from benchmarks import kernel_memory
+
+    sources = ["import numpy as np", "kept = np.ones(5_000_000)"]        # 38 MB kept
+    notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(s) for s in sources])
+    nbformat.write(notebook, tmp_path / "tiny.ipynb")
+    figures = kernel_memory.measure(tmp_path / "tiny.ipynb", traced=True)
+    assert [(index, line) for index, line, *_ in figures["cells"]] == list(enumerate(sources))
+    _, _, before, after, peak, live, live_peak = figures["cells"][1]
+    assert after - before > 30 * MB and peak - before > 30 * MB
+    assert live > 30 * MB and live_peak >= live
