@@ -144,6 +144,21 @@ def test_the_views_have_no_accuracy_panel_of_their_own():
     assert view.acc is view.curves.acc and view.loss is view.curves.loss
 
 
+def test_the_batch_norm_view_shows_its_epochs_and_a_little_past_the_last():
+    """BatchNormView's accuracy x axis: 0 to 2 % past the set epochs (the last epoch's
+    markers whole), with a run and before one."""
+    from dlskills.experiments.regularization import BatchNormFrame
+    from dlskills.views.regularization import BatchNormView
+    fig, _ = new_figure((10, 6))
+    view = BatchNormView(fig, n_layers=2)
+    layers = [np.linspace(0.0, 1.0, 50)] * 2
+    settings = {"activation": "relu", "weight_scale": 0.01, "batchnorm": True, "epochs": 5}
+    run = history(loss=[2.3, 1.0], train_acc=[0.5, 0.9], test_acc=[0.4, 0.8], epochs=[1, 2])
+    for trained in (None, run):
+        view.update(BatchNormFrame(settings, layers, trained))
+        assert view.acc.ax.get_xlim() == pytest.approx((0, 5.1))
+
+
 def test_smooth_averages_the_last_window_points_and_keeps_non_finite_values():
     assert np.allclose(smooth([1.0, 2.0, 3.0, 4.0], 2), [1.0, 1.5, 2.5, 3.5])
     assert np.allclose(smooth([1.0, np.nan, 3.0, 5.0], 2), [1.0, np.nan, 3.0, 4.0],
