@@ -242,7 +242,7 @@ NOT_FIGURES = {
     "curves.smooth", "curves.CurvePanel", "curves.TrainingCurves", "curves.whole_epoch_ticks",
     "curves.zero_based", "curves.seed_spread", "axes.LayerTicks",
     "gradients.GradientView", "gradients.ParamGrowthView",
-    "axes.power_of_ten", "axes.log_axis", "axes.edge_marks", "base.View",
+    "axes.power_of_ten", "axes.log_axis", "axes.edge_marks", "axes.show_profile", "base.View",
     "initialization.binning_ticks", "initialization.HistogramHeatmap",
     "initialization.LayerStdPanel",
     "initialization.ComparedRunsView",

@@ -144,6 +144,40 @@ def test_the_views_have_no_accuracy_panel_of_their_own():
     assert view.acc is view.curves.acc and view.loss is view.curves.loss
 
 
+def test_the_batch_norm_view_shows_its_epochs_and_a_little_past_the_last():
+    """BatchNormView's accuracy x axis: 0 to 2 % past the set epochs (the last epoch's
+    markers whole), with a run and before one."""
+    from dlskills.experiments.regularization import BatchNormFrame
+    from dlskills.views.regularization import BatchNormView
+    fig, _ = new_figure((10, 6))
+    view = BatchNormView(fig, n_layers=2)
+    layers = [np.linspace(0.0, 1.0, 50)] * 2
+    settings = {"activation": "relu", "weight_scale": 0.01, "batchnorm": True, "epochs": 5}
+    run = history(loss=[2.3, 1.0], train_acc=[0.5, 0.9], test_acc=[0.4, 0.8], epochs=[1, 2])
+    for trained in (None, run):
+        view.update(BatchNormFrame(settings, layers, trained))
+        assert view.acc.ax.get_xlim() == pytest.approx((0, 5.1))
+
+
+def test_chapter_1_and_5_mark_what_a_log_axis_cannot_show_by_one_rule():
+    """show_profile: an exact 0 is a mark on the bottom edge, inf/NaN one on the top, in
+    chapter 5's gradient panel as in chapter 1's (chapter 5 had no top marks)."""
+    from dlskills.views.axes import EDGE
+    from dlskills.views.deep import DeepView
+    fig, _ = new_figure(DeepView.figsize)
+    view = DeepView(fig)
+    norms = [0.0, 1e-3, np.inf, np.nan, 0.1]
+    view.update(history(loss=[2.3], grad_norms=[norms], settings={"epochs": 1}))
+    assert list(view.zeros["start"].get_xdata()) == [1]
+    assert list(view.infs["start"].get_xdata()) == [3, 4]
+    assert list(view.infs["start"].get_ydata()) == [1 - EDGE] * 2
+    assert view.infs["start"].get_color() == view.grads.lines["start"].get_color()
+    shown = view.grads.lines["start"].get_ydata()
+    assert np.isnan(shown[[0, 2, 3]]).all() and list(shown[[1, 4]]) == [1e-3, 0.1]
+    view.update(history(loss=[2.3], grad_norms=[[1e-3] * 5], settings={"epochs": 1}))
+    assert len(view.infs["start"].get_xdata()) == 0
+
+
 def test_smooth_averages_the_last_window_points_and_keeps_non_finite_values():
     assert np.allclose(smooth([1.0, 2.0, 3.0, 4.0], 2), [1.0, 1.5, 2.5, 3.5])
     assert np.allclose(smooth([1.0, np.nan, 3.0, 5.0], 2), [1.0, np.nan, 3.0, 4.0],

@@ -43,9 +43,20 @@ def test_layout_faults_sees_overlapping_and_cut_off_text():
 def test_every_explorer_view_is_laid_out_once_by_the_same_rule():
     """No view keeps fixed margins of its own: every explorer figure starts with the
     constrained layout, which the base freezes once."""
-    from dlskills.explorers.gradients import DepthWidthExplorer, GradientExplorer
+    import importlib
+
+    from dlskills.explorers import Explorer
     from dlskills.views.style import new_figure
-    for explorer in (GradientExplorer, DepthWidthExplorer):
-        fig, _ = new_figure(explorer.figsize)
-        explorer.view_class(fig)
-        assert isinstance(fig.get_layout_engine(), ConstrainedLayoutEngine)
+    for chapter in ("gradients", "optimizers", "initialization", "regularization", "deep"):
+        importlib.import_module(f"dlskills.explorers.{chapter}")
+    explorers, todo = [], [Explorer]
+    while todo:                            # every subclass, at any depth
+        found = todo.pop().__subclasses__()
+        explorers += found
+        todo += found
+    views = {e.view_class for e in explorers if e.view_class is not None}
+    assert len(views) >= 9                 # every chapter's explorers, not just chapter 1's
+    for view_class in views:
+        fig, _ = new_figure(view_class.figsize)
+        view_class(fig)
+        assert isinstance(fig.get_layout_engine(), ConstrainedLayoutEngine), view_class

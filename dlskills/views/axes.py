@@ -69,6 +69,15 @@ def edge_marks(ax, markers="v^", **style):
                     transform=ax.get_xaxis_transform(), **style)[0] for marker in markers]
 
 
+def show_profile(line, zeros, infs, values):
+    """A value per layer (1, 2, ...) on ``line`` where it is finite and > 0; the other
+    layers on the ``zeros`` and ``infs`` marks of :func:`edge_marks`."""
+    values = np.asarray(values, dtype=float)
+    layers = np.arange(1, values.size + 1)
+    line.set_data(layers, np.where(np.isfinite(values) & (values > 0), values, np.nan))
+    for marks, where, edge in ((zeros, values == 0, EDGE), (infs, ~np.isfinite(values), 1 - EDGE)):
+        marks.set_data(layers[where], np.full(where.sum(), edge))
+
 class LayerTicks(Locator):
     """Layer numbers on a layer axis: the first and the last layer shown and the
     multiples of a 1-2-5 step between them, at most ``most`` ticks ("1, 10, 20, ..., 50",

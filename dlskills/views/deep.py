@@ -6,7 +6,7 @@ import numpy as np
 from matplotlib.lines import Line2D
 
 from ..messages import say
-from .axes import EDGE, LayerTicks, edge_marks, log_axis
+from .axes import LayerTicks, edge_marks, log_axis, show_profile
 from .base import View
 from .curves import CurvePanel, TrainingCurves
 from .style import PALETTE, new_figure, style
@@ -27,8 +27,10 @@ class DeepView(View):
                                 logy=True, legend_loc="lower right")
         log_axis(ax_grad.yaxis)
         ax_grad.xaxis.set_major_locator(LayerTicks())
-        self.zeros = {name: edge_marks(ax_grad, "v", markersize=9)[0]
-                      for name in ("previous", "start", "now")}
+        # name -> the marks of its exact zeros (bottom edge) and of its inf/NaN (top)
+        self.zeros, self.infs = {}, {}
+        for name in ("previous", "start", "now"):
+            self.zeros[name], self.infs[name] = edge_marks(ax_grad, markersize=9)
         self.zero_key = Line2D([], [], linestyle="none", marker="v", markersize=9,
                                color=PALETTE["black"], label=say("deep.legend.zero"))
         self.curves = TrainingCurves(ax_loss, ax_acc, legend_below=True, whole_epochs=True)
@@ -38,7 +40,7 @@ class DeepView(View):
         """Draw ``run`` (a History of :func:`~dlskills.experiments.deep.run_deep`, possibly
         still growing; None: nothing trained yet)."""
         self.grads.begin()
-        for marks in self.zeros.values():
+        for marks in (*self.zeros.values(), *self.infs.values()):
             marks.set_data([], [])
         if previous is not None and previous.grad_norms:
             self._norms("previous", previous.grad_norms[0], color=PALETTE["grey"],
@@ -57,15 +59,14 @@ class DeepView(View):
                            epochs=run.settings.get("epochs") if run is not None else None)
 
     def _norms(self, name, norms, alpha=1.0, **style):
-        """One line of gradient norms per layer; its exact zeros marked on the bottom edge."""
-        norms = np.asarray(norms, dtype=float)
-        layers = np.arange(1, norms.size + 1)
-        line = self.grads.show(name, layers, np.where(norms > 0, norms, np.nan), **style)
+        """One line of gradient norms per layer; its exact zeros marked on the bottom edge,
+        inf/NaN on the top (:func:`~dlskills.views.axes.show_profile`)."""
+        line = self.grads.show(name, [], [], **style)
         line.set_alpha(alpha)
-        zero = norms == 0
-        self.zeros[name].set_data(layers[zero], np.full(zero.sum(), EDGE))
-        self.zeros[name].set_color(line.get_color())
-        self.zeros[name].set_alpha(alpha)
+        show_profile(line, self.zeros[name], self.infs[name], norms)
+        for marks in (self.zeros[name], self.infs[name]):
+            marks.set_color(line.get_color())
+            marks.set_alpha(alpha)
 
 
 def ablation_figure(table):

@@ -18,7 +18,7 @@ from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from ..functions import ACTIVATIONS
 from ..messages import say
-from .axes import EDGE, LayerTicks, edge_marks, log_axis
+from .axes import LayerTicks, edge_marks, log_axis, show_profile
 from .base import View
 from .curves import TrainingCurves, smooth
 from .style import PALETTE, color, new_figure, style
@@ -37,16 +37,6 @@ def _log_limits(values, pad=4.0, min_decades=4.0):
     lo, hi = np.log10(float(good.min()) / pad), np.log10(float(good.max()) * pad)
     widen = max(0.0, min_decades - (hi - lo)) / 2
     return 10 ** (lo - widen), 10 ** (hi + widen)
-
-
-def _show_profile(line, zeros, infs, norms):
-    """A gradient norm per layer on ``line`` where it is finite and > 0; the other layers
-    on the ``zeros`` and ``infs`` marks of :func:`~dlskills.views.axes.edge_marks`."""
-    norms = np.asarray(norms, dtype=float)
-    layers = np.arange(1, norms.size + 1)
-    line.set_data(layers, np.where(np.isfinite(norms) & (norms > 0), norms, np.nan))
-    for marks, where, edge in ((zeros, norms == 0, EDGE), (infs, ~np.isfinite(norms), 1 - EDGE)):
-        marks.set_data(layers[where], np.full(where.sum(), edge))
 
 
 # --- the gradient explorer ----------------------------------------------------------
@@ -110,7 +100,7 @@ class GradientView(View):
         """Show a ``GradientProfile``."""
         norms = p.grad_norms
         lo, hi = _log_limits(norms)
-        _show_profile(self.line, self.zeros, self.infs, norms)
+        show_profile(self.line, self.zeros, self.infs, norms)
         self.line.set_color(color(p.activation))
         self.legend.legend_handles[0].set_color(color(p.activation))
         # keep the legend where the profile is not: it falls to the right when vanishing;
@@ -323,7 +313,7 @@ def plot_norm_profiles(profiles, labels, measure="ratio"):
             line, = ax.plot([], [], marker="o", markersize=4, color=c,
                             label=say("gradients.fig.profile_legend", label=label,
                                       verdict=p.verdict_name))
-            _show_profile(line, *edge_marks(ax, color=c, markersize=9), p.grad_norms)
+            show_profile(line, *edge_marks(ax, color=c, markersize=9), p.grad_norms)
         ax.set_yscale("log")
         log_axis(ax.yaxis, most=9)
         ax.set_ylim(lo, hi)

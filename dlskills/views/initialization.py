@@ -19,6 +19,7 @@ Functions and panels here take arrays (or histories), never a network:
 import matplotlib
 import numpy as np
 from matplotlib.colors import LogNorm
+from matplotlib.ticker import FuncFormatter
 
 from ..experiments.initialization import std_ratio_text
 from ..messages import say, say_layers
@@ -65,6 +66,10 @@ class HistogramHeatmap:
         ax.grid(False)
         ax.set_ylabel(say("init.axis.layer") if layer_labels else "")
         ax.tick_params(axis="y", labelleft=layer_labels)
+        ax.yaxis.set_major_locator(LayerTicks())
+        # labels two digits wide at any depth (U+2007, a space as wide as a digit): the
+        # layout frozen after the first draw then fits every depth up to 99
+        ax.yaxis.set_major_formatter(FuncFormatter(lambda k, _: f"{k:.0f}".rjust(2, "\u2007")))
         self.set_binning(binning)
 
     def set_binning(self, binning):
@@ -82,17 +87,8 @@ class HistogramHeatmap:
         self.image.set_data(shares)     # below MIN_SHARE (and 0): the white "under" colour
         left, right = self.binning.extent_x()
         self.image.set_extent((left, right, depth + 0.5, 0.5))
-        self.ax.set_ylim(depth + 0.5, 0.5)
-        # labels two digits wide at any depth (U+2007, a space as wide as a digit): the
-        # layout frozen after the first draw then fits every depth up to 99
-        ticks = _layer_ticks(depth)
-        self.ax.set_yticks(ticks, [str(k).rjust(2, "\u2007") for k in ticks])
+        self.ax.set_ylim(depth + 0.5, 0.5)      # LayerTicks labels layers 1 to depth
         return self.image
-
-
-def _layer_ticks(depth):
-    """Layer numbers to label, 1 to ``depth``: the one layer-axis rule (:class:`LayerTicks`)."""
-    return [int(k) for k in LayerTicks().tick_values(1, depth)]
 
 
 class LayerStdPanel:
@@ -107,6 +103,7 @@ class LayerStdPanel:
         self.curves = CurvePanel(ax, xlabel=say("init.axis.layer"),
                                  ylabel=say("init.axis.std"), logy=True, legend_loc="best")
         log_axis(ax.yaxis)
+        ax.xaxis.set_major_locator(LayerTicks())
         self.zero_note = ax.text(0.98, 0.98, "", transform=ax.transAxes, ha="right",
                                  va="top", fontsize=11, color=PALETTE["vermillion"])
 
@@ -133,7 +130,6 @@ class LayerStdPanel:
         if not (np.isfinite(act_std) & (act_std > 0)).any() and \
                 not (np.isfinite(grad_std) & (grad_std > 0)).any():
             self.ax.set_ylim(1e-3, 1)               # nothing to draw on a log axis
-        self.ax.set_xticks(_layer_ticks(act_std.size))
         self.zero_note.set_text("\n".join(notes))
         self.ax.set_title(title)
 

@@ -153,11 +153,11 @@ class TrainingComparisonView(View):
     figsize = (13, 5)
 
     def __init__(self, fig):
+        super().__init__(fig)
         self.loss_ax, self.acc_ax = fig.subplots(1, 2, width_ratios=[1.4, 1.0])
         self.curves = TrainingCurves(self.loss_ax, self.acc_ax, logy=True, raw=True,
                                      whole_epochs=True)
         log_axis(self.loss_ax.yaxis)    # once: the tick style follows later limit changes
-        self.fig = fig
 
     def update(self, result, iterations=None):
         """Show an :class:`~dlskills.experiments.optimizers.OptimizerComparison` (its

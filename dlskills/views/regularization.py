@@ -142,7 +142,7 @@ class OverfittingView(View):
     figsize = (13, 5.2)
 
     def __init__(self, fig):
-        self.fig = fig
+        super().__init__(fig)
         ax_acc, ax_norm = fig.subplots(1, 2, width_ratios=[3, 2])
         self.curves = _accuracy_curves(ax_acc)
         self.acc = self.curves.acc
@@ -302,6 +302,7 @@ class BatchNormView(View):
     figsize = (13, 7.5)
 
     def __init__(self, fig, n_layers=5):
+        super().__init__(fig)
         top, bottom = fig.subfigures(2, 1, height_ratios=[1, 1.25])
         self.hist = HistogramRow(top.subplots(1, n_layers))
         ax_acc, ax_loss = bottom.subplots(1, 2)
@@ -311,7 +312,6 @@ class BatchNormView(View):
         self.title = fig.suptitle(" ", fontsize=14)
         self.note = ax_loss.text(0.5, 0.55, "", transform=ax_loss.transAxes, ha="center",
                                  va="center", fontsize=16, color=PALETTE["vermillion"])
-        self.fig = fig
 
     def update(self, frame, previous=None):
         """Draw ``frame`` (a :class:`~dlskills.experiments.regularization.BatchNormFrame`:
@@ -327,8 +327,8 @@ class BatchNormView(View):
                                 bn=say("reg.on") if frame.settings["batchnorm"]
                                 else say("reg.off"),
                                 first=float(stds[0]), n=len(stds), last=float(stds[-1])))
-        _show_runs(self.curves, frame.run, previous, epochs=frame.settings["epochs"])
-        self.acc.ax.set_xlim(0, frame.settings["epochs"] * 1.02)    # whole end markers
+        # x to 2 % past the last epoch: its end markers whole
+        _show_runs(self.curves, frame.run, previous, epochs=frame.settings["epochs"] * 1.02)
         diverged = frame.run is not None and frame.run.status.startswith("diverged")
         self.note.set_text(say("reg.title.diverged", status=frame.run.message)
                            if diverged else "")
