@@ -96,24 +96,19 @@ class Explorer:
                                       layout=widgets.Layout(display="none"))
         self.code_box = widgets.Textarea(layout=widgets.Layout(display="none", width="100%"))
         self.code_box.add_class("dlskills-code")
-        rows = [self.layout_controls(), self.action_row(), self.code_hint, self.code_box,
-                self.status_widget, self.image]
-        self.widget = widgets.VBox([row for row in rows if row is not None],
+        self.widget = widgets.VBox([self.layout_controls(), self.action_row(), self.code_hint,
+                                    self.code_box, self.status_widget, self.image],
                                    layout=widgets.Layout(width="100%"))
         self.widget.add_class("dlskills-explorer")
         self.widget.add_class(f"dlskills-explorer-{self.name}")
         self.result = None
         self._computed = None       # (settings, result) of the last whole result drawn
-        self._laid_out = False
         self.error = None
         self.png = b""
         self.status = ""
         self.redraws = 0
         self._lock = threading.RLock()
-        if initial:
-            self.set(**initial)
-        else:
-            self.update()
+        self.set(**initial)         # the first drawing, with the initial settings if any
 
     # --- to implement -------------------------------------------------------------
     def make_controls(self):
@@ -154,7 +149,7 @@ class Explorer:
                                       "and view_class to write code with")
         shown = self._computed is not None and self.result is self._computed[1]
         settings = self._computed[0] if shown else self.settings
-        return call_code(self.experiment, _literals(self.arguments(settings)),
+        return call_code(self.experiment, self.arguments(settings),
                          self.view_class, self.figsize,
                          None if shown else say("explorer.code_untrained"))
 
@@ -284,17 +279,17 @@ class Explorer:
         with self._lock:
             with style():
                 # one layout, made at the first result and frozen (later redraws skip
-                # it): for the widest content the view shows (View.widest) when it can
-                # say, else for this result; either way the result is drawn once
-                first = result is not None and not self._laid_out and isinstance(
-                    self.fig.get_layout_engine(), ConstrainedLayoutEngine)
-                widest = first and hasattr(self, "view") and self.view.widest()
-                if widest:
+                # it, the figure's layout engine is then off): for the widest content
+                # the view shows (View.widest) when it can say, else for this result;
+                # either way the result is drawn once
+                first = result is not None and isinstance(self.fig.get_layout_engine(),
+                                                          ConstrainedLayoutEngine)
+                if first and hasattr(self, "view") and self.view.widest():
                     freeze_layout(self.fig)
+                    first = False
                 self.draw(result)
-                if first and not widest:
+                if first:
                     freeze_layout(self.fig)
-                self._laid_out = self._laid_out or result is not None
             buffer = io.BytesIO()       # fast zlib level: encoding time matters here
             self.fig.canvas.print_png(buffer, pil_kwargs={"compress_level": 1})
             self.png = buffer.getvalue()
@@ -327,26 +322,14 @@ class Explorer:
 
 def call_code(function, arguments, view_class, figsize=None, note=None):
     """The source of ``result = function(**arguments)`` and ``view_class.figure(result)``
-    with their imports; ``arguments`` are written with ``repr`` (literal values only),
-    one a line when they do not fit on one; ``figsize`` is passed when it is not the
-    view's own; ``note`` is a comment line on top."""
+    with their imports; ``arguments`` are written with ``repr``, one a line when they do
+    not fit on one; ``figsize`` is passed when it is not the view's own; ``note`` is a
+    comment line on top. TypeError naming an argument whose value has no literal
+    spelling (its ``repr`` read back by ``ast.literal_eval`` does not give it again)."""
     lines = [f"# {note}"] if note else []
     for item in (function, view_class):
         lines.append(f"from {item.__module__} import {item.__name__}")
-    args = [f"{key}={value!r}" for key, value in arguments.items()]
-    call = f"result = {function.__name__}({', '.join(args)})"
-    if len(call) > 88:
-        call = "\n".join([f"result = {function.__name__}("]
-                         + [f"    {arg}," for arg in args] + [")"])
-    size = "" if figsize is None or tuple(figsize) == tuple(view_class.figsize) \
-        else f", figsize={tuple(figsize)!r}"
-    return "\n".join(lines + ["", call, f"{view_class.__name__}.figure(result{size})", ""])
-
-
-def _literals(arguments):
-    """``arguments``, each value checked to be a literal (``repr`` read back by
-    ``ast.literal_eval`` gives it again); TypeError naming an argument whose value has
-    no literal spelling (the code could not pass it)."""
+    args = []
     for key, value in arguments.items():
         try:
             same = ast.literal_eval(repr(value)) == value
@@ -356,7 +339,14 @@ def _literals(arguments):
             raise TypeError(f"argument {key!r} has no literal value to write as code: "
                             f"{value!r} (numbers, strings, booleans, None, tuples, "
                             f"lists and dicts of them)")
-    return arguments
+        args.append(f"{key}={value!r}")
+    call = f"result = {function.__name__}({', '.join(args)})"
+    if len(call) > 88:
+        call = "\n".join([f"result = {function.__name__}("]
+                         + [f"    {arg}," for arg in args] + [")"])
+    size = "" if figsize is None or tuple(figsize) == tuple(view_class.figsize) \
+        else f", figsize={tuple(figsize)!r}"
+    return "\n".join(lines + ["", call, f"{view_class.__name__}.figure(result{size})", ""])
 
 
 def _allowed(key, control, value):
