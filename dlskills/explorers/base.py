@@ -45,7 +45,7 @@ from .._blas import single_thread_blas
 from ..messages import catalogue, say
 from ..training import History
 from ..views.base import View
-from ..views.style import freeze_layout, new_figure, style
+from ..views.style import PALETTE, freeze_layout, new_figure, style
 
 
 class Explorer:
@@ -306,7 +306,7 @@ class Explorer:
 
     def _show_status(self, text, error=False):
         self.status = text
-        color = "#D55E00" if error else "#333333"
+        color = PALETTE["vermillion"] if error else "#333333"
         self.status_widget.value = (f'<span style="font-family:monospace;color:{color}">'
                                     f"{html.escape(text)}</span>")
 
