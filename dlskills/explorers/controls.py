@@ -36,7 +36,8 @@ def slider(value, low, high, step=1, *, fmt=None, continuous=False, **look):
 def log_slider(value, low, high, step, *, fmt=".3g", **look):
     """A slider on a log scale from 10**low to 10**high, ``step`` in decades."""
     return widgets.FloatLogSlider(value=value, base=10, min=low, max=high, step=step,
-                                  readout_format=fmt, continuous_update=False, **_look(**look))
+                                  readout_format=fmt, continuous_update=False,
+                                  **_look(**look))
 
 
 def choice(options, value, **look):
