@@ -45,7 +45,7 @@ from .._blas import single_thread_blas
 from ..messages import catalogue, say
 from ..training import History
 from ..views.base import View
-from ..views.style import freeze_layout, new_figure, style
+from ..views.style import PALETTE, freeze_layout, new_figure, style
 
 
 class Explorer:
@@ -96,24 +96,19 @@ class Explorer:
                                       layout=widgets.Layout(display="none"))
         self.code_box = widgets.Textarea(layout=widgets.Layout(display="none", width="100%"))
         self.code_box.add_class("dlskills-code")
-        rows = [self.layout_controls(), self.action_row(), self.code_hint, self.code_box,
-                self.status_widget, self.image]
-        self.widget = widgets.VBox([row for row in rows if row is not None],
-                                   layout=widgets.Layout(width="100%"))
+        self.widget = widgets.VBox([self.layout_controls(), self.action_row(),
+                                    self.code_hint, self.code_box, self.status_widget,
+                                    self.image], layout=widgets.Layout(width="100%"))
         self.widget.add_class("dlskills-explorer")
         self.widget.add_class(f"dlskills-explorer-{self.name}")
         self.result = None
         self._computed = None       # (settings, result) of the last whole result drawn
-        self._laid_out = False
         self.error = None
         self.png = b""
         self.status = ""
         self.redraws = 0
         self._lock = threading.RLock()
-        if initial:
-            self.set(**initial)
-        else:
-            self.update()
+        self.set(**initial)         # the first drawing, with the initial settings if any
 
     # --- to implement -------------------------------------------------------------
     def make_controls(self):
@@ -145,18 +140,39 @@ class Explorer:
     def code(self):
         """Python source that reproduces the result and the figure shown now with the
         public ``dlskills`` API: the imports, the experiment called with the settings
-        as literal values, and the view's figure of its result (the notebook cell's
-        last expression, so Jupyter shows it). ``result`` then equals ``self.result``.
-        When the figure shows no whole result (nothing trained yet, a preview, a stopped
-        run), the code computes one with the current settings, and its first line says so."""
-        if self.experiment is None or self.view_class is None:
+        as literal values (one a line when they do not fit on one), and the view's
+        figure of its result (the notebook cell's last expression, so Jupyter shows
+        it; with ``figsize`` when the explorer's is not the view's own). ``result`` then
+        equals ``self.result``. When the figure shows no whole result (nothing trained
+        yet, a preview, a stopped run), the code computes one with the current settings,
+        and its first line says so. TypeError naming an argument whose value has no
+        literal spelling (its ``repr`` read back by ``ast.literal_eval`` differs)."""
+        function, view = self.experiment, self.view_class
+        if function is None or view is None:
             raise NotImplementedError(f"{type(self).__name__} declares no experiment "
                                       "and view_class to write code with")
         shown = self._computed is not None and self.result is self._computed[1]
         settings = self._computed[0] if shown else self.settings
-        return call_code(self.experiment, _literals(self.arguments(settings)),
-                         self.view_class, self.figsize,
-                         None if shown else say("explorer.code_untrained"))
+        lines = [] if shown else ["# " + say("explorer.code_untrained")]
+        lines += [f"from {item.__module__} import {item.__name__}" for item in (function, view)]
+        args = []
+        for key, value in self.arguments(settings).items():
+            try:
+                same = ast.literal_eval(repr(value)) == value
+            except (ValueError, SyntaxError):
+                same = False
+            if not same:
+                raise TypeError(f"argument {key!r} has no literal value to write as code: "
+                                f"{value!r} (numbers, strings, booleans, None, tuples, "
+                                f"lists and dicts of them)")
+            args.append(f"{key}={value!r}")
+        call = f"result = {function.__name__}({', '.join(args)})"
+        if len(call) > 88:
+            call = "\n".join([f"result = {function.__name__}("]
+                             + [f"    {arg}," for arg in args] + [")"])
+        size = "" if tuple(self.figsize) == tuple(view.figsize) \
+            else f", figsize={tuple(self.figsize)!r}"
+        return "\n".join(lines + ["", call, f"{view.__name__}.figure(result{size})", ""])
 
     def _toggle_code(self, _=None):
         """The code button: show the code in the text box, or hide it."""
@@ -284,17 +300,17 @@ class Explorer:
         with self._lock:
             with style():
                 # one layout, made at the first result and frozen (later redraws skip
-                # it): for the widest content the view shows (View.widest) when it can
-                # say, else for this result; either way the result is drawn once
-                first = result is not None and not self._laid_out and isinstance(
-                    self.fig.get_layout_engine(), ConstrainedLayoutEngine)
-                widest = first and hasattr(self, "view") and self.view.widest()
-                if widest:
+                # it, the figure's layout engine is then off): for the widest content
+                # the view shows (View.widest) when it can say, else for this result;
+                # either way the result is drawn once
+                first = result is not None and isinstance(self.fig.get_layout_engine(),
+                                                          ConstrainedLayoutEngine)
+                if first and hasattr(self, "view") and self.view.widest():
                     freeze_layout(self.fig)
+                    first = False
                 self.draw(result)
-                if first and not widest:
+                if first:
                     freeze_layout(self.fig)
-                self._laid_out = self._laid_out or result is not None
             buffer = io.BytesIO()       # fast zlib level: encoding time matters here
             self.fig.canvas.print_png(buffer, pil_kwargs={"compress_level": 1})
             self.png = buffer.getvalue()
@@ -311,7 +327,7 @@ class Explorer:
 
     def _show_status(self, text, error=False):
         self.status = text
-        color = "#D55E00" if error else "#333333"
+        color = PALETTE["vermillion"] if error else "#333333"
         self.status_widget.value = (f'<span style="font-family:monospace;color:{color}">'
                                     f"{html.escape(text)}</span>")
 
@@ -323,40 +339,6 @@ class Explorer:
             bundle["image/png"] = base64.b64encode(self.png).decode("ascii")
             bundle["text/plain"] = self.status
         return bundle
-
-
-def call_code(function, arguments, view_class, figsize=None, note=None):
-    """The source of ``result = function(**arguments)`` and ``view_class.figure(result)``
-    with their imports; ``arguments`` are written with ``repr`` (literal values only),
-    one a line when they do not fit on one; ``figsize`` is passed when it is not the
-    view's own; ``note`` is a comment line on top."""
-    lines = [f"# {note}"] if note else []
-    for item in (function, view_class):
-        lines.append(f"from {item.__module__} import {item.__name__}")
-    args = [f"{key}={value!r}" for key, value in arguments.items()]
-    call = f"result = {function.__name__}({', '.join(args)})"
-    if len(call) > 88:
-        call = "\n".join([f"result = {function.__name__}("]
-                         + [f"    {arg}," for arg in args] + [")"])
-    size = "" if figsize is None or tuple(figsize) == tuple(view_class.figsize) \
-        else f", figsize={tuple(figsize)!r}"
-    return "\n".join(lines + ["", call, f"{view_class.__name__}.figure(result{size})", ""])
-
-
-def _literals(arguments):
-    """``arguments``, each value checked to be a literal (``repr`` read back by
-    ``ast.literal_eval`` gives it again); TypeError naming an argument whose value has
-    no literal spelling (the code could not pass it)."""
-    for key, value in arguments.items():
-        try:
-            same = ast.literal_eval(repr(value)) == value
-        except (ValueError, SyntaxError):
-            same = False
-        if not same:
-            raise TypeError(f"argument {key!r} has no literal value to write as code: "
-                            f"{value!r} (numbers, strings, booleans, None, tuples, "
-                            f"lists and dicts of them)")
-    return arguments
 
 
 def _allowed(key, control, value):

@@ -9,8 +9,7 @@ lab is where settings are tried, and they are chosen on validation) and
 curves on Run). Statuses are the base's: the settings, then the run's ``finding``.
 """
 
-from ..experiments.regularization import (BN_HIDDEN, VALIDATION, batchnorm_frame,
-                                          run_overfitting)
+from ..experiments.regularization import VALIDATION, batchnorm_frame, run_overfitting
 from ..functions import ACTIVATIONS
 from ..views import regularization as views
 from . import controls
@@ -49,9 +48,6 @@ class BatchNormExplorer(TrainingExplorer):
                 "activation": controls.choice(ACTIVATIONS.names(), "relu", width="220px"),
                 "batchnorm": controls.toggle(False),
                 "epochs": controls.slider(20, 2, 60, width="300px")}
-
-    def setup(self, fig):
-        self.view = views.BatchNormView(fig, n_layers=len(BN_HIDDEN))
 
     def preview(self, settings):
         """The histograms now (one forward pass); the last run's curves stay (dashed)

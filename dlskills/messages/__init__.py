@@ -16,10 +16,8 @@ its wording.
 """
 
 import importlib
-import string
 
-DEFAULT_LANGUAGE = "zh"
-_language = DEFAULT_LANGUAGE
+_language = "zh"
 
 
 class Message(str):
@@ -56,10 +54,6 @@ def set_language(language):
     _language = language
 
 
-def language():
-    return _language
-
-
 def say(key, **values):
     """The sentence ``key`` of the current catalogue, filled with ``values``."""
     messages = catalogue()
@@ -83,8 +77,3 @@ def say_layers(layers):
         return say("axis.layer_range", first=layers[0], last=layers[-1])
     return say("axis.layer_list", layers=say("axis.layer_sep").join(map(str, layers)))
 
-
-def placeholders(template):
-    """Names of the values a template uses: ``"{a:.2f} {b}"`` -> ``{"a", "b"}``."""
-    return {field.split(".")[0].split("[")[0]
-            for _, field, _, _ in string.Formatter().parse(template) if field}

@@ -115,10 +115,7 @@ MESSAGES = {
     "gradients.finding.exploding_size": "梯度爆炸：梯度范数高达 {peak:.0e}（第 {layer} 层；这个网络正常时约 0.1–1）",
     "gradients.finding.vanishing_size": "梯度消失：每一层的梯度范数都不超过 {peak:.1e}（这个网络正常时约 0.1–1）",
     "gradients.finding.stable": "稳定：第 1 层的梯度是输出层的 {ratio:.2g} 倍",
-    # explorers/gradients.py
     # views/gradients.py: the gradient explorer's figure
-    "gradients.view.layer_axis": "权重层 l（1 = 紧挨输入，最后 = 输出层）",
-    "gradients.view.norm_axis": "梯度范数 ‖∂L/∂Wₗ‖",
     "gradients.view.norm_legend": "梯度范数",
     "gradients.view.output_legend": "输出层的梯度范数",
     "gradients.view.note_saturation": "▼ 梯度恰好为 0：f'(z) 在 float32 里\n    舍入成 0（神经元饱和）",
@@ -141,7 +138,6 @@ MESSAGES = {
     "gradients.growth.wider_tick": "加宽：\n一层多 {w} 个",
     "gradients.growth.cost_title": "多 {w} 个神经元的代价",
     # views/gradients.py: the notebook's static figures
-    "gradients.fig.activations_title": "激活函数",
     "gradients.fig.sigmoid_peak": "sigmoid' 最大 = {peak:.2f}（z = {z:.0f}）",
     "gradients.fig.derivatives_title": "导数：sigmoid' ≤ {sigmoid:.2f}，tanh' ≤ {tanh:.2f}",
     "gradients.fig.layers_axis": "层数 n",
@@ -275,8 +271,6 @@ MESSAGES = {
     "init.axis.activation": "激活值 a",
     "init.axis.activation_log": "激活值 a（对数 log）",
     "init.axis.gradient_log": "|∂L/∂z|（对数 log）",
-    "init.axis.std": "标准差 std",
-    "init.legend.activations": "激活值 a",
     "init.legend.gradients": "梯度 ∂L/∂z",
     "init.note.zero": "{what} 的 std = 0：{layers}",
     "init.note.overflow": "{what} 溢出：{layers}",
@@ -417,6 +411,9 @@ MESSAGES = {
     "axis.layer_range": "第 {first}–{last} 层",
     "axis.layer_list": "第 {layers} 层",
     "axis.layer_sep": "、",
+    # the gradient norm of every weight layer (chapters 1 and 5)
+    "axis.weight_layer": "权重层 l（1 = 紧挨输入，最后 = 输出层）",
+    "axis.grad_norm": "梯度范数 ‖∂L/∂Wₗ‖",
 
     # --- chapter 5: a deep network that learns (experiments/explorers deep.py) --------
     "deep.remedy.none": "基线（不加处方）",
@@ -439,8 +436,6 @@ MESSAGES = {
     "deep.ex.few.wrong": "{remedies}：{depth} 层的 sigmoid 网络在 {seeds} 个种子下验证准确率 "
                          "{low:.1f}%–{high:.1f}%，不是每个种子都高于 {limit:.0f}%：还救不回来",
     # views/deep.py
-    "deep.axis.layer": "第几层（1 = 输入旁，最后 = 输出层）",
-    "deep.axis.grad_norm": "梯度范数 ||dW||（对数坐标）",
     "deep.axis.val_accuracy": "验证准确率 accuracy",
     "deep.axis.final_val_accuracy": "最终验证准确率 (%)：条 = 平均，线 = 最低到最高，点 = 每个种子",
     "deep.legend.start": "第 1 步",

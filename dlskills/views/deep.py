@@ -23,7 +23,7 @@ class DeepView(View):
     def __init__(self, fig):
         super().__init__(fig)
         ax_grad, ax_loss, ax_acc = fig.subplots(1, 3, width_ratios=[4, 3, 3])
-        self.grads = CurvePanel(ax_grad, say("deep.axis.layer"), say("deep.axis.grad_norm"),
+        self.grads = CurvePanel(ax_grad, say("axis.weight_layer"), say("axis.grad_norm"),
                                 logy=True, legend_loc="lower right")
         log_axis(ax_grad.yaxis)
         ax_grad.xaxis.set_major_locator(LayerTicks())

@@ -53,8 +53,8 @@ class GradientView(View):
         ax = self.ax = fig.add_subplot(grid[:, 0])
         ax.set_yscale("log")
         log_axis(ax.yaxis, most=9)
-        ax.set_xlabel(say("gradients.view.layer_axis"))
-        ax.set_ylabel(say("gradients.view.norm_axis"))
+        ax.set_xlabel(say("axis.weight_layer"))
+        ax.set_ylabel(say("axis.grad_norm"))
         ax.xaxis.set_major_locator(LayerTicks(most=12))   # a wide panel: every layer up to 12
         self.line, = ax.plot([], [], marker="o", markersize=5,
                              label=say("gradients.view.norm_legend"))
@@ -251,7 +251,7 @@ def plot_activations():
         ax_f.set_ylabel("f(z)")
         ax_f.set_ylim(-1.2, 2.2)
         ax_f.legend(loc="upper left")
-        ax_f.set_title(say("gradients.fig.activations_title"))
+        ax_f.set_title(say("control.activation"))
         peak = ACTIVATIONS.get("sigmoid").grad(x)
         best = int(np.argmax(peak))
         ax_d.axhline(peak[best], color=color("sigmoid"), linestyle=":", linewidth=1.5)
@@ -318,8 +318,8 @@ def plot_norm_profiles(profiles, labels, measure="ratio"):
         log_axis(ax.yaxis, most=9)
         ax.set_ylim(lo, hi)
         ax.set_xlim(0.5, max(p.grad_norms.size for p in profiles) + 0.5)
-        ax.set_xlabel(say("gradients.view.layer_axis"))
-        ax.set_ylabel(say("gradients.view.norm_axis"))
+        ax.set_xlabel(say("axis.weight_layer"))
+        ax.set_ylabel(say("axis.grad_norm"))
         ax.xaxis.set_major_locator(LayerTicks(most=12))   # a wide panel: every layer up to 12
         ax.legend(loc="best", fontsize=11)
         if measure == "peak":

@@ -101,7 +101,7 @@ class LayerStdPanel:
     def __init__(self, ax):
         self.ax = ax
         self.curves = CurvePanel(ax, xlabel=say("init.axis.layer"),
-                                 ylabel=say("init.axis.std"), logy=True, legend_loc="best")
+                                 ylabel=say("control.std"), logy=True, legend_loc="best")
         log_axis(ax.yaxis)
         ax.xaxis.set_major_locator(LayerTicks())
         self.zero_note = ax.text(0.98, 0.98, "", transform=ax.transAxes, ha="right",
@@ -113,7 +113,7 @@ class LayerStdPanel:
         layers = np.arange(1, act_std.size + 1)
         self.curves.begin()
         notes = []
-        series = (("act", act_std, say("init.legend.activations"), "o", PALETTE["blue"]),
+        series = (("act", act_std, say("init.axis.activation"), "o", PALETTE["blue"]),
                   ("grad", grad_std, say("init.legend.gradients"), "s",
                    PALETTE["vermillion"]))
         for name, values, label, mark, line_color in series:
