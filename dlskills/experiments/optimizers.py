@@ -210,14 +210,15 @@ class OptimizerComparison:
     @property
     def headline(self):
         """The comparison in one line (the loss panel's title): the lowest final
-        (averaged) loss and how many times higher the highest one is; diverged runs named."""
+        (averaged) loss and how many times higher the highest one is; diverged runs named.
+        Empty when no run has a loss yet (what to do then is the explorer's to say)."""
         sep, labels = say("optimizers.sep"), self.labels
         finals = {name: h.final_loss() for name, h in self.histories.items()
                   if not h.diverged and h.loss}
         notes = [say("optimizers.fig.run_diverged", label=labels[name])
                  for name, h in self.histories.items() if h.diverged]
         if not finals:
-            return sep.join(notes) if notes else say("curves.press_run")
+            return sep.join(notes)
         best, worst = min(finals, key=finals.get), max(finals, key=finals.get)
         parts = [say("optimizers.fig.lowest_loss", label=labels[best], loss=finals[best])]
         if worst != best:

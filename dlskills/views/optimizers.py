@@ -170,7 +170,7 @@ class TrainingComparisonView(View):
                  else labels.get(name, name) for name, history in histories.items()}
         self.curves.update(histories, shown, iterations=iterations or result.iterations,
                            epochs=result.epochs)
-        self.loss_ax.set_title(result.headline, fontsize=12)
+        self.loss_ax.set_title(result.headline or say("curves.press_run"), fontsize=12)
         self.acc_ax.set_title(say("optimizers.fig.acc_title"), fontsize=12)
 
 
