@@ -13,7 +13,7 @@ start and batches; ``compare_over_seeds`` repeats that for several seeds and say
 ordering held in every one (a ranking from one seed is one run, not a rule)::
 
     spread = compare_over_seeds(seeds=(0, 1, 2), iterations=200)
-    spread.final_loss["sgd"], spread.finding
+    spread.final("loss")["sgd"], spread.runs[1]["sgd"].loss, spread.finding
 
 The explorers (:mod:`dlskills.explorers.optimizers`) draw these results.
 """
@@ -30,7 +30,7 @@ from ..optimizers import OPTIMIZERS, make_optimizer
 from ..schedules import make_schedule
 from ..surfaces import SurfacePath, get_surface, optimizer_path
 from ..training import History, compare
-from . import mnist
+from . import SeedSpread, mnist
 
 OPTIMIZER_NAMES = tuple(OPTIMIZERS.names())          # sgd, momentum, adagrad, rmsprop, adam
 
@@ -267,56 +267,13 @@ def compare_optimizers(names=OPTIMIZER_NAMES, lr="default", schedule="none",
     return OptimizerComparison(histories, seed=seed)
 
 
-@dataclass
-class SeedSpread:
-    """The same comparison over several seeds (each seed: other initial weights and other
-    mini-batches). ``final_loss[name]`` and ``test_accuracy[name]`` hold one value per
-    seed, in the order of ``seeds``; ``runs`` the comparisons themselves."""
-    seeds: tuple
-    runs: list
-    final_loss: dict
-    test_accuracy: dict
-
-    def always_below(self):
-        """Pairs (a, b) where a ended with a lower loss than b in every seed."""
-        names = list(self.final_loss)
-        return [(a, b) for a in names for b in names if a != b
-                and np.all(np.asarray(self.final_loss[a]) < np.asarray(self.final_loss[b]))]
-
-    def tiers(self):
-        """Optimizers grouped from lowest to highest final loss, so that every member of a
-        group ended below every member of each later group in every seed; within a group
-        the order changed from seed to seed."""
-        mean = {name: float(np.mean(v)) for name, v in self.final_loss.items()}
-        below = set(self.always_below())
-        tiers = []
-        for name in sorted(mean, key=mean.get):
-            if tiers and not all((other, name) in below for other in tiers[-1]):
-                tiers[-1].append(name)
-            else:
-                tiers.append([name])
-        return tiers
-
-    @property
-    def finding(self):
-        """The order that held in every seed; which neighbours swapped places."""
-        tiers = self.tiers()
-        order = " < ".join("/".join(tier) for tier in tiers)
-        mixed = "、".join("/".join(tier) for tier in tiers if len(tier) > 1)
-        if mixed:
-            return say("optimizers.seeds.order_mixed", n=len(self.seeds), order=order,
-                       names=mixed)
-        return say("optimizers.seeds.order", n=len(self.seeds), order=order)
-
-
 def compare_over_seeds(names=OPTIMIZER_NAMES, seeds=(0, 1, 2), done=(), **settings):
     """:func:`compare_optimizers` once per seed (other settings as given); returns a
-    :class:`SeedSpread`. ``done``: comparisons already run with the same settings (e.g. an
-    explorer's result); the seeds they cover are not trained again."""
+    :class:`~dlskills.experiments.SeedSpread` (its ``finding``: which ordering of the
+    final losses held in every seed). ``done``: comparisons already run with the same
+    settings (e.g. an explorer's result); the seeds they cover are not trained again."""
     known = {run.seed: run for run in done}
-    runs = [known[seed] if seed in known else compare_optimizers(names, seed=seed, **settings)
-            for seed in seeds]
-    names = list(runs[0].histories)
-    return SeedSpread(tuple(seeds), runs,
-                      {n: [run.histories[n].final_loss() for run in runs] for n in names},
-                      {n: [run.test_accuracy(n) for run in runs] for n in names})
+    seeds = tuple(seeds)
+    return SeedSpread(seeds, [(known[seed] if seed in known else
+                               compare_optimizers(names, seed=seed, **settings)).histories
+                              for seed in seeds])
