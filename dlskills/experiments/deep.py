@@ -54,16 +54,14 @@ def remedy_label(remedies):
         or say("deep.remedy.none")
 
 
-def build(remedies=(), depth=DEPTH, *, width=WIDTH, init_std=INIT_STD, lr=LR,
-          adam_lr=ADAM_LR, seed=0, dtype=np.float32):
+def build(remedies=(), depth=DEPTH, *, width=WIDTH, lr=LR, seed=0, dtype=np.float32):
     """The network and optimizer of a set of remedies: ``(net, optimizer)``."""
     remedies = check_remedies(remedies)
     depth = check_number("depth", depth, low=2, integer=True)
-    init = "he" if "he" in remedies else float(check_number("init_std", init_std, low=0))
     net = MLP(784, [width] * depth, 10, activation="relu" if "relu" in remedies else "sigmoid",
-              init=init, batchnorm="batchnorm" in remedies, residual="residual" in remedies,
-              seed=seed, dtype=dtype)
-    return net, Adam(adam_lr) if "adam" in remedies else SGD(lr)
+              init="he" if "he" in remedies else INIT_STD, batchnorm="batchnorm" in remedies,
+              residual="residual" in remedies, seed=seed, dtype=dtype)
+    return net, Adam(ADAM_LR) if "adam" in remedies else SGD(lr)
 
 
 def data(remedies=(), *, n_train=N_TRAIN, validation=VALIDATION, seed=0, dtype=np.float32):
@@ -76,10 +74,9 @@ def data(remedies=(), *, n_train=N_TRAIN, validation=VALIDATION, seed=0, dtype=n
     return (x, t), (x_val, t_val)
 
 
-def run_deep(remedies=(), depth=DEPTH, epochs=10, *, width=WIDTH, init_std=INIT_STD, lr=LR,
-             adam_lr=ADAM_LR, clip=CLIP, n_train=N_TRAIN, validation=VALIDATION,
-             batch_size=100, seed=0, curves=True, record_layers=True, progress=None,
-             dtype=np.float32):
+def run_deep(remedies=(), depth=DEPTH, epochs=10, *, width=WIDTH, lr=LR, clip=CLIP,
+             n_train=N_TRAIN, validation=VALIDATION, batch_size=100, seed=0, curves=True,
+             record_layers=True, progress=None, dtype=np.float32):
     """Train the deep network with a set of remedies; returns a :class:`~dlskills.History`
     (validation split; ``grad_norms[k]``: each weight matrix's gradient norm at step k
     with ``record_layers``; ``clipped``: which steps clipping changed, with "clip", and
@@ -91,8 +88,7 @@ def run_deep(remedies=(), depth=DEPTH, epochs=10, *, width=WIDTH, init_std=INIT_
     """
     remedies = check_remedies(remedies)
     check_number("epochs", epochs, low=1, integer=True)
-    net, optimizer = build(remedies, depth, width=width, init_std=init_std, lr=lr,
-                           adam_lr=adam_lr, seed=seed, dtype=dtype)
+    net, optimizer = build(remedies, depth, width=width, lr=lr, seed=seed, dtype=dtype)
     settings = dict(remedies=remedies, depth=depth, width=width, epochs=epochs,
                     optimizer=repr(optimizer), label=remedy_label(remedies))
     clip = check_number("clip", clip, low=0, low_open=True) if "clip" in remedies else None

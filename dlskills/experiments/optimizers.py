@@ -229,22 +229,19 @@ class OptimizerComparison:
 
 def compare_optimizers(names=OPTIMIZER_NAMES, lr="default", schedule="none",
                        iterations=300, batch_size=128, hidden=HIDDEN, seed=0,
-                       source="subset", dtype=np.float32, eval_samples=1000,
-                       progress=None, report_every=10, data=None):
+                       source="subset", dtype=np.float32, eval_samples=1000, progress=None):
     """Train the classic network once per optimizer in ``names`` (course order), each from
     the same initial weights (``seed``) on the same mini-batches; return an
     :class:`OptimizerComparison`.
 
     ``lr``: "default" (each optimizer class's own default lr) or one value for
     all; ``schedule``: "none" or one of the course text's examples, stepped after every
-    iteration. ``progress(comparison, fraction)`` is called every ``report_every``
-    iterations with the growing :class:`OptimizerComparison` (see
-    :func:`dlskills.compare`; True stops). ``data`` may pass
-    ``((x, t), (x_test, t_test))``.
+    iteration. ``progress(comparison, fraction)`` is called every 10 iterations with the
+    growing :class:`OptimizerComparison` (see :func:`dlskills.compare`; True stops).
     """
     iterations = check_number("iterations", iterations, 1, integer=True)
     names = [n for n in OPTIMIZER_NAMES if n in names]
-    (x_train, t_train), test = mnist(source=source, dtype=dtype) if data is None else data
+    (x_train, t_train), test = mnist(source=source, dtype=dtype)
     rates = {name: make_optimizer(name).lr if lr == "default" else lr for name in names}
     epochs = iterations * batch_size / len(x_train)
     histories = {name: History(settings={"label": f"{name} lr={rates[name]:.3g}",
@@ -261,8 +258,7 @@ def compare_optimizers(names=OPTIMIZER_NAMES, lr="default", schedule="none",
     report = None if progress is None else (lambda _, done: progress(
         OptimizerComparison(histories, seed=seed), done))
     compare({name: lambda name=name: variant(name) for name in names},
-            (x_train, t_train), test, progress=report, report_every=report_every,
-            histories=histories, iterations=iterations, batch_size=batch_size,
+            (x_train, t_train), test, progress=report, histories=histories, iterations=iterations, batch_size=batch_size,
             seed=seed, eval_samples=eval_samples, every="iteration")   # one BLAS thread: train's
     return OptimizerComparison(histories, seed=seed)
 
