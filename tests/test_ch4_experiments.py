@@ -184,6 +184,7 @@ def test_compare_seeds_runs_every_setting_with_every_seed():
     assert val["weight decay λ=0.1"][1] == one.val_acc[-1]
     assert c.runs[0]["baseline"].settings["weight_decay"] == 0.0
     assert len(c.runs[0]["baseline"].epochs) == 4 and len(c.runs[1]["baseline"].epochs) == 1
+    assert c.runs[0]["baseline"].net is not None and c.runs[1]["baseline"].net is None
     np.testing.assert_allclose(gap["baseline"], train["baseline"] - val["baseline"])
     rows = c.table()
     assert [row[:2] for row in rows[:3]] == [("baseline", "train"), ("baseline", "validation"),

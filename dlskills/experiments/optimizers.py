@@ -134,9 +134,7 @@ def compare_paths(surface, names=OPTIMIZER_NAMES, lrs=None, lr=0.1, momentum=0.9
     surf = get_surface(surface) if isinstance(surface, str) else surface
     extra = dict(momentum=momentum, decay=decay, alpha1=alpha1, alpha2=alpha2)
     runs = []
-    for name in OPTIMIZER_NAMES:
-        if name not in names:
-            continue
+    for name in [n for n in OPTIMIZER_NAMES if n in names]:
         rate = (lrs or {}).get(name, lr)
         takes = inspect.signature(OPTIMIZERS.get(name)).parameters
         opt = make_optimizer(name, lr=rate, **{k: v for k, v in extra.items() if k in takes})

@@ -99,12 +99,18 @@ def compare_seeds(settings, seeds=(0, 1, 2), epochs=100, *, run=None, **options)
     """Run the overfitting setting for each ``{label: run_overfitting keywords}`` with each
     seed (the seed draws the digits, the validation split, the weights, the batches and
     the dropout masks); returns a :class:`~dlskills.experiments.SeedSpread`. Only the
-    first seed's runs record curves (accuracy every epoch); the others are measured at
-    the end. ``run``: another experiment taking the same ``epochs``, ``seed`` and
-    ``curves`` (chapter 5's :func:`dlskills.experiments.deep.run_deep`)."""
-    run_one, seeds = run or run_overfitting, tuple(seeds)
-    return SeedSpread(seeds, [{label: run_one(**{"epochs": epochs, **options, **keywords},
-                                              seed=seed, curves=k == 0)
+    first seed's runs record curves (accuracy every epoch) and keep their network; the
+    others are measured at the end and keep their numbers only (a network of chapter 5
+    with its caches holds 3-4 MB). ``run``: another experiment taking the same
+    ``epochs``, ``seed`` and ``curves`` (chapter 5's :func:`dlskills.experiments.deep.run_deep`)."""
+    def one(keywords, seed, first):
+        history = (run or run_overfitting)(**{"epochs": epochs, **options, **keywords},
+                                           seed=seed, curves=first)
+        if not first:
+            history.net = None
+        return history
+    seeds = tuple(seeds)
+    return SeedSpread(seeds, [{label: one(keywords, seed, k == 0)
                                for label, keywords in settings.items()}
                               for k, seed in enumerate(seeds)])
 
