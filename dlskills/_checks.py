@@ -22,10 +22,11 @@ class Registry:
 
     def register(self, name, obj=None):
         """Register ``obj`` under ``name``; usable as a decorator when ``obj`` is omitted.
-        An object that has a ``name`` attribute (a surface class) gets ``name`` there."""
+        An object that has a ``name`` attribute (a surface class) gets ``name`` there on
+        its first registration: a later one is an alias and leaves the name as it is."""
         if obj is None:
             return lambda o: self.register(name, o)
-        if hasattr(obj, "name"):
+        if hasattr(obj, "name") and all(o is not obj for o in self._items.values()):
             obj.name = name
         self._items[name] = obj
         return obj

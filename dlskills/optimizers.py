@@ -17,6 +17,7 @@ Where PyTorch differs (a learner will meet both):
   while h is comparable to eps^2, i.e. for tiny gradients early in training.
 """
 
+import inspect
 import math
 
 import numpy as np
@@ -29,9 +30,10 @@ OPTIMIZERS = Registry("optimizer")
 
 
 class Optimizer:
-    """Base class: holds ``lr`` (checked, changeable) and per-parameter state."""
+    """Base class: holds ``lr`` (checked, changeable) and per-parameter state; its
+    ``settings()`` are the arguments its class takes, with their current values."""
 
-    def __init__(self, lr):
+    def __init__(self, lr=0.01):
         self.lr = lr
         self.state = {}
 
@@ -70,7 +72,7 @@ class Optimizer:
         return f"{type(self).__name__}({settings})"
 
     def settings(self):
-        return {"lr": self.lr}
+        return {name: getattr(self, name) for name in inspect.signature(type(self)).parameters}
 
 
 def _check_update(params, grads):
@@ -96,9 +98,6 @@ def _check_update(params, grads):
 class SGD(Optimizer):
     """W <- W - lr * grad."""
 
-    def __init__(self, lr=0.01):
-        super().__init__(lr)
-
     def _update_one(self, p, g, state):
         p -= self.lr * g
 
@@ -118,15 +117,9 @@ class Momentum(Optimizer):
         v -= self.lr * g
         p += v
 
-    def settings(self):
-        return {"lr": self.lr, "momentum": self.momentum}
-
 
 class AdaGrad(Optimizer):
     """h <- h + grad^2;  W <- W - lr * grad / (sqrt(h) + eps)."""
-
-    def __init__(self, lr=0.01):
-        super().__init__(lr)
 
     def _new_state(self, p):
         return np.zeros_like(p)
@@ -150,9 +143,6 @@ class RMSProp(Optimizer):
         h *= self.decay
         h += (1 - self.decay) * g * g
         p -= self.lr * g / (np.sqrt(h) + EPS)
-
-    def settings(self):
-        return {"lr": self.lr, "decay": self.decay}
 
 
 class Adam(Optimizer):
@@ -184,9 +174,6 @@ class Adam(Optimizer):
         v += (1 - self.alpha1) * (g - v)
         h += (1 - self.alpha2) * (g * g - h)
         p -= self.lr_t * v / (np.sqrt(h) + EPS)
-
-    def settings(self):
-        return {"lr": self.lr, "alpha1": self.alpha1, "alpha2": self.alpha2}
 
 
 for _cls in (SGD, Momentum, AdaGrad, RMSProp, Adam):

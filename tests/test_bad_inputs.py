@@ -514,6 +514,18 @@ def test_registry_gives_an_object_with_a_name_attribute_its_registered_name():
     assert [dl.get_surface(n).name for n in dl.SURFACES.names()] == dl.SURFACES.names()
 
 
+def test_registry_alias_keeps_the_name_of_the_first_registration():
+    things = Registry("thing")
+
+    @things.register("round")
+    class Round:
+        name = ""
+
+    assert things.register("circle", Round) is Round
+    assert Round.name == "round"                       # an alias does not rename it
+    assert things.get("circle") is things.get("round") is Round
+
+
 def test_registry_make_names_settings_it_does_not_take():
     things = Registry("thing")
     things.register("pair", lambda a, b=1: (a, b))

@@ -175,16 +175,28 @@ def test_a_larger_bn_eps_stops_the_rescue_at_a_tiny_scale():
 def test_compare_seeds_runs_every_setting_with_every_seed():
     c = rx.compare_seeds({"baseline": {}, "weight decay λ=0.1": {"weight_decay": 0.1}},
                          seeds=(0, 1), epochs=3)
-    assert c.seeds == (0, 1) and set(c.train) == {"baseline", "weight decay λ=0.1"}
-    assert c.val["baseline"].shape == (2,)
+    train, val, gap = (c.final(q) for q in ("train_acc", "val_acc", "gap"))
+    assert c.seeds == (0, 1) and set(train) == {"baseline", "weight decay λ=0.1"}
+    assert val["baseline"].shape == (2,)
+    np.testing.assert_array_equal(c.final("test_acc")["baseline"], val["baseline"])
     one = rx.run_overfitting(weight_decay=0.1, epochs=3, seed=1)
-    assert c.train["weight decay λ=0.1"][1] == one.train_acc[-1]
-    assert c.val["weight decay λ=0.1"][1] == one.val_acc[-1]
-    assert c.runs["baseline"].settings["weight_decay"] == 0.0
-    np.testing.assert_allclose(c.gap("baseline"), c.train["baseline"] - c.val["baseline"])
-    assert len(c.table()) == 6
-    a, b = c.gap("baseline"), c.gap("weight decay λ=0.1")
+    assert train["weight decay λ=0.1"][1] == one.train_acc[-1]
+    assert val["weight decay λ=0.1"][1] == one.val_acc[-1]
+    assert c.runs[0]["baseline"].settings["weight_decay"] == 0.0
+    assert len(c.runs[0]["baseline"].epochs) == 4 and len(c.runs[1]["baseline"].epochs) == 1
+    assert c.runs[0]["baseline"].net is not None and c.runs[1]["baseline"].net is None
+    np.testing.assert_allclose(gap["baseline"], train["baseline"] - val["baseline"])
+    rows = c.table()
+    assert [row[:2] for row in rows[:3]] == [("baseline", "train"), ("baseline", "validation"),
+                                             ("baseline", "gap")] and len(rows) == 6
+    assert rows[1][2:] == pytest.approx((100 * val["baseline"].mean(),
+                                         100 * val["baseline"].min(), 100 * val["baseline"].max()))
+    a, b = gap["baseline"], gap["weight decay λ=0.1"]
     assert c.always("gap", "baseline", "weight decay λ=0.1") == bool(np.all(a > b))
+    part = c.subset(["weight decay λ=0.1"])
+    assert list(part.final("val_acc")) == ["weight decay λ=0.1"] and part.seeds == (0, 1)
+    with pytest.raises(ValueError, match="quantity must be 'loss', .* got 'val'"):
+        c.always("val", "baseline", "weight decay λ=0.1")
 
 
 def test_classic_scales_are_the_course_ones():

@@ -69,15 +69,18 @@ def test_start_gradients_show_the_vanishing_baseline_and_the_residual_shortcut()
 def test_ablation_is_a_seed_comparison_with_a_finding():
     table = deep.ablation([(), ("relu", "he", "adam")], seeds=(0, 1), epochs=2, depth=3,
                           **SMALL)
-    labels = list(table.val)
+    val = table.final("val_acc")
+    labels = list(val)
     assert labels == ["基线（不加处方）", "ReLU + He 初始化 + Adam"]
-    assert all(v.shape == (2,) for v in table.val.values())
-    assert len(table.runs[labels[1]].epochs) == 3        # the first seed keeps its curves
+    assert all(v.shape == (2,) for v in val.values())
+    assert len(table.runs[0][labels[1]].epochs) == 3     # the first seed keeps its curves
+    assert len(table.runs[1][labels[1]].epochs) == 1     # the others: the end only
     finding = table.finding
     assert finding.key == "deep.finding.ablation" and finding.values["sets"] == 2
-    best = max(labels, key=lambda label: table.val[label].mean())
+    best = max(labels, key=lambda label: val[label].mean())
     assert finding.values["best"] == best
-    assert finding.values["mean"] == pytest.approx(100 * table.val[best].mean())
+    assert finding.values["mean"] == pytest.approx(100 * val[best].mean())
+    assert isinstance(table.subset(labels[:1]), deep.Ablation)
 
 
 @pytest.fixture

@@ -55,9 +55,6 @@ import numpy as np
 
 from .._checks import Registry, check_flag, check_float_dtype, check_number
 
-__all__ = ["load_mnist", "read_idx", "download_mnist", "default_mnist_dir", "DownloadError",
-           "MNIST_FILES", "MNIST_MD5", "MNIST_MIRRORS", "ENV_VAR"]
-
 #: Environment variable naming the folder that holds (or receives) the full MNIST files.
 ENV_VAR = "DLSKILLS_MNIST_DIR"
 

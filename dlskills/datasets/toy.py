@@ -9,8 +9,6 @@ import numpy as np
 
 from .._checks import check_float_dtype, check_number, check_rng
 
-__all__ = ["make_blobs"]
-
 
 def make_blobs(n_per_class=100, n_classes=3, noise=0.5, seed=0, *, dtype=np.float64):
     """Gaussian clouds of standard deviation ``noise``, ``n_per_class`` points each,

@@ -21,7 +21,7 @@ parameters an optimizer actually moves (``which_params_move``).
 import numpy as np
 
 from ..messages import say
-from ..optimizers import make_optimizer
+from ..optimizers import OPTIMIZERS, make_optimizer
 from . import Verdict, Wrong, attempt, checker
 
 # The course text's code, character for character (only the markdown list's indentation
@@ -205,21 +205,15 @@ def _check_step(params, expected, before, step):
         raise Wrong(say("optimizers.check.not_updated", **values))
 
 
-def check_momentum(candidate):
-    """The verdict for a learner's Momentum class (lr, momentum)."""
-    return verify_optimizer(candidate, "momentum")
+def _check_of(name):
+    """The exercise's check for a learner's class of optimizer ``name``:
+    :func:`verify_optimizer` against the package's class, built with ``SETTINGS[name]``."""
+    def check(candidate):
+        return verify_optimizer(candidate, name)
+    check.__name__ = check.__qualname__ = f"check_{name}"
+    check.__doc__ = (f"The verdict for a learner's {OPTIMIZERS.get(name).__name__} class "
+                     f"({', '.join(SETTINGS[name])}).")
+    return check
 
 
-def check_adagrad(candidate):
-    """The verdict for a learner's AdaGrad class (lr)."""
-    return verify_optimizer(candidate, "adagrad")
-
-
-def check_rmsprop(candidate):
-    """The verdict for a learner's RMSProp class (lr, decay)."""
-    return verify_optimizer(candidate, "rmsprop")
-
-
-def check_adam(candidate):
-    """The verdict for a learner's Adam class (lr, alpha1, alpha2)."""
-    return verify_optimizer(candidate, "adam")
+check_momentum, check_adagrad, check_rmsprop, check_adam = map(_check_of, SETTINGS)

@@ -187,13 +187,6 @@ def _final_accuracy(weight_decay, epochs, seed):
     return run.train_acc[-1], run.val_acc[-1]
 
 
-def measure_gap(weight_decay, epochs=100, seed=0):
-    """Final train/validation accuracy of the overfitting setting with ``weight_decay``
-    and with lambda = 0 (cached), trained ``epochs`` epochs with ``seed``."""
-    return GapMeasurement(weight_decay, *_final_accuracy(float(weight_decay), epochs, seed),
-                          *_final_accuracy(0.0, epochs, seed))
-
-
 @checker
 def check_weight_decay(weight_decay, epochs=100):
     """Exercise: a lambda that cuts the final train/validation gap of the overfitting
@@ -205,7 +198,7 @@ def check_weight_decay(weight_decay, epochs=100):
         return Verdict(False, say("reg.ex.wd.not_number", answer=weight_decay))
     if not np.isfinite(lam) or lam < 0:
         return Verdict(False, say("reg.ex.wd.negative", answer=weight_decay))
-    m = measure_gap(lam, epochs)
+    m = GapMeasurement(lam, *_final_accuracy(lam, epochs, 0), *_final_accuracy(0.0, epochs, 0))
     check_weight_decay.last = m
     if m.gap > (1 - GAP_CUT) * m.baseline_gap:
         return Verdict(False, say("reg.ex.wd.too_small", **m.percents()))

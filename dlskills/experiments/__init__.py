@@ -1,16 +1,20 @@
 """The chapters' experiments as pure functions that return dataclasses (one module per
-chapter: ``gradients``, ``optimizers``, ``initialization``, ``regularization``), and the
-one MNIST helper they share. Notebooks, exercise checks, explorers and tests call the
+chapter: ``gradients``, ``optimizers``, ``initialization``, ``regularization``,
+``deep``), the one MNIST helper they share and :class:`SeedSpread`, the one result of a
+comparison repeated over seeds (chapters 2, 4 and 5). Notebooks, exercise checks, explorers and tests call the
 same functions; numpy only: nothing here imports matplotlib or ipywidgets, so checking
 an exercise or running an experiment needs no display and no widgets.
 """
 
 import functools
+from dataclasses import dataclass
 
 import numpy as np
 
 from .._checks import check_number
 from ..datasets import load_mnist
+from ..messages import say
+from ..training import History
 
 
 def _frozen(*arrays):
@@ -88,3 +92,76 @@ def mnist(n_train=None, seed=0, source="subset", dtype=np.float32, validation=No
     idx, held = _indices(n_train, validation, seed, source)   # lives as long as its run
     train = _frozen(x[idx], t[idx])
     return (train, test) if held is None else (train, _frozen(x[held], t[held]), test)
+
+
+@dataclass
+class SeedSpread:
+    """The same comparison run with several seeds (each seed draws other initial weights
+    and other mini-batches, in chapters 4 and 5 also other digits): ``runs[k]`` maps each
+    label to the :class:`~dlskills.History` of seed ``seeds[k]``. A ranking from one seed
+    is one run, not a rule: :meth:`always` and :meth:`tiers` say what held in every seed."""
+    seeds: tuple
+    runs: list
+
+    def final(self, quantity):
+        """label -> the final ``quantity`` of each seed's run (an array in the order of
+        ``seeds``): "loss" (:meth:`~dlskills.History.final_loss`), "train_acc",
+        "test_acc" (the held-out data, test or validation), "val_acc" (NaN when the
+        held-out data were the test set) or "gap" (training minus held-out accuracy)."""
+        if quantity not in ("loss", "train_acc", "test_acc", "val_acc", "gap"):
+            raise ValueError(f"quantity must be 'loss', 'train_acc', 'test_acc', 'val_acc' "
+                             f"or 'gap', got {quantity!r}")
+
+        def value(history):
+            if quantity in ("loss", "gap"):
+                return history.final_loss() if quantity == "loss" else history.gap
+            values = getattr(history, quantity)
+            return values[-1] if values else np.nan
+        return {label: np.array([value(run[label]) for run in self.runs], dtype=float)
+                for label in self.runs[0]}
+
+    def subset(self, labels):
+        """The same comparison restricted to ``labels``."""
+        return type(self)(self.seeds, [{label: run[label] for label in labels}
+                                       for run in self.runs])
+
+    def always(self, quantity, label, other):
+        """True when the final ``quantity`` (see :meth:`final`) of ``label`` is larger
+        than that of ``other`` in every seed (compared seed by seed)."""
+        values = self.final(quantity)
+        return bool(np.all(values[label] > values[other]))
+
+    def tiers(self, quantity="loss"):
+        """Labels grouped from the lowest to the highest mean final ``quantity``, so that
+        every member of a group is below every member of each later group in every seed;
+        within a group the order changed from seed to seed."""
+        mean = {label: float(np.mean(v)) for label, v in self.final(quantity).items()}
+        tiers = []
+        for label in sorted(mean, key=mean.get):
+            if tiers and not all(self.always(quantity, label, other) for other in tiers[-1]):
+                tiers[-1].append(label)
+            else:
+                tiers.append([label])
+        return tiers
+
+    @property
+    def finding(self):
+        """The order of the final losses that held in every seed; which neighbours
+        swapped places."""
+        tiers = self.tiers()
+        order = " < ".join("/".join(tier) for tier in tiers)
+        mixed = "、".join("/".join(tier) for tier in tiers if len(tier) > 1)
+        if mixed:
+            return say("optimizers.seeds.order_mixed", n=len(self.seeds), order=order,
+                       names=mixed)
+        return say("optimizers.seeds.order", n=len(self.seeds), order=order)
+
+    def table(self):
+        """Rows (label, quantity, mean, min, max) in percent, for printing; quantity is
+        "train", the held-out data's name ("validation" or "test") or "gap"."""
+        train, held, gap = (self.final(q) for q in ("train_acc", "test_acc", "gap"))
+        return [(label, name, 100 * v.mean(), 100 * v.min(), 100 * v.max())
+                for label in train
+                for name, v in (("train", train[label]),
+                                (self.runs[0][label].held_out, held[label]),
+                                ("gap", gap[label]))]

@@ -3,7 +3,7 @@
     run = run_deep(("relu", "he", "adam"), depth=30)    # a dl.History, validation split
     run.grad_norms[0]                                    # ||dW_l|| per layer, first step
     table = ablation({"baseline": (), "residual": ("residual",)}, seeds=(0, 1, 2))
-    table.val["residual"]                                # final validation acc. per seed
+    table.final("val_acc")["residual"]                   # final validation acc. per seed
 
 The baseline is the network the course text says cannot learn: ``depth`` hidden layers
 of ``width`` sigmoid units, weights N(0, 0.01^2), plain SGD, MNIST scaled to [0, 1].
@@ -21,7 +21,8 @@ from ..model import MLP
 from ..optimizers import SGD, Adam
 from . import mnist
 from .gradients import network_profile
-from .regularization import SeedComparison, _train_mnist, compare_seeds
+from . import SeedSpread
+from .regularization import _train_mnist, compare_seeds
 
 #: the remedies, in the order of the course text's list (section 二.5)
 REMEDIES = ("relu", "he", "batchnorm", "adam", "residual", "clip", "standardize")
@@ -53,16 +54,14 @@ def remedy_label(remedies):
         or say("deep.remedy.none")
 
 
-def build(remedies=(), depth=DEPTH, *, width=WIDTH, init_std=INIT_STD, lr=LR,
-          adam_lr=ADAM_LR, seed=0, dtype=np.float32):
+def build(remedies=(), depth=DEPTH, *, width=WIDTH, lr=LR, seed=0, dtype=np.float32):
     """The network and optimizer of a set of remedies: ``(net, optimizer)``."""
     remedies = check_remedies(remedies)
     depth = check_number("depth", depth, low=2, integer=True)
-    init = "he" if "he" in remedies else float(check_number("init_std", init_std, low=0))
     net = MLP(784, [width] * depth, 10, activation="relu" if "relu" in remedies else "sigmoid",
-              init=init, batchnorm="batchnorm" in remedies, residual="residual" in remedies,
-              seed=seed, dtype=dtype)
-    return net, Adam(adam_lr) if "adam" in remedies else SGD(lr)
+              init="he" if "he" in remedies else INIT_STD, batchnorm="batchnorm" in remedies,
+              residual="residual" in remedies, seed=seed, dtype=dtype)
+    return net, Adam(ADAM_LR) if "adam" in remedies else SGD(lr)
 
 
 def data(remedies=(), *, n_train=N_TRAIN, validation=VALIDATION, seed=0, dtype=np.float32):
@@ -75,10 +74,9 @@ def data(remedies=(), *, n_train=N_TRAIN, validation=VALIDATION, seed=0, dtype=n
     return (x, t), (x_val, t_val)
 
 
-def run_deep(remedies=(), depth=DEPTH, epochs=10, *, width=WIDTH, init_std=INIT_STD, lr=LR,
-             adam_lr=ADAM_LR, clip=CLIP, n_train=N_TRAIN, validation=VALIDATION,
-             batch_size=100, seed=0, curves=True, record_layers=True, progress=None,
-             dtype=np.float32):
+def run_deep(remedies=(), depth=DEPTH, epochs=10, *, width=WIDTH, lr=LR, clip=CLIP,
+             n_train=N_TRAIN, validation=VALIDATION, batch_size=100, seed=0, curves=True,
+             record_layers=True, progress=None, dtype=np.float32):
     """Train the deep network with a set of remedies; returns a :class:`~dlskills.History`
     (validation split; ``grad_norms[k]``: each weight matrix's gradient norm at step k
     with ``record_layers``; ``clipped``: which steps clipping changed, with "clip", and
@@ -90,8 +88,7 @@ def run_deep(remedies=(), depth=DEPTH, epochs=10, *, width=WIDTH, init_std=INIT_
     """
     remedies = check_remedies(remedies)
     check_number("epochs", epochs, low=1, integer=True)
-    net, optimizer = build(remedies, depth, width=width, init_std=init_std, lr=lr,
-                           adam_lr=adam_lr, seed=seed, dtype=dtype)
+    net, optimizer = build(remedies, depth, width=width, lr=lr, seed=seed, dtype=dtype)
     settings = dict(remedies=remedies, depth=depth, width=width, epochs=epochs,
                     optimizer=repr(optimizer), label=remedy_label(remedies))
     clip = check_number("clip", clip, low=0, low_open=True) if "clip" in remedies else None
@@ -113,27 +110,28 @@ def start_gradients(remedies=(), depth=DEPTH, *, batch=100, seed=0, **options):
                            net.init_options.get("std", float("nan")))
 
 
-class Ablation(SeedComparison):
-    """A :class:`~dlskills.experiments.regularization.SeedComparison` of sets of remedies."""
+class Ablation(SeedSpread):
+    """A :class:`~dlskills.experiments.SeedSpread` of sets of remedies."""
 
     @property
     def finding(self):
         """The ablation in one sentence: the best set (mean and range of the final
         validation accuracy over the seeds) and how many sets stayed at chance for every
         seed."""
-        means = {label: float(np.mean(v)) for label, v in self.val.items()}
+        val = self.final("val_acc")
+        means = {label: float(np.mean(v)) for label, v in val.items()}
         best = max(means, key=means.get)
-        stuck = [label for label, v in self.val.items() if np.max(v) < CHANCE_LIMIT]
+        stuck = [label for label, v in val.items() if np.max(v) < CHANCE_LIMIT]
         return say("deep.finding.ablation", best=best, mean=100 * means[best],
-                   low=100 * float(np.min(self.val[best])),
-                   high=100 * float(np.max(self.val[best])), stuck=len(stuck),
+                   low=100 * float(np.min(val[best])),
+                   high=100 * float(np.max(val[best])), stuck=len(stuck),
                    sets=len(means), seeds=len(self.seeds), limit=100 * CHANCE_LIMIT)
 
 
 def ablation(sets, seeds=(0, 1, 2), epochs=10, **options):
     """Final train and validation accuracy of every set of remedies with every seed: an
-    :class:`Ablation` labelled with :func:`remedy_label` (``runs``: the first seed's run of
-    each, with curves; ``finding``: the result in one sentence).
+    :class:`Ablation` labelled with :func:`remedy_label` (``runs[0]``: the first seed's run
+    of each, with curves; ``finding``: the result in one sentence).
 
     ``sets``: a list of remedy lists (or a dict label -> remedy list); ``options`` go to
     :func:`run_deep` (depth, lr, n_train, ...)."""

@@ -87,13 +87,13 @@ class ParamGrowth:
         return say(key, head=head, factor=factor)
 
 
-def param_growth(input_size=784, width=5, depth=2, biases=False, max_depth=10):
-    """Count the parameters of deeper versus wider networks (pure; see :class:`ParamGrowth`)."""
+def param_growth(input_size=784, width=5, depth=2, biases=False):
+    """Count the parameters of deeper versus wider networks (pure; see :class:`ParamGrowth`)
+    for 1 to 10 hidden layers (or ``depth + 1``, when more)."""
     a = check_number("input_size", input_size, low=1, integer=True)
     w = check_number("width", width, low=1, integer=True)
     d = check_number("depth", depth, low=1, integer=True)
-    top = max(d + 1, check_number("max_depth", max_depth, low=2, integer=True))
-    depths = np.arange(1, top + 1)
+    depths = np.arange(1, max(d + 1, 10) + 1)
     deep = np.array([chain_param_count([a] + [w] * k, biases) for k in depths])
     wide = np.array([chain_param_count([a, w * k], biases) for k in depths])
     return ParamGrowth(a, w, d, bool(biases), depths, w * depths, deep, wide,

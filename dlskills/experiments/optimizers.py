@@ -13,7 +13,7 @@ start and batches; ``compare_over_seeds`` repeats that for several seeds and say
 ordering held in every one (a ranking from one seed is one run, not a rule)::
 
     spread = compare_over_seeds(seeds=(0, 1, 2), iterations=200)
-    spread.final_loss["sgd"], spread.finding
+    spread.final("loss")["sgd"], spread.runs[1]["sgd"].loss, spread.finding
 
 The explorers (:mod:`dlskills.explorers.optimizers`) draw these results.
 """
@@ -30,7 +30,7 @@ from ..optimizers import OPTIMIZERS, make_optimizer
 from ..schedules import make_schedule
 from ..surfaces import SurfacePath, get_surface, optimizer_path
 from ..training import History, compare
-from . import mnist
+from . import SeedSpread, mnist
 
 OPTIMIZER_NAMES = tuple(OPTIMIZERS.names())          # sgd, momentum, adagrad, rmsprop, adam
 
@@ -134,9 +134,7 @@ def compare_paths(surface, names=OPTIMIZER_NAMES, lrs=None, lr=0.1, momentum=0.9
     surf = get_surface(surface) if isinstance(surface, str) else surface
     extra = dict(momentum=momentum, decay=decay, alpha1=alpha1, alpha2=alpha2)
     runs = []
-    for name in OPTIMIZER_NAMES:
-        if name not in names:
-            continue
+    for name in [n for n in OPTIMIZER_NAMES if n in names]:
         rate = (lrs or {}).get(name, lr)
         takes = inspect.signature(OPTIMIZERS.get(name)).parameters
         opt = make_optimizer(name, lr=rate, **{k: v for k, v in extra.items() if k in takes})
@@ -210,14 +208,15 @@ class OptimizerComparison:
     @property
     def headline(self):
         """The comparison in one line (the loss panel's title): the lowest final
-        (averaged) loss and how many times higher the highest one is; diverged runs named."""
+        (averaged) loss and how many times higher the highest one is; diverged runs named.
+        Empty when no run has a loss yet (what to do then is the explorer's to say)."""
         sep, labels = say("optimizers.sep"), self.labels
         finals = {name: h.final_loss() for name, h in self.histories.items()
                   if not h.diverged and h.loss}
         notes = [say("optimizers.fig.run_diverged", label=labels[name])
                  for name, h in self.histories.items() if h.diverged]
         if not finals:
-            return sep.join(notes) if notes else say("curves.press_run")
+            return sep.join(notes)
         best, worst = min(finals, key=finals.get), max(finals, key=finals.get)
         parts = [say("optimizers.fig.lowest_loss", label=labels[best], loss=finals[best])]
         if worst != best:
@@ -228,22 +227,19 @@ class OptimizerComparison:
 
 def compare_optimizers(names=OPTIMIZER_NAMES, lr="default", schedule="none",
                        iterations=300, batch_size=128, hidden=HIDDEN, seed=0,
-                       source="subset", dtype=np.float32, eval_samples=1000,
-                       progress=None, report_every=10, data=None):
+                       source="subset", dtype=np.float32, eval_samples=1000, progress=None):
     """Train the classic network once per optimizer in ``names`` (course order), each from
     the same initial weights (``seed``) on the same mini-batches; return an
     :class:`OptimizerComparison`.
 
     ``lr``: "default" (each optimizer class's own default lr) or one value for
     all; ``schedule``: "none" or one of the course text's examples, stepped after every
-    iteration. ``progress(comparison, fraction)`` is called every ``report_every``
-    iterations with the growing :class:`OptimizerComparison` (see
-    :func:`dlskills.compare`; True stops). ``data`` may pass
-    ``((x, t), (x_test, t_test))``.
+    iteration. ``progress(comparison, fraction)`` is called every 10 iterations with the
+    growing :class:`OptimizerComparison` (see :func:`dlskills.compare`; True stops).
     """
     iterations = check_number("iterations", iterations, 1, integer=True)
     names = [n for n in OPTIMIZER_NAMES if n in names]
-    (x_train, t_train), test = mnist(source=source, dtype=dtype) if data is None else data
+    (x_train, t_train), test = mnist(source=source, dtype=dtype)
     rates = {name: make_optimizer(name).lr if lr == "default" else lr for name in names}
     epochs = iterations * batch_size / len(x_train)
     histories = {name: History(settings={"label": f"{name} lr={rates[name]:.3g}",
@@ -260,62 +256,18 @@ def compare_optimizers(names=OPTIMIZER_NAMES, lr="default", schedule="none",
     report = None if progress is None else (lambda _, done: progress(
         OptimizerComparison(histories, seed=seed), done))
     compare({name: lambda name=name: variant(name) for name in names},
-            (x_train, t_train), test, progress=report, report_every=report_every,
-            histories=histories, iterations=iterations, batch_size=batch_size,
+            (x_train, t_train), test, progress=report, histories=histories, iterations=iterations, batch_size=batch_size,
             seed=seed, eval_samples=eval_samples, every="iteration")   # one BLAS thread: train's
     return OptimizerComparison(histories, seed=seed)
 
 
-@dataclass
-class SeedSpread:
-    """The same comparison over several seeds (each seed: other initial weights and other
-    mini-batches). ``final_loss[name]`` and ``test_accuracy[name]`` hold one value per
-    seed, in the order of ``seeds``; ``runs`` the comparisons themselves."""
-    seeds: tuple
-    runs: list
-    final_loss: dict
-    test_accuracy: dict
-
-    def always_below(self):
-        """Pairs (a, b) where a ended with a lower loss than b in every seed."""
-        names = list(self.final_loss)
-        return [(a, b) for a in names for b in names if a != b
-                and np.all(np.asarray(self.final_loss[a]) < np.asarray(self.final_loss[b]))]
-
-    def tiers(self):
-        """Optimizers grouped from lowest to highest final loss, so that every member of a
-        group ended below every member of each later group in every seed; within a group
-        the order changed from seed to seed."""
-        mean = {name: float(np.mean(v)) for name, v in self.final_loss.items()}
-        below = set(self.always_below())
-        tiers = []
-        for name in sorted(mean, key=mean.get):
-            if tiers and not all((other, name) in below for other in tiers[-1]):
-                tiers[-1].append(name)
-            else:
-                tiers.append([name])
-        return tiers
-
-    @property
-    def finding(self):
-        """The order that held in every seed; which neighbours swapped places."""
-        tiers = self.tiers()
-        order = " < ".join("/".join(tier) for tier in tiers)
-        mixed = "、".join("/".join(tier) for tier in tiers if len(tier) > 1)
-        if mixed:
-            return say("optimizers.seeds.order_mixed", n=len(self.seeds), order=order,
-                       names=mixed)
-        return say("optimizers.seeds.order", n=len(self.seeds), order=order)
-
-
 def compare_over_seeds(names=OPTIMIZER_NAMES, seeds=(0, 1, 2), done=(), **settings):
     """:func:`compare_optimizers` once per seed (other settings as given); returns a
-    :class:`SeedSpread`. ``done``: comparisons already run with the same settings (e.g. an
-    explorer's result); the seeds they cover are not trained again."""
+    :class:`~dlskills.experiments.SeedSpread` (its ``finding``: which ordering of the
+    final losses held in every seed). ``done``: comparisons already run with the same
+    settings (e.g. an explorer's result); the seeds they cover are not trained again."""
     known = {run.seed: run for run in done}
-    runs = [known[seed] if seed in known else compare_optimizers(names, seed=seed, **settings)
-            for seed in seeds]
-    names = list(runs[0].histories)
-    return SeedSpread(tuple(seeds), runs,
-                      {n: [run.histories[n].final_loss() for run in runs] for n in names},
-                      {n: [run.test_accuracy(n) for run in runs] for n in names})
+    seeds = tuple(seeds)
+    return SeedSpread(seeds, [(known[seed] if seed in known else
+                               compare_optimizers(names, seed=seed, **settings)).histories
+                              for seed in seeds])

@@ -4,6 +4,7 @@
     run.train_acc[-1], run.val_acc[-1], run.gap, run.total_norm[-1]   # a dl.History
     run.net.accuracy(*mnist()[1])               # the test set: once, at the very end
     spread = compare_seeds({"baseline": {}, "batch norm": {"batchnorm": True}})
+    spread.final("val_acc")["batch norm"], spread.runs[0]["baseline"]  # per seed; seed 0's
     sweep = bn_weight_scale_sweep(epochs=20)     # 16 weight scales, with and without BN
     layers = activation_snapshot(x, "sigmoid", 1.0, batchnorm=True)
 
@@ -24,7 +25,7 @@ from ..functions import softmax
 from ..model import MLP
 from ..optimizers import SGD
 from ..training import History, compare
-from . import mnist
+from . import SeedSpread, mnist
 
 #: The classic overfitting setting: 300 training digits, six hidden layers of 100.
 OVERFIT_HIDDEN = (100,) * 6
@@ -94,62 +95,24 @@ def run_overfitting(n_train=300, batchnorm=False, weight_decay=0.0, dropout=0.0,
                         held_out, curves)
 
 
-@dataclass
-class SeedComparison:
-    """Final accuracies of several settings, each trained with several seeds."""
-    seeds: tuple
-    train: dict          # label -> array (n_seeds,) of final training accuracy
-    val: dict            # label -> array (n_seeds,) of final validation accuracy
-    runs: dict           # label -> the run of the first seed (for the curves)
-
-    def subset(self, labels):
-        """The same comparison restricted to ``labels``."""
-        return SeedComparison(self.seeds, *({label: part[label] for label in labels}
-                                            for part in (self.train, self.val, self.runs)))
-
-    def gap(self, label):
-        """Final train - validation accuracy of ``label``, one value per seed."""
-        return self.train[label] - self.val[label]
-
-    def table(self):
-        """Rows (label, quantity, mean, min, max) in percent, for printing."""
-        rows = []
-        for label in self.train:
-            for name, values in (("train", self.train[label]), ("val", self.val[label]),
-                                 ("gap", self.gap(label))):
-                values = 100 * np.asarray(values)
-                rows.append((label, name, values.mean(), values.min(), values.max()))
-        return rows
-
-    def always(self, quantity, label, other):
-        """True when ``quantity`` ("train", "val" or "gap") of ``label`` is larger than
-        that of ``other`` for every seed (compared seed by seed)."""
-        values = {"train": self.train, "val": self.val}
-        a = self.gap(label) if quantity == "gap" else values[quantity][label]
-        b = self.gap(other) if quantity == "gap" else values[quantity][other]
-        return bool(np.all(a > b))
-
-
 def compare_seeds(settings, seeds=(0, 1, 2), epochs=100, *, run=None, **options):
     """Run the overfitting setting for each ``{label: run_overfitting keywords}`` with each
     seed (the seed draws the digits, the validation split, the weights, the batches and
-    the dropout masks); returns a :class:`SeedComparison`. Only the first seed's runs
-    record curves (accuracy every epoch); the others are measured at the end. ``run``:
-    another experiment taking the same ``epochs``, ``seed`` and ``curves`` (chapter 5's
-    :func:`dlskills.experiments.deep.run_deep`)."""
-    run_one = run or run_overfitting
+    the dropout masks); returns a :class:`~dlskills.experiments.SeedSpread`. Only the
+    first seed's runs record curves (accuracy every epoch) and keep their network; the
+    others are measured at the end and keep their numbers only (a network of chapter 5
+    with its caches holds 3-4 MB). ``run``: another experiment taking the same
+    ``epochs``, ``seed`` and ``curves`` (chapter 5's :func:`dlskills.experiments.deep.run_deep`)."""
+    def one(keywords, seed, first):
+        history = (run or run_overfitting)(**{"epochs": epochs, **options, **keywords},
+                                           seed=seed, curves=first)
+        if not first:
+            history.net = None
+        return history
     seeds = tuple(seeds)
-    train_acc = {label: np.zeros(len(seeds)) for label in settings}
-    val_acc = {label: np.zeros(len(seeds)) for label in settings}
-    runs = {}
-    for label, keywords in settings.items():
-        for k, seed in enumerate(seeds):
-            run = run_one(**{"epochs": epochs, **options, **keywords}, seed=seed,
-                          curves=k == 0)
-            train_acc[label][k], val_acc[label][k] = run.train_acc[-1], run.val_acc[-1]
-            if k == 0:
-                runs[label] = run
-    return SeedComparison(seeds, train_acc, val_acc, runs)
+    return SeedSpread(seeds, [{label: one(keywords, seed, k == 0)
+                               for label, keywords in settings.items()}
+                              for k, seed in enumerate(seeds)])
 
 
 def run_weight_scale(weight_scale, batchnorm, activation="relu", epochs=20, *,

@@ -74,9 +74,10 @@ def ablation_figure(table):
     remedies, a line from the lowest to the highest seed, each seed a dot."""
     fig, ax = new_figure((11, 6), dpi=100, nrows=1, ncols=1)
     with style():
-        labels = list(table.val)
+        val = table.final("val_acc")
+        labels = list(val)
         for row, label in enumerate(labels):
-            values = 100 * np.asarray(table.val[label], dtype=float)
+            values = 100 * val[label]
             ax.barh(row, values.mean(), color=PALETTE["sky"], height=0.6)
             ax.plot([values.min(), values.max()], [row, row], color=PALETTE["black"], lw=1.5)
             ax.plot(values, np.full(values.size, row), "o", color=PALETTE["black"], ms=4)

@@ -170,21 +170,21 @@ class TrainingComparisonView(View):
                  else labels.get(name, name) for name, history in histories.items()}
         self.curves.update(histories, shown, iterations=iterations or result.iterations,
                            epochs=result.epochs)
-        self.loss_ax.set_title(result.headline, fontsize=12)
+        self.loss_ax.set_title(result.headline or say("curves.press_run"), fontsize=12)
         self.acc_ax.set_title(say("optimizers.fig.acc_title"), fontsize=12)
 
 
 def seed_spread_figure(spread):
     """Each optimizer's final loss (left, log y) and test accuracy (right) in every seed of
-    a :class:`~dlskills.experiments.optimizers.SeedSpread`: one dot per run, a bar from
+    a :class:`~dlskills.experiments.SeedSpread`: one dot per run, a bar from
     the lowest to the highest value, the mean as a short line. The title is its finding."""
     fig, (loss_ax, acc_ax) = new_figure((12, 4.6), dpi=100, nrows=1, ncols=2)
-    names = list(spread.final_loss)
+    names = list(spread.runs[0])
     with style():
         for ax, values, label in (
-                (loss_ax, spread.final_loss, say("optimizers.fig.seed_loss_axis",
-                                                 window=FINAL_WINDOW)),
-                (acc_ax, spread.test_accuracy, say("curves.accuracy"))):
+                (loss_ax, spread.final("loss"), say("optimizers.fig.seed_loss_axis",
+                                                    window=FINAL_WINDOW)),
+                (acc_ax, spread.final("test_acc"), say("curves.accuracy"))):
             seed_spread(ax, {name: values[name] for name in names},
                         {name: color(name) for name in names})
             ax.set_xticks(range(len(names)), names)

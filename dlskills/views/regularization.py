@@ -398,20 +398,20 @@ def plot_scale_curves(sweep, ncols=4):
 def plot_seed_comparison(comparison):
     """Final validation accuracy and train - validation gap of each setting, one dot per
     seed and a bar at the mean (:func:`seed_spread`): the spread a single run would hide."""
-    labels = list(comparison.train)
+    labels, gap = list(comparison.runs[0]), comparison.final("gap")
     fig, axes = new_figure((12, 4.6), nrows=1, ncols=2)
     with style():
-        for ax, ylabel, value in ((axes[0], say("reg.axis.final_val_accuracy"),
-                                   lambda k: comparison.val[k]),
-                                  (axes[1], say("reg.axis.final_gap"), comparison.gap)):
-            seed_spread(ax, {k: _percent(value(k)) for k in labels},
+        for ax, ylabel, values in ((axes[0], say("reg.axis.final_val_accuracy"),
+                                    comparison.final("val_acc")),
+                                   (axes[1], say("reg.axis.final_gap"), gap)):
+            seed_spread(ax, {k: _percent(values[k]) for k in labels},
                         {k: technique_color(k) for k in labels})
             # the technique over its setting, on two lines: long labels never run together
             ax.set_xticks(np.arange(len(labels)),
                           [technique_label(k).replace(" ", "\n", 1) for k in labels])
             ax.set_ylabel(ylabel)
         axes[0].set_ylim(0, 100)
-        top = max(float(np.max(_percent(comparison.gap(k)))) for k in labels)
+        top = max(float(np.max(_percent(gap[k]))) for k in labels)
         axes[1].set_ylim(0, max(5.0, 1.15 * top))
         fig.suptitle(say("reg.title.seeds", n=len(comparison.seeds)), fontsize=14)
     return fig
