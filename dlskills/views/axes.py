@@ -8,7 +8,7 @@ left with a single label. No minor ticks: unlabelled, they only cost redraw time
 """
 
 import numpy as np
-from matplotlib.ticker import FuncFormatter, Locator, LogLocator, NullLocator
+from matplotlib.ticker import FuncFormatter, Locator, LogLocator, MaxNLocator, NullLocator
 
 #: a log axis spanning fewer decades than this gets 1-2-5 ticks instead of decades
 NARROW_DECADES = 3
@@ -77,6 +77,23 @@ def show_profile(line, zeros, infs, values):
     line.set_data(layers, np.where(np.isfinite(values) & (values > 0), values, np.nan))
     for marks, where, edge in ((zeros, values == 0, EDGE), (infs, ~np.isfinite(values), 1 - EDGE)):
         marks.set_data(layers[where], np.full(where.sum(), edge))
+
+
+class WholeTicks(MaxNLocator):
+    """Ticks on whole numbers (iterations, epochs) at 1-2-5 steps, at most about ``most``
+    (plain ``MaxNLocator(integer=True)`` gave 0, 6, 12). ``last``: none past it (a margin
+    kept free on the right); change it as the data's end moves."""
+
+    def __init__(self, most=6):
+        super().__init__(nbins=most, integer=True, steps=[1, 2, 5, 10])
+        self.last = None
+
+    def tick_values(self, vmin, vmax):
+        if self.last is None:
+            return super().tick_values(vmin, vmax)
+        ticks = super().tick_values(vmin, min(vmax, self.last))
+        return ticks[ticks <= self.last]
+
 
 class LayerTicks(Locator):
     """Layer numbers on a layer axis: the first and the last layer shown and the

@@ -4,9 +4,9 @@ chapter, built on :class:`CurvePanel`; and :func:`seed_spread`, the one way to s
 final number of several seeds."""
 
 import numpy as np
-from matplotlib.ticker import MaxNLocator
 
 from ..messages import say
+from .axes import WholeTicks
 from .style import color as course_color
 
 
@@ -25,15 +25,6 @@ def smooth(values, window=20):
     start = np.maximum(end - window, 0)
     out = (sums[end] - sums[start]) / np.maximum(counts[end] - counts[start], 1)
     return np.where(finite, out, values)
-
-
-#: tick steps of whole iterations and epochs (plain MaxNLocator(integer=True) gave 0, 6, 12)
-WHOLE_STEPS = [1, 2, 5, 10]
-
-
-def whole_epoch_ticks(ax):
-    """Epoch ticks on whole numbers only (a 2-epoch run showed 0.25, 0.5, ...)."""
-    ax.xaxis.set_major_locator(MaxNLocator(nbins=6, integer=True, steps=WHOLE_STEPS))
 
 
 def zero_based(ax, top=np.inf, empty=1.0):
@@ -148,14 +139,14 @@ class TrainingCurves:
                                    say("curves.loss_log" if logy else "curves.loss"),
                                    logy=logy,
                                    legend_loc=None if legend_below else legend_loc or "upper right")
-            ax_loss.xaxis.set_major_locator(MaxNLocator(integer=True, steps=WHOLE_STEPS))
+            ax_loss.xaxis.set_major_locator(WholeTicks(most=10))
         if ax_acc is not None:
             self.acc = CurvePanel(ax_acc, say("axis.epoch"),
                                   say("curves.accuracy_percent") if percent else say("curves.accuracy"),
                                   ylim=(0.0, 102.0) if percent else (0.0, 1.0),
                                   legend_loc=None if legend_below else legend_loc or "lower right")
-            if whole_epochs:
-                whole_epoch_ticks(ax_acc)
+            if whole_epochs:       # a 2-epoch run showed 0.25, 0.5, ...
+                ax_acc.xaxis.set_major_locator(WholeTicks())
         self.ax_loss, self.ax_acc = ax_loss, ax_acc
         self.legend, self._legend_entries = None, None
         self.final_loss = {}

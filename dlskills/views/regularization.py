@@ -9,13 +9,12 @@ legend and note is a catalogue sentence (``reg.*``).
 """
 
 import numpy as np
-from matplotlib.ticker import MaxNLocator
 
 from ..messages import say
 from ..stats import activation_bins
-from .axes import log_axis
+from .axes import WholeTicks, log_axis
 from .base import View
-from .curves import CurvePanel, TrainingCurves, seed_spread, whole_epoch_ticks, zero_based
+from .curves import CurvePanel, TrainingCurves, seed_spread, zero_based
 from .style import PALETTE, TECHNIQUES, color, new_figure, style
 
 #: bins per activation histogram (ReLU outputs above 4 fall in the last bin)
@@ -60,10 +59,12 @@ GAP_MARGIN = 0.2
 
 class GapMarker:
     """A double arrow between the final train and held-out accuracy, its size in points
-    written just right of it (in the margin kept by :meth:`epochs`)."""
+    written just right of it (in the margin kept by :meth:`epochs`, free of epoch ticks)."""
 
     def __init__(self, ax):
         self.ax = ax
+        self.ticks = WholeTicks(most=8)      # a wide panel
+        ax.xaxis.set_major_locator(self.ticks)
         self.arrow = ax.annotate("", xy=(0, 0), xytext=(0, 0), visible=False,
                                  arrowprops=dict(arrowstyle="<->", color=PALETTE["black"],
                                                  lw=1.8, shrinkA=0, shrinkB=0))
@@ -85,12 +86,9 @@ class GapMarker:
         self.text.set_visible(False)
 
     def epochs(self, epochs):
-        """x from 0 to ``epochs`` and room for the label on the right; whole-number epoch
-        ticks, none in that margin."""
+        """x from 0 to ``epochs`` and room for the label on the right, no tick in it."""
         self.ax.set_xlim(0, epochs * (1 + GAP_MARGIN))
-        ticks = MaxNLocator(nbins=8, integer=True, steps=[1, 2, 2.5, 5, 10]).tick_values(
-            0, epochs)
-        self.ax.set_xticks(ticks[(ticks >= 0) & (ticks <= epochs)])
+        self.ticks.last = epochs
 
 
 def _accuracy_curves(ax_acc, ax_loss=None, **options):
@@ -145,11 +143,10 @@ class OverfittingView(View):
         super().__init__(fig)
         ax_acc, ax_norm = fig.subplots(1, 2, width_ratios=[3, 2])
         self.curves = _accuracy_curves(ax_acc)
-        self.acc = self.curves.acc
         self.norm = CurvePanel(ax_norm, say("axis.epoch"), say("reg.axis.norm"),
                                legend_loc="lower left")
         self.gap = GapMarker(ax_acc)
-        whole_epoch_ticks(ax_norm)
+        ax_norm.xaxis.set_major_locator(WholeTicks())
 
     def update(self, run, previous=None):
         """Draw ``run`` (a History, or None: nothing trained yet) and, dashed, the
@@ -218,7 +215,7 @@ def plot_overfitting(runs):
             norm_panel.show(label, run.epochs, run.total_norm, color=technique_color(label),
                             label=technique_label(label))
         norm_panel.finish()
-        whole_epoch_ticks(ax_norm)
+        ax_norm.xaxis.set_major_locator(WholeTicks())
         zero_based(ax_norm)
         smallest = min(runs, key=lambda label: runs[label].total_norm[-1])
         ax_norm.set_title(say("reg.title.smallest_norm", label=technique_label(smallest)),
@@ -308,7 +305,6 @@ class BatchNormView(View):
         ax_acc, ax_loss = bottom.subplots(1, 2)
         # linear: the loss goes from ln(10) = 2.3 to about 0.1, barely more than a decade
         self.curves = _accuracy_curves(ax_acc, ax_loss, window=10, loss_top=4 * np.log(10))
-        self.acc, self.loss = self.curves.acc, self.curves.loss
         self.title = fig.suptitle(" ", fontsize=14)
         self.note = ax_loss.text(0.5, 0.55, "", transform=ax_loss.transAxes, ha="center",
                                  va="center", fontsize=16, color=PALETTE["vermillion"])
@@ -332,7 +328,7 @@ class BatchNormView(View):
         diverged = frame.run is not None and frame.run.status.startswith("diverged")
         self.note.set_text(say("reg.title.diverged", status=frame.run.message)
                            if diverged else "")
-        self.loss.ax.set_title("" if frame.run is None else frame.run.message, loc="left",
+        self.curves.ax_loss.set_title("" if frame.run is None else frame.run.message, loc="left",
                                fontsize=13)
 
 
@@ -384,7 +380,7 @@ def plot_scale_curves(sweep, ncols=4):
                     label=say("reg.legend.with_bn"))
             ax.set_title(say("reg.title.scale", scale=sweep.scales[k]), fontsize=12)
             ax.set_ylim(0, 102)
-            whole_epoch_ticks(ax)
+            ax.xaxis.set_major_locator(WholeTicks())
             if k % ncols == 0:
                 ax.set_ylabel(say("reg.axis.train_accuracy"), fontsize=12)
             if k >= n - ncols:
