@@ -24,7 +24,7 @@ def power_of_ten(exponent):
 
 def _narrow(vmin, vmax):
     low, high = sorted((vmin, vmax))
-    return low > 0 and np.log10(high / low) < NARROW_DECADES
+    return low > 0 and np.log10(high) - np.log10(low) < NARROW_DECADES   # high / low may overflow
 
 
 class _LogTicks(LogLocator):

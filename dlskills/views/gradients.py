@@ -16,6 +16,7 @@ a network. Every text drawn comes from the message catalogue (``gradients.view.*
 import numpy as np
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
+from ..experiments.gradients import param_growth
 from ..functions import ACTIVATIONS
 from ..messages import say
 from .axes import LayerTicks, edge_marks, log_axis, show_profile
@@ -37,6 +38,11 @@ def _log_limits(values, pad=4.0, min_decades=4.0):
     lo, hi = np.log10(float(good.min()) / pad), np.log10(float(good.max()) * pad)
     widen = max(0.0, min_decades - (hi - lo)) / 2
     return 10 ** (lo - widen), 10 ** (hi + widen)
+
+
+def _weights(init, scale):
+    """How the weights were drawn, in a title: "N(0, 0.01²)", or the initializer's name."""
+    return f"N(0, {scale:.3g}²)" if init == "normal" else init
 
 
 # --- the gradient explorer ----------------------------------------------------------
@@ -80,17 +86,24 @@ class GradientView(View):
         self.hist_axes[-1].set_ylabel(say("axis.share"))     # the bottom one is always shown
         self.title = fig.suptitle("", fontsize=15)
 
-    def widest(self):
-        """The widest tick labels, titles and notes this view shows, for the one layout
-        made before the first draw (``update`` then replaces all of it)."""
-        self.ax.set_ylim(1e-300, 1e3)                    # ticks down to 10⁻³⁰⁰
-        self.ax.set_title(say("gradients.view.net_title", activation="sigmoid",
-                              weights="N(0, 0.001²)", depth=50), fontsize=13, loc="left")
+    def widest(self, ranges):
+        """The widest tick labels, titles and notes this view can show, for the one layout
+        made before the first draw (``update`` then replaces all of it): from the controls'
+        ``ranges``, the deepest network, the longest activation name and the longest
+        weights; from the numbers' types, the smallest float64 norm and (not set by any
+        control) float32 activations with two-digit mantissas and exponents."""
+        depth = max(ranges["depth"])
+        self.ax.set_ylim(np.finfo(float).tiny, 1e3)          # ticks down to 10⁻³⁰⁰
+        weights = max((_weights(init, scale) for init in ranges["init"]
+                       for scale in ranges["scale"]), key=len)
+        self.ax.set_title(say("gradients.view.net_title", weights=weights, depth=depth,
+                              activation=max(ranges["activation"], key=len)),
+                          fontsize=13, loc="left")
         for ax in self.hist_axes:
             ax.set_visible(True)
             ax.set_xlim(0.0, 2.5e37)                     # "2.5e+37" at the right edge
             ax.set_ylim(0, 0.025)
-            ax.set_title(say("gradients.view.hist_title", layer=50, mean=-0.55, std=0.55,
+            ax.set_title(say("gradients.view.hist_title", layer=depth, mean=-0.55, std=0.55,
                              flat=1.0), fontsize=12, loc="left")
         self.hist_axes[-1].set_xlabel(say("gradients.view.relu_value_axis"))
         self.title.set_text(say("gradients.view.norm_legend"))   # one line, as findings
@@ -112,9 +125,9 @@ class GradientView(View):
         self.reference.set_ydata([out, out] if np.isfinite(out) and out > 0 else [np.nan] * 2)
         self.ax.set_xlim(0.5, norms.size + 0.5)
         self.ax.set_ylim(lo, hi)
-        weights = f"N(0, {p.scale:.3g}²)" if p.init == "normal" else p.init
         self.ax.set_title(say("gradients.view.net_title", activation=p.activation,
-                              weights=weights, depth=p.depth), fontsize=13, loc="left",
+                              weights=_weights(p.init, p.scale), depth=p.depth),
+                          fontsize=13, loc="left",
                           y=1.0)   # a fixed place: no title layout on every redraw
         note = self._note(p)
         self.note.set_text(note)
@@ -188,18 +201,10 @@ class ParamGrowthView(View):
         b.grid(axis="x", visible=False)
         self.title = fig.suptitle("", fontsize=15)
 
-    def widest(self):
-        """The widest tick labels and titles (the controls' largest settings), for the
-        one layout made before the first draw."""
-        self.ax.set_ylim(0, 1.5e6)                        # "1,400,000"
-        self.ax.set_title(say("gradients.growth.title", a=1000, w=50, d=10, next=11),
-                          fontsize=13, loc="left")
-        self.bar_ax.set_ylim(0.7, 1e9)
-        self.bar_ax.set_xticklabels([say("gradients.growth.deeper_tick"),
-                                     say("gradients.growth.wider_tick", w=50)])
-        self.bar_ax.set_title(say("gradients.growth.cost_title", w=50), fontsize=13,
-                              loc="left")
-        self.title.set_text(say("gradients.growth.units_axis"))   # one line, as findings
+    def widest(self, ranges):
+        """Draw the counts at the controls' largest settings (``ranges``: every count and
+        number grows with each), for the one layout made before the first draw."""
+        self.update(param_growth(**{key: max(ends) for key, ends in ranges.items()}))
         return True
 
     def update(self, g):
