@@ -49,9 +49,12 @@ def _label(value, axis):
 
 
 def log_axis(axis, most=8):
-    """Give the log ``axis`` (``ax.yaxis``, ``ax.xaxis``, a colour bar's) the course's
-    ticks. Call it after ``set_yscale("log")`` (which resets ticks), once: the ticks
-    follow later changes of the limits."""
+    """Put ``axis`` (``ax.yaxis``, ``ax.xaxis``, a colour bar's) on a log scale with the
+    course's ticks, once: the ticks follow later changes of the limits (setting the scale
+    again would reset them)."""
+    if axis.get_scale() != "log":           # a colour bar's is already (by its norm)
+        set_scale = axis.axes.set_xscale if axis is axis.axes.xaxis else axis.axes.set_yscale
+        set_scale("log")
     axis.set_major_locator(_LogTicks(most))
     axis.set_major_formatter(FuncFormatter(lambda value, _pos: _label(value, axis)))
     axis.set_minor_locator(NullLocator())

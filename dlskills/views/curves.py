@@ -6,7 +6,7 @@ final number of several seeds."""
 import numpy as np
 
 from ..messages import say
-from .axes import WholeTicks
+from .axes import WholeTicks, log_axis
 from .style import color as course_color
 
 
@@ -59,7 +59,7 @@ class CurvePanel:
         ax.set_xlabel(xlabel)
         ax.set_ylabel(ylabel)
         if logy:
-            ax.set_yscale("log")
+            log_axis(ax.yaxis)
         if ylim is not None:
             ax.set_ylim(*ylim)
 

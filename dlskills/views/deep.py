@@ -6,7 +6,7 @@ import numpy as np
 from matplotlib.lines import Line2D
 
 from ..messages import say
-from .axes import LayerTicks, edge_marks, log_axis, show_profile
+from .axes import LayerTicks, edge_marks, show_profile
 from .base import View
 from .curves import CurvePanel, TrainingCurves
 from .style import PALETTE, new_figure, style
@@ -25,7 +25,6 @@ class DeepView(View):
         ax_grad, ax_loss, ax_acc = fig.subplots(1, 3, width_ratios=[4, 3, 3])
         self.grads = CurvePanel(ax_grad, say("deep.axis.layer"), say("deep.axis.grad_norm"),
                                 logy=True, legend_loc="lower right")
-        log_axis(ax_grad.yaxis)
         ax_grad.xaxis.set_major_locator(LayerTicks())
         # name -> the marks of its exact zeros (bottom edge) and of its inf/NaN (top)
         self.zeros, self.infs = {}, {}

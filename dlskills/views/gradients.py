@@ -57,7 +57,6 @@ class GradientView(View):
         super().__init__(fig)
         grid = fig.add_gridspec(n_hist, 2, width_ratios=[1.3, 1.0])
         ax = self.ax = fig.add_subplot(grid[:, 0])
-        ax.set_yscale("log")
         log_axis(ax.yaxis, most=9)
         ax.set_xlabel(say("gradients.view.layer_axis"))
         ax.set_ylabel(say("gradients.view.norm_axis"))
@@ -191,7 +190,6 @@ class ParamGrowthView(View):
         self.wide_step, = ax.plot([], [], color=WIDE_COLOR, linewidth=10, alpha=0.35)
         self.legend = None
         b = self.bar_ax
-        b.set_yscale("log")
         log_axis(b.yaxis)
         b.set_ylabel(say("gradients.growth.added_axis"))
         self.bars = b.bar([0, 1], [1, 1], color=[DEEP_COLOR, WIDE_COLOR], width=0.6)
@@ -287,7 +285,6 @@ def plot_products(factors, n_max=50):
             c = PALETTE["grey"] if factor == 1 else next(shrinking if factor < 1 else growing)
             ax.plot(n, factor ** n, color=c, label=label)
             ends[factor] = factor ** n_max
-        ax.set_yscale("log")
         log_axis(ax.yaxis, most=9)
         ax.set_xlabel(say("gradients.fig.layers_axis"))
         ax.set_ylabel(say("gradients.fig.product_axis"))
@@ -319,7 +316,6 @@ def plot_norm_profiles(profiles, labels, measure="ratio"):
                             label=say("gradients.fig.profile_legend", label=label,
                                       verdict=p.verdict_name))
             show_profile(line, *edge_marks(ax, color=c, markersize=9), p.grad_norms)
-        ax.set_yscale("log")
         log_axis(ax.yaxis, most=9)
         ax.set_ylim(lo, hi)
         ax.set_xlim(0.5, max(p.grad_norms.size for p in profiles) + 0.5)
@@ -375,7 +371,6 @@ def plot_training_comparison(histories, window=10):
                          else say("axis.layer", layer=layer + 1))
                 ax.plot(np.arange(1, len(updates) + 1), smooth(updates[:, layer], window),
                         color=c, linewidth=1.8, label=label)
-            ax.set_yscale("log")
             log_axis(ax.yaxis, most=9)
             ax.set_xlabel(say("axis.iteration"))
             ax.set_ylabel(say("gradients.fig.update_axis", window=window))

@@ -59,13 +59,11 @@ class PathsView(View):
         self.f_panel = CurvePanel(self.f_ax, xlabel=say("optimizers.fig.step"),
                                   ylabel=say("optimizers.fig.gap_axis"), logy=True,
                                   legend_loc=legend_loc)
-        log_axis(self.f_ax.yaxis)
         self.lr_panel = None
         if show_lr:
             self.lr_panel = CurvePanel(axes[2], xlabel=say("optimizers.fig.step"),
                                        ylabel=say("optimizers.fig.lr_axis"),
                                        logy=True, legend_loc=None)   # as the f panel's
-            log_axis(axes[2].yaxis)
 
     def update(self, result):
         """Show a :class:`~dlskills.experiments.optimizers.PathComparison` (``surface``,
@@ -157,7 +155,6 @@ class TrainingComparisonView(View):
         self.loss_ax, self.acc_ax = fig.subplots(1, 2, width_ratios=[1.4, 1.0])
         self.curves = TrainingCurves(self.loss_ax, self.acc_ax, logy=True, raw=True,
                                      whole_epochs=True)
-        log_axis(self.loss_ax.yaxis)    # once: the tick style follows later limit changes
 
     def update(self, result, iterations=None):
         """Show an :class:`~dlskills.experiments.optimizers.OptimizerComparison` (its
@@ -189,7 +186,6 @@ def seed_spread_figure(spread):
                         {name: color(name) for name in names})
             ax.set_xticks(range(len(names)), names)
             ax.set_ylabel(label)
-        loss_ax.set_yscale("log")
         log_axis(loss_ax.yaxis)
         acc_ax.set_ylim(0.0, 1.0)
         fig.suptitle(say("optimizers.fig.seed_title", n=len(spread.seeds)) + "\n"

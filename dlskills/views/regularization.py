@@ -341,7 +341,6 @@ def _final_accuracy(x, lines, xlabel, ylabel, title):
     with style():
         for values, line_color, label in lines:
             ax.plot(x, _percent(values), "o-", color=line_color, label=label)
-        ax.set_xscale("log")
         log_axis(ax.xaxis)
         ax.set_xlabel(xlabel)
         ax.set_ylabel(ylabel)
