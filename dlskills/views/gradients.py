@@ -29,15 +29,27 @@ ALERT = PALETTE["vermillion"]
 LAYER_CMAP = "viridis"          # layer 1 (dark) ... output layer (yellow)
 
 
-def _log_limits(values, pad=4.0, min_decades=4.0):
-    """Limits of a log axis around the finite positive ``values`` (a default if none),
-    at least ``min_decades`` wide so that a flat profile looks flat and has tick labels."""
-    good = values[np.isfinite(values) & (values > 0)]
+def _norm_axes(ax):
+    """Chapter 1's axes of a gradient norm per weight layer: log y, layer ticks (a wide
+    panel: every layer up to 12)."""
+    log_axis(ax.yaxis, most=9)
+    ax.set_xlabel(say("gradients.view.layer_axis"))
+    ax.set_ylabel(say("gradients.view.norm_axis"))
+    ax.xaxis.set_major_locator(LayerTicks(most=12))
+
+
+def _fit_norms(ax, norms, layers):
+    """x over ``layers`` weight layers; y around the finite positive ``norms`` (a default
+    if none), 4 times beyond them and 4 decades at least, so that a flat profile looks
+    flat and has tick labels."""
+    ax.set_xlim(0.5, layers + 0.5)
+    good = norms[np.isfinite(norms) & (norms > 0)]
     if good.size == 0:
-        return 1e-3, 1e3
-    lo, hi = np.log10(float(good.min()) / pad), np.log10(float(good.max()) * pad)
-    widen = max(0.0, min_decades - (hi - lo)) / 2
-    return 10 ** (lo - widen), 10 ** (hi + widen)
+        ax.set_ylim(1e-3, 1e3)
+        return
+    lo, hi = np.log10(float(good.min()) / 4), np.log10(float(good.max()) * 4)
+    widen = max(0.0, 4 - (hi - lo)) / 2
+    ax.set_ylim(10 ** (lo - widen), 10 ** (hi + widen))
 
 
 def _weights(init, scale):
@@ -57,10 +69,7 @@ class GradientView(View):
         super().__init__(fig)
         grid = fig.add_gridspec(n_hist, 2, width_ratios=[1.3, 1.0])
         ax = self.ax = fig.add_subplot(grid[:, 0])
-        log_axis(ax.yaxis, most=9)
-        ax.set_xlabel(say("gradients.view.layer_axis"))
-        ax.set_ylabel(say("gradients.view.norm_axis"))
-        ax.xaxis.set_major_locator(LayerTicks(most=12))   # a wide panel: every layer up to 12
+        _norm_axes(ax)
         self.line, = ax.plot([], [], marker="o", markersize=5,
                              label=say("gradients.view.norm_legend"))
         self.reference = ax.axhline(1.0, color=PALETTE["grey"], linestyle="--",
@@ -71,12 +80,10 @@ class GradientView(View):
         self.note = ax.text(0.02, 0.5, "", transform=ax.transAxes, va="center", ha="left",
                             color=ALERT, fontsize=12,
                             bbox={"facecolor": "white", "edgecolor": ALERT, "alpha": 0.9})
-        self.hist_axes, self.steps = [], []
-        for row in range(n_hist):
-            h = fig.add_subplot(grid[row, 1])
-            step = h.stairs(np.zeros(1), np.array([0.0, 1.0]), fill=True, alpha=0.75)
-            self.hist_axes.append(h)
-            self.steps.append(step)
+        self.hist_axes = [fig.add_subplot(grid[row, 1]) for row in range(n_hist)]
+        self.steps = [h.stairs(np.zeros(1), np.array([0.0, 1.0]), fill=True, alpha=0.75)
+                      for h in self.hist_axes]
+        for h in self.hist_axes:
             h.yaxis.set_major_locator(MaxNLocator(nbins=2))
             h.grid(False)                 # fewer lines to redraw; the bars need none
             h.xaxis.set_major_locator(MaxNLocator(nbins=5))
@@ -111,7 +118,6 @@ class GradientView(View):
     def update(self, p):
         """Show a ``GradientProfile``."""
         norms = p.grad_norms
-        lo, hi = _log_limits(norms)
         show_profile(self.line, self.zeros, self.infs, norms)
         self.line.set_color(color(p.activation))
         self.legend.legend_handles[0].set_color(color(p.activation))
@@ -122,8 +128,7 @@ class GradientView(View):
         self.legend.set_loc("lower right" if rising or overflow else "upper right")
         out = norms[-1]
         self.reference.set_ydata([out, out] if np.isfinite(out) and out > 0 else [np.nan] * 2)
-        self.ax.set_xlim(0.5, norms.size + 0.5)
-        self.ax.set_ylim(lo, hi)
+        _fit_norms(self.ax, norms, norms.size)
         self.ax.set_title(say("gradients.view.net_title", activation=p.activation,
                               weights=_weights(p.init, p.scale), depth=p.depth),
                           fontsize=13, loc="left",
@@ -184,11 +189,11 @@ class ParamGrowthView(View):
         ax.set_xlabel(say("gradients.growth.units_axis"))
         ax.set_ylabel(say("gradients.growth.params_axis"))
         ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:,.0f}"))
-        self.deep_line, = ax.plot([], [], marker="o", color=DEEP_COLOR)
-        self.wide_line, = ax.plot([], [], marker="s", color=WIDE_COLOR)
-        self.deep_step, = ax.plot([], [], color=DEEP_COLOR, linewidth=10, alpha=0.35)
-        self.wide_step, = ax.plot([], [], color=WIDE_COLOR, linewidth=10, alpha=0.35)
-        self.legend = None
+        kinds = {"deep": ("o", DEEP_COLOR), "wide": ("s", WIDE_COLOR)}
+        self.lines = {k: ax.plot([], [], marker=m, color=c)[0] for k, (m, c) in kinds.items()}
+        # over each line, thick and faint: the step from d to d + 1 hidden layers
+        self.steps = {k: ax.plot([], [], color=c, linewidth=10, alpha=0.35)[0]
+                      for k, (_, c) in kinds.items()}
         b = self.bar_ax
         log_axis(b.yaxis)
         b.set_ylabel(say("gradients.growth.added_axis"))
@@ -208,16 +213,11 @@ class ParamGrowthView(View):
     def update(self, g):
         """Show a ``ParamGrowth``."""
         a, w, d = g.input_size, g.width, g.depth
-        self.deep_line.set_data(g.units, g.deep)
-        self.wide_line.set_data(g.units, g.wide)
-        step = [d - 1, d]
-        self.deep_step.set_data(g.units[step], g.deep[step])
-        self.wide_step.set_data(g.units[step], g.wide[step])
-        self.deep_line.set_label(say("gradients.growth.deep_label", w=w))
-        self.wide_line.set_label(say("gradients.growth.wide_label", w=w))
-        if self.legend is not None:
-            self.legend.remove()
-        self.legend = self.ax.legend(loc="upper left")
+        for kind, counts in (("deep", g.deep), ("wide", g.wide)):
+            self.lines[kind].set_data(g.units, counts)
+            self.lines[kind].set_label(say(f"gradients.growth.{kind}_label", w=w))
+            self.steps[kind].set_data(g.units[[d - 1, d]], counts[[d - 1, d]])
+        self.ax.legend(loc="upper left")        # replaces the last one
         top = max(g.deep.max(), g.wide.max())
         self.ax.set_xlim(0, g.units[-1] + w)
         self.ax.set_ylim(0, top * 1.08)
@@ -250,10 +250,11 @@ def plot_activations():
             act = ACTIVATIONS.get(name)
             ax_f.plot(x, act.f(x), color=color(name), label=name)
             ax_d.plot(x, act.grad(x), color=color(name), label=f"{name}'")
-        ax_f.set_xlabel("z")
-        ax_f.set_ylabel("f(z)")
-        ax_f.set_ylim(-1.2, 2.2)
-        ax_f.legend(loc="upper left")
+        for ax, ylabel, ylim in ((ax_f, "f(z)", (-1.2, 2.2)), (ax_d, "f'(z)", (-0.1, 1.25))):
+            ax.set_xlabel("z")
+            ax.set_ylabel(ylabel)
+            ax.set_ylim(*ylim)
+            ax.legend(loc="upper left")
         ax_f.set_title(say("gradients.fig.activations_title"))
         peak = ACTIVATIONS.get("sigmoid").grad(x)
         best = int(np.argmax(peak))
@@ -261,10 +262,6 @@ def plot_activations():
         ax_d.annotate(say("gradients.fig.sigmoid_peak", peak=peak[best], z=x[best]),
                       xy=(x[best], peak[best]), xytext=(1.0, 0.5),
                       arrowprops={"arrowstyle": "->", "color": color("sigmoid")}, fontsize=12)
-        ax_d.set_xlabel("z")
-        ax_d.set_ylabel("f'(z)")
-        ax_d.set_ylim(-0.1, 1.25)
-        ax_d.legend(loc="upper left")
         ax_d.set_title(say("gradients.fig.derivatives_title", sigmoid=peak[best],
                            tanh=ACTIVATIONS.get("tanh").grad(x).max()))
     return fig
@@ -309,19 +306,14 @@ def plot_norm_profiles(profiles, labels, measure="ratio"):
     norm (``measure="peak"``: the right measure when all layers blow up alike)."""
     fig, ax = new_figure((10, 4.8), nrows=1, ncols=1)
     with style():
-        all_norms = np.concatenate([p.grad_norms for p in profiles])
-        lo, hi = _log_limits(all_norms)
         for p, label, c in zip(profiles, labels, _sequence_colors(len(profiles))):
             line, = ax.plot([], [], marker="o", markersize=4, color=c,
                             label=say("gradients.fig.profile_legend", label=label,
                                       verdict=p.verdict_name))
             show_profile(line, *edge_marks(ax, color=c, markersize=9), p.grad_norms)
-        log_axis(ax.yaxis, most=9)
-        ax.set_ylim(lo, hi)
-        ax.set_xlim(0.5, max(p.grad_norms.size for p in profiles) + 0.5)
-        ax.set_xlabel(say("gradients.view.layer_axis"))
-        ax.set_ylabel(say("gradients.view.norm_axis"))
-        ax.xaxis.set_major_locator(LayerTicks(most=12))   # a wide panel: every layer up to 12
+        _norm_axes(ax)
+        _fit_norms(ax, np.concatenate([p.grad_norms for p in profiles]),
+                   max(p.grad_norms.size for p in profiles))
         ax.legend(loc="best", fontsize=11)
         if measure == "peak":
             peaks = say("explorer.settings_sep").join(
