@@ -72,7 +72,11 @@ class GapMarker:
                                 ha="left", va="center", visible=False, fontsize=13,
                                 linespacing=1.1)
 
-    def show(self, epoch, train_pct, test_pct):
+    def show(self, run):
+        """Mark ``run``'s last gap; hidden when it measured none (yet) or not a finite one."""
+        if not run.test_acc:
+            return self.hide()
+        epoch, train_pct, test_pct = run.epochs[-1], 100 * run.train_acc[-1], 100 * run.test_acc[-1]
         if not (np.isfinite(train_pct) and np.isfinite(test_pct)):
             return self.hide()
         self.arrow.xy, self.arrow.xyann = (epoch, train_pct), (epoch, test_pct)
@@ -158,8 +162,7 @@ class OverfittingView(View):
             self.norm.ax.set_title("")
             self.norm.finish(xlim=(0, 1))
             return
-        if previous is not None and not previous.test_acc:
-            previous = None
+        previous = previous if previous is not None and previous.test_acc else None
         if previous is not None:
             line = self.norm.show("previous", previous.epochs[:len(previous.total_norm)],
                                   previous.total_norm, color=color("without"), linestyle="--",
@@ -170,14 +173,10 @@ class OverfittingView(View):
         if norm.size:
             self.norm.show("now", run.epochs[:norm.size], norm, color=color("with"),
                            label=say("reg.legend.this", settings=settings_text(run)))
-        epochs = run.settings.get("epochs", run.epochs[-1] if run.epochs else 1)
-        if run.test_acc:
-            self.gap.show(run.epochs[-1], 100 * run.train_acc[-1], 100 * run.test_acc[-1])
-        else:
-            self.gap.hide()
-        if norm.size:
             self.norm.ax.set_title(say("reg.title.norm", start=norm[0], end=norm[-1]),
                                    loc="left", fontsize=13)
+        epochs = run.settings.get("epochs", run.epochs[-1] if run.epochs else 1)
+        self.gap.show(run)
         _show_runs(self.curves, run, previous)
         self.gap.epochs(epochs)
         self.norm.finish(xlim=(0, epochs * 1.02))
@@ -205,7 +204,7 @@ def plot_overfitting(runs):
             ax.set_ylabel(ax.get_ylabel() if k % ncols == 0 else "")
             gap = GapMarker(ax)
             gap.epochs(run.epochs[-1])
-            gap.show(run.epochs[-1], 100 * run.train_acc[-1], 100 * run.test_acc[-1])
+            gap.show(run)
             ax.set_title(say(f"reg.title.panel.{run.held_out}", label=technique_label(label),
                              acc=100 * run.test_acc[-1]), fontsize=13)
         ax_norm = right.subplots()
@@ -255,21 +254,24 @@ class HistogramRow:
                 label.set_horizontalalignment(align)
 
     def show(self, layers, activation):
-        """Histograms of the arrays ``layers`` (one per axes); the std of each is written."""
+        """Histograms of the arrays ``layers`` (one per axes); the std of each is written
+        and returned."""
         binning = activation_bins(activation, HIST_BINS)
         edges = binning.edges()
         shares = [binning.shares(values)[0] for values in layers]
+        stds = [float(np.std(values)) for values in layers]
         top = max([0.05] + [float(s.max()) for s in shares])
         if activation != self.activation:
             self._set_range(edges)
             self.activation = activation
-        for ax, patch, note, share, values in zip(self.axes, self.patches, self.notes,
-                                                  shares, layers):
+        for ax, patch, note, share, std in zip(self.axes, self.patches, self.notes, shares,
+                                               stds):
             patch.set_data(share, edges)
             patch.set_facecolor(color(activation))
             patch.set_edgecolor(color(activation))
             ax.set_ylim(0, top * 1.3)       # headroom: the note stays above the bars
-            note.set_text(say("reg.title.std", std=float(np.std(values))))
+            note.set_text(say("reg.title.std", std=std))
+        return stds
 
 
 def plot_activation_grid(rows, activation):
@@ -283,8 +285,6 @@ def plot_activation_grid(rows, activation):
             row = HistogramRow(row_axes)
             row.show(layers, activation)
             row_axes[0].set_ylabel(say("axis.share_row", label=label), fontsize=12)
-            for ax in row_axes[1:]:
-                ax.set_ylabel("")
         binning = activation_bins(activation)
         fig.suptitle(say("reg.title.activations", activation=activation, low=binning.lo,
                          high=binning.hi),
@@ -315,21 +315,20 @@ class BatchNormView(View):
         if frame is None:
             return
         activation = frame.settings["activation"]
-        self.hist.show(frame.layers, activation)
-        stds = [np.std(values) for values in frame.layers]
+        stds = self.hist.show(frame.layers, activation)
         # the text changes, not the place: the explorer lays the figure out only once
         self.title.set_text(say("reg.title.bn", activation=activation,
                                 scale=frame.settings["weight_scale"],
                                 bn=say("reg.on") if frame.settings["batchnorm"]
                                 else say("reg.off"),
-                                first=float(stds[0]), n=len(stds), last=float(stds[-1])))
+                                first=stds[0], n=len(stds), last=stds[-1]))
         # x to 2 % past the last epoch: its end markers whole
         _show_runs(self.curves, frame.run, previous, epochs=frame.settings["epochs"] * 1.02)
         diverged = frame.run is not None and frame.run.status.startswith("diverged")
         self.note.set_text(say("reg.title.diverged", status=frame.run.message)
                            if diverged else "")
-        self.curves.ax_loss.set_title("" if frame.run is None else frame.run.message, loc="left",
-                               fontsize=13)
+        self.curves.ax_loss.set_title("" if frame.run is None else frame.run.message,
+                                      loc="left", fontsize=13)
 
 
 # --- the weight-scale sweep -------------------------------------------------------
