@@ -29,7 +29,7 @@ def visible_ticks(axis):
 
 def test_splits_in_percent_are_coloured_by_split_and_the_previous_run_is_dashed():
     fig, ax_loss, ax_acc = two_axes()
-    curves = TrainingCurves(ax_loss, ax_acc, percent=True, splits=("train", "held_out"))
+    curves = TrainingCurves(ax_loss, ax_acc, gap=True)
     run = history(train_acc=[0.1, 0.5, 0.9], test_acc=[0.1, 0.4, 0.7], held_out="validation",
                   loss=[2.3, 1.0, 0.5])
     old = history(train_acc=[0.1, 0.3], test_acc=[0.1, 0.2], loss=[2.3, 2.0])
@@ -104,11 +104,9 @@ def test_one_axes_is_enough():
     assert only_acc.loss is None and fig.legends == [only_acc.legend]
 
 
-def test_bad_splits_and_several_runs_with_both_splits_are_refused():
+def test_several_runs_with_both_splits_are_refused():
     fig, ax_loss, ax_acc = two_axes()
-    with pytest.raises(ValueError, match="splits must be"):
-        TrainingCurves(ax_loss, ax_acc, splits=("train",))
-    curves = TrainingCurves(ax_loss, ax_acc, splits=["train", "held_out"])
+    curves = TrainingCurves(ax_loss, ax_acc, gap=True)
     run = history(train_acc=[0.5], test_acc=[0.4])
     with pytest.raises(ValueError, match="runs: one run per panel"):
         curves.update({"a": run, "b": run})

@@ -60,8 +60,7 @@ class DeepView(View):
     def _norms(self, name, norms, alpha=1.0, **style):
         """One line of gradient norms per layer; its exact zeros marked on the bottom edge,
         inf/NaN on the top (:func:`~dlskills.views.axes.show_profile`)."""
-        line = self.grads.show(name, [], [], **style)
-        line.set_alpha(alpha)
+        line = self.grads.show(name, [], [], alpha=alpha, **style)
         show_profile(line, self.zeros[name], self.infs[name], norms)
         for marks in (self.zeros[name], self.infs[name]):
             marks.set_color(line.get_color())

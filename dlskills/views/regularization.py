@@ -100,8 +100,8 @@ def _accuracy_curves(ax_acc, ax_loss=None, **options):
     split, whole epochs; legends at the centre right, where a rising or stalled accuracy
     (ending above or below the middle) and a falling loss seldom are (a fixed place: no
     search for the emptiest one on every redraw)."""
-    return TrainingCurves(ax_loss, ax_acc, percent=True, splits=("train", "held_out"),
-                          whole_epochs=True, legend_loc="center right", **options)
+    return TrainingCurves(ax_loss, ax_acc, gap=True, whole_epochs=True,
+                          legend_loc="center right", **options)
 
 
 def _show_runs(curves, run, previous=None, epochs=None):
@@ -164,11 +164,10 @@ class OverfittingView(View):
             return
         previous = previous if previous is not None and previous.test_acc else None
         if previous is not None:
-            line = self.norm.show("previous", previous.epochs[:len(previous.total_norm)],
-                                  previous.total_norm, color=color("without"), linestyle="--",
-                                  label=say("reg.legend.previous",
-                                            settings=settings_text(previous)))
-            line.set_alpha(0.6)
+            self.norm.show("previous", previous.epochs[:len(previous.total_norm)],
+                           previous.total_norm, color=color("without"), linestyle="--",
+                           alpha=0.6, label=say("reg.legend.previous",
+                                                settings=settings_text(previous)))
         norm = run.total_norm
         if norm.size:
             self.norm.show("now", run.epochs[:norm.size], norm, color=color("with"),
