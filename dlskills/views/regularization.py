@@ -193,11 +193,9 @@ def plot_overfitting(runs):
     with style():
         left, right = fig.subfigures(1, 2, width_ratios=[ncols, 1])
         axes = left.subplots(nrows, ncols, squeeze=False, sharex=True).ravel()
-        for k, ax in enumerate(axes):
-            if k >= len(runs):
-                ax.set_visible(False)
-                continue
-            label, run = list(runs.items())[k]
+        for ax in axes[len(runs):]:
+            ax.set_visible(False)
+        for k, (ax, (label, run)) in enumerate(zip(axes, runs.items())):
             _accuracy_curves(ax).update({label: run})
             ax.set_xlabel(ax.get_xlabel() if k >= len(runs) - ncols else "")
             ax.set_ylabel(ax.get_ylabel() if k % ncols == 0 else "")
@@ -367,10 +365,9 @@ def plot_scale_curves(sweep, ncols=4):
     fig, _ = new_figure((3.3 * ncols, 2.5 * nrows))
     with style():
         axes = fig.subplots(nrows, ncols, sharex=True, sharey=True, squeeze=False).ravel()
-        for k, ax in enumerate(axes):
-            if k >= n:
-                ax.set_visible(False)
-                continue
+        for ax in axes[n:]:
+            ax.set_visible(False)
+        for k, ax in enumerate(axes[:n]):
             ax.plot(sweep.epochs, _percent(sweep.without_bn[k]), color=color("without"),
                     linestyle="--", label=say("reg.legend.without_bn"))
             ax.plot(sweep.epochs, _percent(sweep.with_bn[k]), color=color("with"),
