@@ -213,9 +213,10 @@ class ParamGrowthView(View):
     def update(self, g):
         """Show a ``ParamGrowth``."""
         a, w, d = g.input_size, g.width, g.depth
-        for kind, counts in (("deep", g.deep), ("wide", g.wide)):
+        for kind, counts, key in (("deep", g.deep, "gradients.growth.deep_label"),
+                                  ("wide", g.wide, "gradients.growth.wide_label")):
             self.lines[kind].set_data(g.units, counts)
-            self.lines[kind].set_label(say(f"gradients.growth.{kind}_label", w=w))
+            self.lines[kind].set_label(say(key, w=w))
             self.steps[kind].set_data(g.units[[d - 1, d]], counts[[d - 1, d]])
         self.ax.legend(loc="upper left")        # replaces the last one
         top = max(g.deep.max(), g.wide.max())
