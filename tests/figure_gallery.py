@@ -239,7 +239,7 @@ NOT_FIGURES = {
     "style.color", "style.style", "style.apply_style", "style.new_figure",
     "style.freeze_layout", "style.font_families", "style.CourseCanvas",
     "course_figures.main",
-    "curves.smooth", "curves.CurvePanel", "curves.TrainingCurves", "curves.whole_epoch_ticks",
+    "curves.smooth", "curves.CurvePanel", "curves.TrainingCurves", "axes.WholeTicks",
     "curves.zero_based", "curves.seed_spread", "axes.LayerTicks",
     "gradients.GradientView", "gradients.ParamGrowthView",
     "axes.power_of_ten", "axes.log_axis", "axes.edge_marks", "axes.show_profile", "base.View",

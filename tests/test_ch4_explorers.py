@@ -35,7 +35,7 @@ def test_lab_run_draws_curves_and_reports_the_gap(lab):
 
 def test_lab_draws_train_and_validation_never_test(lab):
     lab.run()
-    labels = [text.get_text() for text in lab.view.acc.ax.get_legend().get_texts()]
+    labels = [text.get_text() for text in lab.view.curves.ax_acc.get_legend().get_texts()]
     from dlskills.messages import say
     assert labels == [say("curves.split.train"), say("curves.split.validation")]
     assert lab.result.held_out == "validation" and lab.result.val_acc is lab.result.test_acc
@@ -53,7 +53,7 @@ def test_every_lab_control_changes_the_run_and_the_figure(lab, control, value):
     assert lab.previous is lab.result                 # kept for the next comparison
     from dlskills.messages import say
     from dlskills.views.regularization import settings_text
-    labels = [text.get_text() for text in lab.view.acc.ax.get_legend().get_texts()]
+    labels = [text.get_text() for text in lab.view.curves.ax_acc.get_legend().get_texts()]
     assert say("reg.legend.previous", settings=settings_text(first)) in labels
     assert lab.status.values["settings"] == lab.describe_settings(lab.settings)
 
@@ -80,7 +80,7 @@ def test_lab_marks_the_gap_it_measured(lab):
 
 def test_gap_label_sits_clear_of_the_curves_and_the_ticks(lab):
     lab.run()
-    fig, ax = lab.fig, lab.view.acc.ax
+    fig, ax = lab.fig, lab.view.curves.ax_acc
     fig.canvas.draw()
     renderer = fig.canvas.get_renderer()
     box = lab.view.gap.text.get_window_extent(renderer)
@@ -168,7 +168,7 @@ def test_bn_explorer_ticks_do_not_touch_and_epochs_are_whole(bn):
              for label in ax.get_xticklabels() if label.get_text()]
     for a, b in zip(boxes, boxes[1:]):
         assert a.x1 + 2 < b.x0                        # a visible space between labels
-    ticks = bn.view.acc.ax.get_xticks()
+    ticks = bn.view.curves.ax_acc.get_xticks()
     assert np.all(ticks == np.round(ticks))
 
 
@@ -178,7 +178,7 @@ def test_bn_explorer_run_compares_with_the_previous_run(bn):
     with_bn = bn.run(batchnorm=True).run
     assert with_bn.train_acc[-1] > without.train_acc[-1] + 0.2
     assert bn.status.values["finding"].values["status"].key == "training.status.completed"
-    labels = [text.get_text() for text in bn.view.acc.ax.get_legend().get_texts()]
+    labels = [text.get_text() for text in bn.view.curves.ax_acc.get_legend().get_texts()]
     from dlskills.messages import say
     from dlskills.views.regularization import settings_text
     assert say("reg.legend.previous", settings=settings_text(without)) in labels

@@ -29,7 +29,7 @@ def visible_ticks(axis):
 
 def test_splits_in_percent_are_coloured_by_split_and_the_previous_run_is_dashed():
     fig, ax_loss, ax_acc = two_axes()
-    curves = TrainingCurves(ax_loss, ax_acc, percent=True, splits=("train", "held_out"))
+    curves = TrainingCurves(ax_loss, ax_acc, gap=True)
     run = history(train_acc=[0.1, 0.5, 0.9], test_acc=[0.1, 0.4, 0.7], held_out="validation",
                   loss=[2.3, 1.0, 0.5])
     old = history(train_acc=[0.1, 0.3], test_acc=[0.1, 0.2], loss=[2.3, 2.0])
@@ -104,11 +104,9 @@ def test_one_axes_is_enough():
     assert only_acc.loss is None and fig.legends == [only_acc.legend]
 
 
-def test_bad_splits_and_several_runs_with_both_splits_are_refused():
+def test_several_runs_with_both_splits_are_refused():
     fig, ax_loss, ax_acc = two_axes()
-    with pytest.raises(ValueError, match="splits must be"):
-        TrainingCurves(ax_loss, ax_acc, splits=("train",))
-    curves = TrainingCurves(ax_loss, ax_acc, splits=["train", "held_out"])
+    curves = TrainingCurves(ax_loss, ax_acc, gap=True)
     run = history(train_acc=[0.5], test_acc=[0.4])
     with pytest.raises(ValueError, match="runs: one run per panel"):
         curves.update({"a": run, "b": run})
@@ -141,7 +139,6 @@ def test_the_views_have_no_accuracy_panel_of_their_own():
     fig, _ = new_figure((10, 6))
     view = BatchNormView(fig, n_layers=2)
     assert isinstance(view.curves, TrainingCurves)
-    assert view.acc is view.curves.acc and view.loss is view.curves.loss
 
 
 def test_the_batch_norm_view_shows_its_epochs_and_a_little_past_the_last():
@@ -156,7 +153,7 @@ def test_the_batch_norm_view_shows_its_epochs_and_a_little_past_the_last():
     run = history(loss=[2.3, 1.0], train_acc=[0.5, 0.9], test_acc=[0.4, 0.8], epochs=[1, 2])
     for trained in (None, run):
         view.update(BatchNormFrame(settings, layers, trained))
-        assert view.acc.ax.get_xlim() == pytest.approx((0, 5.1))
+        assert view.curves.ax_acc.get_xlim() == pytest.approx((0, 5.1))
 
 
 def test_chapter_1_and_5_mark_what_a_log_axis_cannot_show_by_one_rule():
@@ -228,3 +225,35 @@ def test_seed_spread_draws_each_seed_a_bar_over_the_finite_range_and_the_mean():
     assert list(bar.get_ydata()) == [1.0, 3.0] and list(mean.get_ydata()) == [2.0, 2.0]
     assert np.allclose(dots.get_xdata(), [-0.12, 0.0, 0.12]) and dots.get_color() == "#111111"
     assert np.allclose(only_nan.get_xdata(), [1.0]) and ax.get_xlim() == (-0.6, 1.6)
+
+
+def test_whole_ticks_are_whole_1_2_5_steps_and_none_past_last():
+    from dlskills.views.axes import WholeTicks
+    ticks = WholeTicks()
+    assert list(ticks.tick_values(0, 2)) == [0, 1, 2]                  # not 0.25, 0.5, ...
+    for most in (6, 8, 10):
+        ticks = WholeTicks(most=most)
+        for high in (1, 3, 7, 12, 50, 130, 299, 400, 3000):
+            values = ticks.tick_values(0, high)
+            inside = values[values <= high]
+            step = values[1] - values[0]
+            assert np.all(values == np.round(values)) and len(inside) <= most + 1
+            assert step / 10 ** np.floor(np.log10(step)) in (1, 2, 5)   # not 0, 6, 12
+    ticks = WholeTicks(most=8)
+    ticks.last = 200
+    assert list(ticks.tick_values(0, 240)) == [0, 50, 100, 150, 200]     # 240: the margin
+
+
+def test_the_gap_marker_keeps_the_epoch_ticks_out_of_its_margin_with_one_locator():
+    from dlskills.views.regularization import OverfittingView
+    fig, _ = new_figure(OverfittingView.figsize)
+    view = OverfittingView(fig)
+    locator = view.curves.ax_acc.xaxis.get_major_locator()
+    for epochs in (20, 150):
+        run = history(train_acc=[0.1] * (epochs + 1), test_acc=[0.1] * (epochs + 1),
+                      loss=[2.3], weight_norms=[[1.0]] * (epochs + 1), settings={"epochs": epochs})
+        view.update(run)
+        ticks = visible_ticks(view.curves.ax_acc.xaxis)
+        assert view.curves.ax_acc.xaxis.get_major_locator() is locator   # set once
+        assert ticks[-1] > 0.8 * epochs and max(ticks) <= epochs
+        assert view.curves.ax_acc.get_xlim()[1] > 1.1 * epochs

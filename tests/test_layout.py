@@ -60,3 +60,35 @@ def test_every_explorer_view_is_laid_out_once_by_the_same_rule():
         fig, _ = new_figure(view_class.figsize)
         view_class(fig)
         assert isinstance(fig.get_layout_engine(), ConstrainedLayoutEngine), view_class
+
+
+def test_the_widest_content_comes_from_the_controls_ranges(monkeypatch):
+    """Chapter 1's views lay out for the ends of the explorer's own controls (a slider
+    made longer widens the layout with it), not for hand-typed maxima."""
+    from dlskills.experiments.gradients import param_growth
+    from dlskills.explorers import gradients
+    from dlskills.functions import ACTIVATIONS
+    from dlskills.messages import say
+    from dlskills.views import new_figure
+    from dlskills.views.gradients import GradientView, ParamGrowthView
+
+    seen = []
+    widest = GradientView.widest
+    monkeypatch.setattr(GradientView, "widest",
+                        lambda view, ranges: seen.append(ranges) or widest(view, ranges))
+    gradients.GradientExplorer()
+    (ranges,) = seen
+    assert ranges["depth"] == (1, 50) and ranges["scale"] == pytest.approx((0.001, 100.0))
+    assert ranges["activation"] == tuple(ACTIVATIONS.names())
+    assert ranges["init"] == gradients.INIT_CHOICES
+
+    view = GradientView(new_figure(GradientView.figsize)[0])
+    assert view.widest({**ranges, "depth": (1, 80), "scale": (1e-4, 1.0)})
+    assert view.ax.get_title(loc="left") == say("gradients.view.net_title", depth=80,
+                                                activation="sigmoid", weights="N(0, 0.0001²)")
+    view = ParamGrowthView(new_figure(ParamGrowthView.figsize)[0])
+    assert view.widest({"input_size": (1, 2000), "width": (1, 60), "depth": (1, 12),
+                        "biases": (False, True)})
+    largest = param_growth(2000, 60, 12, biases=True)
+    assert view.ax.get_ylim()[1] > largest.wide.max() > 2000 * 60 * 12
+    assert view.title.get_text() == largest.finding

@@ -305,7 +305,8 @@ class Explorer:
                 # either way the result is drawn once
                 first = result is not None and isinstance(self.fig.get_layout_engine(),
                                                           ConstrainedLayoutEngine)
-                if first and hasattr(self, "view") and self.view.widest():
+                if first and hasattr(self, "view") and self.view.widest(
+                        {key: _ends(control) for key, control in self.controls.items()}):
                     freeze_layout(self.fig)
                     first = False
                 self.draw(result)
@@ -341,6 +342,22 @@ class Explorer:
         return bundle
 
 
+def _ends(control):
+    """What ``control`` can be set to: a dropdown's or a selection's option values, a
+    checkbox's (False, True), a slider's (lowest, highest) value (a log slider's too, not
+    its exponents); any other control's value."""
+    if isinstance(control, (widgets.Dropdown, widgets.SelectMultiple)):
+        return tuple(option[1] if isinstance(option, tuple) else option
+                     for option in control.options)
+    if isinstance(control, widgets.Checkbox):
+        return False, True
+    if isinstance(control, widgets.FloatLogSlider):
+        return control.base ** control.min, control.base ** control.max
+    if isinstance(control, (widgets.IntSlider, widgets.FloatSlider)):
+        return control.min, control.max
+    return (control.value,)
+
+
 def _allowed(key, control, value):
     """(the value ``control`` will hold, the value asked for if it had to be moved into
     range, else None); ValueError naming the control and what it allows otherwise.
@@ -351,8 +368,7 @@ def _allowed(key, control, value):
     another redraw with other settings (seen in JupyterLab).
     """
     if isinstance(control, (widgets.Dropdown, widgets.SelectMultiple)):
-        options = [option[1] if isinstance(option, tuple) else option
-                   for option in control.options]
+        options = _ends(control)
         many = isinstance(control, widgets.SelectMultiple)
         asked = list(value) if many and isinstance(value, (tuple, list)) else [value]
         bad = [v for v in asked if v not in options]
@@ -369,8 +385,7 @@ def _allowed(key, control, value):
         return value, None
     integer = isinstance(control, widgets.IntSlider)
     log = isinstance(control, widgets.FloatLogSlider)      # min, max, step: exponents
-    low, high = (control.base ** control.min, control.base ** control.max) if log \
-        else (control.min, control.max)
+    low, high = _ends(control)
     if isinstance(value, bool) or not isinstance(value, numbers.Real) \
             or not math.isfinite(value) or (integer and value != int(value)):
         raise ValueError(f"control {key!r} takes {'an integer' if integer else 'a number'}"

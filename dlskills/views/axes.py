@@ -8,7 +8,7 @@ left with a single label. No minor ticks: unlabelled, they only cost redraw time
 """
 
 import numpy as np
-from matplotlib.ticker import FuncFormatter, Locator, LogLocator, NullLocator
+from matplotlib.ticker import FuncFormatter, Locator, LogLocator, MaxNLocator, NullLocator
 
 #: a log axis spanning fewer decades than this gets 1-2-5 ticks instead of decades
 NARROW_DECADES = 3
@@ -24,7 +24,7 @@ def power_of_ten(exponent):
 
 def _narrow(vmin, vmax):
     low, high = sorted((vmin, vmax))
-    return low > 0 and np.log10(high / low) < NARROW_DECADES
+    return low > 0 and np.log10(high) - np.log10(low) < NARROW_DECADES   # high / low may overflow
 
 
 class _LogTicks(LogLocator):
@@ -49,9 +49,12 @@ def _label(value, axis):
 
 
 def log_axis(axis, most=8):
-    """Give the log ``axis`` (``ax.yaxis``, ``ax.xaxis``, a colour bar's) the course's
-    ticks. Call it after ``set_yscale("log")`` (which resets ticks), once: the ticks
-    follow later changes of the limits."""
+    """Put ``axis`` (``ax.yaxis``, ``ax.xaxis``, a colour bar's) on a log scale with the
+    course's ticks, once: the ticks follow later changes of the limits (setting the scale
+    again would reset them)."""
+    if axis.get_scale() != "log":           # a colour bar's is already (by its norm)
+        set_scale = axis.axes.set_xscale if axis is axis.axes.xaxis else axis.axes.set_yscale
+        set_scale("log")
     axis.set_major_locator(_LogTicks(most))
     axis.set_major_formatter(FuncFormatter(lambda value, _pos: _label(value, axis)))
     axis.set_minor_locator(NullLocator())
@@ -77,6 +80,23 @@ def show_profile(line, zeros, infs, values):
     line.set_data(layers, np.where(np.isfinite(values) & (values > 0), values, np.nan))
     for marks, where, edge in ((zeros, values == 0, EDGE), (infs, ~np.isfinite(values), 1 - EDGE)):
         marks.set_data(layers[where], np.full(where.sum(), edge))
+
+
+class WholeTicks(MaxNLocator):
+    """Ticks on whole numbers (iterations, epochs) at 1-2-5 steps, at most about ``most``
+    (plain ``MaxNLocator(integer=True)`` gave 0, 6, 12). ``last``: none past it (a margin
+    kept free on the right); change it as the data's end moves."""
+
+    def __init__(self, most=6):
+        super().__init__(nbins=most, integer=True, steps=[1, 2, 5, 10])
+        self.last = None
+
+    def tick_values(self, vmin, vmax):
+        if self.last is None:
+            return super().tick_values(vmin, vmax)
+        ticks = super().tick_values(vmin, min(vmax, self.last))
+        return ticks[ticks <= self.last]
+
 
 class LayerTicks(Locator):
     """Layer numbers on a layer axis: the first and the last layer shown and the

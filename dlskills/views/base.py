@@ -18,11 +18,12 @@ class View:
     def __init__(self, fig):
         self.fig = fig
 
-    def widest(self):
+    def widest(self, ranges):
         """Show the widest content (tick labels, titles) the view will show, for the one
         layout an explorer makes before it draws its first result (``update`` then
-        replaces all of it); return whether it showed anything. By default nothing: the
-        layout is made for the first result, as wide as any."""
+        replaces all of it); return whether it showed anything. ``ranges``: each setting
+        -> the values its control can take (a slider's lowest and highest). By default
+        nothing: the layout is made for the first result, as wide as any."""
         return False
 
     def update(self, result):

@@ -4,9 +4,9 @@ chapter, built on :class:`CurvePanel`; and :func:`seed_spread`, the one way to s
 final number of several seeds."""
 
 import numpy as np
-from matplotlib.ticker import MaxNLocator
 
 from ..messages import say
+from .axes import WholeTicks, log_axis
 from .style import color as course_color
 
 
@@ -25,15 +25,6 @@ def smooth(values, window=20):
     start = np.maximum(end - window, 0)
     out = (sums[end] - sums[start]) / np.maximum(counts[end] - counts[start], 1)
     return np.where(finite, out, values)
-
-
-#: tick steps of whole iterations and epochs (plain MaxNLocator(integer=True) gave 0, 6, 12)
-WHOLE_STEPS = [1, 2, 5, 10]
-
-
-def whole_epoch_ticks(ax):
-    """Epoch ticks on whole numbers only (a 2-epoch run showed 0.25, 0.5, ...)."""
-    ax.xaxis.set_major_locator(MaxNLocator(nbins=6, integer=True, steps=WHOLE_STEPS))
 
 
 def zero_based(ax, top=np.inf, empty=1.0):
@@ -68,7 +59,7 @@ class CurvePanel:
         ax.set_xlabel(xlabel)
         ax.set_ylabel(ylabel)
         if logy:
-            ax.set_yscale("log")
+            log_axis(ax.yaxis)
         if ylim is not None:
             ax.set_ylim(*ylim)
 
@@ -76,12 +67,13 @@ class CurvePanel:
         """Start a new frame: lines not shown again before ``finish`` are hidden."""
         self._shown = set()
 
-    def show(self, name, x, y, label=None, color=None, linestyle="-"):
+    def show(self, name, x, y, label=None, color=None, linestyle="-", **props):
+        """Line ``name`` (made on first use) through ``x``, ``y`` (non-finite values not
+        drawn), shown in this frame; ``props``: other line properties (alpha, marker...)."""
         if name not in self.lines:
             (self.lines[name],) = self.ax.plot([], [])
         line = self.lines[name]
-        line.set_color(color or course_color(name))
-        line.set_linestyle(linestyle)
+        line.set(color=color or course_color(name), linestyle=linestyle, **props)
         y = np.asarray(y, dtype=float)
         line.set_data(np.asarray(x, dtype=float), np.where(np.isfinite(y), y, np.nan))
         line.set_label(label if label is not None else name)
@@ -122,9 +114,9 @@ class TrainingCurves:
     ...               previous={"sgd": last_history})      # dashed, for comparison
 
     The rule of colours and lines: a run has its course colour by name (``colors`` may
-    give others) and is solid; a previous run is dashed and faint. ``splits=("train",
-    "held_out")`` draws each run's train and held-out accuracy, coloured by split (one
-    current run per panel). ``percent``: accuracy in % (else 0-1). ``whole_epochs``:
+    give others) and is solid; a previous run is dashed and faint. ``gap``: each run's
+    train and held-out accuracy in %, coloured by split (one current run per panel), for
+    the gap between them; else the held-out accuracy from 0 to 1. ``whole_epochs``:
     epoch ticks on whole numbers (not for runs measured at fractional epochs).
     ``loss_top``: the highest loss shown on a linear axis (an exploding loss leaves the
     top). ``legend_loc``: where both panels' legends go (default: loss upper right,
@@ -134,28 +126,24 @@ class TrainingCurves:
     """
 
     def __init__(self, ax_loss=None, ax_acc=None, *, logy=False, raw=False, window=20,
-                 legend_below=False, percent=False, splits=("held_out",), whole_epochs=False,
-                 loss_top=np.inf, legend_loc=None):
-        splits = tuple(splits)
-        if splits not in (("held_out",), ("train", "held_out")):
-            raise ValueError(f"splits must be ('held_out',) or ('train', 'held_out'), "
-                             f"not {splits!r}")
+                 legend_below=False, gap=False, whole_epochs=False, loss_top=np.inf,
+                 legend_loc=None):
         self.logy, self.raw, self.window, self.legend_below = logy, raw, window, legend_below
-        self.percent, self.splits, self.loss_top = percent, splits, loss_top
+        self.gap, self.loss_top = gap, loss_top
         self.loss = self.acc = None
         if ax_loss is not None:
             self.loss = CurvePanel(ax_loss, say("axis.iteration"),
                                    say("curves.loss_log" if logy else "curves.loss"),
                                    logy=logy,
                                    legend_loc=None if legend_below else legend_loc or "upper right")
-            ax_loss.xaxis.set_major_locator(MaxNLocator(integer=True, steps=WHOLE_STEPS))
+            ax_loss.xaxis.set_major_locator(WholeTicks(most=10))
         if ax_acc is not None:
             self.acc = CurvePanel(ax_acc, say("axis.epoch"),
-                                  say("curves.accuracy_percent") if percent else say("curves.accuracy"),
-                                  ylim=(0.0, 102.0) if percent else (0.0, 1.0),
+                                  say("curves.accuracy_percent") if gap else say("curves.accuracy"),
+                                  ylim=(0.0, 102.0) if gap else (0.0, 1.0),
                                   legend_loc=None if legend_below else legend_loc or "lower right")
-            if whole_epochs:
-                whole_epoch_ticks(ax_acc)
+            if whole_epochs:       # a 2-epoch run showed 0.25, 0.5, ...
+                ax_acc.xaxis.set_major_locator(WholeTicks())
         self.ax_loss, self.ax_acc = ax_loss, ax_acc
         self.legend, self._legend_entries = None, None
         self.final_loss = {}
@@ -166,21 +154,19 @@ class TrainingCurves:
         name -> legend text of ``runs`` (default: a history's ``settings["label"]``, else
         its name); ``previous_labels``: the same for ``previous`` (default "上一次：…");
         ``colors``: name -> colour; ``iterations``, ``epochs``: x-axis lengths."""
-        if len(self.splits) > 1 and len(runs) > 1:
-            raise ValueError(f"runs: one run per panel when both splits are drawn, "
+        if self.gap and len(runs) > 1:
+            raise ValueError(f"runs: one run per panel when both splits are drawn (gap=True), "
                              f"not {len(runs)}")
         labels, previous_labels, colors = labels or {}, previous_labels or {}, colors or {}
         self.final_loss = {}
         panels = [p for p in (self.loss, self.acc) if p is not None]
         for panel in panels:
             panel.begin()
-        for group, dashed in ((previous or {}, True), (runs, False)):
+        for group, named, dashed in ((previous or {}, previous_labels, True),
+                                     (runs, labels, False)):
             for name, history in group.items():
                 label = history.settings.get("label", name)
-                if dashed:
-                    label = previous_labels.get(name, say("curves.previous", label=label))
-                else:
-                    label = labels.get(name, label)
+                label = named.get(name, say("curves.previous", label=label) if dashed else label)
                 self._show(name, history, label, dashed, colors.get(name, course_color(name)))
         if self.loss is not None:
             self.loss.finish(xlim=(0, iterations) if iterations else None)
@@ -198,20 +184,19 @@ class TrainingCurves:
         if self.loss is not None and history.loss:
             x = np.arange(1, len(history.loss) + 1)
             if self.raw and not dashed:
-                raw = self.loss.show(key + ":raw", x, history.loss, label="_" + key, **style)
-                raw.set_alpha(0.22)
-                raw.set_linewidth(1.0)
+                self.loss.show(key + ":raw", x, history.loss, label="_" + key, alpha=0.22,
+                               linewidth=1.0, **style)
             smoothed = smooth(history.loss, self.window)
-            self.loss.show(key, x, smoothed, label=label, **style).set_alpha(alpha)
+            self.loss.show(key, x, smoothed, label=label, alpha=alpha, **style)
             if not dashed:
                 self.final_loss[name] = float(smoothed[-1])
         if self.acc is None:
             return
-        for split in self.splits:
+        for split in ("train", "held_out") if self.gap else ("held_out",):
             values = history.train_acc if split == "train" else history.test_acc
             if not values:
                 continue
-            if len(self.splits) > 1:       # colour by split; one legend entry per run
+            if self.gap:                   # colour by split; one legend entry per run
                 split = history.held_out if split == "held_out" else split
                 style["color"] = course_color(split)
                 text = label if dashed else say(f"curves.split.{split}")
@@ -219,12 +204,11 @@ class TrainingCurves:
                     text = "_" + text
             else:
                 text = label
-            scale = 100.0 if self.percent else 1.0
-            line = self.acc.show(f"{key}:{split}", history.epochs[:len(values)],
-                                 scale * np.asarray(values, dtype=float), label=text, **style)
             # markers while few: a run that diverged early has one point
-            line.set_marker("o" if len(values) <= 25 else "")
-            line.set_alpha(alpha)
+            self.acc.show(f"{key}:{split}", history.epochs[:len(values)],
+                          (100.0 if self.gap else 1.0) * np.asarray(values, dtype=float),
+                          label=text, marker="o" if len(values) <= 25 else "", alpha=alpha,
+                          **style)
 
     def _one_legend(self):
         """One legend below both panels (it covers no curve), remade only when its

@@ -6,7 +6,7 @@ import numpy as np
 from matplotlib.lines import Line2D
 
 from ..messages import say
-from .axes import LayerTicks, edge_marks, log_axis, show_profile
+from .axes import LayerTicks, edge_marks, show_profile
 from .base import View
 from .curves import CurvePanel, TrainingCurves
 from .style import PALETTE, new_figure, style
@@ -25,7 +25,6 @@ class DeepView(View):
         ax_grad, ax_loss, ax_acc = fig.subplots(1, 3, width_ratios=[4, 3, 3])
         self.grads = CurvePanel(ax_grad, say("axis.weight_layer"), say("axis.grad_norm"),
                                 logy=True, legend_loc="lower right")
-        log_axis(ax_grad.yaxis)
         ax_grad.xaxis.set_major_locator(LayerTicks())
         # name -> the marks of its exact zeros (bottom edge) and of its inf/NaN (top)
         self.zeros, self.infs = {}, {}
@@ -61,8 +60,7 @@ class DeepView(View):
     def _norms(self, name, norms, alpha=1.0, **style):
         """One line of gradient norms per layer; its exact zeros marked on the bottom edge,
         inf/NaN on the top (:func:`~dlskills.views.axes.show_profile`)."""
-        line = self.grads.show(name, [], [], **style)
-        line.set_alpha(alpha)
+        line = self.grads.show(name, [], [], alpha=alpha, **style)
         show_profile(line, self.zeros[name], self.infs[name], norms)
         for marks in (self.zeros[name], self.infs[name]):
             marks.set_color(line.get_color())

@@ -16,6 +16,7 @@ a network. Every text drawn comes from the message catalogue (``gradients.view.*
 import numpy as np
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
+from ..experiments.gradients import param_growth
 from ..functions import ACTIVATIONS
 from ..messages import say
 from .axes import LayerTicks, edge_marks, log_axis, show_profile
@@ -28,15 +29,32 @@ ALERT = PALETTE["vermillion"]
 LAYER_CMAP = "viridis"          # layer 1 (dark) ... output layer (yellow)
 
 
-def _log_limits(values, pad=4.0, min_decades=4.0):
-    """Limits of a log axis around the finite positive ``values`` (a default if none),
-    at least ``min_decades`` wide so that a flat profile looks flat and has tick labels."""
-    good = values[np.isfinite(values) & (values > 0)]
+def _norm_axes(ax):
+    """Chapter 1's axes of a gradient norm per weight layer: log y, layer ticks (a wide
+    panel: every layer up to 12)."""
+    log_axis(ax.yaxis, most=9)
+    ax.set_xlabel(say("axis.weight_layer"))
+    ax.set_ylabel(say("axis.grad_norm"))
+    ax.xaxis.set_major_locator(LayerTicks(most=12))
+
+
+def _fit_norms(ax, norms, layers):
+    """x over ``layers`` weight layers; y around the finite positive ``norms`` (a default
+    if none), 4 times beyond them and 4 decades at least, so that a flat profile looks
+    flat and has tick labels."""
+    ax.set_xlim(0.5, layers + 0.5)
+    good = norms[np.isfinite(norms) & (norms > 0)]
     if good.size == 0:
-        return 1e-3, 1e3
-    lo, hi = np.log10(float(good.min()) / pad), np.log10(float(good.max()) * pad)
-    widen = max(0.0, min_decades - (hi - lo)) / 2
-    return 10 ** (lo - widen), 10 ** (hi + widen)
+        ax.set_ylim(1e-3, 1e3)
+        return
+    lo, hi = np.log10(float(good.min()) / 4), np.log10(float(good.max()) * 4)
+    widen = max(0.0, 4 - (hi - lo)) / 2
+    ax.set_ylim(10 ** (lo - widen), 10 ** (hi + widen))
+
+
+def _weights(init, scale):
+    """How the weights were drawn, in a title: "N(0, 0.01²)", or the initializer's name."""
+    return f"N(0, {scale:.3g}²)" if init == "normal" else init
 
 
 # --- the gradient explorer ----------------------------------------------------------
@@ -51,11 +69,7 @@ class GradientView(View):
         super().__init__(fig)
         grid = fig.add_gridspec(n_hist, 2, width_ratios=[1.3, 1.0])
         ax = self.ax = fig.add_subplot(grid[:, 0])
-        ax.set_yscale("log")
-        log_axis(ax.yaxis, most=9)
-        ax.set_xlabel(say("axis.weight_layer"))
-        ax.set_ylabel(say("axis.grad_norm"))
-        ax.xaxis.set_major_locator(LayerTicks(most=12))   # a wide panel: every layer up to 12
+        _norm_axes(ax)
         self.line, = ax.plot([], [], marker="o", markersize=5,
                              label=say("gradients.view.norm_legend"))
         self.reference = ax.axhline(1.0, color=PALETTE["grey"], linestyle="--",
@@ -66,12 +80,10 @@ class GradientView(View):
         self.note = ax.text(0.02, 0.5, "", transform=ax.transAxes, va="center", ha="left",
                             color=ALERT, fontsize=12,
                             bbox={"facecolor": "white", "edgecolor": ALERT, "alpha": 0.9})
-        self.hist_axes, self.steps = [], []
-        for row in range(n_hist):
-            h = fig.add_subplot(grid[row, 1])
-            step = h.stairs(np.zeros(1), np.array([0.0, 1.0]), fill=True, alpha=0.75)
-            self.hist_axes.append(h)
-            self.steps.append(step)
+        self.hist_axes = [fig.add_subplot(grid[row, 1]) for row in range(n_hist)]
+        self.steps = [h.stairs(np.zeros(1), np.array([0.0, 1.0]), fill=True, alpha=0.75)
+                      for h in self.hist_axes]
+        for h in self.hist_axes:
             h.yaxis.set_major_locator(MaxNLocator(nbins=2))
             h.grid(False)                 # fewer lines to redraw; the bars need none
             h.xaxis.set_major_locator(MaxNLocator(nbins=5))
@@ -80,17 +92,24 @@ class GradientView(View):
         self.hist_axes[-1].set_ylabel(say("axis.share"))     # the bottom one is always shown
         self.title = fig.suptitle("", fontsize=15)
 
-    def widest(self):
-        """The widest tick labels, titles and notes this view shows, for the one layout
-        made before the first draw (``update`` then replaces all of it)."""
-        self.ax.set_ylim(1e-300, 1e3)                    # ticks down to 10⁻³⁰⁰
-        self.ax.set_title(say("gradients.view.net_title", activation="sigmoid",
-                              weights="N(0, 0.001²)", depth=50), fontsize=13, loc="left")
+    def widest(self, ranges):
+        """The widest tick labels, titles and notes this view can show, for the one layout
+        made before the first draw (``update`` then replaces all of it): from the controls'
+        ``ranges``, the deepest network, the longest activation name and the longest
+        weights; from the numbers' types, the smallest float64 norm and (not set by any
+        control) float32 activations with two-digit mantissas and exponents."""
+        depth = max(ranges["depth"])
+        self.ax.set_ylim(np.finfo(float).tiny, 1e3)          # ticks down to 10⁻³⁰⁰
+        weights = max((_weights(init, scale) for init in ranges["init"]
+                       for scale in ranges["scale"]), key=len)
+        self.ax.set_title(say("gradients.view.net_title", weights=weights, depth=depth,
+                              activation=max(ranges["activation"], key=len)),
+                          fontsize=13, loc="left")
         for ax in self.hist_axes:
             ax.set_visible(True)
             ax.set_xlim(0.0, 2.5e37)                     # "2.5e+37" at the right edge
             ax.set_ylim(0, 0.025)
-            ax.set_title(say("gradients.view.hist_title", layer=50, mean=-0.55, std=0.55,
+            ax.set_title(say("gradients.view.hist_title", layer=depth, mean=-0.55, std=0.55,
                              flat=1.0), fontsize=12, loc="left")
         self.hist_axes[-1].set_xlabel(say("gradients.view.relu_value_axis"))
         self.title.set_text(say("gradients.view.norm_legend"))   # one line, as findings
@@ -99,7 +118,6 @@ class GradientView(View):
     def update(self, p):
         """Show a ``GradientProfile``."""
         norms = p.grad_norms
-        lo, hi = _log_limits(norms)
         show_profile(self.line, self.zeros, self.infs, norms)
         self.line.set_color(color(p.activation))
         self.legend.legend_handles[0].set_color(color(p.activation))
@@ -110,11 +128,10 @@ class GradientView(View):
         self.legend.set_loc("lower right" if rising or overflow else "upper right")
         out = norms[-1]
         self.reference.set_ydata([out, out] if np.isfinite(out) and out > 0 else [np.nan] * 2)
-        self.ax.set_xlim(0.5, norms.size + 0.5)
-        self.ax.set_ylim(lo, hi)
-        weights = f"N(0, {p.scale:.3g}²)" if p.init == "normal" else p.init
+        _fit_norms(self.ax, norms, norms.size)
         self.ax.set_title(say("gradients.view.net_title", activation=p.activation,
-                              weights=weights, depth=p.depth), fontsize=13, loc="left",
+                              weights=_weights(p.init, p.scale), depth=p.depth),
+                          fontsize=13, loc="left",
                           y=1.0)   # a fixed place: no title layout on every redraw
         note = self._note(p)
         self.note.set_text(note)
@@ -172,13 +189,12 @@ class ParamGrowthView(View):
         ax.set_xlabel(say("gradients.growth.units_axis"))
         ax.set_ylabel(say("gradients.growth.params_axis"))
         ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:,.0f}"))
-        self.deep_line, = ax.plot([], [], marker="o", color=DEEP_COLOR)
-        self.wide_line, = ax.plot([], [], marker="s", color=WIDE_COLOR)
-        self.deep_step, = ax.plot([], [], color=DEEP_COLOR, linewidth=10, alpha=0.35)
-        self.wide_step, = ax.plot([], [], color=WIDE_COLOR, linewidth=10, alpha=0.35)
-        self.legend = None
+        kinds = {"deep": ("o", DEEP_COLOR), "wide": ("s", WIDE_COLOR)}
+        self.lines = {k: ax.plot([], [], marker=m, color=c)[0] for k, (m, c) in kinds.items()}
+        # over each line, thick and faint: the step from d to d + 1 hidden layers
+        self.steps = {k: ax.plot([], [], color=c, linewidth=10, alpha=0.35)[0]
+                      for k, (_, c) in kinds.items()}
         b = self.bar_ax
-        b.set_yscale("log")
         log_axis(b.yaxis)
         b.set_ylabel(say("gradients.growth.added_axis"))
         self.bars = b.bar([0, 1], [1, 1], color=[DEEP_COLOR, WIDE_COLOR], width=0.6)
@@ -188,33 +204,21 @@ class ParamGrowthView(View):
         b.grid(axis="x", visible=False)
         self.title = fig.suptitle("", fontsize=15)
 
-    def widest(self):
-        """The widest tick labels and titles (the controls' largest settings), for the
-        one layout made before the first draw."""
-        self.ax.set_ylim(0, 1.5e6)                        # "1,400,000"
-        self.ax.set_title(say("gradients.growth.title", a=1000, w=50, d=10, next=11),
-                          fontsize=13, loc="left")
-        self.bar_ax.set_ylim(0.7, 1e9)
-        self.bar_ax.set_xticklabels([say("gradients.growth.deeper_tick"),
-                                     say("gradients.growth.wider_tick", w=50)])
-        self.bar_ax.set_title(say("gradients.growth.cost_title", w=50), fontsize=13,
-                              loc="left")
-        self.title.set_text(say("gradients.growth.units_axis"))   # one line, as findings
+    def widest(self, ranges):
+        """Draw the counts at the controls' largest settings (``ranges``: every count and
+        number grows with each), for the one layout made before the first draw."""
+        self.update(param_growth(**{key: max(ends) for key, ends in ranges.items()}))
         return True
 
     def update(self, g):
         """Show a ``ParamGrowth``."""
         a, w, d = g.input_size, g.width, g.depth
-        self.deep_line.set_data(g.units, g.deep)
-        self.wide_line.set_data(g.units, g.wide)
-        step = [d - 1, d]
-        self.deep_step.set_data(g.units[step], g.deep[step])
-        self.wide_step.set_data(g.units[step], g.wide[step])
-        self.deep_line.set_label(say("gradients.growth.deep_label", w=w))
-        self.wide_line.set_label(say("gradients.growth.wide_label", w=w))
-        if self.legend is not None:
-            self.legend.remove()
-        self.legend = self.ax.legend(loc="upper left")
+        for kind, counts, key in (("deep", g.deep, "gradients.growth.deep_label"),
+                                  ("wide", g.wide, "gradients.growth.wide_label")):
+            self.lines[kind].set_data(g.units, counts)
+            self.lines[kind].set_label(say(key, w=w))
+            self.steps[kind].set_data(g.units[[d - 1, d]], counts[[d - 1, d]])
+        self.ax.legend(loc="upper left")        # replaces the last one
         top = max(g.deep.max(), g.wide.max())
         self.ax.set_xlim(0, g.units[-1] + w)
         self.ax.set_ylim(0, top * 1.08)
@@ -247,10 +251,11 @@ def plot_activations():
             act = ACTIVATIONS.get(name)
             ax_f.plot(x, act.f(x), color=color(name), label=name)
             ax_d.plot(x, act.grad(x), color=color(name), label=f"{name}'")
-        ax_f.set_xlabel("z")
-        ax_f.set_ylabel("f(z)")
-        ax_f.set_ylim(-1.2, 2.2)
-        ax_f.legend(loc="upper left")
+        for ax, ylabel, ylim in ((ax_f, "f(z)", (-1.2, 2.2)), (ax_d, "f'(z)", (-0.1, 1.25))):
+            ax.set_xlabel("z")
+            ax.set_ylabel(ylabel)
+            ax.set_ylim(*ylim)
+            ax.legend(loc="upper left")
         ax_f.set_title(say("control.activation"))
         peak = ACTIVATIONS.get("sigmoid").grad(x)
         best = int(np.argmax(peak))
@@ -258,10 +263,6 @@ def plot_activations():
         ax_d.annotate(say("gradients.fig.sigmoid_peak", peak=peak[best], z=x[best]),
                       xy=(x[best], peak[best]), xytext=(1.0, 0.5),
                       arrowprops={"arrowstyle": "->", "color": color("sigmoid")}, fontsize=12)
-        ax_d.set_xlabel("z")
-        ax_d.set_ylabel("f'(z)")
-        ax_d.set_ylim(-0.1, 1.25)
-        ax_d.legend(loc="upper left")
         ax_d.set_title(say("gradients.fig.derivatives_title", sigmoid=peak[best],
                            tanh=ACTIVATIONS.get("tanh").grad(x).max()))
     return fig
@@ -282,7 +283,6 @@ def plot_products(factors, n_max=50):
             c = PALETTE["grey"] if factor == 1 else next(shrinking if factor < 1 else growing)
             ax.plot(n, factor ** n, color=c, label=label)
             ends[factor] = factor ** n_max
-        ax.set_yscale("log")
         log_axis(ax.yaxis, most=9)
         ax.set_xlabel(say("gradients.fig.layers_axis"))
         ax.set_ylabel(say("gradients.fig.product_axis"))
@@ -307,20 +307,14 @@ def plot_norm_profiles(profiles, labels, measure="ratio"):
     norm (``measure="peak"``: the right measure when all layers blow up alike)."""
     fig, ax = new_figure((10, 4.8), nrows=1, ncols=1)
     with style():
-        all_norms = np.concatenate([p.grad_norms for p in profiles])
-        lo, hi = _log_limits(all_norms)
         for p, label, c in zip(profiles, labels, _sequence_colors(len(profiles))):
             line, = ax.plot([], [], marker="o", markersize=4, color=c,
                             label=say("gradients.fig.profile_legend", label=label,
                                       verdict=p.verdict_name))
             show_profile(line, *edge_marks(ax, color=c, markersize=9), p.grad_norms)
-        ax.set_yscale("log")
-        log_axis(ax.yaxis, most=9)
-        ax.set_ylim(lo, hi)
-        ax.set_xlim(0.5, max(p.grad_norms.size for p in profiles) + 0.5)
-        ax.set_xlabel(say("axis.weight_layer"))
-        ax.set_ylabel(say("axis.grad_norm"))
-        ax.xaxis.set_major_locator(LayerTicks(most=12))   # a wide panel: every layer up to 12
+        _norm_axes(ax)
+        _fit_norms(ax, np.concatenate([p.grad_norms for p in profiles]),
+                   max(p.grad_norms.size for p in profiles))
         ax.legend(loc="best", fontsize=11)
         if measure == "peak":
             peaks = say("explorer.settings_sep").join(
@@ -370,7 +364,6 @@ def plot_training_comparison(histories, window=10):
                          else say("axis.layer", layer=layer + 1))
                 ax.plot(np.arange(1, len(updates) + 1), smooth(updates[:, layer], window),
                         color=c, linewidth=1.8, label=label)
-            ax.set_yscale("log")
             log_axis(ax.yaxis, most=9)
             ax.set_xlabel(say("axis.iteration"))
             ax.set_ylabel(say("gradients.fig.update_axis", window=window))

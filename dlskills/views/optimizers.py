@@ -59,13 +59,12 @@ class PathsView(View):
         self.f_panel = CurvePanel(self.f_ax, xlabel=say("optimizers.fig.step"),
                                   ylabel=say("optimizers.fig.gap_axis"), logy=True,
                                   legend_loc=legend_loc)
-        log_axis(self.f_ax.yaxis)
         self.lr_panel = None
         if show_lr:
             self.lr_panel = CurvePanel(axes[2], xlabel=say("optimizers.fig.step"),
                                        ylabel=say("optimizers.fig.lr_axis"),
                                        logy=True, legend_loc=None)   # as the f panel's
-            log_axis(axes[2].yaxis)
+        self.panels = [panel for panel in (self.f_panel, self.lr_panel) if panel is not None]
 
     def update(self, result):
         """Show a :class:`~dlskills.experiments.optimizers.PathComparison` (``surface``,
@@ -81,29 +80,27 @@ class PathsView(View):
         self.ax.set_title(f"$f(x, y) = {surface.formula}$")
         if runs:
             self.start.set_data([runs[0].points[0, 0]], [runs[0].points[0, 1]])
-        self.f_panel.begin()
-        if self.lr_panel is not None:
-            self.lr_panel.begin()
+        for panel in self.panels:
+            panel.begin()
         for line in (*self.paths.values(), *self.ends.values()):
             line.set_visible(False)
         for run in runs:
             line_color = run.color or color(run.name)
             marker, dashes, size, zorder = PATH_STYLES.get(run.name, ("o", "-", 4, 3.0))
             key = f"{run.name}|{line_color}"
-            if key not in self.paths:
+            if key not in self.paths:       # the key names the colour: set once
                 (self.paths[key],) = self.ax.plot([], [], marker=marker, linewidth=1.8,
                                                   linestyle=dashes, zorder=zorder,
+                                                  color=line_color,
                                                   markerfacecolor="none" if size > 4
                                                   else None)
                 (self.ends[key],) = self.ax.plot([], [], marker="X", markersize=11,
-                                                 linestyle="none", zorder=6)
+                                                 color=line_color, linestyle="none", zorder=6)
             path, end = self.paths[key], self.ends[key]
             path.set_data(run.points[:, 0], run.points[:, 1])
-            path.set_color(line_color)
             path.set_markersize(size if len(run.points) <= 120 else 0)
             path.set_visible(True)
             end.set_data([run.points[-1, 0]], [run.points[-1, 1]])
-            end.set_color(line_color)
             end.set_visible(run.diverged_at is not None)
             legend = run.label if run.diverged_at is None else \
                 say("optimizers.fig.legend_diverged", label=run.label, step=run.diverged_at)
@@ -112,9 +109,8 @@ class PathsView(View):
             if self.lr_panel is not None:
                 self.lr_panel.show(key, np.arange(1, len(run.lrs) + 1), run.lrs,
                                    label=run.label, color=line_color)
-        self.f_panel.finish()
-        if self.lr_panel is not None:
-            self.lr_panel.finish()
+        for panel in self.panels:
+            panel.finish()
         self.fig.suptitle(self.title if self.title is not None else result.headline)
 
     def _contour(self, surface, resolution=160, levels=14):
@@ -157,7 +153,6 @@ class TrainingComparisonView(View):
         self.loss_ax, self.acc_ax = fig.subplots(1, 2, width_ratios=[1.4, 1.0])
         self.curves = TrainingCurves(self.loss_ax, self.acc_ax, logy=True, raw=True,
                                      whole_epochs=True)
-        log_axis(self.loss_ax.yaxis)    # once: the tick style follows later limit changes
 
     def update(self, result, iterations=None):
         """Show an :class:`~dlskills.experiments.optimizers.OptimizerComparison` (its
@@ -189,7 +184,6 @@ def seed_spread_figure(spread):
                         {name: color(name) for name in names})
             ax.set_xticks(range(len(names)), names)
             ax.set_ylabel(label)
-        loss_ax.set_yscale("log")
         log_axis(loss_ax.yaxis)
         acc_ax.set_ylim(0.0, 1.0)
         fig.suptitle(say("optimizers.fig.seed_title", n=len(spread.seeds)) + "\n"

@@ -9,13 +9,12 @@ legend and note is a catalogue sentence (``reg.*``).
 """
 
 import numpy as np
-from matplotlib.ticker import MaxNLocator
 
 from ..messages import say
 from ..stats import activation_bins
-from .axes import log_axis
+from .axes import WholeTicks, log_axis
 from .base import View
-from .curves import CurvePanel, TrainingCurves, seed_spread, whole_epoch_ticks, zero_based
+from .curves import CurvePanel, TrainingCurves, seed_spread, zero_based
 from .style import PALETTE, TECHNIQUES, color, new_figure, style
 
 #: bins per activation histogram (ReLU outputs above 4 fall in the last bin)
@@ -60,10 +59,12 @@ GAP_MARGIN = 0.2
 
 class GapMarker:
     """A double arrow between the final train and held-out accuracy, its size in points
-    written just right of it (in the margin kept by :meth:`epochs`)."""
+    written just right of it (in the margin kept by :meth:`epochs`, free of epoch ticks)."""
 
     def __init__(self, ax):
         self.ax = ax
+        self.ticks = WholeTicks(most=8)      # a wide panel
+        ax.xaxis.set_major_locator(self.ticks)
         self.arrow = ax.annotate("", xy=(0, 0), xytext=(0, 0), visible=False,
                                  arrowprops=dict(arrowstyle="<->", color=PALETTE["black"],
                                                  lw=1.8, shrinkA=0, shrinkB=0))
@@ -71,7 +72,11 @@ class GapMarker:
                                 ha="left", va="center", visible=False, fontsize=13,
                                 linespacing=1.1)
 
-    def show(self, epoch, train_pct, test_pct):
+    def show(self, run):
+        """Mark ``run``'s last gap; hidden when it measured none (yet) or not a finite one."""
+        if not run.test_acc:
+            return self.hide()
+        epoch, train_pct, test_pct = run.epochs[-1], 100 * run.train_acc[-1], 100 * run.test_acc[-1]
         if not (np.isfinite(train_pct) and np.isfinite(test_pct)):
             return self.hide()
         self.arrow.xy, self.arrow.xyann = (epoch, train_pct), (epoch, test_pct)
@@ -85,12 +90,9 @@ class GapMarker:
         self.text.set_visible(False)
 
     def epochs(self, epochs):
-        """x from 0 to ``epochs`` and room for the label on the right; whole-number epoch
-        ticks, none in that margin."""
+        """x from 0 to ``epochs`` and room for the label on the right, no tick in it."""
         self.ax.set_xlim(0, epochs * (1 + GAP_MARGIN))
-        ticks = MaxNLocator(nbins=8, integer=True, steps=[1, 2, 2.5, 5, 10]).tick_values(
-            0, epochs)
-        self.ax.set_xticks(ticks[(ticks >= 0) & (ticks <= epochs)])
+        self.ticks.last = epochs
 
 
 def _accuracy_curves(ax_acc, ax_loss=None, **options):
@@ -98,8 +100,8 @@ def _accuracy_curves(ax_acc, ax_loss=None, **options):
     split, whole epochs; legends at the centre right, where a rising or stalled accuracy
     (ending above or below the middle) and a falling loss seldom are (a fixed place: no
     search for the emptiest one on every redraw)."""
-    return TrainingCurves(ax_loss, ax_acc, percent=True, splits=("train", "held_out"),
-                          whole_epochs=True, legend_loc="center right", **options)
+    return TrainingCurves(ax_loss, ax_acc, gap=True, whole_epochs=True,
+                          legend_loc="center right", **options)
 
 
 def _show_runs(curves, run, previous=None, epochs=None):
@@ -145,11 +147,10 @@ class OverfittingView(View):
         super().__init__(fig)
         ax_acc, ax_norm = fig.subplots(1, 2, width_ratios=[3, 2])
         self.curves = _accuracy_curves(ax_acc)
-        self.acc = self.curves.acc
         self.norm = CurvePanel(ax_norm, say("axis.epoch"), say("reg.axis.norm"),
                                legend_loc="lower left")
         self.gap = GapMarker(ax_acc)
-        whole_epoch_ticks(ax_norm)
+        ax_norm.xaxis.set_major_locator(WholeTicks())
 
     def update(self, run, previous=None):
         """Draw ``run`` (a History, or None: nothing trained yet) and, dashed, the
@@ -161,26 +162,20 @@ class OverfittingView(View):
             self.norm.ax.set_title("")
             self.norm.finish(xlim=(0, 1))
             return
-        if previous is not None and not previous.test_acc:
-            previous = None
+        previous = previous if previous is not None and previous.test_acc else None
         if previous is not None:
-            line = self.norm.show("previous", previous.epochs[:len(previous.total_norm)],
-                                  previous.total_norm, color=color("without"), linestyle="--",
-                                  label=say("reg.legend.previous",
-                                            settings=settings_text(previous)))
-            line.set_alpha(0.6)
+            self.norm.show("previous", previous.epochs[:len(previous.total_norm)],
+                           previous.total_norm, color=color("without"), linestyle="--",
+                           alpha=0.6, label=say("reg.legend.previous",
+                                                settings=settings_text(previous)))
         norm = run.total_norm
         if norm.size:
             self.norm.show("now", run.epochs[:norm.size], norm, color=color("with"),
                            label=say("reg.legend.this", settings=settings_text(run)))
-        epochs = run.settings.get("epochs", run.epochs[-1] if run.epochs else 1)
-        if run.test_acc:
-            self.gap.show(run.epochs[-1], 100 * run.train_acc[-1], 100 * run.test_acc[-1])
-        else:
-            self.gap.hide()
-        if norm.size:
             self.norm.ax.set_title(say("reg.title.norm", start=norm[0], end=norm[-1]),
                                    loc="left", fontsize=13)
+        epochs = run.settings.get("epochs", run.epochs[-1] if run.epochs else 1)
+        self.gap.show(run)
         _show_runs(self.curves, run, previous)
         self.gap.epochs(epochs)
         self.norm.finish(xlim=(0, epochs * 1.02))
@@ -198,17 +193,15 @@ def plot_overfitting(runs):
     with style():
         left, right = fig.subfigures(1, 2, width_ratios=[ncols, 1])
         axes = left.subplots(nrows, ncols, squeeze=False, sharex=True).ravel()
-        for k, ax in enumerate(axes):
-            if k >= len(runs):
-                ax.set_visible(False)
-                continue
-            label, run = list(runs.items())[k]
+        for ax in axes[len(runs):]:
+            ax.set_visible(False)
+        for k, (ax, (label, run)) in enumerate(zip(axes, runs.items())):
             _accuracy_curves(ax).update({label: run})
             ax.set_xlabel(ax.get_xlabel() if k >= len(runs) - ncols else "")
             ax.set_ylabel(ax.get_ylabel() if k % ncols == 0 else "")
             gap = GapMarker(ax)
             gap.epochs(run.epochs[-1])
-            gap.show(run.epochs[-1], 100 * run.train_acc[-1], 100 * run.test_acc[-1])
+            gap.show(run)
             ax.set_title(say(f"reg.title.panel.{run.held_out}", label=technique_label(label),
                              acc=100 * run.test_acc[-1]), fontsize=13)
         ax_norm = right.subplots()
@@ -218,7 +211,7 @@ def plot_overfitting(runs):
             norm_panel.show(label, run.epochs, run.total_norm, color=technique_color(label),
                             label=technique_label(label))
         norm_panel.finish()
-        whole_epoch_ticks(ax_norm)
+        ax_norm.xaxis.set_major_locator(WholeTicks())
         zero_based(ax_norm)
         smallest = min(runs, key=lambda label: runs[label].total_norm[-1])
         ax_norm.set_title(say("reg.title.smallest_norm", label=technique_label(smallest)),
@@ -258,21 +251,24 @@ class HistogramRow:
                 label.set_horizontalalignment(align)
 
     def show(self, layers, activation):
-        """Histograms of the arrays ``layers`` (one per axes); the std of each is written."""
+        """Histograms of the arrays ``layers`` (one per axes); the std of each is written
+        and returned."""
         binning = activation_bins(activation, HIST_BINS)
         edges = binning.edges()
         shares = [binning.shares(values)[0] for values in layers]
+        stds = [float(np.std(values)) for values in layers]
         top = max([0.05] + [float(s.max()) for s in shares])
         if activation != self.activation:
             self._set_range(edges)
             self.activation = activation
-        for ax, patch, note, share, values in zip(self.axes, self.patches, self.notes,
-                                                  shares, layers):
+        for ax, patch, note, share, std in zip(self.axes, self.patches, self.notes, shares,
+                                               stds):
             patch.set_data(share, edges)
             patch.set_facecolor(color(activation))
             patch.set_edgecolor(color(activation))
             ax.set_ylim(0, top * 1.3)       # headroom: the note stays above the bars
-            note.set_text(say("reg.title.std", std=float(np.std(values))))
+            note.set_text(say("reg.title.std", std=std))
+        return stds
 
 
 def plot_activation_grid(rows, activation):
@@ -286,8 +282,6 @@ def plot_activation_grid(rows, activation):
             row = HistogramRow(row_axes)
             row.show(layers, activation)
             row_axes[0].set_ylabel(say("axis.share_row", label=label), fontsize=12)
-            for ax in row_axes[1:]:
-                ax.set_ylabel("")
         binning = activation_bins(activation)
         fig.suptitle(say("reg.title.activations", activation=activation, low=binning.lo,
                          high=binning.hi),
@@ -308,7 +302,6 @@ class BatchNormView(View):
         ax_acc, ax_loss = bottom.subplots(1, 2)
         # linear: the loss goes from ln(10) = 2.3 to about 0.1, barely more than a decade
         self.curves = _accuracy_curves(ax_acc, ax_loss, window=10, loss_top=4 * np.log(10))
-        self.acc, self.loss = self.curves.acc, self.curves.loss
         self.title = fig.suptitle(" ", fontsize=14)
         self.note = ax_loss.text(0.5, 0.55, "", transform=ax_loss.transAxes, ha="center",
                                  va="center", fontsize=16, color=PALETTE["vermillion"])
@@ -319,21 +312,20 @@ class BatchNormView(View):
         if frame is None:
             return
         activation = frame.settings["activation"]
-        self.hist.show(frame.layers, activation)
-        stds = [np.std(values) for values in frame.layers]
+        stds = self.hist.show(frame.layers, activation)
         # the text changes, not the place: the explorer lays the figure out only once
         self.title.set_text(say("reg.title.bn", activation=activation,
                                 scale=frame.settings["weight_scale"],
                                 bn=say("reg.on") if frame.settings["batchnorm"]
                                 else say("reg.off"),
-                                first=float(stds[0]), n=len(stds), last=float(stds[-1])))
+                                first=stds[0], n=len(stds), last=stds[-1]))
         # x to 2 % past the last epoch: its end markers whole
         _show_runs(self.curves, frame.run, previous, epochs=frame.settings["epochs"] * 1.02)
         diverged = frame.run is not None and frame.run.status.startswith("diverged")
         self.note.set_text(say("reg.title.diverged", status=frame.run.message)
                            if diverged else "")
-        self.loss.ax.set_title("" if frame.run is None else frame.run.message, loc="left",
-                               fontsize=13)
+        self.curves.ax_loss.set_title("" if frame.run is None else frame.run.message,
+                                      loc="left", fontsize=13)
 
 
 # --- the weight-scale sweep -------------------------------------------------------
@@ -345,7 +337,6 @@ def _final_accuracy(x, lines, xlabel, ylabel, title):
     with style():
         for values, line_color, label in lines:
             ax.plot(x, _percent(values), "o-", color=line_color, label=label)
-        ax.set_xscale("log")
         log_axis(ax.xaxis)
         ax.set_xlabel(xlabel)
         ax.set_ylabel(ylabel)
@@ -374,17 +365,16 @@ def plot_scale_curves(sweep, ncols=4):
     fig, _ = new_figure((3.3 * ncols, 2.5 * nrows))
     with style():
         axes = fig.subplots(nrows, ncols, sharex=True, sharey=True, squeeze=False).ravel()
-        for k, ax in enumerate(axes):
-            if k >= n:
-                ax.set_visible(False)
-                continue
+        for ax in axes[n:]:
+            ax.set_visible(False)
+        for k, ax in enumerate(axes[:n]):
             ax.plot(sweep.epochs, _percent(sweep.without_bn[k]), color=color("without"),
                     linestyle="--", label=say("reg.legend.without_bn"))
             ax.plot(sweep.epochs, _percent(sweep.with_bn[k]), color=color("with"),
                     label=say("reg.legend.with_bn"))
             ax.set_title(say("reg.title.scale", scale=sweep.scales[k]), fontsize=12)
             ax.set_ylim(0, 102)
-            whole_epoch_ticks(ax)
+            ax.xaxis.set_major_locator(WholeTicks())
             if k % ncols == 0:
                 ax.set_ylabel(say("reg.axis.train_accuracy"), fontsize=12)
             if k >= n - ncols:
