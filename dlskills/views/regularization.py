@@ -10,6 +10,7 @@ legend and note is a catalogue sentence (``reg.*``).
 
 import numpy as np
 
+from ..experiments.regularization import BN_HIDDEN
 from ..messages import say
 from ..stats import activation_bins
 from .axes import WholeTicks, log_axis
@@ -295,7 +296,7 @@ class BatchNormView(View):
 
     figsize = (13, 7.5)
 
-    def __init__(self, fig, n_layers=5):
+    def __init__(self, fig, n_layers=len(BN_HIDDEN)):
         super().__init__(fig)
         top, bottom = fig.subfigures(2, 1, height_ratios=[1, 1.25])
         self.hist = HistogramRow(top.subplots(1, n_layers))
