@@ -88,18 +88,18 @@ class Binning:
         counts = np.zeros(self.columns)
         offset = 2 if self.zero_column else 0
         if v.size:
-            if self.scale == "log":
-                x = np.abs(v)
-                # the natural log, then bins of width * ln 10: the same bins as on log10,
-                # and numpy's float32 log is several times faster than its log10; zeros
-                # (log -inf) land in the first bin, as values below ``lo`` do
-                with np.errstate(divide="ignore"):
+            # zeros (log -inf) and overflows (+-inf) are clipped into the edge bins below
+            with np.errstate(divide="ignore", over="ignore"):
+                if self.scale == "log":
+                    # the natural log, then bins of width * ln 10: the same bins as on
+                    # log10, and numpy's float32 log is several times faster than log10
+                    x = np.abs(v)
                     np.log(x, out=x)
-                x -= self.lo * LN10
-                x *= 1.0 / (self.width * LN10)
-            else:
-                x = v - self.lo
-                x *= 1.0 / self.width
+                    x -= self.lo * LN10
+                    x *= 1.0 / (self.width * LN10)
+                else:
+                    x = v - self.lo
+                    x *= 1.0 / self.width
             np.clip(x, 0, self.n - 1, out=x)        # beyond the range: the edge bins
             counts[offset:] += np.bincount(x.astype(np.intp), minlength=self.n)
             if self.zero_column:
