@@ -3,7 +3,7 @@ import numpy as np
 import pytest
 
 from dlskills.messages import say
-from dlskills.training import History
+from dlskills.training import FINAL_WINDOW, History
 from dlskills.views import new_figure
 from dlskills.stats import ACTIVATION_BINS, GRADIENT_BINS, Binning
 from dlskills.experiments.initialization import ComparedRuns, std_ratio_text
@@ -119,10 +119,13 @@ def test_loss_panel_and_sweep_titles_come_from_data():
     good, flat = History(), History()
     good.loss, good.epochs, good.test_acc = list(np.linspace(2.3, 0.5, 50)), [0, 1], [0.1, 0.8]
     flat.loss, flat.epochs, flat.test_acc = [2.3] * 50, [0, 1], [0.1, 0.1]
-    view = ComparedRunsView(new_figure((10, 4))[0], window=1)
-    view.update(runs({"he": good, "normal": flat}))
-    assert view.ax_loss.get_title() == say("init.loss.best", label="he", loss=0.5)
-    assert view.ax_acc.get_title() == say("init.acc.best", label="he", acc=0.8)
+    view = ComparedRunsView(new_figure((10, 4))[0])
+    result = runs({"he": good, "normal": flat})
+    view.update(result)
+    assert result.headline == say("init.loss.best", label="he", loss=good.final_loss())
+    assert result.accuracy_headline == say("init.acc.best", label="he", acc=0.8)
+    assert view.ax_loss.get_title() == result.headline        # the view shows them
+    assert view.ax_acc.get_title() == result.accuracy_headline
     ax = final_loss_vs_scale([0.01, 0.1, 1.0], [2.3, 1.2, np.nan],
                              ["completed", "completed", "diverged"],
                              references={"he": 0.8}).axes[0]
@@ -145,22 +148,26 @@ def runs(histories):
 
 
 def test_compared_runs_name_no_winner_when_every_run_ends_alike():
-    view = ComparedRunsView(new_figure((8, 3))[0], window=1)
+    def history(loss, acc):     # the last FINAL_WINDOW losses: all ``loss``
+        return History(loss=[2.5] + [loss] * FINAL_WINDOW, epochs=[0, 1], test_acc=[0.1, acc])
 
-    def history(loss, acc):
-        return History(loss=[2.5, loss], epochs=[0, 1], test_acc=[0.1, acc])
-
-    view.update(runs({"xavier_normal": history(2.302, 0.10), "he_normal": history(2.301, 0.10)}))
-    assert view.ax_loss.get_title() == say("init.loss.no_winner", loss=2.301)
-    assert view.ax_acc.get_title() == say("init.acc.no_winner", acc=0.10)
-    view.update(runs({"xavier_normal": history(2.30, 0.10), "he_normal": history(0.40, 0.88)}))
-    assert view.ax_loss.get_title() == say("init.loss.best", label="he_normal", loss=0.40)
-    assert view.ax_acc.get_title() == say("init.acc.best", label="he_normal", acc=0.88)
+    alike = runs({"xavier_normal": history(2.302, 0.10), "he_normal": history(2.301, 0.10)})
+    assert alike.headline == say("init.loss.no_winner", loss=2.301)
+    assert alike.accuracy_headline == say("init.acc.no_winner", acc=0.10)
+    apart = runs({"xavier_normal": history(2.30, 0.10), "he_normal": history(0.40, 0.88)})
+    assert apart.headline == say("init.loss.best", label="he_normal", loss=0.40)
+    assert apart.accuracy_headline == say("init.acc.best", label="he_normal", acc=0.88)
+    diverged = history(0.1, 0.5)
+    diverged.loss[-1], diverged.status = np.inf, "diverged"      # takes no part
+    apart.histories["normal"] = diverged
+    assert apart.headline == say("init.loss.best", label="he_normal", loss=0.40)
+    nothing = runs({})
+    assert (nothing.headline, nothing.accuracy_headline) == (say("init.loss.title"), "")
 
 
 def test_compared_runs_mark_a_previous_run_and_keep_one_legend_below():
     fig = new_figure((8, 3))[0]
-    view = ComparedRunsView(fig, window=1)
+    view = ComparedRunsView(fig)
     last = runs({"he_normal": History(loss=[2.5, 0.4], epochs=[0, 1], test_acc=[0.1, 0.9])})
     view.update(last)
     lines = view.curves.loss.lines

@@ -343,6 +343,33 @@ class ComparedRuns:
             run_summary(self.labels[name], history)
             for name, history in self.histories.items())
 
+    @property
+    def headline(self):
+        """The loss panel's title: the start whose final (averaged) loss is lowest, or
+        that there is no winner (all within 1 % of the highest); diverged runs take no
+        part."""
+        finals = [(h.final_loss(), self.labels[name]) for name, h in self.histories.items()]
+        finite = [(loss, label) for loss, label in finals if np.isfinite(loss)]
+        if len(finite) > 1 and max(finite)[0] - min(finite)[0] < 0.01 * max(finite)[0]:
+            return say("init.loss.no_winner", loss=min(finite)[0])
+        if finite:
+            best = min(finite)
+            return say("init.loss.best", label=best[1], loss=best[0])
+        return say("init.loss.title")
+
+    @property
+    def accuracy_headline(self):
+        """The accuracy panel's title: the start with the highest last test accuracy, or
+        that there is no winner (all within 1 point); empty before any evaluation."""
+        accs = [(h.test_acc[-1], self.labels[name]) for name, h in self.histories.items()
+                if h.test_acc]
+        if len(accs) > 1 and max(accs)[0] - min(accs)[0] < 0.01:
+            return say("init.acc.no_winner", acc=max(accs)[0])
+        if accs:
+            top = max(accs)
+            return say("init.acc.best", label=top[1], acc=top[0])
+        return ""
+
 
 def compare_initializers(inits=COMPARED_INITS, activation="relu", iterations=400, lr=0.01,
                          batch_size=128, hidden=(100, 100, 100, 100), std=0.01, seed=0,

@@ -201,41 +201,23 @@ class ComparedRunsView(View):
     """The runs of :func:`~dlskills.experiments.initialization.initializer_runs` (a
     :class:`~dlskills.experiments.initialization.ComparedRuns`): chapter 3's
     :class:`~dlskills.views.curves.TrainingCurves` (loss from 0, one legend below both
-    panels), each panel titled with the start that did best, or that none did. The runs of
-    ``previous`` (the last run, a control changed since) are drawn dashed."""
+    panels), each panel titled with the result's headline (the start that did best, or
+    that none did). The runs of ``previous`` (the last run, a control changed since) are
+    drawn dashed."""
 
     figsize = (13, 4.8)
 
-    def __init__(self, fig, window=20):
+    def __init__(self, fig):
         super().__init__(fig)
         self.ax_loss, self.ax_acc = fig.subplots(1, 2, width_ratios=[1.4, 1])
-        self.curves = TrainingCurves(self.ax_loss, self.ax_acc, window=window,
-                                     legend_below=True)
+        self.curves = TrainingCurves(self.ax_loss, self.ax_acc, legend_below=True)
 
     def update(self, result, previous=None):
-        histories, labels = result.histories, result.labels
-        self.curves.update(histories, labels, previous and previous.histories,
+        self.curves.update(result.histories, result.labels, previous and previous.histories,
                            result.settings["iterations"])
-        finals = [(loss, labels.get(name, name))
-                  for name, loss in self.curves.final_loss.items()]
-        finite = [(v, lab) for v, lab in finals if np.isfinite(v)]
-        if previous and not histories:
-            self.ax_loss.set_title(say("init.previous.title"))
-        elif len(finite) > 1 and max(finite)[0] - min(finite)[0] < 0.01 * max(finite)[0]:
-            self.ax_loss.set_title(say("init.loss.no_winner", loss=min(finite)[0]))
-        elif finite:
-            best = min(finite)
-            self.ax_loss.set_title(say("init.loss.best", label=best[1], loss=best[0]))
-        else:
-            self.ax_loss.set_title(say("init.loss.title"))
-        accs = [(h.test_acc[-1], labels.get(n, n)) for n, h in histories.items() if h.test_acc]
-        if len(accs) > 1 and max(accs)[0] - min(accs)[0] < 0.01:
-            self.ax_acc.set_title(say("init.acc.no_winner", acc=max(accs)[0]))
-        elif accs:
-            top = max(accs)
-            self.ax_acc.set_title(say("init.acc.best", label=top[1], acc=top[0]))
-        else:
-            self.ax_acc.set_title("")
+        self.ax_loss.set_title(say("init.previous.title") if previous and not result.histories
+                               else result.headline)
+        self.ax_acc.set_title(result.accuracy_headline)
 
 
 class LayerStatsView(View):
