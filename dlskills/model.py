@@ -254,11 +254,12 @@ class MLP:
         """Number of trainable numbers; ``biases=False`` counts only the weights W."""
         return sum(p.size for key, p in self.params.items() if biases or key.startswith("W"))
 
-    def inspect(self, x, t, keep=REPORT_PARTS):
+    def inspect(self, x, t, keep=REPORT_PARTS, params=True):
         """Run one batch forward and backward (training mode) and report, per layer, the
-        activation values and gradients (not the parameters' gradients: they are not
-        computed). Parameters are not changed, but BatchNorm's running averages are
-        updated as in a training step.
+        activation values and gradients. Parameters are not changed, but BatchNorm's
+        running averages are updated as in a training step. The parameters' gradients
+        are left on the layers (``layer.dW``...); ``params=False`` does not compute them
+        (a faster pass when only the report is wanted).
 
         ``keep``: the parts of the :class:`LayerReport` to fill (the others stay empty
         lists). Each part is one array per hidden layer; a part not kept is freed during
@@ -283,7 +284,7 @@ class MLP:
 
         trace, grad_trace = _Trace(pick_values), _Trace(pick_grads)
         loss, _ = self.loss_and_gradient(x, t, trace=trace, grad_trace=grad_trace,
-                                         params=False)
+                                         params=params)
         grads = {(part, i): dout for part, i, dout in grad_trace}
         hidden = range(1, self.depth)
         return LayerReport(

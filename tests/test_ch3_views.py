@@ -1,10 +1,13 @@
 """Chapter 3: histogram bins and the plotting panels (arrays in, artists out)."""
 import numpy as np
 import pytest
+from matplotlib.ticker import FuncFormatter
 
 from dlskills.messages import say
 from dlskills.training import FINAL_WINDOW, History
 from dlskills.views import new_figure
+from dlskills.views.style import style
+from dlskills.views.axes import LayerTicks
 from dlskills.stats import ACTIVATION_BINS, GRADIENT_BINS, Binning
 from dlskills.experiments.initialization import ComparedRuns, std_ratio_text
 from dlskills.views.initialization import (ComparedRunsView, HistogramHeatmap, LayerStdPanel,
@@ -54,6 +57,46 @@ def test_heatmap_changes_depth_in_place():
     assert same is image and image.get_array().shape[0] == 12
     heatmap.set_binning(ACTIVATION_BINS["relu"])
     assert ax.get_xlabel() == say("init.axis.activation_log")
+
+
+@pytest.mark.parametrize("depth, size", [(1, (5, 4)), (7, (6.3, 3.7)), (20, (5, 4)),
+                                         (50, (4.1, 5.3))])
+def test_heatmap_pixels_are_those_of_an_ordinary_image(depth, size):
+    """The heatmap's cell image (pixel -> cell map made once) draws exactly the pixels
+    of matplotlib's own nearest-neighbour image of the shares, and follows a new depth."""
+    binning = ACTIVATION_BINS["relu"]
+    shares = np.random.default_rng(depth).random((depth, binning.columns)) ** 4
+
+    def pixels(draw):
+        fig, _ = new_figure(size)
+        fig.set_layout_engine("none")       # the same axes box in both figures
+        with style():
+            ax = fig.subplots()
+            draw(ax)
+            ax.set_xlim(*binning.extent_x())
+            ax.set_ylim(depth + 0.5, 0.5)
+            fig.canvas.draw()
+        return np.asarray(fig.canvas.buffer_rgba()).copy()
+
+    def heatmap(ax):
+        shown = HistogramHeatmap(ax, binning)
+        shown.update(shares[:1])                     # another depth drawn first
+        ax.figure.canvas.draw()
+        shown.update(shares)
+
+    def ordinary(ax):
+        ax.imshow(shares, cmap=heatmap_scale.cmap, norm=heatmap_scale.norm, aspect="auto",
+                  interpolation="nearest", origin="upper",
+                  extent=(*binning.extent_x(), depth + 0.5, 0.5))
+        ax.yaxis.set_major_locator(LayerTicks())
+        ax.yaxis.set_major_formatter(FuncFormatter(lambda k, _: f"{k:.0f}".rjust(2, "\u2007")))
+        ax.set_xticks(*binning_ticks(binning))
+        ax.set_xlabel(say(binning.label))
+        ax.set_ylabel(say("init.axis.layer"))
+        ax.grid(False)
+
+    heatmap_scale = HistogramHeatmap(new_figure((2, 2))[0].subplots(), binning).scale
+    np.testing.assert_array_equal(pixels(heatmap), pixels(ordinary))
 
 
 def test_fitted_log_bins_cover_the_data_finely():

@@ -408,19 +408,25 @@ def test_inspect_keeps_the_parts_asked_for(options):
 @pytest.mark.parametrize("options", [dict(), dict(batchnorm=True, weight_decay=0.1),
                                      dict(residual=True)])
 def test_inspect_backpropagates_without_the_parameters_gradients(options):
-    """The gradients inspect reports are those of a full backward pass, its loss too, and
-    no Affine layer computed dW or db on the way."""
+    """The gradients inspect reports are those of a full backward pass, its loss too;
+    with params=False no Affine layer computed dW or db on the way, by default each
+    holds the full pass's."""
     net = dl.MLP(6, [5, 5, 5], 3, activation="tanh", seed=0, **options)
     x, t = np.random.default_rng(0).normal(size=(8, 6)), np.arange(8) % 3
     trace = []
     loss, grads = net.loss_and_gradient(x, t, grad_trace=trace)
     assert set(grads) == set(net.params)
     affines = [layer for kind, _, layer in net.layers if kind == "affine"]
+    held = [(layer.dW, layer.db) for layer in affines]      # weight decay not included
     for layer in affines:
         layer.dW = layer.db = None
-    report = net.inspect(x, t)
+    report = net.inspect(x, t, params=False)
     assert all(layer.dW is None and layer.db is None for layer in affines)
     assert report.loss == loss
+    net.inspect(x, t)
+    for layer, (dW, db) in zip(affines, held):
+        np.testing.assert_array_equal(layer.dW, dW)
+        np.testing.assert_array_equal(layer.db, db)
     full = {(kind, i): dout for kind, i, dout in trace}
     for i, (grad_pre, grad_post) in enumerate(zip(report.grad_pre, report.grad_post), 1):
         np.testing.assert_array_equal(grad_post, full["activation", i])

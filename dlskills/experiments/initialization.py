@@ -177,7 +177,7 @@ def layer_statistics(init="xavier_normal", activation="sigmoid", depth=5, width=
     with np.errstate(all="ignore"), single_thread_blas():
         net = MLP(width, [width] * depth, width, activation=activation, init=init,
                   init_options=options, seed=rng, dtype=dtype)
-        report = net.inspect(x, t, keep=("post", "grad_pre"))
+        report = net.inspect(x, t, keep=("post", "grad_pre"), params=False)
         act, grad = report.post, report.grad_pre
         binning = ACTIVATION_BINS[activation]
         numbers = dict(act_std=np.array([_std(a) for a in act]),
