@@ -53,6 +53,38 @@ def kernel(args):
         ex.set(depth=depth)
         wall, cpu = bench.time_changes(ex, CHANGES, args.n * len(CHANGES))
         bench.report(f"kernel, depth {depth:2d}: ex.set(...)", wall, bench.KERNEL_MS, cpu)
+    phases(ex, args.n)
+
+
+def phases(ex, n):
+    """CPU time of each part of a frame at the explorer's last depth, over the same
+    changes: the experiment, the view's update, drawing the figure, encoding the PNG
+    (``print_png`` draws once more: its time less a draw's)."""
+    import io
+    import time
+
+    from dlskills._blas import single_thread_blas
+    from dlskills.views.style import style
+
+    parts = {"compute": [], "view.update": [], "figure draw": [], "PNG encode": []}
+    for i in range(n * len(CHANGES)):
+        settings = {**ex.settings, **CHANGES[i % len(CHANGES)]}
+        start = time.process_time()
+        with single_thread_blas():
+            result = ex.compute(**settings)
+        computed = time.process_time()
+        with style():
+            ex.draw(result)
+        updated = time.process_time()
+        ex.fig.canvas.draw()
+        drawn = time.process_time()
+        ex.fig.canvas.print_png(io.BytesIO(), pil_kwargs={"compress_level": 1})
+        encoded = time.process_time()
+        for key, seconds in zip(parts, (computed - start, updated - computed, drawn - updated,
+                                        encoded - drawn - (drawn - updated))):
+            parts[key].append(seconds)
+    print(f"kernel, depth {ex.settings['depth']}, CPU ms per part (median): " + ", ".join(
+        f"{key} {1000 * bench.stats(v)['median']:.0f}" for key, v in parts.items()))
 
 
 def status(init, activation, depth):

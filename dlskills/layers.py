@@ -28,6 +28,11 @@ class Layer:
     def gradients(self):
         return {name: getattr(self, "d" + name) for name in self.param_names}
 
+    def backward_input(self, dout):
+        """dL/d input alone: a layer with parameters may skip their gradients (by default
+        it is ``backward``)."""
+        return self.backward(dout)
+
     def _kept(self, value):
         """What the last training ``forward`` kept for ``backward``; a clear error after
         an evaluation pass, which keeps nothing."""
@@ -58,9 +63,12 @@ class Affine(Layer):
         """Gradients dW, db; returns dx (None when ``need_dx`` is False)."""
         self.dW = self._kept(self.x).T @ dout
         self.db = dout.sum(axis=0)
-        if not self.need_dx:
-            return None
-        return (dout @ self.W.T).reshape(self.x_shape)
+        return self.backward_input(dout)
+
+    def backward_input(self, dout):
+        """dx alone (None when ``need_dx`` is False); dW and db are not computed."""
+        shape = self._kept(self.x_shape)
+        return (dout @ self.W.T).reshape(shape) if self.need_dx else None
 
 
 class Sigmoid(Layer):

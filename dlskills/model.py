@@ -211,11 +211,14 @@ class MLP:
             correct += int(np.sum(logits.argmax(axis=1) == labels[start:start + batch_size]))
         return correct / x.shape[0]
 
-    def loss_and_gradient(self, x, t, trace=None, grad_trace=None):
+    def loss_and_gradient(self, x, t, trace=None, grad_trace=None, params=True):
         """Forward in training mode, backpropagation; returns (loss, grads).
 
         ``grad_trace``, if a list, receives (kind, index, dL/d output) of every layer.
+        ``params=False`` backpropagates only to the layers' inputs (for ``grad_trace``):
+        the parameters' gradients are not computed, and ``grads`` is empty.
         """
+        params = check_flag("params", params)
         x = self._check_input(x)
         t = self._check_target(t, x.shape[0])
         loss = self.loss_layer.forward(self.predict(x, train=True, trace=trace), t)
@@ -225,8 +228,13 @@ class MLP:
         for kind, i, layer in reversed(self.layers):
             if grad_trace is not None:
                 grad_trace.append((kind, i, dout))
-            dout = layer.backward(dout)
-            grads.update((f"{name}{i}", g) for name, g in layer.gradients().items())
+            if params:
+                dout = layer.backward(dout)
+                grads.update((f"{name}{i}", g) for name, g in layer.gradients().items())
+            else:
+                dout = layer.backward_input(dout)
+        if not params:
+            return loss, grads
         if self.weight_decay:
             for i in range(1, self.depth + 1):
                 grads[f"W{i}"] = grads[f"W{i}"] + self.weight_decay * self.params[f"W{i}"]
@@ -246,10 +254,12 @@ class MLP:
         """Number of trainable numbers; ``biases=False`` counts only the weights W."""
         return sum(p.size for key, p in self.params.items() if biases or key.startswith("W"))
 
-    def inspect(self, x, t, keep=REPORT_PARTS):
+    def inspect(self, x, t, keep=REPORT_PARTS, params=True):
         """Run one batch forward and backward (training mode) and report, per layer, the
         activation values and gradients. Parameters are not changed, but BatchNorm's
-        running averages are updated as in a training step.
+        running averages are updated as in a training step. The parameters' gradients
+        are left on the layers (``layer.dW``...); ``params=False`` does not compute them
+        (a faster pass when only the report is wanted).
 
         ``keep``: the parts of the :class:`LayerReport` to fill (the others stay empty
         lists). Each part is one array per hidden layer; a part not kept is freed during
@@ -273,7 +283,8 @@ class MLP:
             return (part, i, dout) if part in keep else None
 
         trace, grad_trace = _Trace(pick_values), _Trace(pick_grads)
-        loss, _ = self.loss_and_gradient(x, t, trace=trace, grad_trace=grad_trace)
+        loss, _ = self.loss_and_gradient(x, t, trace=trace, grad_trace=grad_trace,
+                                         params=params)
         grads = {(part, i): dout for part, i, dout in grad_trace}
         hidden = range(1, self.depth)
         return LayerReport(

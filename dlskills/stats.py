@@ -88,23 +88,22 @@ class Binning:
         counts = np.zeros(self.columns)
         offset = 2 if self.zero_column else 0
         if v.size:
-            if self.scale == "log":
-                x = np.abs(v)
-                # zeros (and tiny values) land in the first bin
-                np.maximum(x, np.finfo(x.dtype).tiny, out=x)
-                # the natural log, then bins of width * ln 10: the same bins as on log10,
-                # and numpy's float32 log is several times faster than its log10
-                np.log(x, out=x)
-                x -= self.lo * LN10
-                x *= 1.0 / (self.width * LN10)
-            else:
-                x = v - self.lo
-                x *= 1.0 / self.width
-            idx = x.astype(np.intp)
-            np.clip(idx, 0, self.n - 1, out=idx)
-            counts[offset:] += np.bincount(idx, minlength=self.n)
+            # zeros (log -inf) and overflows (+-inf) are clipped into the edge bins below
+            with np.errstate(divide="ignore", over="ignore"):
+                if self.scale == "log":
+                    # the natural log, then bins of width * ln 10: the same bins as on
+                    # log10, and numpy's float32 log is several times faster than log10
+                    x = np.abs(v)
+                    np.log(x, out=x)
+                    x -= self.lo * LN10
+                    x *= 1.0 / (self.width * LN10)
+                else:
+                    x = v - self.lo
+                    x *= 1.0 / self.width
+            np.clip(x, 0, self.n - 1, out=x)        # beyond the range: the edge bins
+            counts[offset:] += np.bincount(x.astype(np.intp), minlength=self.n)
             if self.zero_column:
-                n_zero = v.size - int(np.count_nonzero(v))
+                n_zero = int(np.count_nonzero(v == 0))
                 zero_bin = 0 if self.scale == "log" else \
                     int(np.clip((0.0 - self.lo) / self.width, 0, self.n - 1))
                 counts[0] = n_zero

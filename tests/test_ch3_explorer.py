@@ -58,6 +58,17 @@ def test_relu_he_keeps_std_and_std001_collapses(depth):
     assert 0.6 < per_layer < 0.8                              # about sqrt(1/2)
 
 
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_stds_are_numpys_and_leave_the_values_alone(dtype):
+    """The stds (computed in float64 on copies) are np.std's; the reported values are the
+    network's own (sigmoid outputs, not shifted to mean 0 by the std's computation)."""
+    s = layer_statistics("xavier_normal", "sigmoid", depth=3, dtype=dtype)
+    assert all(a.dtype == dtype and 0 < a.min() and a.max() < 1 for a in s.activations)
+    for values, stds in ((s.activations, s.act_std), (s.gradients, s.grad_std)):
+        np.testing.assert_allclose(stds, [np.std(v, dtype=np.float64) for v in values],
+                                   rtol=1e-12)
+
+
 def test_sigmoid_xavier_gradient_shrinks_and_input_signal_fades():
     s = layer_statistics("xavier_normal", "sigmoid", depth=5, dtype=np.float64)
     per_layer = (s.grad_std[0] / s.grad_std[-1]) ** (1 / 4)

@@ -1,10 +1,13 @@
 """Chapter 3: histogram bins and the plotting panels (arrays in, artists out)."""
 import numpy as np
 import pytest
+from matplotlib.ticker import FuncFormatter
 
 from dlskills.messages import say
-from dlskills.training import History
+from dlskills.training import FINAL_WINDOW, History
 from dlskills.views import new_figure
+from dlskills.views.style import style
+from dlskills.views.axes import LayerTicks
 from dlskills.stats import ACTIVATION_BINS, GRADIENT_BINS, Binning
 from dlskills.experiments.initialization import ComparedRuns, std_ratio_text
 from dlskills.views.initialization import (ComparedRunsView, HistogramHeatmap, LayerStdPanel,
@@ -54,6 +57,46 @@ def test_heatmap_changes_depth_in_place():
     assert same is image and image.get_array().shape[0] == 12
     heatmap.set_binning(ACTIVATION_BINS["relu"])
     assert ax.get_xlabel() == say("init.axis.activation_log")
+
+
+@pytest.mark.parametrize("depth, size", [(1, (5, 4)), (7, (6.3, 3.7)), (20, (5, 4)),
+                                         (50, (4.1, 5.3))])
+def test_heatmap_pixels_are_those_of_an_ordinary_image(depth, size):
+    """The heatmap's cell image (pixel -> cell map made once) draws exactly the pixels
+    of matplotlib's own nearest-neighbour image of the shares, and follows a new depth."""
+    binning = ACTIVATION_BINS["relu"]
+    shares = np.random.default_rng(depth).random((depth, binning.columns)) ** 4
+
+    def pixels(draw):
+        fig, _ = new_figure(size)
+        fig.set_layout_engine("none")       # the same axes box in both figures
+        with style():
+            ax = fig.subplots()
+            draw(ax)
+            ax.set_xlim(*binning.extent_x())
+            ax.set_ylim(depth + 0.5, 0.5)
+            fig.canvas.draw()
+        return np.asarray(fig.canvas.buffer_rgba()).copy()
+
+    def heatmap(ax):
+        shown = HistogramHeatmap(ax, binning)
+        shown.update(shares[:1])                     # another depth drawn first
+        ax.figure.canvas.draw()
+        shown.update(shares)
+
+    def ordinary(ax):
+        ax.imshow(shares, cmap=heatmap_scale.cmap, norm=heatmap_scale.norm, aspect="auto",
+                  interpolation="nearest", origin="upper",
+                  extent=(*binning.extent_x(), depth + 0.5, 0.5))
+        ax.yaxis.set_major_locator(LayerTicks())
+        ax.yaxis.set_major_formatter(FuncFormatter(lambda k, _: f"{k:.0f}".rjust(2, "\u2007")))
+        ax.set_xticks(*binning_ticks(binning))
+        ax.set_xlabel(say(binning.label))
+        ax.set_ylabel(say("init.axis.layer"))
+        ax.grid(False)
+
+    heatmap_scale = HistogramHeatmap(new_figure((2, 2))[0].subplots(), binning).scale
+    np.testing.assert_array_equal(pixels(heatmap), pixels(ordinary))
 
 
 def test_fitted_log_bins_cover_the_data_finely():
@@ -119,10 +162,13 @@ def test_loss_panel_and_sweep_titles_come_from_data():
     good, flat = History(), History()
     good.loss, good.epochs, good.test_acc = list(np.linspace(2.3, 0.5, 50)), [0, 1], [0.1, 0.8]
     flat.loss, flat.epochs, flat.test_acc = [2.3] * 50, [0, 1], [0.1, 0.1]
-    view = ComparedRunsView(new_figure((10, 4))[0], window=1)
-    view.update(runs({"he": good, "normal": flat}))
-    assert view.ax_loss.get_title() == say("init.loss.best", label="he", loss=0.5)
-    assert view.ax_acc.get_title() == say("init.acc.best", label="he", acc=0.8)
+    view = ComparedRunsView(new_figure((10, 4))[0])
+    result = runs({"he": good, "normal": flat})
+    view.update(result)
+    assert result.headline == say("init.loss.best", label="he", loss=good.final_loss())
+    assert result.accuracy_headline == say("init.acc.best", label="he", acc=0.8)
+    assert view.ax_loss.get_title() == result.headline        # the view shows them
+    assert view.ax_acc.get_title() == result.accuracy_headline
     ax = final_loss_vs_scale([0.01, 0.1, 1.0], [2.3, 1.2, np.nan],
                              ["completed", "completed", "diverged"],
                              references={"he": 0.8}).axes[0]
@@ -145,22 +191,26 @@ def runs(histories):
 
 
 def test_compared_runs_name_no_winner_when_every_run_ends_alike():
-    view = ComparedRunsView(new_figure((8, 3))[0], window=1)
+    def history(loss, acc):     # the last FINAL_WINDOW losses: all ``loss``
+        return History(loss=[2.5] + [loss] * FINAL_WINDOW, epochs=[0, 1], test_acc=[0.1, acc])
 
-    def history(loss, acc):
-        return History(loss=[2.5, loss], epochs=[0, 1], test_acc=[0.1, acc])
-
-    view.update(runs({"xavier_normal": history(2.302, 0.10), "he_normal": history(2.301, 0.10)}))
-    assert view.ax_loss.get_title() == say("init.loss.no_winner", loss=2.301)
-    assert view.ax_acc.get_title() == say("init.acc.no_winner", acc=0.10)
-    view.update(runs({"xavier_normal": history(2.30, 0.10), "he_normal": history(0.40, 0.88)}))
-    assert view.ax_loss.get_title() == say("init.loss.best", label="he_normal", loss=0.40)
-    assert view.ax_acc.get_title() == say("init.acc.best", label="he_normal", acc=0.88)
+    alike = runs({"xavier_normal": history(2.302, 0.10), "he_normal": history(2.301, 0.10)})
+    assert alike.headline == say("init.loss.no_winner", loss=2.301)
+    assert alike.accuracy_headline == say("init.acc.no_winner", acc=0.10)
+    apart = runs({"xavier_normal": history(2.30, 0.10), "he_normal": history(0.40, 0.88)})
+    assert apart.headline == say("init.loss.best", label="he_normal", loss=0.40)
+    assert apart.accuracy_headline == say("init.acc.best", label="he_normal", acc=0.88)
+    diverged = history(0.1, 0.5)
+    diverged.loss[-1], diverged.status = np.inf, "diverged"      # takes no part
+    apart.histories["normal"] = diverged
+    assert apart.headline == say("init.loss.best", label="he_normal", loss=0.40)
+    nothing = runs({})
+    assert (nothing.headline, nothing.accuracy_headline) == (say("init.loss.title"), "")
 
 
 def test_compared_runs_mark_a_previous_run_and_keep_one_legend_below():
     fig = new_figure((8, 3))[0]
-    view = ComparedRunsView(fig, window=1)
+    view = ComparedRunsView(fig)
     last = runs({"he_normal": History(loss=[2.5, 0.4], epochs=[0, 1], test_acc=[0.1, 0.9])})
     view.update(last)
     lines = view.curves.loss.lines

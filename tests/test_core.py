@@ -405,6 +405,56 @@ def test_inspect_keeps_the_parts_asked_for(options):
         net.inspect(x, t, keep=["post", "acts"])
 
 
+@pytest.mark.parametrize("options", [dict(), dict(batchnorm=True, weight_decay=0.1),
+                                     dict(residual=True)])
+def test_inspect_backpropagates_without_the_parameters_gradients(options):
+    """The gradients inspect reports are those of a full backward pass, its loss too;
+    with params=False no Affine layer computed dW or db on the way, by default each
+    holds the full pass's."""
+    net = dl.MLP(6, [5, 5, 5], 3, activation="tanh", seed=0, **options)
+    x, t = np.random.default_rng(0).normal(size=(8, 6)), np.arange(8) % 3
+    trace = []
+    loss, grads = net.loss_and_gradient(x, t, grad_trace=trace)
+    assert set(grads) == set(net.params)
+    affines = [layer for kind, _, layer in net.layers if kind == "affine"]
+    held = [(layer.dW, layer.db) for layer in affines]      # weight decay not included
+    for layer in affines:
+        layer.dW = layer.db = None
+    report = net.inspect(x, t, params=False)
+    assert all(layer.dW is None and layer.db is None for layer in affines)
+    assert report.loss == loss
+    net.inspect(x, t)
+    for layer, (dW, db) in zip(affines, held):
+        np.testing.assert_array_equal(layer.dW, dW)
+        np.testing.assert_array_equal(layer.db, db)
+    full = {(kind, i): dout for kind, i, dout in trace}
+    for i, (grad_pre, grad_post) in enumerate(zip(report.grad_pre, report.grad_post), 1):
+        np.testing.assert_array_equal(grad_post, full["activation", i])
+        np.testing.assert_array_equal(grad_pre, full[net._pre_activation_kind(i), i])
+    alone = []
+    assert net.loss_and_gradient(x, t, grad_trace=alone, params=False) == (loss, {})
+    assert [(kind, i) for kind, i, _ in alone] == [(kind, i) for kind, i, _ in trace]
+    with pytest.raises(ValueError, match="params must be True or False"):
+        net.loss_and_gradient(x, t, params="no")
+
+
+def test_affine_backward_input_is_backward_without_dw():
+    rng = np.random.default_rng(0)
+    W, b, x, dout = (rng.normal(size=s) for s in ((4, 3), (3,), (5, 2, 2), (5, 3)))
+    full, alone = Affine(W, b), Affine(W, b)
+    full.forward(x)
+    alone.forward(x)
+    dx = alone.backward_input(dout)
+    np.testing.assert_array_equal(dx, full.backward(dout))
+    assert dx.shape == x.shape and alone.dW is None and alone.db is None
+    first = Affine(W, b, need_dx=False)
+    first.forward(x)
+    assert first.backward_input(dout) is None
+    first.forward(x, train=False)
+    with pytest.raises(RuntimeError, match="needs a training forward"):
+        first.backward_input(dout)
+
+
 def test_inspect_frees_the_parts_not_kept():
     import tracemalloc
 

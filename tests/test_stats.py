@@ -23,6 +23,18 @@ def test_linear_zero_column_inside_the_range():
     np.testing.assert_allclose(shares[2:], [1 / 3, 0, 1 / 3, 0])   # 0.1 stays in [0, 0.5)
 
 
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_values_far_beyond_the_range_land_in_the_edge_bins(dtype):
+    """Even values too large for an integer bin index (a cast of 4e31 is undefined and
+    gave bin 0): every value beyond the range is in the nearest edge bin."""
+    values = np.array([1e30, -1e30, 3e38, 1e-45, 0.5], dtype=dtype)
+    shares, bad = Binning("linear", 0.0, 1.0, 4).shares(values)
+    assert bad == 0
+    np.testing.assert_allclose(shares, [2 / 5, 0, 1 / 5, 2 / 5])
+    shares, _ = Binning("log", -4.0, 0.0, 4, zero_column=True).shares(values)
+    np.testing.assert_allclose(shares, [0, 0, 1 / 5, 0, 0, 4 / 5])
+
+
 def test_activation_bins_cover_each_range():
     assert (activation_bins("sigmoid").lo, activation_bins("sigmoid").hi) == (0, 1)
     assert (activation_bins("tanh").lo, activation_bins("tanh").hi) == (-1, 1)

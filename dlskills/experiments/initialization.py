@@ -177,7 +177,7 @@ def layer_statistics(init="xavier_normal", activation="sigmoid", depth=5, width=
     with np.errstate(all="ignore"), single_thread_blas():
         net = MLP(width, [width] * depth, width, activation=activation, init=init,
                   init_options=options, seed=rng, dtype=dtype)
-        report = net.inspect(x, t, keep=("post", "grad_pre"))
+        report = net.inspect(x, t, keep=("post", "grad_pre"), params=False)
         act, grad = report.post, report.grad_pre
         binning = ACTIVATION_BINS[activation]
         numbers = dict(act_std=np.array([_std(a) for a in act]),
@@ -197,7 +197,12 @@ def layer_statistics(init="xavier_normal", activation="sigmoid", depth=5, width=
 
 
 def _std(values):
-    s = float(np.std(values, dtype=np.float64))
+    """Standard deviation in float64 (squares of float32 values neither overflow nor
+    underflow there), nan when not finite; the sum of squares is one BLAS dot. Works on
+    a copy: ``values`` are left as they are."""
+    v = np.array(values, dtype=np.float64).ravel()
+    v -= v.mean()
+    s = float(np.sqrt(np.dot(v, v) / v.size))
     return s if np.isfinite(s) else float("nan")
 
 
@@ -337,6 +342,33 @@ class ComparedRuns:
         return say("explorer.settings_sep").join(
             run_summary(self.labels[name], history)
             for name, history in self.histories.items())
+
+    @property
+    def headline(self):
+        """The loss panel's title: the start whose final (averaged) loss is lowest, or
+        that there is no winner (all within 1 % of the highest); diverged runs take no
+        part."""
+        finals = [(h.final_loss(), self.labels[name]) for name, h in self.histories.items()]
+        finite = [(loss, label) for loss, label in finals if np.isfinite(loss)]
+        if len(finite) > 1 and max(finite)[0] - min(finite)[0] < 0.01 * max(finite)[0]:
+            return say("init.loss.no_winner", loss=min(finite)[0])
+        if finite:
+            best = min(finite)
+            return say("init.loss.best", label=best[1], loss=best[0])
+        return say("init.loss.title")
+
+    @property
+    def accuracy_headline(self):
+        """The accuracy panel's title: the start with the highest last test accuracy, or
+        that there is no winner (all within 1 point); empty before any evaluation."""
+        accs = [(h.test_acc[-1], self.labels[name]) for name, h in self.histories.items()
+                if h.test_acc]
+        if len(accs) > 1 and max(accs)[0] - min(accs)[0] < 0.01:
+            return say("init.acc.no_winner", acc=max(accs)[0])
+        if accs:
+            top = max(accs)
+            return say("init.acc.best", label=top[1], acc=top[0])
+        return ""
 
 
 def compare_initializers(inits=COMPARED_INITS, activation="relu", iterations=400, lr=0.01,

@@ -18,7 +18,9 @@ Functions and panels here take arrays (or histories), never a network:
 
 import matplotlib
 import numpy as np
+from matplotlib.cm import ScalarMappable
 from matplotlib.colors import LogNorm
+from matplotlib.image import AxesImage
 from matplotlib.ticker import FuncFormatter
 
 from ..experiments.initialization import std_ratio_text
@@ -53,16 +55,52 @@ def binning_ticks(binning):
     return pos, labels
 
 
+class _CellImage(AxesImage):
+    """An image of RGBA colours (one per cell), drawn nearest-neighbour like any image,
+    faster: which cell each screen pixel shows is worked out by matplotlib itself, once
+    per placement, by drawing an image of cell numbers; each draw then only looks the
+    colours up (an ordinary image resamples a full-size float copy on every draw, a
+    quarter of the heatmaps' redraw). The pixels are the same."""
+
+    _place = _lookup = None
+
+    def make_image(self, renderer, magnification=1.0, unsampled=False):
+        colours = np.ascontiguousarray(self.get_array(), dtype=np.uint8)
+        rows, cols = colours.shape[:2]
+        place = (rows, cols, tuple(self.get_window_extent().extents),
+                 tuple(self.axes.bbox.extents), magnification, unsampled)
+        if place != self._place:
+            cells = np.arange(rows * cols, dtype=np.uint32).reshape(rows, cols)
+            codes = np.stack([cells & 255, cells >> 8 & 255, cells >> 16,
+                              np.full_like(cells, 255)], axis=-1).astype(np.uint8)
+            probe = AxesImage(self.axes, interpolation="nearest", origin=self.origin,
+                              extent=self.get_extent(), transform=self.get_transform())
+            probe.set_data(codes)
+            image, x, y, trans = probe.make_image(renderer, magnification, unsampled)
+            if image is not None:       # pixels outside every cell: the extra cell
+                image = image.astype(np.uint32)
+                image = np.where(image[..., 3] > 0, image[..., 0] | image[..., 1] << 8 |
+                                 image[..., 2] << 16, rows * cols)
+            self._place, self._lookup = place, (image, x, y, trans)
+        index, x, y, trans = self._lookup
+        if index is None:
+            return None, 0, 0, None
+        table = np.append(colours.view(np.uint32).reshape(-1), np.uint32(0))
+        return table[index].view(np.uint8).reshape(index.shape + (4,)), x, y, trans
+
+
 class HistogramHeatmap:
     """Histograms of every layer as one image: row = layer (layer 1 on top), column =
     bin, colour = share of the layer's values in that bin (log colour scale)."""
 
     def __init__(self, ax, binning, layer_labels=True):
         self.ax = ax
-        cmap = matplotlib.colormaps[HEATMAP_CMAP].with_extremes(bad="white", under="white")
-        self.image = ax.imshow(np.full((1, binning.columns), np.nan), aspect="auto",
-                               cmap=cmap, norm=LogNorm(MIN_SHARE, 1.0),
-                               interpolation="nearest", origin="upper")
+        #: shares -> colours (and the colour bar's scale); below MIN_SHARE and 0: white
+        self.scale = ScalarMappable(LogNorm(MIN_SHARE, 1.0), matplotlib.colormaps[
+            HEATMAP_CMAP].with_extremes(bad="white", under="white"))
+        self.image = _CellImage(ax, interpolation="nearest", origin="upper")
+        self.image.set_clip_path(ax.patch)          # as ax.imshow does
+        ax.add_image(self.image)
         ax.grid(False)
         ax.set_ylabel(say("init.axis.layer") if layer_labels else "")
         ax.tick_params(axis="y", labelleft=layer_labels)
@@ -71,6 +109,7 @@ class HistogramHeatmap:
         # layout frozen after the first draw then fits every depth up to 99
         ax.yaxis.set_major_formatter(FuncFormatter(lambda k, _: f"{k:.0f}".rjust(2, "\u2007")))
         self.set_binning(binning)
+        self.update(np.zeros((1, binning.columns)))     # white until the first result
 
     def set_binning(self, binning):
         """Switch to other fixed bins (e.g. another activation function)."""
@@ -84,7 +123,7 @@ class HistogramHeatmap:
         """``shares``: array (layers, binning.columns)."""
         shares = np.asarray(shares, dtype=float)
         depth = shares.shape[0]
-        self.image.set_data(shares)     # below MIN_SHARE (and 0): the white "under" colour
+        self.image.set_data(self.scale.to_rgba(shares, bytes=True))
         left, right = self.binning.extent_x()
         self.image.set_extent((left, right, depth + 0.5, 0.5))
         self.ax.set_ylim(depth + 0.5, 0.5)      # LayerTicks labels layers 1 to depth
@@ -201,41 +240,23 @@ class ComparedRunsView(View):
     """The runs of :func:`~dlskills.experiments.initialization.initializer_runs` (a
     :class:`~dlskills.experiments.initialization.ComparedRuns`): chapter 3's
     :class:`~dlskills.views.curves.TrainingCurves` (loss from 0, one legend below both
-    panels), each panel titled with the start that did best, or that none did. The runs of
-    ``previous`` (the last run, a control changed since) are drawn dashed."""
+    panels), each panel titled with the result's headline (the start that did best, or
+    that none did). The runs of ``previous`` (the last run, a control changed since) are
+    drawn dashed."""
 
     figsize = (13, 4.8)
 
-    def __init__(self, fig, window=20):
+    def __init__(self, fig):
         super().__init__(fig)
         self.ax_loss, self.ax_acc = fig.subplots(1, 2, width_ratios=[1.4, 1])
-        self.curves = TrainingCurves(self.ax_loss, self.ax_acc, window=window,
-                                     legend_below=True)
+        self.curves = TrainingCurves(self.ax_loss, self.ax_acc, legend_below=True)
 
     def update(self, result, previous=None):
-        histories, labels = result.histories, result.labels
-        self.curves.update(histories, labels, previous and previous.histories,
+        self.curves.update(result.histories, result.labels, previous and previous.histories,
                            result.settings["iterations"])
-        finals = [(loss, labels.get(name, name))
-                  for name, loss in self.curves.final_loss.items()]
-        finite = [(v, lab) for v, lab in finals if np.isfinite(v)]
-        if previous and not histories:
-            self.ax_loss.set_title(say("init.previous.title"))
-        elif len(finite) > 1 and max(finite)[0] - min(finite)[0] < 0.01 * max(finite)[0]:
-            self.ax_loss.set_title(say("init.loss.no_winner", loss=min(finite)[0]))
-        elif finite:
-            best = min(finite)
-            self.ax_loss.set_title(say("init.loss.best", label=best[1], loss=best[0]))
-        else:
-            self.ax_loss.set_title(say("init.loss.title"))
-        accs = [(h.test_acc[-1], labels.get(n, n)) for n, h in histories.items() if h.test_acc]
-        if len(accs) > 1 and max(accs)[0] - min(accs)[0] < 0.01:
-            self.ax_acc.set_title(say("init.acc.no_winner", acc=max(accs)[0]))
-        elif accs:
-            top = max(accs)
-            self.ax_acc.set_title(say("init.acc.best", label=top[1], acc=top[0]))
-        else:
-            self.ax_acc.set_title("")
+        self.ax_loss.set_title(say("init.previous.title") if previous and not result.histories
+                               else result.headline)
+        self.ax_acc.set_title(result.accuracy_headline)
 
 
 class LayerStatsView(View):
@@ -251,7 +272,7 @@ class LayerStatsView(View):
         ax_act, ax_grad, ax_std = fig.subplots(1, 3, width_ratios=[1.05, 1.05, 1])
         self.act_map = HistogramHeatmap(ax_act, ACTIVATION_BINS["sigmoid"])
         self.grad_map = HistogramHeatmap(ax_grad, GRADIENT_BINS, layer_labels=False)
-        bar = fig.colorbar(self.grad_map.image, ax=[ax_act, ax_grad], fraction=0.03, pad=0.01)
+        bar = fig.colorbar(self.grad_map.scale, ax=[ax_act, ax_grad], fraction=0.03, pad=0.01)
         bar.set_label(say("axis.share"))            # one colour bar: one colour scale
         log_axis(bar.ax.yaxis)
         self.std_panel = LayerStdPanel(ax_std)
