@@ -27,6 +27,7 @@ import numpy as np
 
 from ..messages import say
 from ..schedules import make_schedule
+from .axes import log_axis
 from .style import PALETTE, new_figure, style
 
 #: How each example is written as a formula (mathtext only: a string with "$" is drawn
@@ -57,7 +58,7 @@ def schedule_figure(kind):
         drops = np.flatnonzero(lrs[1:] < lrs[:-1] * (1 - 1e-12)) + 1
         if len(drops) <= 20:   # the jumps of step/multi-step decay, not every epoch
             ax.plot(drops, lrs[drops], "o", color=color, markersize=5)
-        ax.set_yscale("log")
+        log_axis(ax.yaxis)
         ax.set_xlim(0, EPOCHS)
         ax.set_ylim(1e-4, 0.2)
         ax.set_xlabel(say("axis.epoch"))

@@ -338,7 +338,6 @@ def final_loss_vs_scale(scales, losses, statuses, references=None):
             ax.axhline(loss, color=color(name), linestyle="--",
                        label=say("init.sweep.reference", name=name))
             results.append((loss, name))
-        ax.set_xscale("log")
         log_axis(ax.xaxis)
         ax.set_xlabel(say("init.axis.initial_std"))
         ax.set_ylabel(say("init.axis.final_loss"))
