@@ -40,7 +40,6 @@ class InitializationExplorer(Explorer):
     """
 
     name = "initialization"
-    figsize = (14, 5.2)
     experiment = staticmethod(layer_statistics)
     view_class = LayerStatsView
 
@@ -72,7 +71,6 @@ class InitTrainingExplorer(TrainingExplorer):
     the loss curves grow while it trains."""
 
     name = "init-training"
-    figsize = (13, 4.8)
     experiment = staticmethod(initializer_runs)
     view_class = ComparedRunsView
     redraw_every = 1.0      # seconds between live redraws: drawing must not slow training
