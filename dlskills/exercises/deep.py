@@ -7,7 +7,7 @@ Each ``check_*`` returns a :class:`~dlskills.exercises.Verdict` shown as one lin
 import numpy as np
 
 from ..experiments.deep import CHANCE_LIMIT, REMEDIES, remedy_label, run_deep
-from ..messages import say
+from ..messages import say, say_list
 from ..optimizers import clip_gradients
 from . import Verdict, checker
 
@@ -68,7 +68,7 @@ def check_few_remedies(answer, most=2, depth=30, epochs=10, seeds=(0, 1, 2)):
     if not isinstance(answer, (list, tuple)) or not answer or len(answer) > most \
             or any(name not in REMEDIES for name in answer):
         return Verdict(False, say("deep.ex.few.form", most=most, answer=answer,
-                                  names="、".join(REMEDIES)))
+                                  names=say_list(REMEDIES)))
     val = [run_deep(answer, depth, epochs, seed=seed, curves=False,
                     record_layers=False).val_acc[-1] for seed in seeds]
     values = dict(remedies=remedy_label(answer), low=100 * min(val), high=100 * max(val),

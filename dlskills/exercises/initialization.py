@@ -10,7 +10,7 @@ import numpy as np
 
 from ..experiments.initialization import layer_statistics, nonzero_gradients
 from ..initializers import he_std, xavier_bound
-from ..messages import say
+from ..messages import say, say_list
 from ..model import MLP
 from . import Verdict, checker
 
@@ -171,7 +171,7 @@ def check_relu_prediction(choice):
     network closest to layer 1's? ``choice``: one of :data:`PREDICTION_CHOICES`."""
     if choice not in PREDICTION_CHOICES:
         return Verdict(False, say("init.ex.choose", choice=choice,
-                                  choices="、".join(repr(c) for c in PREDICTION_CHOICES)))
+                                  choices=say_list(map(repr, PREDICTION_CHOICES))))
     ratios = relu_std_ratios()
     best = min(ratios, key=lambda c: abs(np.log(ratios[c])))
     if choice != best:       # only the chosen start's ratio: the others would tell

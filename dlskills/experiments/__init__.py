@@ -13,7 +13,7 @@ import numpy as np
 
 from .._checks import check_number
 from ..datasets import load_mnist
-from ..messages import say
+from ..messages import say, say_list
 from ..training import History
 
 
@@ -150,7 +150,7 @@ class SeedSpread:
         swapped places."""
         tiers = self.tiers()
         order = " < ".join("/".join(tier) for tier in tiers)
-        mixed = "、".join("/".join(tier) for tier in tiers if len(tier) > 1)
+        mixed = say_list("/".join(tier) for tier in tiers if len(tier) > 1)
         if mixed:
             return say("optimizers.seeds.order_mixed", n=len(self.seeds), order=order,
                        names=mixed)

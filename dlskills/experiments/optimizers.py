@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from .._checks import check_number
-from ..messages import say
+from ..messages import say, say_list
 from ..model import MLP
 from ..optimizers import OPTIMIZERS, make_optimizer
 from ..schedules import make_schedule
@@ -111,7 +111,7 @@ class PathComparison:
         diverged = [say("optimizers.fig.diverged_run", label=r.label, step=r.diverged_at)
                     for r in self.runs if r.diverged_at is not None]
         if diverged:
-            parts.append(say("optimizers.fig.diverged", runs="、".join(diverged)))
+            parts.append(say("optimizers.fig.diverged", runs=say_list(diverged)))
         return say("optimizers.sep").join(parts)
 
 

@@ -42,7 +42,7 @@ import numpy as np
 from matplotlib.layout_engine import ConstrainedLayoutEngine
 
 from .._blas import single_thread_blas
-from ..messages import catalogue, say
+from ..messages import catalogue, say, say_list
 from ..training import History
 from ..views.base import View
 from ..views.style import PALETTE, freeze_layout, new_figure, style
@@ -418,7 +418,7 @@ def _fmt(value):
     if isinstance(value, float):
         return f"{value:.3g}"
     if isinstance(value, (tuple, list)):
-        return "、".join(map(str, value))
+        return say_list(value)
     return str(value)
 
 

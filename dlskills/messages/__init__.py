@@ -67,6 +67,11 @@ def say(key, **values):
     return Message(key, text, values)
 
 
+def say_list(items):
+    """Items joined as the course lists them: [1, 3] -> "1、3" (key ``list.sep``)."""
+    return say("list.sep").join(map(str, items))
+
+
 def say_layers(layers):
     """Layer numbers as the course writes them: [4] -> "第 4 层", [1, 2, 3] -> "第 1–3 层",
     [1, 3] -> "第 1、3 层" (keys ``axis.layer*``)."""
@@ -75,5 +80,5 @@ def say_layers(layers):
         return say("axis.layer", layer=layers[0])
     if layers == list(range(layers[0], layers[-1] + 1)):
         return say("axis.layer_range", first=layers[0], last=layers[-1])
-    return say("axis.layer_list", layers=say("axis.layer_sep").join(map(str, layers)))
+    return say("axis.layer_list", layers=say_list(layers))
 

@@ -410,7 +410,7 @@ MESSAGES = {
     "axis.layer": "第 {layer} 层",
     "axis.layer_range": "第 {first}–{last} 层",
     "axis.layer_list": "第 {layers} 层",
-    "axis.layer_sep": "、",
+    "list.sep": "、",
     # the gradient norm of every weight layer (chapters 1 and 5)
     "axis.weight_layer": "权重层 l（1 = 紧挨输入，最后 = 输出层）",
     "axis.grad_norm": "梯度范数 ‖∂L/∂Wₗ‖",
