@@ -39,7 +39,8 @@ import time
 import urllib.request
 from pathlib import Path
 
-REPO_ROOT = Path(__file__).resolve().parents[1]
+from harness.course import NOTEBOOKS, REPO_ROOT
+
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -197,7 +198,7 @@ class JupyterLab:
                 raise ValueError("serve/cwd serve in place: no notebooks or siblings to copy")
             notebooks = self.cwd / serve
             settings = {**IN_PLACE_SETTINGS, **(settings or {})}
-        self.source = Path(notebooks) if notebooks is not None else REPO_ROOT / "notebooks"
+        self.source = Path(notebooks) if notebooks is not None else NOTEBOOKS
         if siblings is None:
             siblings = ()
         self.siblings = tuple(siblings)
