@@ -10,9 +10,13 @@ training explorer says "press Run" after the move; Run is clicked and the traine
 must arrive the same way. Printed: the time to come up and, per control, the seconds from
 the input to the new figure (under load: read them as upper bounds).
 
-A start that stops making progress (Voilà's loading text and the CPU time of Voilà and
-its kernel both still for ``STALL`` s) fails as ``VoilaStalled`` with the progress and
-Voilà's log: a hang is reported, never retried away.
+A start that stops making progress fails as ``VoilaStalled`` after ``STALL`` s, while
+Voilà runs the notebook (its loading text and the CPU time of Voilà and its kernel all
+still) or after it showed the page (no explorer, figure or "Loading widget..." placeholder
+changed, no widget message went to or came from the kernel, no CPU time): the report
+holds the progress, the widgets on the page, the widget manager's exchange with the
+kernel, the console's errors, whether the page still paints, and Voilà's log. A hang is
+reported, never retried away, and costs ``STALL`` s, not ``TIMEOUT``.
 """
 import json
 import re
@@ -28,7 +32,7 @@ from harness.voila import Voila, VoilaPage, is_removed, removed_tags, shown_expl
 NOTEBOOKS = Path(__file__).resolve().parents[2] / "notebooks"
 TAGS = removed_tags()
 TIMEOUT = 900          # whole start, seconds (chapter 4 trains for minutes under load)
-STALL = 120            # no progress at all for this long = a hang
+STALL = 120            # no progress at all for this long = a hang (either wait)
 MIN_INK = 0.02
 
 # catalogue pieces of a status: a result ("<settings> → <finding>"), "press Run", an error
