@@ -27,7 +27,8 @@ import pytest
 
 from dlskills.messages import catalogue, say
 from harness.lab import VIEWPORT
-from harness.voila import Voila, VoilaPage, is_removed, removed_tags, shown_explorers
+from harness.voila import (Voila, VoilaPage, VoilaStalled, is_removed, removed_tags,
+                           shown_explorers)
 
 NOTEBOOKS = Path(__file__).resolve().parents[2] / "notebooks"
 TAGS = removed_tags()
@@ -160,3 +161,28 @@ def test_lecture_page_in_voila(chapter, voila_page):
         status = page.status_text(n)
         assert ERROR not in status, status
     assert page.errors() == []
+
+
+def test_a_page_that_stops_drawing_fails_in_stall_seconds(tmp_path, voila_page):
+    """An explorer whose figure never draws (an empty image: the state of a page whose
+    widgets stopped) fails as VoilaStalled ``stall`` s after the last progress, with
+    the widgets and the widget manager's exchange in the report, not after ``timeout``."""
+    import nbformat
+
+    (tmp_path / "voila.json").write_text("{}", encoding="utf-8")
+    source = ("import ipywidgets as w\n"
+              "figure = w.Image(value=b'', format='png')\n"
+              "figure.add_class('dlskills-figure')\n"
+              "w.VBox([figure]).add_class('dlskills-explorer')")
+    nbformat.write(nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(source)]),
+                   tmp_path / "stops.ipynb")
+    voila_page.lab = server = Voila("stops.ipynb", cwd=tmp_path, folder="").start()
+    stall = 15
+    with pytest.raises(VoilaStalled) as stalled:
+        voila_page.open(server, explorers=1, timeout=TIMEOUT, stall=stall)
+    report = str(stalled.value)
+    waited = float(re.search(r"\((\d+) s after the request", report).group(1))
+    assert waited < voila_page.timings["executed"] + stall + 10, report
+    assert "fewer than 1 explorers with a figure: no progress for 15 s" in report
+    assert "'explorers': 1, 'drawn': 0, 'loading': 0" in report, report
+    assert "update_states received at" in report and "None s" not in report, report
