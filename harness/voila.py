@@ -165,27 +165,23 @@ def kernel_message(payload):
     try:
         if isinstance(payload, str):
             message = json.loads(payload)
-            header, parent, content = (message.get("header", {}),
-                                       message.get("parent_header", {}),
-                                       message.get("content", {}))
         elif int.from_bytes(payload[:8], "little") < 64:
             count = int.from_bytes(payload[:8], "little")
             offsets = [int.from_bytes(payload[8 * k:8 * k + 8], "little")
                        for k in range(1, count + 1)]
-            header, parent, _, content = (json.loads(payload[a:b]) for a, b in
-                                          zip(offsets[1:5], offsets[2:6]))
+            message = {part: json.loads(payload[a:b]) for part, a, b in zip(
+                ("header", "parent_header", "metadata", "content"), offsets[1:5], offsets[2:6])}
         else:
             count = int.from_bytes(payload[:4], "big")
             offsets = [int.from_bytes(payload[4 * k:4 * k + 4], "big")
                        for k in range(1, count + 1)]
             message = json.loads(payload[offsets[0]:offsets[1] if count > 1 else None])
-            header, parent, content = (message.get("header", {}),
-                                       message.get("parent_header", {}),
-                                       message.get("content", {}))
-    except (ValueError, TypeError, KeyError, IndexError):
+        header = message["header"]
+        parent, content = message.get("parent_header") or {}, message.get("content") or {}
+        method = (content.get("data") or {}).get("method")
+        return header["msg_type"], method, header.get("msg_id"), parent.get("msg_id")
+    except (ValueError, TypeError, KeyError, IndexError, AttributeError):
         return None
-    method = (content.get("data") or {}).get("method") if isinstance(content, dict) else None
-    return (header.get("msg_type"), method, header.get("msg_id"), (parent or {}).get("msg_id"))
 
 
 class VoilaPage(ExplorerPage):
