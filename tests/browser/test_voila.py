@@ -129,7 +129,8 @@ def test_lecture_page_in_voila(chapter, voila_page):
     print(f"\n[voila] {chapter}: page shown after {page.timings['executed']:.1f} s, "
           f"explorers drawn after {page.timings['explorers']:.1f} s "
           f"(progress {page.progress[0][1] if page.progress else '-'} .. "
-          f"{page.progress[-1][1] if page.progress else '-'})")
+          f"{page.progress[-1][1] if page.progress else '-'}); widgets: "
+          + "; ".join(page.widget_protocol().splitlines()[1:]))
     assert page.errors() == []
     names = page.explorer_names()
     assert len(names) == expected, names
