@@ -227,7 +227,8 @@ class VoilaPage(ExplorerPage):
         show a figure. Each wait fails as :class:`VoilaStalled` when nothing moved for
         ``stall`` s (neither the page: Voilà's loading text, the widgets drawn or loading,
         the widget messages; nor the CPU time of Voilà and its kernel), as
-        :class:`LabTimeout` after ``timeout`` s in all or when a widget failed to render."""
+        :class:`LabTimeout` after ``timeout`` s in all, or as soon as the page shows an error
+        (see :meth:`errors`) while the widgets draw."""
         self.lab = server
         self._clock = start = time.monotonic()
         # the HTML streams while the cells run: do not wait for the load event
@@ -242,8 +243,9 @@ class VoilaPage(ExplorerPage):
 
         def drawn():
             state = self.page.evaluate(_WIDGETS)
-            if self.errors():
-                raise LabTimeout(self._describe("a widget failed to render", start))
+            errors = self.errors()
+            if errors:
+                raise LabTimeout(self._describe(f"the page shows an error: {errors}", start))
             return (state["drawn"] >= explorers,
                     (tuple(state.values()), len(self.widget_messages)))
 
