@@ -31,7 +31,7 @@ if __package__:                               # python -m benchmarks.kernel_memo
 else:                                         # python benchmarks/kernel_memory.py
     import _common as bench
 
-from harness.hub import chapter_notebook
+from harness.course import chapter_notebook
 from harness.procs import Poller
 
 MB = 1024 ** 2
@@ -86,11 +86,9 @@ def measure(notebook, interval=0.1, timeout=600, traced=False):
             for index, cell in list(enumerate(nb.cells)):
                 if cell.cell_type != "code" or not cell.source.strip():
                     continue
-                before = poller.poll()[1]
-                poller.window()
+                _, before = poller.window()        # one poll starts the cell's window
                 client.execute_cell(cell, index)
-                peak = poller.window()
-                after = poller.poll()[1]
+                peak, after = poller.window()      # and one ends it
                 live = live_peak = None
                 if traced:
                     live, live_peak = map(int, run_hidden(client, TRACE_READ).split())

@@ -25,6 +25,7 @@ else:                                         # python benchmarks/voila_screensh
     import _common as bench
     from screenshots import full_notebook
 
+from harness import course  # noqa: E402
 from harness.lab import chromium  # noqa: E402
 from harness.voila import Voila, VoilaPage, VoilaStalled, shown_explorers  # noqa: E402
 
@@ -33,7 +34,7 @@ SIZES = ((1920, 1080), (1280, 720))
 
 
 def chapters(prefixes):
-    found = sorted((bench.REPO / "notebooks").glob("0*.ipynb"))
+    found = course.chapters()
     if prefixes:
         found = [p for p in found if any(p.name.startswith(x) for x in prefixes)]
     return [p.name for p in found]

@@ -38,7 +38,8 @@ import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from harness.lab import REPO_ROOT, free_port, request_json
+from harness.course import REPO_ROOT, chapter_notebook
+from harness.lab import free_port, request_json
 
 DEPLOY = REPO_ROOT / "deploy" / "jupyterhub"
 CONFIG = DEPLOY / "jupyterhub_config.py"
@@ -59,14 +60,6 @@ MOVES = {
     "04": ("bn_explorer", "set", [{"weight_scale": 0.1}, {"weight_scale": 0.01}]),
     "05": ("lab", "run", [{"epochs": 1, "depth": 10}, {"epochs": 1, "depth": 12}]),
 }
-
-
-def chapter_notebook(chapter):
-    """notebooks/<chapter>_*.ipynb for "01".."05"."""
-    found = sorted((REPO_ROOT / "notebooks").glob(f"{chapter}_*.ipynb"))
-    if len(found) != 1:
-        raise ValueError(f"chapter: no single notebook notebooks/{chapter}_*.ipynb")
-    return found[0]
 
 
 def chapter_cells(chapter):

@@ -39,7 +39,8 @@ import time
 import urllib.request
 from pathlib import Path
 
-REPO_ROOT = Path(__file__).resolve().parents[1]
+from harness.course import NOTEBOOKS, REPO_ROOT
+
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -51,6 +52,10 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 VIEWPORT = {"width": 1400, "height": 1000}
+# Page waits poll on a timer, every POLL_MS ms. Playwright's default polls on
+# requestAnimationFrame, which headless Chromium may stop ticking: the page is then right
+# and the wait never sees it (only time_change keeps rAF, to time the frame shown).
+POLL_MS = 100
 INSTALL_HINT = "Chromium not installed: run bash tests/run.sh as root or apt-get install chromium"
 
 # JupyterLab user settings written for every test server: no news/update
@@ -197,7 +202,7 @@ class JupyterLab:
                 raise ValueError("serve/cwd serve in place: no notebooks or siblings to copy")
             notebooks = self.cwd / serve
             settings = {**IN_PLACE_SETTINGS, **(settings or {})}
-        self.source = Path(notebooks) if notebooks is not None else REPO_ROOT / "notebooks"
+        self.source = Path(notebooks) if notebooks is not None else NOTEBOOKS
         if siblings is None:
             siblings = ()
         self.siblings = tuple(siblings)
@@ -755,7 +760,7 @@ class ExplorerPage:
             self.page.wait_for_function(
                 _STATUS_MATCHES,
                 arg={"root": self.root_selector(explorer), "want": _want(expected)},
-                timeout=timeout * 1000)
+                polling=POLL_MS, timeout=timeout * 1000)
         except Exception as error:
             raise LabTimeout(
                 f"status of explorer {explorer!r} did not match {expected!r} within "
@@ -780,7 +785,7 @@ class ExplorerPage:
         try:
             handle = self.page.wait_for_function(
                 _NEW_FIGURE, arg={"root": self.root_selector(explorer), "old": old_src},
-                timeout=timeout * 1000)
+                polling=POLL_MS, timeout=timeout * 1000)
         except Exception as error:
             raise LabTimeout(
                 f"figure of explorer {explorer!r} did not change within {timeout} s") from error
@@ -879,7 +884,7 @@ class NotebookPage(ExplorerPage):
         self.page.locator(".lm-MenuBar-item", has_text=re.compile(r"^\s*Run\s*$")).click()
         self.page.locator('li.lm-Menu-item[data-command="runmenu:run-all"]').click()
         with contextlib.suppress(Exception):  # very fast notebooks may finish first
-            self.page.wait_for_function(_ANY_RUNNING, timeout=10_000)
+            self.page.wait_for_function(_ANY_RUNNING, polling=POLL_MS, timeout=10_000)
         self.wait_idle(timeout)
         if raise_on_error:
             errors = self.errors()
@@ -891,7 +896,8 @@ class NotebookPage(ExplorerPage):
         """Wait for kernel Idle and no running/queued cell for ``quiet`` s."""
         self.page.evaluate("() => { window.__dlskillsIdleSince = null; }")
         try:
-            self.page.wait_for_function(_IDLE, arg=quiet * 1000, timeout=timeout * 1000)
+            self.page.wait_for_function(_IDLE, arg=quiet * 1000, polling=POLL_MS,
+                                        timeout=timeout * 1000)
         except Exception as error:
             state = self.page.evaluate(_KERNEL_STATE)
             raise LabTimeout(f"notebook not idle after {timeout} s: {state}") from error

@@ -1,6 +1,20 @@
 """Layout faults of a drawn matplotlib figure, as a reader would see them: texts over
 texts, texts over another plot, texts cut off at the edge. Used by tests/test_layout.py
 and benchmarks/layout_sweep.py."""
+from matplotlib.text import Text
+
+
+def _drawn_tick_labels(axis):
+    """The tick labels a draw of ``axis`` shows: those of its ticks inside the view
+    interval (as matplotlib 3.11's private ``Axis._update_ticks`` chooses them; no public
+    call returns that list)."""
+    axis.get_ticklabels(which="both")             # brings the ticks' places and texts up to date
+    scale = axis.get_transform()
+    low, high = sorted(scale.transform(axis.get_view_interval()))
+    slack = 1e-10 * (high - low)
+    return [label for tick in (*axis.get_major_ticks(), *axis.get_minor_ticks())
+            if low - slack <= scale.transform(tick.get_loc()) <= high + slack
+            for label in (tick.label1, tick.label2)]
 
 
 def _texts(fig):
@@ -19,17 +33,20 @@ def _texts(fig):
     for ax in fig.axes:
         if not ax.get_visible():
             continue
-        for kind, text in (("title", ax.title), ("left title", ax._left_title),
-                           ("right title", ax._right_title), ("x label", ax.xaxis.label),
-                           ("y label", ax.yaxis.label), ("x offset", ax.xaxis.offsetText),
+        # the three titles are the axes' own texts that are not notes (ax.texts)
+        for text in ax.get_children():
+            if isinstance(text, Text) and text not in ax.texts:
+                add(ax, "title" if text is ax.title else
+                    f"{text.get_horizontalalignment()} title", text)
+        for kind, text in (("x label", ax.xaxis.label), ("y label", ax.yaxis.label),
+                           ("x offset", ax.xaxis.offsetText),
                            ("y offset", ax.yaxis.offsetText)):
             add(ax, kind, text)
         for text in ax.texts:
             add(ax, "note", text)
         for name, axis in (("x tick", ax.xaxis), ("y tick", ax.yaxis)):
-            for tick in axis._update_ticks():       # the ticks this draw shows
-                for label in (tick.label1, tick.label2):
-                    add(ax, name, label)
+            for label in _drawn_tick_labels(axis):
+                add(ax, name, label)
         if ax.get_legend() is not None:
             add(ax, "legend", ax.get_legend())
     return drawn

@@ -138,10 +138,11 @@ class Poller(threading.Thread):
         return processes, total
 
     def window(self):
-        """End the current window and start the next; returns the ended window's peak of
-        the tree's total RSS: the sum of its processes' high-water marks since the window
-        began when the OS could reset them all then (exact for one process; for several,
-        an upper bound: their peaks need not coincide), else the largest sampled total."""
+        """End the current window and start the next, with one poll. Returns the ended
+        window's peak of the tree's total RSS (the sum of its processes' high-water marks
+        since the window began when the OS could reset them all then: exact for one
+        process, for several an upper bound, their peaks need not coincide; else the
+        largest sampled total) and the total RSS that poll read (the next window's start)."""
         with self._lock:
             processes, total = self.poll()
             ended = self._window_peak
@@ -151,7 +152,7 @@ class Poller(threading.Thread):
                     ended = max(ended, sum(marks))
             self._window_exact = all([reset_high_water_mark(p.pid) for p in processes])
             self._window_peak = total
-        return ended
+        return ended, total
 
     def leftovers(self):
         """Pids of processes of the tree (ever seen) that still run: the same processes,

@@ -14,17 +14,21 @@ folders, kernel spec (this interpreter), environment, log and clean stop::
         page.open(server)                       # waits for the page and every explorer
         print(page.timings, page.explorer_names())
 
-Voilà runs the whole notebook before it shows the page ("Executing 7 of 46"). On this
-kind of machine a start sometimes stops making progress; :meth:`VoilaPage.open` tells
-that apart from a slow cell: if neither the page's progress text nor the kernel's CPU
-time moves for ``stall`` seconds, it raises :class:`VoilaStalled` with the progress so
-far and Voilà's log. It never retries.
+Voilà runs the whole notebook before it shows the page ("Executing 7 of 46"), then the
+page's widget manager fetches every widget's state from the kernel and draws the views.
+On this kind of machine a start sometimes stops making progress; :meth:`VoilaPage.open`
+tells that apart from a slow cell or a slow page: if nothing moves for ``stall`` seconds
+(the page's progress text; the widgets drawn or still loading; the widget messages; the
+CPU time of Voilà and its kernel), it raises :class:`VoilaStalled` with what it saw:
+the progress, the widgets, the widget manager's exchange with the kernel, the console's
+errors and Voilà's log. It never retries.
 """
 import contextlib
 import json
 import shutil
 import socket
 import time
+from collections import Counter
 from pathlib import Path
 
 from harness import procs
@@ -112,7 +116,8 @@ _PAGE_STATE = """() => {
 }"""
 
 # stderr outputs (a traceback, or Voilà's "There was an error when executing cell")
-# and widgets that failed to render. The stored notebooks have no stderr at all.
+# and widgets that failed to render (ipywidgets' text, or its error widget). The stored
+# notebooks have no stderr at all.
 _ERRORS = """() => {
   const found = [];
   for (const el of document.querySelectorAll('.jp-OutputArea-output')) {
@@ -122,17 +127,61 @@ _ERRORS = """() => {
       found.push(text);
     }
   }
+  for (const el of document.querySelectorAll('.jupyter-widgets-error-widget')) {
+    found.push('error widget: ' + el.textContent.trim());
+  }
   return found;
 }"""
 
-_EXPLORERS_DRAWN = """(count) => {
-  const roots = document.querySelectorAll('.dlskills-explorer');
-  if (roots.length < count) return false;
-  return [...roots].every(root => {
+# The widgets after Voilà showed the page: explorer roots, those showing a decoded figure,
+# outputs still saying ipywidgets' "Loading widget..." (the view waits for its model).
+_WIDGETS = """() => {
+  const roots = [...document.querySelectorAll('.dlskills-explorer')];
+  const drawn = roots.filter(root => {
     const img = root.querySelector('img.dlskills-figure, .dlskills-figure img');
     return img && img.complete && img.naturalWidth > 0;
   });
+  const waiting = [...document.querySelectorAll('.jp-OutputArea-output')]
+    .filter(el => el.textContent.trim() === 'Loading widget...');
+  return {explorers: roots.length, drawn: drawn.length, loading: waiting.length};
 }"""
+
+# Whether the page still paints: its visibility and whether requestAnimationFrame ticks.
+_PAINTS = """async () => ({visibility: document.visibilityState, raf_ticks: await Promise.race([
+  new Promise(done => requestAnimationFrame(() => done(true))),
+  new Promise(done => setTimeout(() => done(false), 2000))])})"""
+
+# the messages of the widget manager's protocol (and the kernel connection's start)
+_WIDGET_PROTOCOL = ("kernel_info_request", "kernel_info_reply", "comm_open", "comm_msg",
+                    "comm_close", "comm_info_request", "comm_info_reply")
+
+
+def kernel_message(payload):
+    """(msg_type, content's method, msg_id, parent's msg_id) of one frame of a kernel
+    websocket: JSON text, or binary in the ``v1.kernel.websocket.jupyter.org`` layout
+    (a part count and offsets, 8 bytes each, then channel, header, parent header,
+    metadata, content, buffers) or the legacy one (4-byte big-endian count and offsets,
+    the message's JSON first). None when it is none of these."""
+    try:
+        if isinstance(payload, str):
+            message = json.loads(payload)
+        elif int.from_bytes(payload[:8], "little") < 64:
+            count = int.from_bytes(payload[:8], "little")
+            offsets = [int.from_bytes(payload[8 * k:8 * k + 8], "little")
+                       for k in range(1, count + 1)]
+            message = {part: json.loads(payload[a:b]) for part, a, b in zip(
+                ("header", "parent_header", "metadata", "content"), offsets[1:5], offsets[2:6])}
+        else:
+            count = int.from_bytes(payload[:4], "big")
+            offsets = [int.from_bytes(payload[4 * k:4 * k + 4], "big")
+                       for k in range(1, count + 1)]
+            message = json.loads(payload[offsets[0]:offsets[1] if count > 1 else None])
+        header = message["header"]
+        parent, content = message.get("parent_header") or {}, message.get("content") or {}
+        method = (content.get("data") or {}).get("method")
+        return header["msg_type"], method, header.get("msg_id"), parent.get("msg_id")
+    except (ValueError, TypeError, KeyError, IndexError, AttributeError):
+        return None
 
 
 class VoilaPage(ExplorerPage):
@@ -140,57 +189,129 @@ class VoilaPage(ExplorerPage):
 
     After :meth:`open`: ``timings`` (seconds from the request: ``executed`` when Voilà
     showed the page, ``explorers`` when every explorer showed its figure) and
-    ``progress`` ([(seconds, progress text)], each change of Voilà's loading text)."""
+    ``progress`` ([(seconds, progress text)], each change of Voilà's loading text).
+    Kept as evidence for a failure report: ``console`` (the page's console errors and
+    uncaught exceptions) and ``widget_messages`` ((seconds, ">" sent or "<" received,
+    msg_type, method, msg_id, parent msg_id) of the kernel connection's widget protocol)."""
 
     def __init__(self, page, default_timeout=30.0):
         super().__init__(page, default_timeout)
         self.timings = {}
         self.progress = []
+        self.console = []
+        self.widget_messages = []
+        self._clock = time.monotonic()
+        page.on("console", lambda message: message.type == "error" and self.console.append(
+            (self._seconds(), message.text[:300])))
+        page.on("pageerror", lambda error: self.console.append(
+            (self._seconds(), f"uncaught: {str(error)[:300]}")))
+        page.on("websocket", self._watch)
+
+    def _seconds(self):
+        return round(time.monotonic() - self._clock, 1)
+
+    def _watch(self, socket):
+        if "/channels" not in socket.url:             # the kernel's, not Voilà's others
+            return
+
+        def keep(direction, payload):
+            message = kernel_message(payload)
+            if message is not None and message[0] in _WIDGET_PROTOCOL:
+                self.widget_messages.append((self._seconds(), direction, *message))
+
+        socket.on("framesent", lambda payload: keep(">", payload))
+        socket.on("framereceived", lambda payload: keep("<", payload))
 
     def open(self, server, explorers=1, timeout=900.0, stall=120.0):
         """Load the page and wait until Voilà ran the notebook and ``explorers`` explorers
-        show a figure. Raises :class:`VoilaStalled` if neither the loading text nor the
-        CPU time of Voilà and its kernel moved for ``stall`` s, :class:`LabTimeout` after
-        ``timeout`` s in all."""
+        show a figure. Each wait fails as :class:`VoilaStalled` when nothing moved for
+        ``stall`` s (neither the page: Voilà's loading text, the widgets drawn or loading,
+        the widget messages; nor the CPU time of Voilà and its kernel), as
+        :class:`LabTimeout` after ``timeout`` s in all, or as soon as the page shows an error
+        (see :meth:`errors`) while the widgets draw."""
         self.lab = server
-        start = time.monotonic()
+        self._clock = start = time.monotonic()
         # the HTML streams while the cells run: do not wait for the load event
         self.page.goto(server.page_url(), wait_until="commit", timeout=timeout * 1000)
-        last_text, moved_cpu = None, server.cpu_seconds()
-        moved = start
-        while True:
-            now = time.monotonic()
+
+        def executed():
             state = self.page.evaluate(_PAGE_STATE)
-            if state["text"] != last_text and state["text"] is not None:
-                last_text, moved = state["text"], now
-                self.progress.append((round(now - start, 1), last_text))
-            # CPU used since the last sign of progress (a starved kernel earns little a poll)
-            cpu = server.cpu_seconds()
-            if cpu is not None and (moved_cpu is None or cpu - moved_cpu > 0.5):
-                moved, moved_cpu = now, cpu
-            if not state["loading"] and state["shown"]:
-                break
-            if now - moved > stall:
-                raise VoilaStalled(self._describe(
-                    f"Voilà made no progress for {stall:.0f} s", start))
-            if now - start > timeout:
-                raise LabTimeout(self._describe(f"Voilà not done after {timeout:.0f} s", start))
-            time.sleep(0.5)
+            if state["text"] is not None and (not self.progress
+                                              or state["text"] != self.progress[-1][1]):
+                self.progress.append((self._seconds(), state["text"]))
+            return not state["loading"] and state["shown"], state["text"]
+
+        def drawn():
+            state = self.page.evaluate(_WIDGETS)
+            errors = self.errors()
+            if errors:
+                raise LabTimeout(self._describe(f"the page shows an error: {errors}", start))
+            return (state["drawn"] >= explorers,
+                    (tuple(state.values()), len(self.widget_messages)))
+
+        self._wait(executed, "Voilà did not finish running the notebook", start, timeout,
+                   stall)
         self.timings["executed"] = time.monotonic() - start
-        try:
-            self.page.wait_for_function(_EXPLORERS_DRAWN, arg=explorers,
-                                        timeout=max(1.0, timeout - (time.monotonic() - start))
-                                        * 1000)
-        except Exception as error:
-            raise LabTimeout(self._describe(
-                f"fewer than {explorers} explorers with a figure", start)) from error
+        self._wait(drawn, f"fewer than {explorers} explorers with a figure", start, timeout,
+                   stall)
         self.timings["explorers"] = time.monotonic() - start
         return self
 
+    def _wait(self, step, what, start, timeout, stall):
+        """Poll ``step()`` -> (done, sign) until done. Progress: a new sign, or the CPU
+        time of Voilà and its kernel moving (a starved kernel earns little a poll)."""
+        last_sign, last_cpu, moved = None, self.lab.cpu_seconds(), time.monotonic()
+        while True:
+            now = time.monotonic()
+            done, sign = step()
+            if done:
+                return
+            if sign != last_sign:
+                last_sign, moved = sign, now
+            cpu = self.lab.cpu_seconds()
+            if cpu is not None and (last_cpu is None or cpu - last_cpu > 0.5):
+                moved, last_cpu = now, cpu
+            if now - moved > stall:
+                raise VoilaStalled(self._describe(f"{what}: no progress for {stall:.0f} s",
+                                                  start))
+            if now - start > timeout:
+                raise LabTimeout(self._describe(f"{what} after {timeout:.0f} s", start))
+            time.sleep(0.5)
+
+    def widget_protocol(self):
+        """The widget manager's exchange with the kernel in a few lines: how many messages
+        of each kind went each way; when its one request for every widget's state
+        (``request_states``, given 4 s by ipywidgets 8) was answered; how many requests of
+        its fallback, one a widget (``request_state``), were never answered."""
+        messages = self.widget_messages
+        counts = Counter(f"{way} {kind}" + (f" {method}" if method else "")
+                         for _, way, kind, method, _, _ in messages)
+        lines = [", ".join(f"{name} ×{n}" for name, n in counts.items()) or "none"]
+        first = {}
+        for t, way, _, method, _, _ in messages:
+            first.setdefault((way, method), t)
+        if (">", "request_states") in first:
+            lines.append(f"request_states sent at {first['>', 'request_states']} s, "
+                         f"update_states received at {first.get(('<', 'update_states'))} s")
+        replied = {parent for _, way, *_, parent in messages if way == "<"}
+        fallback = [msg_id for _, way, _, method, msg_id, _ in messages
+                    if way == ">" and method == "request_state"]
+        if fallback:
+            lines.append(f"fallback: {len(fallback)} request_state sent, "
+                         f"{sum(m not in replied for m in fallback)} never answered")
+        return "\n".join(lines)
+
     def _describe(self, what, start):
         steps = ", ".join(f"{t:.0f} s: {text}" for t, text in self.progress[-6:])
+        widgets = paints = "unknown (the page did not answer)"
+        with contextlib.suppress(Exception):
+            widgets, paints = self.page.evaluate(_WIDGETS), self.page.evaluate(_PAINTS)
+        console = "\n".join(f"  {t} s: {text}" for t, text in self.console[-10:])
         return (f"{what} ({time.monotonic() - start:.0f} s after the request; progress: "
                 f"{steps or 'none'}; CPU of Voilà + kernel {self.lab.cpu_seconds()} s)\n"
+                f"Widgets on the page: {widgets}; painting: {paints}\n"
+                f"Widget messages with the kernel:\n{self.widget_protocol()}\n"
+                f"Console errors (last 10):\n{console or '  none'}\n"
                 f"Processes (thread state:wait channel):\n{self.lab.process_states()}\n"
                 f"Voilà log (tail):\n{self.lab.log_tail(40)}")
 

@@ -14,6 +14,7 @@ import pytest
 import dlskills
 from dlskills import messages
 from dlskills.messages import Message, catalogue, say
+from harness import course
 
 PACKAGE = Path(dlskills.__file__).parent
 
@@ -56,7 +57,7 @@ def test_every_key_the_code_says_is_in_the_catalogue():
 
 
 ROOT = Path(__file__).resolve().parents[1]
-NOTEBOOKS = sorted((ROOT / "notebooks").rglob("0*.ipynb"))
+NOTEBOOKS = course.chapters() + course.solutions()
 
 
 def _notebook_sources(kind=None):

@@ -14,15 +14,14 @@
 import importlib.util
 import json
 import re
-from pathlib import Path
 
 import pytest
 
 from dlskills.messages import say
+from harness import course
 
-NOTEBOOKS = Path(__file__).resolve().parents[1] / "notebooks"
-CHAPTERS = sorted(NOTEBOOKS.glob("0*.ipynb"))
-SOLUTIONS = NOTEBOOKS / "solutions"
+NOTEBOOKS = course.NOTEBOOKS
+CHAPTERS = course.chapters()
 CHECK_CALL = re.compile(r"\bcheck_\w+\s*\(")
 WIDGET = "application/vnd.jupyter.widget-view+json"
 RIGHT, WRONG = (say(key, message="").strip() for key in ("verdict.right", "verdict.wrong"))
@@ -59,15 +58,11 @@ def exercise_part(path):
     return [c for c in notebook[start:] if c["cell_type"] == "code"]
 
 
-def solution_notebook(chapter):
-    return SOLUTIONS / f"{chapter.name[:2]}_solutions.ipynb"
-
-
 def test_there_are_five_chapters():
     assert len(CHAPTERS) >= 5
 
 
-@pytest.mark.parametrize("path", CHAPTERS + sorted(SOLUTIONS.glob("*.ipynb")),
+@pytest.mark.parametrize("path", CHAPTERS + course.solutions(),
                          ids=lambda p: p.name)
 def test_no_maintenance_text_in_what_the_learner_reads(path):
     for cell in cells(path, "code") + cells(path, "markdown"):
@@ -76,7 +71,7 @@ def test_no_maintenance_text_in_what_the_learner_reads(path):
         assert not re.search(r"\bnbval\b|\bpytest\b|\bCI\b", text), text[:120]
 
 
-@pytest.mark.parametrize("path", CHAPTERS + sorted(SOLUTIONS.glob("*.ipynb")),
+@pytest.mark.parametrize("path", CHAPTERS + course.solutions(),
                          ids=lambda p: p.name)
 def test_stored_executed_without_errors(path):
     code = cells(path)
@@ -94,7 +89,7 @@ def test_unsolved_exercises_say_not_yet_and_give_nothing_away(path):
     for cell in checks:
         shown = output_text(cell)
         assert WRONG in shown and RIGHT not in shown, (source(cell)[:80], shown[:200])
-    solved = solution_notebook(path)
+    solved = course.solution_of(path)
     assert solved.exists(), f"{path.name}: no solutions notebook {solved.name}"
     answered = [c for c in cells(solved) if CHECK_CALL.search(source(c))]
     assert checked_names(answered) == checked_names(checks), "one answer per exercise"
@@ -118,7 +113,7 @@ def test_unsolved_exercises_say_not_yet_and_give_nothing_away(path):
 
 @pytest.mark.parametrize("path", CHAPTERS, ids=lambda p: p.name)
 def test_every_solution_passes_its_check(path):
-    checks = [c for c in cells(solution_notebook(path)) if CHECK_CALL.search(source(c))]
+    checks = [c for c in cells(course.solution_of(path)) if CHECK_CALL.search(source(c))]
     assert checks
     for cell in checks:
         shown = output_text(cell)
@@ -152,7 +147,7 @@ def test_markdown_images_live_inside_the_served_folder(path):
             assert file.is_file(), f"{path.name}: image {target} does not exist"
 
 
-@pytest.mark.parametrize("path", CHAPTERS + sorted(SOLUTIONS.glob("*.ipynb")),
+@pytest.mark.parametrize("path", CHAPTERS + course.solutions(),
                          ids=lambda p: p.name)
 def test_one_vocabulary_and_one_heading_style(path):
     prose = "\n".join(source(c) for c in cells(path, "markdown"))
@@ -263,7 +258,7 @@ def test_chapter_exercises_are_what_nbgrader_makes_of_the_solutions(path):
     from nbgrader.preprocessors import ClearHiddenTests, ClearSolutions
     clear = ClearSolutions(code_stub={"python": str(STUB)})
     hide = ClearHiddenTests()
-    chapter, solved = graded_cells(path), graded_cells(solution_notebook(path))
+    chapter, solved = graded_cells(path), graded_cells(course.solution_of(path))
     assert [c.id for c in solved] == [c.id for c in chapter]
     for ours, reference in zip(chapter, solved):
         mine, theirs = ours.metadata.nbgrader, reference.metadata.nbgrader

@@ -51,8 +51,9 @@ def test_a_peak_between_polls_counts_and_windows_restart_it(child):
     assert poller.total_peak == total          # the sampled total missed it
     poller.window()                            # resets the high-water mark
     allocate(child, 40)
-    second = poller.window()
+    second, now = poller.window()
     assert 40 * MB < second < 100 * MB          # this window's peak, not the 160 MB
+    assert now < 40 * MB < second               # its one poll: the 40 MB freed again
     assert poller.peak[child.pid] > 160 * MB    # the lifetime peak survives the reset
     assert poller.samples == 3 and poller.cpu[child.pid] >= 0
 

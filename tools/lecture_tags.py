@@ -23,9 +23,11 @@ import re
 import sys
 from pathlib import Path
 
+if str(Path(__file__).resolve().parents[1]) not in sys.path:   # run as a script
+    sys.path.append(str(Path(__file__).resolve().parents[1]))
+from harness.course import chapters  # noqa: E402  (harness/ is beside tools/)
+
 TAG = "lecture-hide"
-ROOT = Path(__file__).resolve().parents[1]
-CHAPTERS = sorted((ROOT / "notebooks").glob("0*.ipynb"))
 EXERCISE_HEADING = re.compile(r"^## \d+ 练习", re.M)
 CHECK_CALL = re.compile(r"\bcheck_\w+\s*\(")
 ANSWER_LINK = re.compile(r"^\s*做完再看：\[[^\]]*\]\(solutions/[^)]*\)\s*$")
@@ -124,7 +126,7 @@ def _save(path, notebook):
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--check", action="store_true", help="only report, change nothing")
-    parser.add_argument("notebooks", nargs="*", type=Path, default=CHAPTERS)
+    parser.add_argument("notebooks", nargs="*", type=Path, default=chapters())
     args = parser.parse_args(argv)
     status = 0
     for path in args.notebooks:

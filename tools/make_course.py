@@ -18,14 +18,17 @@ import argparse
 import copy
 import re
 import shutil
+import sys
 from pathlib import Path
 
 import nbformat
 
 from dlskills.messages import say
 
-ROOT = Path(__file__).resolve().parents[1]
-NOTEBOOKS = ROOT / "notebooks"
+if str(Path(__file__).resolve().parents[1]) not in sys.path:   # run as a script
+    sys.path.append(str(Path(__file__).resolve().parents[1]))
+from harness import course  # noqa: E402  (harness/ is beside tools/)
+
 COURSE_ID = "dlskills"
 CONFIG = '''\
 # nbgrader configuration of the dlskills course (written by tools/make_course.py).
@@ -42,11 +45,7 @@ c.Execute.timeout = 900
 
 def chapters():
     """``{assignment name: chapter notebook}``: ch1 .. ch5."""
-    return {f"ch{int(path.name[:2])}": path for path in sorted(NOTEBOOKS.glob("0[0-9]_*.ipynb"))}
-
-
-def solutions_of(chapter):
-    return NOTEBOOKS / "solutions" / f"{chapter.name[:2]}_solutions.ipynb"
+    return {f"ch{int(path.name[:2])}": path for path in course.chapters()}
 
 
 def grade_id(cell):
@@ -62,10 +61,10 @@ def teacher_edition(chapter):
     """The chapter notebook with the solutions notebook's graded cells (keeping the
     chapter's cell tags), outputs cleared."""
     notebook = nbformat.read(chapter, as_version=4)
-    answers = graded_cells(nbformat.read(solutions_of(chapter), as_version=4))
+    answers = graded_cells(nbformat.read(course.solution_of(chapter), as_version=4))
     asked = graded_cells(notebook)
     if set(asked) != set(answers):
-        raise SystemExit(f"{chapter.name} and {solutions_of(chapter).name} disagree on the "
+        raise SystemExit(f"{chapter.name} and {course.solution_of(chapter).name} disagree on the "
                          f"graded cells: only in the chapter {sorted(set(asked) - set(answers))}, "
                          f"only in the solutions {sorted(set(answers) - set(asked))}")
     for index, cell in enumerate(notebook.cells):

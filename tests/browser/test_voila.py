@@ -10,9 +10,13 @@ training explorer says "press Run" after the move; Run is clicked and the traine
 must arrive the same way. Printed: the time to come up and, per control, the seconds from
 the input to the new figure (under load: read them as upper bounds).
 
-A start that stops making progress (Voilà's loading text and the CPU time of Voilà and
-its kernel both still for ``STALL`` s) fails as ``VoilaStalled`` with the progress and
-Voilà's log: a hang is reported, never retried away.
+A start that stops making progress fails as ``VoilaStalled`` after ``STALL`` s, while
+Voilà runs the notebook (its loading text and the CPU time of Voilà and its kernel all
+still) or after it showed the page (no explorer, figure or "Loading widget..." placeholder
+changed, no widget message went to or came from the kernel, no CPU time): the report
+holds the progress, the widgets on the page, the widget manager's exchange with the
+kernel, the console's errors, whether the page still paints, and Voilà's log. A hang is
+reported, never retried away, and costs ``STALL`` s, not ``TIMEOUT``.
 """
 import json
 import re
@@ -23,12 +27,13 @@ import pytest
 
 from dlskills.messages import catalogue, say
 from harness.lab import VIEWPORT
-from harness.voila import Voila, VoilaPage, is_removed, removed_tags, shown_explorers
+from harness.voila import (Voila, VoilaPage, VoilaStalled, is_removed, removed_tags,
+                           shown_explorers)
 
 NOTEBOOKS = Path(__file__).resolve().parents[2] / "notebooks"
 TAGS = removed_tags()
 TIMEOUT = 900          # whole start, seconds (chapter 4 trains for minutes under load)
-STALL = 120            # no progress at all for this long = a hang
+STALL = 120            # no progress at all for this long = a hang (either wait)
 MIN_INK = 0.02
 
 # catalogue pieces of a status: a result ("<settings> → <finding>"), "press Run", an error
@@ -124,7 +129,8 @@ def test_lecture_page_in_voila(chapter, voila_page):
     print(f"\n[voila] {chapter}: page shown after {page.timings['executed']:.1f} s, "
           f"explorers drawn after {page.timings['explorers']:.1f} s "
           f"(progress {page.progress[0][1] if page.progress else '-'} .. "
-          f"{page.progress[-1][1] if page.progress else '-'})")
+          f"{page.progress[-1][1] if page.progress else '-'}); widgets: "
+          + "; ".join(page.widget_protocol().splitlines()[1:]))
     assert page.errors() == []
     names = page.explorer_names()
     assert len(names) == expected, names
@@ -156,3 +162,28 @@ def test_lecture_page_in_voila(chapter, voila_page):
         status = page.status_text(n)
         assert ERROR not in status, status
     assert page.errors() == []
+
+
+def test_a_page_that_stops_drawing_fails_in_stall_seconds(tmp_path, voila_page):
+    """An explorer whose figure never draws (an empty image: the state of a page whose
+    widgets stopped) fails as VoilaStalled ``stall`` s after the last progress, with
+    the widgets and the widget manager's exchange in the report, not after ``timeout``."""
+    import nbformat
+
+    (tmp_path / "voila.json").write_text("{}", encoding="utf-8")
+    source = ("import ipywidgets as w\n"
+              "figure = w.Image(value=b'', format='png')\n"
+              "figure.add_class('dlskills-figure')\n"
+              "w.VBox([figure]).add_class('dlskills-explorer')")
+    nbformat.write(nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(source)]),
+                   tmp_path / "stops.ipynb")
+    voila_page.lab = server = Voila("stops.ipynb", cwd=tmp_path, folder="").start()
+    stall = 15
+    with pytest.raises(VoilaStalled) as stalled:
+        voila_page.open(server, explorers=1, timeout=TIMEOUT, stall=stall)
+    report = str(stalled.value)
+    waited = float(re.search(r"\((\d+) s after the request", report).group(1))
+    assert waited < voila_page.timings["executed"] + stall + 10, report
+    assert "fewer than 1 explorers with a figure: no progress for 15 s" in report
+    assert "'explorers': 1, 'drawn': 0, 'loading': 0" in report, report
+    assert "update_states received at" in report and "None s" not in report, report
