@@ -1,9 +1,10 @@
 """The chapters' experiments as pure functions that return dataclasses (one module per
 chapter: ``gradients``, ``optimizers``, ``initialization``, ``regularization``,
 ``deep``), the one MNIST helper they share and :class:`SeedSpread`, the one result of a
-comparison repeated over seeds (chapters 2, 4 and 5). Notebooks, exercise checks, explorers and tests call the
-same functions; numpy only: nothing here imports matplotlib or ipywidgets, so checking
-an exercise or running an experiment needs no display and no widgets.
+comparison repeated over seeds (chapters 2, 4 and 5). Notebooks, exercise checks,
+explorers and tests call the same functions; numpy only: nothing here imports matplotlib
+or ipywidgets, so checking an exercise or running an experiment needs no display and no
+widgets.
 """
 
 import functools
