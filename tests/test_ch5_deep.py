@@ -149,3 +149,17 @@ def test_view_layout_gives_the_panels_most_of_the_height():
     fig = DeepView.figure(run)
     fig.savefig(io.BytesIO(), format="png")
     assert all(ax.get_window_extent().height > 0.68 * fig.bbox.height for ax in fig.axes[:3])
+
+
+def test_view_layer_axis_spans_the_layers_and_names_both_ends():
+    """The layer axis runs from layer 1 to the last weight layer (ticks 1 ... 31 at depth
+    30, not the autoscaled 0 ... 32, which are no layers)."""
+    from dlskills.views.deep import DeepView
+    run = deep.run_deep((), 3, 1, **SMALL)
+    run.grad_norms = [list(np.logspace(-30, 0, 31))]
+    fig = DeepView.figure(run)
+    fig.canvas.draw()
+    ax = fig.axes[0]
+    assert ax.get_xlim() == (0.5, 31.5)
+    ticks = [t for t in ax.get_xticks() if 0.5 <= t <= 31.5]
+    assert ticks[0] == 1 and ticks[-1] == 31

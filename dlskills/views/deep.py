@@ -50,7 +50,11 @@ class DeepView(View):
             self._norms("now", run.grad_norms[-1], color=PALETTE["blue"],
                         label=say("deep.legend.now", iteration=len(run.grad_norms)))
         zeros = any(len(marks.get_xdata()) for marks in self.zeros.values())
-        self.grads.finish(extra=[self.zero_key] if zeros else [])
+        layers = max((len(h.grad_norms[0]) for h in (run, previous)
+                      if h is not None and h.grad_norms), default=0)
+        # the layer axis spans the layers (LayerTicks names its ends: 1 and the last)
+        self.grads.finish(xlim=(0.5, layers + 0.5) if layers else None,
+                          extra=[self.zero_key] if zeros else [])
         self.grads.ax.set_title(say("deep.title.press_run") if run is None else run.finding,
                                 loc="left", fontsize=12)
         runs = {} if run is None else {"with": run}
