@@ -157,8 +157,7 @@ class LayerStdPanel:
                    PALETTE["vermillion"]))
         for name, values, label, mark, line_color in series:
             shown = np.where(values > 0, values, np.nan)
-            line = self.curves.show(name, layers, shown, label=label, color=line_color)
-            line.set_marker(mark)
+            self.curves.show(name, layers, shown, label=label, color=line_color, marker=mark)
             short = "a" if name == "act" else "grad"
             for key, where in (("init.note.zero", values == 0),
                                ("init.note.overflow", ~np.isfinite(values))):
