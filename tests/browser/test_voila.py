@@ -132,6 +132,10 @@ def test_lecture_page_in_voila(chapter, voila_page):
           f"{page.progress[-1][1] if page.progress else '-'}); widgets: "
           + "; ".join(page.widget_protocol().splitlines()[1:]))
     assert page.errors() == []
+    # no extension fails to load (voila.json leaves out those a lecture page does not
+    # need); a resource from the internet may fail offline
+    assert [text for _, text in page.console
+            if not text.startswith("Failed to load resource")] == []
     names = page.explorer_names()
     assert len(names) == expected, names
     text = visible_text(page)
