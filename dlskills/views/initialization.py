@@ -141,7 +141,6 @@ class LayerStdPanel:
         self.ax = ax
         self.curves = CurvePanel(ax, xlabel=say("init.axis.layer"),
                                  ylabel=say("control.std"), logy=True, legend_loc="best")
-        log_axis(ax.yaxis)
         ax.xaxis.set_major_locator(LayerTicks())
         self.zero_note = ax.text(0.98, 0.98, "", transform=ax.transAxes, ha="right",
                                  va="top", fontsize=11, color=PALETTE["vermillion"])
