@@ -121,8 +121,7 @@ class TrainingCurves:
     ``loss_top``: the highest loss shown on a linear axis (an exploding loss leaves the
     top). ``legend_loc``: where both panels' legends go (default: loss upper right,
     accuracy lower right); ``legend_below`` puts one legend under both panels (the figure needs the
-    constrained layout), remade only when its entries change. ``final_loss``: name -> the
-    last smoothed loss drawn of each run.
+    constrained layout), remade only when its entries change.
     """
 
     def __init__(self, ax_loss=None, ax_acc=None, *, logy=False, raw=False, window=20,
@@ -146,7 +145,6 @@ class TrainingCurves:
                 ax_acc.xaxis.set_major_locator(WholeTicks())
         self.ax_loss, self.ax_acc = ax_loss, ax_acc
         self.legend, self._legend_entries = None, None
-        self.final_loss = {}
 
     def update(self, runs, labels=None, previous=None, iterations=None, epochs=None,
                previous_labels=None, colors=None):
@@ -158,7 +156,6 @@ class TrainingCurves:
             raise ValueError(f"runs: one run per panel when both splits are drawn (gap=True), "
                              f"not {len(runs)}")
         labels, previous_labels, colors = labels or {}, previous_labels or {}, colors or {}
-        self.final_loss = {}
         panels = [p for p in (self.loss, self.acc) if p is not None]
         for panel in panels:
             panel.begin()
@@ -186,10 +183,8 @@ class TrainingCurves:
             if self.raw and not dashed:
                 self.loss.show(key + ":raw", x, history.loss, label="_" + key, alpha=0.22,
                                linewidth=1.0, **style)
-            smoothed = smooth(history.loss, self.window)
-            self.loss.show(key, x, smoothed, label=label, alpha=alpha, **style)
-            if not dashed:
-                self.final_loss[name] = float(smoothed[-1])
+            self.loss.show(key, x, smooth(history.loss, self.window), label=label,
+                           alpha=alpha, **style)
         if self.acc is None:
             return
         for split in ("train", "held_out") if self.gap else ("held_out",):

@@ -352,8 +352,9 @@ def plot_training_comparison(histories, window=10):
         curves = TrainingCurves(axes[0], raw=True, window=10, legend_loc="best")
         curves.update(histories, labels={name: name for name in histories},
                       colors={name: color(name.split()[0]) for name in histories})
-        finals = [say("gradients.fig.loss_item", name=name.split()[0], loss=loss)
-                  for name, loss in curves.final_loss.items()]
+        finals = [say("gradients.fig.loss_item", name=name.split()[0],
+                      loss=history.final_loss(10))       # the thick line's last point
+                  for name, history in histories.items()]
         axes[0].set_title(say("gradients.fig.loss_title",
                               finals=say("explorer.settings_sep").join(finals)), fontsize=13)
         for ax, (name, history) in zip(axes[1:], histories.items()):
