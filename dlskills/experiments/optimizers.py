@@ -256,7 +256,8 @@ def compare_optimizers(names=OPTIMIZER_NAMES, lr="default", schedule="none",
     report = None if progress is None else (lambda _, done: progress(
         OptimizerComparison(histories, seed=seed), done))
     compare({name: lambda name=name: variant(name) for name in names},
-            (x_train, t_train), test, progress=report, histories=histories, iterations=iterations, batch_size=batch_size,
+            (x_train, t_train), test, progress=report, histories=histories,
+            iterations=iterations, batch_size=batch_size,
             seed=seed, eval_samples=eval_samples, every="iteration")   # one BLAS thread: train's
     return OptimizerComparison(histories, seed=seed)
 
