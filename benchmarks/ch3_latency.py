@@ -59,12 +59,11 @@ def kernel(args):
 def phases(ex, n):
     """CPU time of each part of a frame at the explorer's last depth, over the same
     changes: the experiment, the view's update, drawing the figure, encoding the PNG
-    (``print_png`` draws once more: its time less a draw's)."""
-    import io
+    (``png_bytes`` draws once more: its time less a draw's)."""
     import time
 
     from dlskills._blas import single_thread_blas
-    from dlskills.views.style import style
+    from dlskills.views.style import png_bytes, style
 
     parts = {"compute": [], "view.update": [], "figure draw": [], "PNG encode": []}
     for i in range(n * len(CHANGES)):
@@ -78,7 +77,7 @@ def phases(ex, n):
         updated = time.process_time()
         ex.fig.canvas.draw()
         drawn = time.process_time()
-        ex.fig.canvas.print_png(io.BytesIO(), pil_kwargs={"compress_level": 1})
+        png_bytes(ex.fig)
         encoded = time.process_time()
         for key, seconds in zip(parts, (computed - start, updated - computed, drawn - updated,
                                         encoded - drawn - (drawn - updated))):

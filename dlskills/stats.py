@@ -7,18 +7,22 @@ non-finite values are counted apart, exact zeros may get a column of their own. 
 draw the shares; they do not bin.
 """
 
+import functools
 from dataclasses import dataclass
 
 import numpy as np
 
-LN10 = float(np.log(10.0))
+#: a float32 magnitude's top 16 of 31 bits: its exponent and first 8 mantissa bits
+BUCKET_SHIFT = 15
 
 @dataclass(frozen=True)
 class Binning:
     """Fixed bins for histograms of one kind of value.
 
     ``scale="linear"``: ``n`` equal bins on [lo, hi] of the value itself.
-    ``scale="log"``: ``n`` equal bins on [lo, hi] of log10(|value|).
+    ``scale="log"``: ``n`` equal bins on [lo, hi] of log10(|value|), for a value's float32
+    magnitude cut to 8 mantissa bits (at most 0.4 % smaller): its bin is then read off its
+    top 16 bits, several times faster than a logarithm of every value.
     ``zero_column``: values that are exactly 0 are counted in a column of their own,
     left of the bins with an empty gap column between (ReLU's zeros, often half the
     values, would otherwise hide the rest). Values beyond the range are counted in the
@@ -53,9 +57,25 @@ class Binning:
         return cls("log", float(lo), float(hi), int(round((hi - lo) * per_decade)),
                    zero_column=True, label=label)
 
+    def __post_init__(self):
+        if self.scale == "log" and self.width < 0.01:
+            raise ValueError(f"Binning: log bins must be at least 0.01 decade wide (one "
+                             f"float32 bucket is 0.0017), got {self.width:.3g}")
+
     @property
     def width(self):
         return (self.hi - self.lo) / self.n
+
+    @functools.cached_property
+    def _bucket_starts(self):
+        """Log bins: the first magnitude bucket (float32 bits >> BUCKET_SHIFT) of each
+        bin; a bucket belongs to the bin of its smallest value."""
+        buckets = np.arange(2 ** (31 - BUCKET_SHIFT), dtype=np.uint32) << BUCKET_SHIFT
+        with np.errstate(divide="ignore", invalid="ignore"):      # 0 and NaN buckets
+            smallest = buckets.view(np.float32).astype(np.float64)
+            index = np.floor((np.log10(smallest) - self.lo) / self.width)
+        index[np.isnan(index)] = self.n - 1         # not-a-number buckets: never filled
+        return np.searchsorted(np.clip(index, 0, self.n - 1), np.arange(self.n))
 
     @property
     def columns(self):
@@ -88,20 +108,20 @@ class Binning:
         counts = np.zeros(self.columns)
         offset = 2 if self.zero_column else 0
         if v.size:
-            # zeros (log -inf) and overflows (+-inf) are clipped into the edge bins below
-            with np.errstate(divide="ignore", over="ignore"):
-                if self.scale == "log":
-                    # the natural log, then bins of width * ln 10: the same bins as on
-                    # log10, and numpy's float32 log is several times faster than log10
-                    x = np.abs(v)
-                    np.log(x, out=x)
-                    x -= self.lo * LN10
-                    x *= 1.0 / (self.width * LN10)
-                else:
+            if self.scale == "log":
+                # float32 magnitudes (float64 ones beyond its range become 0 or inf, and
+                # land in the edge bins like the rest): their top bits are counted per
+                # bucket, and the buckets summed per bin
+                with np.errstate(over="ignore"):
+                    bits = np.abs(v).astype(np.float32, copy=False).view(np.uint32)
+                buckets = np.bincount(bits >> BUCKET_SHIFT, minlength=2 ** (31 - BUCKET_SHIFT))
+                counts[offset:] += np.add.reduceat(buckets, self._bucket_starts)
+            else:
+                with np.errstate(over="ignore"):    # overflows: clipped to the edge bins
                     x = v - self.lo
                     x *= 1.0 / self.width
-            np.clip(x, 0, self.n - 1, out=x)        # beyond the range: the edge bins
-            counts[offset:] += np.bincount(x.astype(np.intp), minlength=self.n)
+                np.clip(x, 0, self.n - 1, out=x)    # beyond the range: the edge bins
+                counts[offset:] += np.bincount(x.astype(np.intp), minlength=self.n)
             if self.zero_column:
                 n_zero = int(np.count_nonzero(v == 0))
                 zero_bin = 0 if self.scale == "log" else \

@@ -237,7 +237,7 @@ STATIC = {
 # draw part of a figure, or classes the explorers build on (rendered through them).
 NOT_FIGURES = {
     "style.color", "style.style", "style.apply_style", "style.new_figure",
-    "style.freeze_layout", "style.font_families", "style.CourseCanvas",
+    "style.freeze_layout", "style.font_families", "style.CourseCanvas", "style.png_bytes",
     "course_figures.main",
     "curves.smooth", "curves.CurvePanel", "curves.TrainingCurves", "axes.WholeTicks",
     "curves.zero_based", "curves.seed_spread", "axes.LayerTicks",

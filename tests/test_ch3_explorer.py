@@ -38,6 +38,17 @@ def test_sigmoid_std001_collapses_to_half():
     assert finding.values["share"] > 0.5
 
 
+def test_values_bunched_away_from_the_centre_are_not_called_spread():
+    """Sigmoid from an identity start: every unit of layer 20 outputs about 0.66 (std
+    1e-7); "分布较开" (spread out) would say the opposite of the heatmap."""
+    s = layer_statistics("identity", "sigmoid", depth=20)
+    finding = activation_finding("sigmoid", s.activations[-1])
+    assert finding.key == "init.act.collapsed" and finding.values["centre"] == "0.66"
+    assert finding.values["share"] == 1.0
+    xavier = layer_statistics("xavier_normal", "sigmoid")
+    assert activation_finding("sigmoid", xavier.activations[-1]).key == "init.act.spread"
+
+
 def test_tanh_xavier_keeps_std_within_a_factor():
     s = layer_statistics("xavier_normal", "tanh", depth=5)
     ratio = s.act_std[4] / s.act_std[0]

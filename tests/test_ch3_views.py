@@ -28,12 +28,12 @@ def test_linear_bins_count_every_value_once():
 def test_log_bins_have_a_zero_column_and_a_gap():
     b = Binning("log", -4.0, 0.0, 4, zero_column=True)
     assert b.columns == 6
-    shares, bad = b.shares(np.array([0.0, 0.0, -1e-3, 0.5, 1e-9, np.inf]))
+    shares, bad = b.shares(np.array([0.0, 0.0, -2e-3, 0.5, 1e-9, np.inf]))
     assert bad == pytest.approx(1 / 6)
     assert shares[0] == pytest.approx(2 / 6)        # exact zeros
     assert shares[1] == 0                           # the gap column
     assert shares[2] == pytest.approx(1 / 6)        # 1e-9 -> edge bin [1e-4, 1e-3)
-    assert shares[3] == pytest.approx(1 / 6)        # |-1e-3| in [1e-3, 1e-2)
+    assert shares[3] == pytest.approx(1 / 6)        # |-2e-3| in [1e-3, 1e-2)
     assert shares[5] == pytest.approx(1 / 6)        # 0.5
     left, right = b.extent_x()
     assert left == -6.0 and right == 0.0 and b.zero_x == -5.5

@@ -154,3 +154,25 @@ def test_text_caching_canvas_draws_the_same_pixels_as_plain_agg():
     cached = pixels(fig)
     assert cached == pixels(fig, FigureCanvasAgg)
     assert cached != pixels(new_figure((4, 3), nrows=1)[0])
+
+
+@pytest.mark.parametrize("alpha", [1.0, 0.5])
+def test_png_bytes_holds_exactly_the_pixels_agg_drew(alpha):
+    """The explorers' own PNG writer: a PNG that Pillow reads back to exactly the canvas's
+    pixels, RGB for an opaque figure and RGBA (nothing lost) for a transparent one."""
+    import io
+
+    import numpy as np
+    from PIL import Image
+
+    from dlskills.views.style import new_figure, png_bytes
+
+    fig, ax = new_figure((3, 2), nrows=1)
+    fig.patch.set_alpha(alpha)
+    ax.imshow(np.arange(12.0).reshape(3, 4))
+    ax.set_title("第 3 层")
+    image = Image.open(io.BytesIO(png_bytes(fig)))
+    drawn = np.asarray(fig.canvas.buffer_rgba())
+    assert image.mode == ("RGB" if alpha == 1 else "RGBA")
+    assert image.size == (drawn.shape[1], drawn.shape[0])
+    assert np.array_equal(np.asarray(image), drawn[..., :len(image.mode)])

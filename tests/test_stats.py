@@ -68,3 +68,32 @@ def test_fitted_bins_span_two_decades_and_keep_rare_large_values():
     # 0.15 % of the values at 1e8: inside the 0.998 coverage (0.1 % cut at each end)
     values = np.concatenate([np.linspace(1.0, 9.0, 9985), np.full(15, 1e8)])
     assert Binning.fit([values]).hi == 8
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_log_bins_are_the_bins_of_each_magnitude_cut_to_8_mantissa_bits(dtype):
+    """Log bins read a value's bin off its float32 bits: exactly the log10 bin of its
+    float32 magnitude with the mantissa cut to 8 bits, and within 0.4 % of the value's
+    own bin edges (a share moves by far less than a colour step)."""
+    rng = np.random.default_rng(0)
+    values = (rng.choice([-1, 1], 200_000) * 10.0 ** rng.uniform(-23, 7, 200_000))
+    extremes = [0.0, 1e-300, 1e300] if dtype == np.float64 else [0.0, 1e-45, 3e38]
+    values = np.concatenate([values, extremes]).astype(dtype)
+    b = Binning("log", -20.0, 4.0, 96, zero_column=True)
+    shares, bad = b.shares(values)
+    assert bad == 0 and shares.sum() == pytest.approx(1.0)
+
+    def reference(magnitudes):
+        with np.errstate(all="ignore"):
+            index = np.floor((np.log10(magnitudes) - b.lo) / b.width)
+        index = np.clip(index, 0, b.n - 1).astype(int)[values != 0]   # 1e-300: bin 0
+        return np.bincount(index, minlength=b.n) / values.size
+
+    with np.errstate(over="ignore"):                     # 1e300 -> inf: the last bin
+        cut = np.abs(values).astype(np.float32).view(np.uint32) & np.uint32(0xFFFF8000)
+    np.testing.assert_array_equal(shares[2:] * values.size,
+                                  reference(cut.view(np.float32).astype(np.float64))
+                                  * values.size)
+    np.testing.assert_allclose(shares[2:], reference(np.abs(values.astype(np.float64))),
+                               atol=3e-4)
+    assert shares[0] == pytest.approx(1 / values.size)   # the one exact 0

@@ -248,7 +248,12 @@ def activation_finding(activation, values):
         return say("init.act.saturated", share=saturated)
     if middle >= 0.5:
         return say("init.act.collapsed", share=middle, centre=centre)
-    return say("init.act.spread", std=float(np.std(a)))
+    std = float(np.std(a))
+    if std < 0.02:      # bunched elsewhere (an identity or constant start): say where
+        mean = float(np.mean(a))
+        return say("init.act.collapsed", share=float(np.mean(np.abs(a - mean) < 0.02)),
+                   centre=f"{mean:.2g}")
+    return say("init.act.spread", std=std)
 
 
 # --- symmetry of a constant start ------------------------------------------------------

@@ -31,7 +31,6 @@ import ast
 import base64
 import functools
 import html
-import io
 import math
 import numbers
 import threading
@@ -45,7 +44,7 @@ from .._blas import single_thread_blas
 from ..messages import catalogue, say, say_list
 from ..training import History
 from ..views.base import View
-from ..views.style import PALETTE, freeze_layout, new_figure, style
+from ..views.style import PALETTE, freeze_layout, new_figure, png_bytes, style
 
 
 class Explorer:
@@ -312,9 +311,7 @@ class Explorer:
                 self.draw(result)
                 if first:
                     freeze_layout(self.fig)
-            buffer = io.BytesIO()       # fast zlib level: encoding time matters here
-            self.fig.canvas.print_png(buffer, pil_kwargs={"compress_level": 1})
-            self.png = buffer.getvalue()
+            self.png = png_bytes(self.fig)
             self.result, self.error = result, None
             self.image.value = self.png
             self.redraws += 1

@@ -13,9 +13,12 @@ Rebuild the subset after adding characters: ``python tools/font_subset.py``.
 """
 
 import contextlib
+import struct
+import zlib
 from pathlib import Path
 
 import matplotlib
+import numpy as np
 from matplotlib import font_manager
 from matplotlib.font_manager import fontManager, get_font
 from matplotlib.backends.backend_agg import FigureCanvasAgg, RendererAgg
@@ -239,3 +242,27 @@ def freeze_layout(fig):
             display = label.get_transform().transform(label.get_position())
             axis.set_label_coords(*ax.transAxes.inverted().transform(display))
     fig.set_layout_engine("none")
+
+
+def png_bytes(fig):
+    """Draw ``fig`` on its canvas and return it as PNG bytes, fast: the pixels as Agg drew
+    them, RGB when the figure is opaque (else RGBA), rows unfiltered, zlib level 1.
+
+    An explorer encodes a PNG on every redraw; Pillow's writer (``print_png``) took
+    twice as long for a file of the same size (a tenth of chapter 3's redraw).
+    """
+    fig.canvas.draw()
+    rgba = np.asarray(fig.canvas.buffer_rgba())
+    height, width, _ = rgba.shape
+    opaque = bool(rgba[..., 3].min() == 255)
+    channels = 3 if opaque else 4
+    rows = np.zeros((height, 1 + width * channels), np.uint8)   # byte 0: filter "none"
+    rows[:, 1:].reshape(height, width, channels)[...] = rgba[..., :channels]
+
+    def chunk(kind, data):
+        return struct.pack(">I", len(data)) + kind + data + \
+            struct.pack(">I", zlib.crc32(kind + data))
+
+    header = struct.pack(">IIBBBBB", width, height, 8, 2 if opaque else 6, 0, 0, 0)
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header)
+            + chunk(b"IDAT", zlib.compress(rows.tobytes(), 1)) + chunk(b"IEND", b""))
