@@ -9,7 +9,7 @@ in this process. Then:
   part, with the load average printed before and after each;
 - ``time_changes``: wall and CPU time of ``explorer.set(...)`` changes in this process;
 - ``lab_page``: JupyterLab + headless Chromium (``harness/lab.py``) with a notebook
-  open; ``time_slider``: alternate key presses on a slider, each timed from the key press
+  open (``explorer_notebook``: a notebook folder holding one explorer alone); ``time_slider``: alternate key presses on a slider, each timed from the key press
   to the new status and a new inked image; ``screenshots``;
 - ``report``: median, p95, min and max of a series, against a median target.
 
@@ -21,6 +21,7 @@ import contextlib
 import os
 import sys
 import statistics
+import tempfile
 import time
 from pathlib import Path
 
@@ -136,6 +137,21 @@ def lab_page(notebook, folder=None):
         finally:
             page.close()
             lab.shutdown_kernels()
+
+
+def explorer_notebook(name, source):
+    """A temporary notebooks/ folder holding one notebook ``name`` whose code cells are
+    ``source`` (the explorer alone); returns the folder, for ``lab_page``."""
+    import nbformat
+
+    folder = Path(tempfile.mkdtemp(prefix="dlskills-latency-")) / "notebooks"
+    folder.mkdir()
+    nb = nbformat.v4.new_notebook()
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3",
+                                 "language": "python"}
+    nb.cells = [nbformat.v4.new_code_cell(src) for src in source]
+    nbformat.write(nb, folder / name)
+    return folder
 
 
 def time_slider(page, explorer, control, right, left, n, timeout=60):

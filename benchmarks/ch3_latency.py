@@ -13,8 +13,6 @@
 The machine's load average is printed too: on a busy machine numbers are higher.
 """
 import itertools
-import tempfile
-from pathlib import Path
 
 if __package__:                               # python -m benchmarks.ch3_latency
     from . import _common as bench
@@ -93,24 +91,10 @@ def status(init, activation, depth):
     return init_status(init, activation, depth)
 
 
-def notebook_folder():
-    """A temporary notebooks/ folder holding one notebook: the explorer alone."""
-    import nbformat
-
-    folder = Path(tempfile.mkdtemp(prefix="ch3-latency-")) / "notebooks"
-    folder.mkdir()
-    nb = nbformat.v4.new_notebook()
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3",
-                                 "language": "python"}
-    nb.cells = [nbformat.v4.new_code_cell(src) for src in NOTEBOOK_SOURCE]
-    nbformat.write(nb, folder / NOTEBOOK)
-    return folder
-
-
 def browser(args):
     rounds = max(3, args.n * 2)
     times = {"init (dropdown)": [], "activation (dropdown)": [], "depth (slider key)": []}
-    with bench.lab_page(NOTEBOOK, notebook_folder()) as page:
+    with bench.lab_page(NOTEBOOK, bench.explorer_notebook(NOTEBOOK, NOTEBOOK_SOURCE)) as page:
         page.run_all()
         page.wait_status(EXPLORER, status("normal", "sigmoid", 5))
         if args.screenshots:
