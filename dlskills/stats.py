@@ -132,6 +132,42 @@ class Binning:
         return counts / total, n_bad / total
 
 
+@dataclass(frozen=True)
+class LayerHistograms:
+    """Histograms of several layers' values in one :class:`Binning` (index 0 = layer 1):
+    ``shares[k]`` per column and ``bad[k]`` not finite (as :meth:`Binning.shares`), and
+    ``std[k]`` the standard deviation (:func:`std64`)."""
+    shares: np.ndarray
+    bad: np.ndarray
+    std: np.ndarray
+
+
+def layer_histograms(binning, per_layer):
+    """The :class:`LayerHistograms` of ``per_layer`` (one array of values per layer):
+    what every chapter's per-layer histograms draw."""
+    shares, bad = zip(*(binning.shares(values) for values in per_layer))
+    return LayerHistograms(np.array(shares), np.array(bad),
+                           np.array([std64(values) for values in per_layer]))
+
+
+def std64(values):
+    """Standard deviation in float64 (squares of float32 values neither overflow nor
+    underflow there), nan when a value is not finite; the sum of squares is one BLAS dot.
+    Works on a copy: ``values`` are left as they are."""
+    v = np.array(values, dtype=np.float64).ravel()
+    v -= v.mean()
+    s = float(np.sqrt(np.dot(v, v) / v.size))
+    return s if np.isfinite(s) else float("nan")
+
+
+def median_nonzero(values):
+    """Median of |values| over the non-zero finite ones (ReLU zeroes about half of
+    them); 0 when there are none."""
+    mag = np.abs(values[np.isfinite(values)])
+    mag = mag[mag > 0]
+    return float(np.median(mag)) if mag.size else 0.0
+
+
 def activation_bins(activation, n=40, relu_top=4.0, zero_column=False):
     """``n`` linear bins over the range of an activation's outputs: [0, 1] for sigmoid,
     [-1, 1] for tanh, [0, ``relu_top``] for ReLU (larger values in the last bin)."""

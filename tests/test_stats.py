@@ -97,3 +97,24 @@ def test_log_bins_are_the_bins_of_each_magnitude_cut_to_8_mantissa_bits(dtype):
     np.testing.assert_allclose(shares[2:], reference(np.abs(values.astype(np.float64))),
                                atol=3e-4)
     assert shares[0] == pytest.approx(1 / values.size)   # the one exact 0
+
+
+def test_layer_histograms_are_each_layers_shares_and_float64_std():
+    from dlskills.stats import layer_histograms, median_nonzero, std64
+
+    rng = np.random.default_rng(1)
+    layers = [rng.standard_normal((50, 8)).astype(np.float32) * s for s in (1e-3, 1.0)]
+    layers.append(np.array([[1.0, np.inf], [0.0, 2.0]], dtype=np.float32))
+    b = Binning("log", -6.0, 2.0, 32, zero_column=True)
+    hist = layer_histograms(b, layers)
+    assert hist.shares.shape == (3, b.columns)
+    for k, values in enumerate(layers):
+        shares, bad = b.shares(values)
+        np.testing.assert_array_equal(hist.shares[k], shares)
+        assert hist.bad[k] == bad
+    np.testing.assert_allclose(hist.std[:2], [np.std(v, dtype=np.float64) for v in layers[:2]],
+                               rtol=1e-12)
+    assert np.isnan(hist.std[2]) and hist.bad[2] == 0.25
+    assert std64(np.array([3e30, -3e30], dtype=np.float32)) == pytest.approx(3e30, rel=1e-6)
+    assert median_nonzero(np.array([0.0, -4.0, np.nan, 1.0, 2.0])) == 2.0
+    assert median_nonzero(np.zeros(3)) == 0.0

@@ -23,7 +23,7 @@ from ..functions import ACTIVATIONS
 from ..initializers import INITIALIZERS, he_bound, he_std, xavier_bound, xavier_std
 from ..model import MLP
 from ..optimizers import SGD
-from ..stats import ACTIVATION_BINS, GRADIENT_BINS
+from ..stats import ACTIVATION_BINS, GRADIENT_BINS, layer_histograms, median_nonzero
 from ..training import History, compare, train
 from . import mnist
 
@@ -179,38 +179,19 @@ def layer_statistics(init="xavier_normal", activation="sigmoid", depth=5, width=
                   init_options=options, seed=rng, dtype=dtype)
         report = net.inspect(x, t, keep=("post", "grad_pre"), params=False)
         act, grad = report.post, report.grad_pre
-        binning = ACTIVATION_BINS[activation]
-        numbers = dict(act_std=np.array([_std(a) for a in act]),
-                       grad_std=np.array([_std(g) for g in grad]),
+        a_hist = layer_histograms(ACTIVATION_BINS[activation], act)
+        g_hist = layer_histograms(GRADIENT_BINS, grad)
+        numbers = dict(act_std=a_hist.std, grad_std=g_hist.std, act_shares=a_hist.shares,
+                       grad_shares=g_hist.shares,
                        unit_spread=np.array([_unit_spread(a) for a in act]),
-                       act_shares=np.array([binning.shares(a)[0] for a in act]),
-                       grad_shares=np.array([GRADIENT_BINS.shares(g)[0] for g in grad]),
                        last_layer=activation_finding(activation, act[-1]),
                        grad_medians=(median_nonzero(grad[0]), median_nonzero(grad[-1])))
-    bad_a = [k + 1 for k, a in enumerate(act) if not np.isfinite(a).all()]
-    bad_g = [k + 1 for k, g in enumerate(grad) if not np.isfinite(g).all()]
+    bad_a, bad_g = np.flatnonzero(a_hist.bad) + 1, np.flatnonzero(g_hist.bad) + 1
     return LayerStats(init=init, activation=activation, depth=depth,
                       width=width, activations=act, gradients=grad, **numbers,
-                      overflow_layer=bad_a[0] if bad_a else None,
-                      grad_overflow_layer=bad_g[-1] if bad_g else None,
+                      overflow_layer=int(bad_a[0]) if bad_a.size else None,
+                      grad_overflow_layer=int(bad_g[-1]) if bad_g.size else None,
                       loss=float(report.loss))
-
-
-def _std(values):
-    """Standard deviation in float64 (squares of float32 values neither overflow nor
-    underflow there), nan when not finite; the sum of squares is one BLAS dot. Works on
-    a copy: ``values`` are left as they are."""
-    v = np.array(values, dtype=np.float64).ravel()
-    v -= v.mean()
-    s = float(np.sqrt(np.dot(v, v) / v.size))
-    return s if np.isfinite(s) else float("nan")
-
-
-def median_nonzero(values):
-    """Median of |values| over the non-zero ones (ReLU zeroes about half of them)."""
-    mag = np.abs(values[np.isfinite(values)])
-    mag = mag[mag > 0]
-    return float(np.median(mag)) if mag.size else 0.0
 
 
 def _unit_spread(a, rows=64):

@@ -25,7 +25,7 @@ from matplotlib.ticker import FuncFormatter
 
 from ..experiments.initialization import std_ratio_text
 from ..messages import say, say_layers
-from ..stats import ACTIVATION_BINS, GRADIENT_BINS
+from ..stats import ACTIVATION_BINS, GRADIENT_BINS, layer_histograms, median_nonzero
 from .axes import LayerTicks, log_axis, power_of_ten
 from .base import View
 from .curves import CurvePanel, TrainingCurves
@@ -196,13 +196,11 @@ def histogram_grid(rows, binning, title=None):
             row_color = color(color_name)
             reference = None
             if binning.scale == "log":
-                first = np.abs(np.asarray(per_layer[0], dtype=np.float64))
-                first = first[np.isfinite(first) & (first > 0)]
-                reference = float(np.log10(np.median(first))) if first.size else None
-            top, zeros = 0.0, []
-            for k, values in enumerate(per_layer):
+                middle = median_nonzero(np.asarray(per_layer[0]))
+                reference = float(np.log10(middle)) if middle > 0 else None
+            hist, top, zeros = layer_histograms(binning, per_layer), 0.0, []
+            for k, (share, bad, std) in enumerate(zip(hist.shares, hist.bad, hist.std)):
                 ax = axes[r, k]
-                share, bad = binning.shares(values)
                 bins = share[2:] if binning.zero_column else share
                 top = max(top, float(bins.max()))
                 ax.stairs(bins, edges, fill=True, color=row_color, alpha=0.85)
@@ -211,7 +209,6 @@ def histogram_grid(rows, binning, title=None):
                     zeros.append((ax, float(share[0])))
                 if reference is not None:
                     ax.axvline(reference, color=PALETTE["black"], linestyle="--", linewidth=1.2)
-                std = np.std(np.asarray(values, dtype=np.float64))
                 ax.set_title(say("init.grid.title", layer=k + 1, std=std) if np.isfinite(std)
                              else say("init.grid.overflow", layer=k + 1), fontsize=11)
                 ax.set_xlim(*binning.extent_x())

@@ -12,7 +12,7 @@ import numpy as np
 
 from ..experiments.regularization import BN_HIDDEN
 from ..messages import say
-from ..stats import activation_bins
+from ..stats import activation_bins, layer_histograms
 from .axes import WholeTicks, log_axis
 from .base import View
 from .curves import CurvePanel, TrainingCurves, seed_spread, zero_based
@@ -256,8 +256,8 @@ class HistogramRow:
         and returned."""
         binning = activation_bins(activation, HIST_BINS)
         edges = binning.edges()
-        shares = [binning.shares(values)[0] for values in layers]
-        stds = [float(np.std(values)) for values in layers]
+        hist = layer_histograms(binning, layers)
+        shares, stds = hist.shares, [float(std) for std in hist.std]
         top = max([0.05] + [float(s.max()) for s in shares])
         if activation != self.activation:
             self._set_range(edges)
