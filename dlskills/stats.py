@@ -58,6 +58,11 @@ class Binning:
                    zero_column=True, label=label)
 
     def __post_init__(self):
+        if self.scale not in ("linear", "log"):
+            raise ValueError(f"Binning: scale must be 'linear' or 'log', got {self.scale!r}")
+        if not (self.n >= 1 and self.hi > self.lo):
+            raise ValueError(f"Binning: needs n >= 1 bins and lo < hi, got n={self.n!r}, "
+                             f"lo={self.lo!r}, hi={self.hi!r}")
         if self.scale == "log" and self.width < 0.01:
             raise ValueError(f"Binning: log bins must be at least 0.01 decade wide (one "
                              f"float32 bucket is 0.0017), got {self.width:.3g}")
@@ -152,11 +157,13 @@ def layer_histograms(binning, per_layer):
 
 def std64(values):
     """Standard deviation in float64 (squares of float32 values neither overflow nor
-    underflow there), nan when a value is not finite; the sum of squares is one BLAS dot.
+    underflow there), nan when a value is not finite or the sum of squares overflows
+    (float64 values beyond about 1e154); the sum of squares is one BLAS dot.
     Works on a copy: ``values`` are left as they are."""
     v = np.array(values, dtype=np.float64).ravel()
-    v -= v.mean()
-    s = float(np.sqrt(np.dot(v, v) / v.size))
+    with np.errstate(invalid="ignore", over="ignore"):      # inf - inf, overflow: nan
+        v -= v.mean()
+        s = float(np.sqrt(np.dot(v, v) / v.size))
     return s if np.isfinite(s) else float("nan")
 
 

@@ -118,3 +118,69 @@ def test_layer_histograms_are_each_layers_shares_and_float64_std():
     assert std64(np.array([3e30, -3e30], dtype=np.float32)) == pytest.approx(3e30, rel=1e-6)
     assert median_nonzero(np.array([0.0, -4.0, np.nan, 1.0, 2.0])) == 2.0
     assert median_nonzero(np.zeros(3)) == 0.0
+
+
+def test_binning_refuses_what_it_cannot_count():
+    with pytest.raises(ValueError, match="scale must be 'linear' or 'log'"):
+        Binning("LINEAR", 0.0, 1.0, 4)
+    with pytest.raises(ValueError, match="lo < hi"):
+        Binning("linear", 1.0, 1.0, 4)
+    with pytest.raises(ValueError, match="n >= 1"):
+        Binning("log", -1.0, 1.0, 0)
+    with pytest.raises(ValueError, match="at least 0.01 decade wide"):
+        Binning("log", 0.0, 1.0, 101)
+    assert Binning("log", 0.0, 1.0, 100).width == pytest.approx(0.01)   # just allowed
+    assert Binning("linear", 0.0, 1.0, 1000).n == 1000      # narrow linear bins are fine
+
+
+def test_shares_count_integers_and_one_value_and_stay_quiet_on_overflow():
+    import warnings
+
+    assert Binning("linear", 0.0, 4.0, 4).shares(np.array([0, 1, 3]))[0].tolist() == \
+        pytest.approx([1 / 3, 1 / 3, 0, 1 / 3])
+    assert Binning("log", -2.0, 2.0, 8).shares(np.array([99]))[0][7] == 1.0
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")      # float32 overflow, x / width beyond float
+        shares, _ = Binning("linear", -1.0, 1.0, 4).shares(np.array([3e38, -3e38], np.float32))
+        np.testing.assert_allclose(shares, [0.5, 0, 0, 0.5])
+        shares, _ = Binning("log", -2.0, 2.0, 4).shares(np.array([1e300, 1e-300]))
+        np.testing.assert_allclose(shares, [0.5, 0, 0, 0.5])
+
+
+@pytest.mark.parametrize("lo, hi, column", [(1.0, 2.0, 0), (-2.0, -1.0, 3), (-1.0, 0.0, 3)])
+def test_a_zero_column_takes_the_zeros_from_whichever_bin_they_fell_in(lo, hi, column):
+    """0 beyond the range (either side) or on its upper edge is counted in the edge
+    bin first, then moved to the zero column: no bin keeps it or goes negative."""
+    b = Binning("linear", lo, hi, 4, zero_column=True)
+    values = np.array([0.0, 0.0, (lo + hi) / 2])
+    shares, _ = b.shares(values)
+    assert shares[0] == pytest.approx(2 / 3) and shares.min() >= 0
+    assert shares.sum() == pytest.approx(1.0) and shares[2 + column] == 0
+    assert b.extent_x() == (lo - 2 * b.width, hi)
+    assert Binning("linear", lo, hi, 4).extent_x() == (lo, hi)
+
+
+def test_std64_says_nan_for_values_it_cannot_square():
+    from dlskills.stats import std64
+
+    assert std64(np.array([1e150, -1e150])) == pytest.approx(1e150)
+    assert np.isnan(std64(np.array([1e200, -1e200])))       # the squares overflow
+    assert np.isnan(std64(np.array([1.0, np.inf])))
+
+
+def test_activation_bins_defaults_are_the_chapters_bins():
+    b = activation_bins("relu")
+    assert (b.scale, b.lo, b.hi, b.n, b.zero_column) == ("linear", 0.0, 4.0, 40, False)
+
+
+def test_fitted_bins_cut_a_tenth_of_a_percent_at_each_end():
+    from dlskills.stats import Binning
+
+    values = np.concatenate([np.linspace(1.0, 9.0, 9992), np.full(8, 1e8)])   # 0.08 %
+    fitted = Binning.fit([values], per_decade=4, label="init.axis.activation_log")
+    assert (fitted.lo, fitted.hi, fitted.n) == (0.0, 2.0, 8)   # the 0.08 % is cut
+    assert fitted.zero_column and fitted.label == "init.axis.activation_log"
+    assert Binning.fit([np.arange(1, 101)]).lo == 0.0           # integers are magnitudes too
+    empty = Binning.fit([np.zeros(3)], per_decade=3, label="x")
+    assert (empty.scale, empty.lo, empty.hi, empty.n, empty.zero_column, empty.label) == \
+        ("log", -1.0, 1.0, 6, True, "x")
