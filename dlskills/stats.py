@@ -3,8 +3,9 @@
 A :class:`Binning` is a fixed set of bins for one kind of value (sigmoid outputs,
 ReLU outputs, gradients...). Fixed bins let a live figure update its artists in place,
 and every chapter counts the same way: values beyond the range fall in the edge bins,
-non-finite values are counted apart, exact zeros may get a column of their own. Views
-draw the shares; they do not bin.
+non-finite values are counted apart, exact zeros may get a column of their own.
+:func:`layer_histograms` gives each layer's shares and standard deviation. Views draw
+these numbers; they do not count.
 """
 
 import functools
@@ -170,6 +171,7 @@ def std64(values):
 def median_nonzero(values):
     """Median of |values| over the non-zero finite ones (ReLU zeroes about half of
     them); 0 when there are none."""
+    values = np.asarray(values)
     mag = np.abs(values[np.isfinite(values)])
     mag = mag[mag > 0]
     return float(np.median(mag)) if mag.size else 0.0

@@ -196,7 +196,7 @@ def histogram_grid(rows, binning, title=None):
             row_color = color(color_name)
             reference = None
             if binning.scale == "log":
-                middle = median_nonzero(np.asarray(per_layer[0]))
+                middle = median_nonzero(per_layer[0])
                 reference = float(np.log10(middle)) if middle > 0 else None
             hist, top, zeros = layer_histograms(binning, per_layer), 0.0, []
             for k, (share, bad, std) in enumerate(zip(hist.shares, hist.bad, hist.std)):
