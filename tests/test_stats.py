@@ -130,6 +130,7 @@ def test_binning_refuses_what_it_cannot_count():
     with pytest.raises(ValueError, match="at least 0.01 decade wide"):
         Binning("log", 0.0, 1.0, 101)
     assert Binning("log", 0.0, 1.0, 100).width == pytest.approx(0.01)   # just allowed
+    assert Binning("linear", 0.0, 1.0, 1).shares([0.3])[0].tolist() == [1.0]   # one bin
     assert Binning("linear", 0.0, 1.0, 1000).n == 1000      # narrow linear bins are fine
 
 
@@ -161,8 +162,11 @@ def test_a_zero_column_takes_the_zeros_from_whichever_bin_they_fell_in(lo, hi, c
 
 
 def test_std64_says_nan_for_values_it_cannot_square():
+    import warnings
+
     from dlskills.stats import std64
 
+    warnings.simplefilter("error")          # quietly: no overflow or invalid warning
     assert std64(np.array([1e150, -1e150])) == pytest.approx(1e150)
     assert np.isnan(std64(np.array([1e200, -1e200])))       # the squares overflow
     assert np.isnan(std64(np.array([1.0, np.inf])))
@@ -181,6 +185,8 @@ def test_fitted_bins_cut_a_tenth_of_a_percent_at_each_end():
     assert (fitted.lo, fitted.hi, fitted.n) == (0.0, 2.0, 8)   # the 0.08 % is cut
     assert fitted.zero_column and fitted.label == "init.axis.activation_log"
     assert Binning.fit([np.arange(1, 101)]).lo == 0.0           # integers are magnitudes too
+    default = Binning.fit([np.full(10, 0.5)])
+    assert (default.n, default.label) == (16, "init.axis.gradient_log")   # 8 per decade
     empty = Binning.fit([np.zeros(3)], per_decade=3, label="x")
     assert (empty.scale, empty.lo, empty.hi, empty.n, empty.zero_column, empty.label) == \
         ("log", -1.0, 1.0, 6, True, "x")
