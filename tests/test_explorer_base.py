@@ -205,6 +205,17 @@ def test_a_control_moved_during_a_run_is_said_plainly():
     assert ex.status.values["settings"] == "steps=4: 1 done"
 
 
+def test_run_says_training_at_once_before_the_first_report():
+    """Run says "训练中，0%" before the training reports anything (chapter 5's first
+    report is an epoch away): a learner is never left with "press Run" after pressing."""
+    ex = Counter()
+    seen = []
+    ex.train = lambda settings, report: seen.append(ex.status) or [0]
+    ex.run(steps=4)
+    assert seen[0].key == "explorer.training" and seen[0].values["fraction"] == 0.0
+    assert ex.progress.value == 0.0
+
+
 def test_stored_output_shows_the_figure_without_a_kernel():
     ex = Wave()
     data = ex._repr_mimebundle_()

@@ -548,6 +548,9 @@ class TrainingExplorer(Explorer):
         self._settings_running = settings
         self._last_redraw, self._spacing = 0.0, 0.0
         self.progress.value = 0.0
+        # said at once: the first progress report (and frame) may be an epoch away
+        self._show_status(say("explorer.training", settings=self.describe_settings(settings),
+                              fraction=0.0))
         try:
             with single_thread_blas():
                 result = self.train(settings, self._report)
