@@ -14,8 +14,6 @@ MESSAGES = {
     "explorer.run": "Run 运行",
     "explorer.stop": "Stop 停止",
     "explorer.progress": "进度",
-    "explorer.yes": "是",
-    "explorer.no": "否",
     "explorer.none_selected": "未选（至少选一个）",
     "explorer.clamped": "{label} {asked} 超出范围，已改为 {value}",
     "explorer.adjusted": "{status}；{moved}",
@@ -342,8 +340,6 @@ MESSAGES = {
     "reg.legend.this_run": "本次",
     "reg.legend.with_bn": "有 BN",
     "reg.legend.without_bn": "无 BN",
-    "reg.on": "开",
-    "reg.off": "关",
     "reg.gap": "差距\n{gap:.1f} 点",
     "reg.title.norm": "||W||：开始 {start:.1f} → 最后 {end:.1f}",
     "reg.title.panel.validation": "{label}：验证 {acc:.1f}%",
@@ -410,6 +406,9 @@ MESSAGES = {
     "axis.layer_range": "第 {first}–{last} 层",
     "axis.layer_list": "第 {layers} 层",
     "list.sep": "、",
+    # a yes/no setting (a checkbox) as statuses and figures write it
+    "bool.yes": "是",
+    "bool.no": "否",
     # the gradient norm of every weight layer (chapters 1 and 5)
     "axis.weight_layer": "权重层 l（1 = 紧挨输入，最后 = 输出层）",
     "axis.grad_norm": "梯度范数 ‖∂L/∂Wₗ‖",
