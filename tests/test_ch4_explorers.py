@@ -203,3 +203,13 @@ def test_figures_write_yes_and_no_as_the_statuses_do():
     for value in (True, False):
         run = SimpleNamespace(settings={"n_train": 300, "batchnorm": value})
         assert settings_text(run).endswith(f"BN {_fmt(value)}")
+
+
+def test_the_empty_norm_panel_starts_at_0():
+    """Before any run the lab's ||W|| axis reads 0 to 1, not -0.04 ... 0.04."""
+    from dlskills.views import new_figure
+    from dlskills.views.regularization import OverfittingView
+    fig, _ = new_figure(OverfittingView.figsize)
+    view = OverfittingView(fig)
+    view.update(None)
+    assert view.norm.ax.get_ylim() == (0, 1) and view.norm.ax.get_xlim() == (0, 1)

@@ -162,6 +162,7 @@ class OverfittingView(View):
             self.gap.hide()
             self.norm.ax.set_title("")
             self.norm.finish(xlim=(0, 1))
+            zero_based(self.norm.ax)        # a norm from 0, as once a run is drawn
             return
         previous = previous if previous is not None and previous.test_acc else None
         if previous is not None:
