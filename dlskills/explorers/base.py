@@ -414,7 +414,7 @@ def _shown(control, value):
 
 def _fmt(value):
     if isinstance(value, bool):
-        return say("bool.yes") if value else say("bool.no")
+        return say("bool.yes" if value else "bool.no")
     if isinstance(value, float):
         return f"{value:.3g}"
     if isinstance(value, (tuple, list)):
