@@ -26,12 +26,9 @@ CHANGES = [{"depth": 20}, {"depth": 21}, {"activation": "tanh"},
 def settings(depth):
     """The status's settings part at ``depth`` (other controls at their defaults), from
     the message catalogue: "深度 20，激活函数 sigmoid，…"."""
-    from dlskills.messages import say
+    from harness.statuses import settings_text
 
-    values = dict(depth=depth, activation="sigmoid", init="normal", scale="0.01", seed=0)
-    return say("explorer.settings_sep").join(
-        say("explorer.setting", label=say(f"control.{key}"), value=value)
-        for key, value in values.items())
+    return settings_text(depth=depth, activation="sigmoid", init="normal", scale="0.01", seed=0)
 
 
 def drawn(depth):

@@ -34,13 +34,8 @@ SCALES = [10 ** (-k / 4) for k in range(0, 17)]      # the weight-scale slider's
 
 def _statuses():
     """Status patterns, built from the message catalogue as the explorers say them."""
-    from dlskills.explorers.base import _fmt
     from dlskills.messages import say
-
-    def settings(**values):        # each control's catalogue label and value
-        return say("explorer.settings_sep").join(
-            say("explorer.setting", label=say(f"control.{key}"), value=_fmt(value))
-            for key, value in values.items())
+    from harness.statuses import settings_text as settings
 
     bn = dict(activation="relu", batchnorm=True, epochs=4)   # as the notebook leaves it
     # "<settings>：训练中，0%" without the settings and the share: any live frame

@@ -13,6 +13,7 @@ from dlskills.experiments.gradients import (GradientProfile, chain_param_count,
                                             gradient_profile, judge, param_growth)
 from dlskills.explorers.gradients import DepthWidthExplorer, GradientExplorer
 from dlskills.messages import say
+from harness.statuses import settings_text
 from tests.verdicts import verdict
 from tests.pictures import ink
 
@@ -22,13 +23,6 @@ def said(message, key, **values):
     assert message.key == key, (message.key, str(message))
     for name, value in values.items():
         assert message.values.get(name) == value, (name, message.values)
-
-
-def settings_text(**settings):
-    """The status's settings part, built from the catalogue labels, e.g. "深度 10，…"."""
-    return say("explorer.settings_sep").join(
-        say("explorer.setting", label=say(f"control.{key}"), value=value)
-        for key, value in settings.items())
 
 
 DEFAULT = dict(depth=10, activation="sigmoid", init="normal", scale="0.01", seed=0)
@@ -326,13 +320,12 @@ def test_initial_settings_and_dom_classes():
 def test_depth_width_explorer_controls(change):
     ex = DepthWidthExplorer()
     said(ex.status, "explorer.result", settings=settings_text(
-        input_size=784, width=5, depth=2, biases=say("explorer.no")))
+        input_size=784, width=5, depth=2, biases=False))
     said(ex.status.values["finding"], "gradients.growth.deeper_cheaper")
     before = ex.png
     ex.set(**change)
     assert ex.error is None and ex.png != before and ink(ex.png) > 0.03
     key, value = next(iter(change.items()))
-    value = say("explorer.yes") if value is True else value
     assert settings_text(**{key: value}) in ex.status
     g = ex.result
     assert g.deep_cost == g.width ** 2 + g.bias_cost

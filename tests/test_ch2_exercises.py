@@ -161,9 +161,26 @@ def test_course_momentum_is_caught():
     course_momentum, err = ex.define_course_class(ex.COURSE_MOMENTUM_CODE, "Momentum")
     assert err is None
     message = verdict(ex.verify_optimizer(course_momentum, "momentum"), False,
-                      "optimizers.check.only_last", step=1, last="b2")
-    assert message.values["where"].startswith("W1[")
-    assert message.values["want"] != message.values["got"]
+                      "optimizers.check.not_updated")
+    mismatch, hint = message.values["mismatch"], message.values["hint"]
+    assert mismatch.key == "optimizers.check.mismatch" and mismatch.values["step"] == 1
+    assert mismatch.values["where"].startswith("W1[")
+    assert mismatch.values["want"] != mismatch.values["got"]
+    assert hint.key == "optimizers.check.only_last" and hint.values == {"last": "b2"}
+    assert message.startswith(mismatch) and hint in message
+
+
+def test_a_parameter_left_out_is_not_updated_without_the_only_last_hint():
+    class SkipsW1(Momentum):
+        def update(self, params, grads):
+            w1 = params["W1"].copy()
+            super().update(params, grads)
+            params["W1"][...] = w1
+
+    message = verdict(ex.verify_optimizer(SkipsW1, "momentum"), False,
+                      "optimizers.check.not_updated", hint="")
+    assert message.values["mismatch"].values["where"].startswith("W1[")
+    assert message.startswith(message.values["mismatch"])
 
 
 def test_course_momentum_moves_only_the_last_key():

@@ -12,6 +12,7 @@ import dlskills as dl
 from dlskills.experiments.optimizers import FLOOR, OPTIMIZER_NAMES, TUNED_LR, run_on_surface
 from dlskills.explorers.optimizers import OptimizerPlayground, OptimizerTrainer
 from dlskills.messages import say
+from harness.statuses import settings_text
 from tests.pictures import ink
 
 
@@ -23,11 +24,6 @@ def outcomes(ex):
     """name -> (message key, values) of each run's outcome in the playground's result."""
     return {r.name: (m.key, m.values) for r in ex.result.runs
             for m in [r.outcome(ex.result.f_min)]}
-
-
-def setting(key, value):
-    """How the base class says one setting in a status."""
-    return say("explorer.setting", label=say(f"control.{key}"), value=value)
 
 
 # --- the surface computation -----------------------------------------------------------------
@@ -144,9 +140,9 @@ def test_status_names_every_setting_that_changes_the_result(playground):
     shown = playground.status.values["settings"]
     for key, value in playground.settings.items():
         assert str(say(f"control.{key}")) in shown, key
-    assert setting("lr", "0.1") in shown
+    assert settings_text(lr="0.1") in shown
     playground.set(tuned_lr=True)
-    assert setting("lr", "0.1") not in playground.status.values["settings"]
+    assert settings_text(lr="0.1") not in playground.status.values["settings"]
 
 
 def test_below_floor_is_said_as_floor_and_drawn_on_it(playground):
@@ -186,7 +182,7 @@ def test_surface_moves_start_and_keeps_one_redraw(playground):
     assert (playground.controls["x0"].value, playground.controls["y0"].value) == s.start
     assert (playground.controls["x0"].min, playground.controls["x0"].max) == s.xlim
     shown = playground.status.values["settings"]
-    assert setting("x0", "2.6") in shown and setting("y0", "1.5") in shown
+    assert settings_text(x0="2.6") in shown and settings_text(y0="1.5") in shown
 
 
 def test_tuned_lr_uses_table_and_disables_slider(playground):
@@ -194,7 +190,7 @@ def test_tuned_lr_uses_table_and_disables_slider(playground):
     assert not playground.controls["lr"].disabled
     playground.set(surface="saddle", tuned_lr=True)
     assert playground.controls["lr"].disabled
-    assert setting("tuned_lr", say("explorer.yes")) in playground.status.values["settings"]
+    assert settings_text(tuned_lr=True) in playground.status.values["settings"]
     for run in playground.result.runs:
         assert run.lrs[0] == TUNED_LR["saddle"][run.name]
 
@@ -205,7 +201,7 @@ def test_no_optimizer_selected_is_shown(playground):
     assert playground.error is None
     assert playground.result.finding.key == "optimizers.outcome.none"
     assert playground.status.values["finding"] == playground.result.finding
-    assert setting("optimizers", say("explorer.none_selected")) in playground.status
+    assert settings_text(optimizers=say("explorer.none_selected")) in playground.status
 
 
 def test_an_optimizers_sliders_are_used_only_when_it_is_selected(playground):
@@ -237,7 +233,7 @@ def trainer():
 def test_trainer_starts_empty_and_asks_for_run(trainer):
     assert trainer.status.key == "explorer.press_run"
     trainer.set(optimizers=())
-    assert setting("optimizers", say("explorer.none_selected")) in trainer.status
+    assert settings_text(optimizers=say("explorer.none_selected")) in trainer.status
     trainer.set(optimizers=OPTIMIZER_NAMES)
     assert trainer.view.loss_ax.get_title() == say("curves.press_run")
     assert ink(trainer.png) > 0.01
@@ -256,8 +252,8 @@ def test_trainer_trains_each_selected_optimizer(trainer):
     assert np.mean(histories["adam"].loss[-10:]) < np.mean(histories["sgd"].loss[-10:])
     assert trainer.png != before and ink(trainer.png) > 0.03
     assert trainer.status.key == "explorer.result"
-    assert setting("lr", say("optimizers.lr_default")) in trainer.status.values["settings"]
-    assert setting("iterations", "60") in trainer.status.values["settings"]
+    assert settings_text(lr=say("optimizers.lr_default")) in trainer.status.values["settings"]
+    assert settings_text(iterations="60") in trainer.status.values["settings"]
     for name in ("sgd", "adam"):
         said = result.outcome(name)
         assert said.key == "optimizers.train.completed"

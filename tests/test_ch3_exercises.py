@@ -43,7 +43,7 @@ def test_he_normal_right_answers():
     (lambda s, rng: rng.normal(0.5, np.sqrt(2 / s[0]), s), "init.ex.mean", {}),
     (lambda s, rng: np.random.normal(0, np.sqrt(2 / s[0]), s), "init.ex.global_rng", {}),
     (lambda s, rng: np.zeros(s), "init.ex.he_std", {"got": 0.0, "guess": None}),
-    (lambda s, rng: np.zeros((s[1], s[0])), "init.ex.shape", {"want": (400, 50)}),
+    (lambda s, rng: np.zeros((s[1], s[0])), "exercise.shape", {"want": (400, 50)}),
     (lambda s, rng: [0.0] * s[0], "init.ex.not_array", {"kind": "list"}),
     (lambda s, rng: np.full(s, np.nan), "init.ex.not_finite", {}),
     (lambda s, rng: 1 / 0, "verdict.raised", {"kind": "ZeroDivisionError"}),

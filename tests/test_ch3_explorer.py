@@ -12,6 +12,7 @@ from dlskills.experiments.initialization import (activation_finding, compare_ini
                                                 scale_text, symmetry_report, train_small)
 from dlskills.explorers.initialization import (INIT_KINDS, InitializationExplorer,
                                                InitTrainingExplorer)
+from harness.statuses import init_settings
 from tests.pictures import ink
 
 
@@ -220,22 +221,11 @@ def test_zero_start_only_output_layer_gets_gradient():
 
 # --- the explorer --------------------------------------------------------------------
 
-def status_start(init, scale, activation, depth, width=100, seed=0):
-    """The settings part of the explorer's status, built from the catalogue."""
-    return say("explorer.settings_sep").join([
-        say("explorer.setting", label=say("control.init"),
-            value=say("init.scale.with", init=init, scale=scale)),
-        *(say("explorer.setting", label=say(f"control.{key}"), value=str(value))
-          for key, value in (("activation", activation), ("depth", depth),
-                             ("width", width), ("seed", seed)))])
-
-
 def test_default_explorer_draws_with_exact_status(explorer):
     explorer.set(init="normal", std=1.0, activation="sigmoid", depth=5, width=100, seed=0)
     assert explorer.error is None
-    scale = scale_text("normal", 100, 100, std=1.0)
     assert explorer.status.key == "explorer.result"
-    assert explorer.status.values["settings"] == status_start("normal", scale, "sigmoid", 5)
+    assert explorer.status.values["settings"] == init_settings("normal", "sigmoid", 5)
     assert explorer.status.values["finding"] == explorer.result.finding
     assert explorer.result.finding.key == "init.std_ratio"
     assert ink(explorer.png) > 0.05
@@ -259,9 +249,7 @@ def test_each_control_changes_the_figure(explorer, change):
     for key, asked in change.items():
         value = s[key]          # floats land on the slider's grid
         assert value == (pytest.approx(asked, rel=0.1) if isinstance(asked, float) else asked)
-    scale = scale_text(s["init"], s["width"], s["width"], s["std"], s["bound"], s["value"])
-    assert explorer.status.values["settings"] == status_start(
-        s["init"], scale, s["activation"], s["depth"], s["width"], s["seed"])
+    assert explorer.status.values["settings"] == init_settings(**s)
 
 
 def test_the_result_matches_the_experiment(explorer):

@@ -155,7 +155,7 @@ def test_bn_explorer_tiny_scale_no_bn_vanishes(bn):
     assert stds[-1] < 1e-6 < stds[0]               # the signal dies layer by layer
     title = bn.view.title.get_text()
     from dlskills.messages import say
-    assert title == say("reg.title.bn", activation="relu", scale=1e-3, bn=say("reg.off"),
+    assert title == say("reg.title.bn", activation="relu", scale=1e-3, bn=say("bool.no"),
                         first=float(stds[0]), n=5, last=float(stds[-1]))
 
 
@@ -193,3 +193,23 @@ def test_bn_explorer_large_scale_is_a_result_not_a_crash(bn):
         assert frame.run.message in bn.view.note.get_text()
         assert bn.status.values["finding"].values["status"] == frame.run.message
     assert ink(bn.png) > 0.02
+
+
+def test_figures_write_yes_and_no_as_the_statuses_do():
+    """A checkbox's value reads the same in a figure (legend, title) as in the status."""
+    from types import SimpleNamespace
+    from dlskills.explorers.base import _fmt
+    from dlskills.views.regularization import settings_text
+    for value in (True, False):
+        run = SimpleNamespace(settings={"n_train": 300, "batchnorm": value})
+        assert settings_text(run).endswith(f"BN {_fmt(value)}")
+
+
+def test_the_empty_norm_panel_starts_at_0():
+    """Before any run the lab's ||W|| axis reads 0 to 1, not -0.04 ... 0.04."""
+    from dlskills.views import new_figure
+    from dlskills.views.regularization import OverfittingView
+    fig, _ = new_figure(OverfittingView.figsize)
+    view = OverfittingView(fig)
+    view.update(None)
+    assert view.norm.ax.get_ylim() == (0, 1) and view.norm.ax.get_xlim() == (0, 1)

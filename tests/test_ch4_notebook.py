@@ -4,18 +4,10 @@ import json
 from pathlib import Path
 
 from dlskills.messages import say
+from harness.statuses import settings_text
 
 NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
 CHAPTER = NOTEBOOKS / "04_regularization.ipynb"
-
-
-def settings_text(**values):
-    """The settings part of a status as an explorer says it: the catalogue label of each
-    control and its value."""
-    from dlskills.explorers.base import _fmt
-    return say("explorer.settings_sep").join(
-        say("explorer.setting", label=say(f"control.{key}"), value=_fmt(value))
-        for key, value in values.items())
 
 
 def cells(path):

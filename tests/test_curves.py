@@ -27,6 +27,24 @@ def visible_ticks(axis):
     return [t for t in axis.get_majorticklocs() if low <= t <= high]
 
 
+def test_empty_panels_span_0_to_1_and_autoscale_once_a_run_is_drawn():
+    """Before any run (the trainer's first frame) an axis without given limits reads 0 to
+    1, not matplotlib's -0.04 ... 0.04 around 0; the next frame still scales to its run."""
+    fig, ax_loss, ax_acc = two_axes()
+    curves = TrainingCurves(ax_loss, ax_acc, logy=True, raw=True, whole_epochs=True)
+    curves.update({}, iterations=300)
+    assert visible_ticks(ax_acc.xaxis) == [0, 1] and ax_acc.get_ylim() == (0, 1)
+    assert ax_loss.get_xlim() == (0, 300)
+    fig, ax_loss, ax_acc = two_axes()
+    curves = TrainingCurves(ax_loss, ax_acc)        # linear loss, no epoch locator
+    curves.update({})
+    for axis in (ax_loss.xaxis, ax_acc.xaxis):
+        ticks = visible_ticks(axis)
+        assert [ticks[0], ticks[-1]] == pytest.approx([0, 1])
+    curves.update({"adam": history(loss=[2.3] * 50, test_acc=[0.2, 0.5, 0.7, 0.8])})
+    assert ax_loss.get_xlim()[1] >= 50 and ax_acc.get_xlim()[1] >= 3
+
+
 def test_splits_in_percent_are_coloured_by_split_and_the_previous_run_is_dashed():
     fig, ax_loss, ax_acc = two_axes()
     curves = TrainingCurves(ax_loss, ax_acc, gap=True)

@@ -12,16 +12,10 @@ from matplotlib.figure import Figure
 
 from dlskills.experiments.gradients import gradient_profile
 from dlskills.explorers import Explorer, TrainingExplorer, controls
-from dlskills.explorers.base import _fmt
 from dlskills.functions import ACTIVATIONS
 from dlskills.messages import say
+from harness.statuses import settings_text
 from tests.pictures import ink
-
-
-def settings_text(**settings):
-    """The status text of ``settings`` for controls without a catalogue label."""
-    return say("explorer.settings_sep").join(
-        say("explorer.setting", label=key, value=value) for key, value in settings.items())
 
 
 class Wave(Explorer):
@@ -145,7 +139,7 @@ def test_training_explorer_shows_run_and_stop_whatever_its_layout():
 
 def test_training_explorer_runs_on_demand_and_can_stop():
     ex = Counter()
-    assert ex.status == say("explorer.press_run", settings=settings_text(**{say("control.steps"): 5}))
+    assert ex.status == say("explorer.press_run", settings=settings_text(steps=5))
     assert ex.status.key == "explorer.press_run" and ex.result is None
     assert ex.run(steps=8) == list(range(8)) and ex.status == "steps=8: 8 done"
     assert ex.progress.value == 1.0 and not ex.run_button.disabled
@@ -201,7 +195,7 @@ def test_a_control_moved_during_a_run_is_said_plainly():
     ex.train = slow
     ex.run(steps=4)
     assert ex.status.key == "explorer.stale"
-    assert ex.status.values["new"] == settings_text(**{say("control.steps"): 9})
+    assert ex.status.values["new"] == settings_text(steps=9)
     assert ex.status.values["settings"] == "steps=4: 1 done"
 
 
@@ -236,7 +230,7 @@ def test_controls_take_their_label_from_the_catalogue():
 
     ex = Labelled()
     assert ex.controls["seed"].description == say("control.seed")
-    assert ex.status == settings_text(**{say("control.seed"): 0, "kind": "sin"})
+    assert ex.status == settings_text(seed=0, kind="sin")
 
 
 # --- what every explorer owes the learner, checked on the two made here ----------------
@@ -291,8 +285,7 @@ def test_the_explorer_contract(make, other):
         assert ex.redraws == redraws + 1 and ex.error is None, ex.status
         assert ex.png != before and ink(ex.png) > 0.005
         assert f"dlskills-control-{key}" in ex.controls[key]._dom_classes
-        assert str(say("explorer.setting", label=label(ex, key), value=_fmt(ex.settings[key]))) \
-            in ex.status
+        assert settings_text(**{key: ex.settings[key]}) in ex.status
     for key, control in ex.controls.items():    # a wrong option or type names the control
         bad = "no such option" if hasattr(control, "options") else "fast"
         with pytest.raises(ValueError, match=f"control '{key}' .*(options|from|True)"):
@@ -302,7 +295,7 @@ def test_the_explorer_contract(make, other):
 
 def test_a_setting_not_in_use_is_disabled_and_not_said():
     ex = Chapter5Sketch()
-    clip = str(say("explorer.setting", label=label(ex, "clip"), value="0.01"))
+    clip = settings_text(clip=0.01)
     assert ex.controls["clip"].disabled and clip not in ex.status
     ex.set(clipping=True)
     assert not ex.controls["clip"].disabled and clip in ex.status
@@ -403,8 +396,7 @@ def test_every_training_explorer_says_a_control_moved_during_its_run(make, small
     ex.run()
     assert ex.error is None and ex.status.key == "explorer.stale", ex.status
     assert ex.status.values["new"] == ex.describe_settings(ex.settings)
-    assert all(str(say("explorer.setting", label=ex.controls[key].description,
-                       value=_fmt(value))) in ex.status.values["new"]
+    assert all(settings_text(**{key: value}) in ex.status.values["new"]
                for key, value in moved.items())
 
 

@@ -21,7 +21,7 @@ def _sample(fn, shape, seed=0):
     if not isinstance(out, np.ndarray):
         return Verdict(False, say("init.ex.not_array", kind=type(out).__name__))
     if out.shape != tuple(shape):
-        return Verdict(False, say("init.ex.shape", want=tuple(shape), got=out.shape))
+        return Verdict(False, say("exercise.shape", want=tuple(shape), got=out.shape))
     if not np.all(np.isfinite(out)):
         return Verdict(False, say("init.ex.not_finite"))
     return out.astype(np.float64)

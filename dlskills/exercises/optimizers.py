@@ -195,14 +195,15 @@ def _check_step(params, expected, before, step):
             continue
         index = np.unravel_index(np.argmax(np.where(wrong, np.abs(got - want), -1.0)),
                                  want.shape)
-        values = dict(step=step, where=f"{key}[{', '.join(map(str, index))}]",
-                      want=float(want[index]), got=float(got[index]))
+        mismatch = say("optimizers.check.mismatch", step=step,
+                       where=f"{key}[{', '.join(map(str, index))}]",
+                       want=float(want[index]), got=float(got[index]))
         if key not in unchanged:
-            raise Wrong(say("optimizers.check.mismatch", **values))
+            raise Wrong(mismatch)
         moved = [k for k in params if k not in unchanged]
-        if moved == [list(params)[-1]]:
-            raise Wrong(say("optimizers.check.only_last", last=moved[0], **values))
-        raise Wrong(say("optimizers.check.not_updated", **values))
+        hint = say("optimizers.check.only_last", last=moved[0]) \
+            if moved == [list(params)[-1]] else ""
+        raise Wrong(say("optimizers.check.not_updated", mismatch=mismatch, hint=hint))
 
 
 def _check_of(name):

@@ -27,7 +27,7 @@ def _output(fn, shape, said, *args):
         raise Wrong(say("reg.ex.no_return"))
     out = np.asarray(out, dtype=np.float64)
     if out.shape != shape:
-        raise Wrong(say("reg.ex.shape", want=shape, got=out.shape))
+        raise Wrong(say("exercise.shape", want=shape, got=out.shape))
     return out
 
 
@@ -132,7 +132,7 @@ def check_old_dropout_scale(answer, p=0.3):
     test-time output be multiplied, for p = 0.3? (1 - p)"""
     value = as_number(answer)
     if value is None:
-        return Verdict(False, say("reg.ex.old.not_number", answer=answer))
+        return Verdict(False, say("reg.ex.not_number", answer=answer))
     if np.isclose(value, 1 - p):
         return Verdict(True, say("reg.ex.old.right", keep=1 - p))
     if np.isclose(value, 1 / (1 - p)):
@@ -195,7 +195,7 @@ def check_weight_decay(weight_decay, epochs=100):
     :class:`GapMeasurement`)."""
     lam = as_number(weight_decay)
     if lam is None:
-        return Verdict(False, say("reg.ex.wd.not_number", answer=weight_decay))
+        return Verdict(False, say("reg.ex.not_number", answer=weight_decay))
     if not np.isfinite(lam) or lam < 0:
         return Verdict(False, say("reg.ex.wd.negative", answer=weight_decay))
     m = GapMeasurement(lam, *_final_accuracy(lam, epochs, 0), *_final_accuracy(0.0, epochs, 0))

@@ -209,7 +209,9 @@ def network_profile(net, x, t, init, scale):
     depth, activation = net.depth - 1, net.activation
     # overflow is a result here, not a warning
     with np.errstate(all="ignore"), single_thread_blas():
-        report = net.inspect(x, t)
+        # params=True: what is measured is the weights' gradients, which inspect leaves
+        # on the layers (layer.dW); the report holds the activations and dL/d outputs
+        report = net.inspect(x, t, params=True)
         weight_grads = [layer.dW for kind, _, layer in net.layers if kind == "affine"]
         norms = np.array([norm(g) for g in weight_grads])
     profile = GradientProfile(depth, activation, init, float(scale), norms, float(report.loss))

@@ -411,7 +411,7 @@ def _shown(control, value):
 
 def _fmt(value):
     if isinstance(value, bool):
-        return say("explorer.yes") if value else say("explorer.no")
+        return say("bool.yes" if value else "bool.no")
     if isinstance(value, float):
         return f"{value:.3g}"
     if isinstance(value, (tuple, list)):

@@ -14,9 +14,12 @@ The computations are :func:`dlskills.experiments.optimizers.compare_paths` and
 class's (every setting by its catalogue label, then the result's finding).
 """
 
+import inspect
+
 from ..experiments.optimizers import (OPTIMIZER_NAMES, TUNED_LR, OptimizerComparison,
                                       compare_optimizers, compare_paths)
 from ..messages import say
+from ..optimizers import OPTIMIZERS
 from ..schedules import SCHEDULES
 from ..surfaces import SURFACES, get_surface
 from ..views.optimizers import PathsView, TrainingComparisonView
@@ -24,6 +27,11 @@ from . import controls
 from .base import Explorer, TrainingExplorer
 
 SCHEDULE_NAMES = ("none",) + tuple(SCHEDULES.names())  # none, step, multistep, exponential
+
+
+def _takes(name):
+    """The settings the class of optimizer ``name`` takes (its signature's parameters)."""
+    return inspect.signature(OPTIMIZERS.get(name)).parameters
 
 
 class OptimizerPlayground(Explorer):
@@ -43,13 +51,13 @@ class OptimizerPlayground(Explorer):
     experiment = staticmethod(compare_paths)
     view_class = PathsView
 
-    #: the sliders of one optimizer are in use when it is selected; the shared lr when
-    #: the optimizers do not each use their own
+    #: the shared lr is in use when the optimizers do not each use their own; every other
+    #: setting an optimizer class takes (its signature, as compare_paths passes them:
+    #: momentum, decay, alpha1, alpha2) when a selected optimizer takes it
     used_when = {"lr": lambda s: not s["tuned_lr"],
-                 "momentum": lambda s: "momentum" in s["optimizers"],
-                 "decay": lambda s: "rmsprop" in s["optimizers"],
-                 "alpha1": lambda s: "adam" in s["optimizers"],
-                 "alpha2": lambda s: "adam" in s["optimizers"]}
+                 **{key: (lambda s, key=key: any(key in _takes(n) for n in s["optimizers"]))
+                    for key in dict.fromkeys(k for n in OPTIMIZER_NAMES for k in _takes(n))
+                    if key != "lr"}}
 
     columns = (("optimizers", "tuned_lr"), ("surface", "lr", "steps", "schedule"),
                ("momentum", "decay", "alpha1", "alpha2"), ("x0", "y0", "noise"))

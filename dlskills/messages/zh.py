@@ -14,8 +14,6 @@ MESSAGES = {
     "explorer.run": "Run 运行",
     "explorer.stop": "Stop 停止",
     "explorer.progress": "进度",
-    "explorer.yes": "是",
-    "explorer.no": "否",
     "explorer.none_selected": "未选（至少选一个）",
     "explorer.clamped": "{label} {asked} 超出范围，已改为 {value}",
     "explorer.adjusted": "{status}；{moved}",
@@ -32,6 +30,8 @@ MESSAGES = {
     # ClearSolutions.code_stub, written by tools/make_course.py): valid Python at any
     # indentation, and every check says "not yet" for it
     "exercise.code_stub": "pass  # 把这一行换成你的答案",
+    # the learner's function returned an array of the wrong shape (chapters 3 and 4)
+    "exercise.shape": "输出的形状应该是 {want}，你的是 {got}",
 
     # --- shared: control labels (explorers of every chapter) --------------------------
     # one label per setting name, used for the widget and in the status line
@@ -234,11 +234,10 @@ MESSAGES = {
     "optimizers.check.missing_key": "第 {step} 步后 params 里没有 '{param}' 了",
     "optimizers.check.shape": "第 {step} 步后 params['{param}'] 的形状是 {got}，应为 {want}",
     "optimizers.check.mismatch": "第 {step} 步后参数 {where} 应为 {want:.6g}，实际是 {got:.6g}",
-    "optimizers.check.not_updated": "第 {step} 步后参数 {where} 应为 {want:.6g}，实际是 {got:.6g}"
-                                    "（这个参数在这一步没有更新）",
-    "optimizers.check.only_last": "第 {step} 步后参数 {where} 应为 {want:.6g}，实际是 {got:.6g}"
-                                  "（这个参数在这一步没有更新；只有最后一个参数 '{last}' 变了——"
-                                  "检查更新参数的那一行是否缩进在 for 循环里面）",
+    # ... when that parameter did not move in that step; ``hint``: "" or only_last
+    "optimizers.check.not_updated": "{mismatch}（这个参数在这一步没有更新{hint}）",
+    "optimizers.check.only_last": "；只有最后一个参数 '{last}' 变了——"
+                                  "检查更新参数的那一行是否缩进在 for 循环里面",
 
     # --- chapter 3: initialization ----------------------------------------------------
     # experiments/initialization.py: the scale an initializer used
@@ -296,7 +295,6 @@ MESSAGES = {
     "init.sweep.title": "最低损失 {loss:.2f}：{label}；{diverged} 次运行发散",
     # exercises/initialization.py
     "init.ex.not_array": "应返回 numpy 数组，得到的是 {kind}",
-    "init.ex.shape": "形状应为 {want}，得到 {got}",
     "init.ex.not_finite": "数组里有 nan 或 inf",
     "init.ex.global_rng": "同一个 rng 种子应得到同样的数：请用参数 rng 抽随机数（rng.normal / rng.uniform），不要用 np.random 的全局状态",
     "init.ex.not_random": "不同种子得到了完全一样的数组：权重应是随机的",
@@ -342,8 +340,6 @@ MESSAGES = {
     "reg.legend.this_run": "本次",
     "reg.legend.with_bn": "有 BN",
     "reg.legend.without_bn": "无 BN",
-    "reg.on": "开",
-    "reg.off": "关",
     "reg.gap": "差距\n{gap:.1f} 点",
     "reg.title.norm": "||W||：开始 {start:.1f} → 最后 {end:.1f}",
     "reg.title.panel.validation": "{label}：验证 {acc:.1f}%",
@@ -365,7 +361,8 @@ MESSAGES = {
     "reg.label.technique.more_data": "更多数据 n={value}",
     # exercises (exercises/regularization.py)
     "reg.ex.no_return": "函数没有返回结果（忘了 return？）",
-    "reg.ex.shape": "输出的形状应该是 {want}，你的是 {got}",
+    # an answer that should be a number (exercises 3 and 4)
+    "reg.ex.not_number": "请填一个数，你填的是 {answer!r}",
     "reg.ex.bn.nan": "有 nan 或 inf：第 3 列的值全部相同（方差为 0），分母里要加 ε",
     "reg.ex.bn.ddof": "方差要除以 n（批次样本数），不是 n-1",
     "reg.ex.bn.no_affine": "标准化之后还要缩放与平移：y = γ·x̂ + β",
@@ -385,12 +382,10 @@ MESSAGES = {
     "reg.ex.dropout.mean": "训练时输出的均值应和输入的均值基本相同",
     "reg.ex.dropout.rng": "随机数请用传入的 rng（例如 rng.random(x.shape)），同一个种子应得到同一个掩码",
     "reg.ex.dropout.right": "训练时按 p 丢弃并放大 1/(1-p)，测试时原样输出",
-    "reg.ex.old.not_number": "请填一个数，你填的是 {answer!r}",
     "reg.ex.old.right": "训练时保留的比例是 1-p = {keep:g}，测试时乘它，期望就一致了",
     "reg.ex.old.inverted": "1/(1-p) 是倒置 Dropout 在训练时的放大系数；旧式做法在测试时要缩小",
     "reg.ex.old.p": "p 是丢弃的比例；测试时要乘的是保留的比例",
     "reg.ex.old.other": "训练时每个值只以 1-p 的概率保留，期望是 (1-p)·x；你的 {value:g} 不对",
-    "reg.ex.wd.not_number": "λ 要是一个数，你填的是 {answer!r}",
     "reg.ex.wd.negative": "λ 要是一个非负数，你填的是 {answer!r}",
     "reg.ex.wd.too_small": "差距只从 {baseline_gap:.1f} 缩小到 {gap:.1f} 个百分点"
                            "（要缩小至少 1/4）：λ 再大一些",
@@ -411,6 +406,9 @@ MESSAGES = {
     "axis.layer_range": "第 {first}–{last} 层",
     "axis.layer_list": "第 {layers} 层",
     "list.sep": "、",
+    # a yes/no setting (a checkbox) as statuses and figures write it
+    "bool.yes": "是",
+    "bool.no": "否",
     # the gradient norm of every weight layer (chapters 1 and 5)
     "axis.weight_layer": "权重层 l（1 = 紧挨输入，最后 = 输出层）",
     "axis.grad_norm": "梯度范数 ‖∂L/∂Wₗ‖",

@@ -88,10 +88,16 @@ class CurvePanel:
 
     def finish(self, xlim=None, extra=()):
         """Hide the lines not shown in this frame, rescale, and remake the legend of the
-        lines shown (and the ``extra`` handles, e.g. a marker key), none if empty."""
+        lines shown (and the ``extra`` handles, e.g. a marker key), none if empty. With
+        nothing drawn (nothing trained yet), a linear axis is scaled as if it showed 0 to
+        1, not to the ±0.055 matplotlib puts around 0 for no data."""
         for name, line in self.lines.items():
             line.set_visible(name in self._shown)
         self.ax.relim(visible_only=True)
+        if not np.isfinite(self.ax.dataLim.x0):         # no finite point drawn
+            self.ax.update_datalim([(0, 0), (1, 1)],
+                                   updatex=self.ax.get_xscale() == "linear",
+                                   updatey=self.ax.get_yscale() == "linear")
         self.ax.autoscale_view(scalex=xlim is None, scaley=self.ylim is None)
         if xlim is not None:
             self.ax.set_xlim(*xlim)

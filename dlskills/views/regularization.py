@@ -126,12 +126,12 @@ SETTING_SYMBOLS = {"n_train": "n", "batchnorm": "BN", "weight_decay": "λ", "dro
 
 def settings_text(run):
     """Compact figure text of what chapter 4 varies in a run's settings: symbols and numbers
-    ("n=300，BN 关，λ=0.1")."""
+    ("n=300，BN 否，λ=0.1")."""
     parts = []
     for key, symbol in SETTING_SYMBOLS.items():
         value = run.settings.get(key)
         if isinstance(value, bool):
-            parts.append(f"{symbol} {say('reg.on') if value else say('reg.off')}")
+            parts.append(f"{symbol} {say('bool.yes' if value else 'bool.no')}")
         elif value is not None:
             value = f"{value:.3g}" if isinstance(value, float) else value
             parts.append(str(value) if symbol is None else f"{symbol}={value}")
@@ -162,6 +162,7 @@ class OverfittingView(View):
             self.gap.hide()
             self.norm.ax.set_title("")
             self.norm.finish(xlim=(0, 1))
+            zero_based(self.norm.ax)        # a norm from 0, as once a run is drawn
             return
         previous = previous if previous is not None and previous.test_acc else None
         if previous is not None:
@@ -317,8 +318,8 @@ class BatchNormView(View):
         # the text changes, not the place: the explorer lays the figure out only once
         self.title.set_text(say("reg.title.bn", activation=activation,
                                 scale=frame.settings["weight_scale"],
-                                bn=say("reg.on") if frame.settings["batchnorm"]
-                                else say("reg.off"),
+                                bn=say("bool.yes" if frame.settings["batchnorm"]
+                                       else "bool.no"),
                                 first=stds[0], n=len(stds), last=stds[-1]))
         # x to 2 % past the last epoch: its end markers whole
         _show_runs(self.curves, frame.run, previous, epochs=frame.settings["epochs"] * 1.02)

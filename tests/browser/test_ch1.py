@@ -3,6 +3,7 @@ after each change wait for the status of exactly those settings and a newly draw
 non-blank figure. Expected statuses are built from the message catalogue."""
 from dlskills.messages import catalogue, say
 from harness.lab import starts_with
+from harness.statuses import settings_text
 
 NOTEBOOK = "01_vanishing_exploding_gradients.ipynb"
 RUN_TIMEOUT = 240
@@ -13,11 +14,8 @@ def status(finding_key=None, finding_head=None, **settings):
     """Pattern of a status: the settings (catalogue labels and values), then the start
     of the finding: the catalogue template ``finding_key`` up to its first value, or
     ``finding_head`` (a whole catalogue sentence)."""
-    text = say("explorer.settings_sep").join(
-        say("explorer.setting", label=say(f"control.{key}"), value=value)
-        for key, value in settings.items())
     head = finding_head or (catalogue()[finding_key].split("{")[0] if finding_key else "")
-    return starts_with(say("explorer.result", settings=text, finding=head))
+    return starts_with(say("explorer.result", settings=settings_text(**settings), finding=head))
 
 
 def gradients(depth, activation, init, scale=None, seed=0, finding_key=None):
@@ -57,8 +55,7 @@ def test_gradient_explorer(notebook, tmp_path):
 def growth(width, deep, wide, biases):
     head = say("gradients.growth.head", width=width, deep=deep, wide=wide,
                bias=say("gradients.growth.with_biases") if biases else "")
-    return status(finding_head=head, input_size=784, width=width, depth=2,
-                  biases=say("explorer.yes" if biases else "explorer.no"))
+    return status(finding_head=head, input_size=784, width=width, depth=2, biases=biases)
 
 
 def test_depth_width_explorer(notebook):

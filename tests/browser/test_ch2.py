@@ -9,8 +9,8 @@ import pytest
 
 from dlskills.experiments.optimizers import OPTIMIZER_NAMES
 from dlskills.explorers.optimizers import OptimizerPlayground
-from dlskills.messages import say
 from harness.lab import exactly
+from harness.statuses import settings_text
 
 NOTEBOOK = "02_optimizers.ipynb"
 RUN_TIMEOUT = 300
@@ -59,7 +59,7 @@ def test_playground_optimizer_and_learning_rate(notebook, tmp_path):
     change_and_check(nb, lambda: nb.toggle(EXPLORER, "tuned_lr"), shared)
     larger = {**shared, "lr": 10 ** -0.95}           # one slider step (0.05 in log10)
     third = change_and_check(nb, lambda: nb.press_slider(EXPLORER, "lr", "ArrowRight"), larger)
-    lr_said = say("explorer.setting", label=say("control.lr"), value="0.112")
+    lr_said = settings_text(lr=0.112)
     assert lr_said in third and third != second
     assert nb.slider_value(EXPLORER, "lr") == "0.112"
 

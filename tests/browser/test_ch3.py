@@ -37,8 +37,7 @@ def test_initializer_and_activation_redraw(notebook):
 
     # the trainer was trained by the notebook: its status names the runs it drew
     trainer = nb.status_text("init-training")
-    done = settings_text({"activation": "relu", "std": "0.01", "iterations": 400,
-                          "lr": "0.01", "seed": 0})
+    done = settings_text(activation="relu", std=0.01, iterations=400, lr=0.01, seed=0)
     assert trainer.startswith(say("explorer.result", settings=done, finding="")), trainer
     assert say("init.run.loss", label=say("init.label.normal", std=0.01),
                loss=2.30) in trainer, trainer

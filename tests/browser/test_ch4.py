@@ -8,7 +8,7 @@ import re
 
 from dlskills.messages import say
 from harness.lab import starts_with
-from tests.test_ch4_notebook import settings_text as settings
+from harness.statuses import settings_text as settings
 
 NOTEBOOK = "04_regularization.ipynb"
 RUN_TIMEOUT = 600

@@ -6,7 +6,7 @@ Expected statuses are built from the message catalogue, never copied Chinese."""
 from dlskills.experiments.deep import REMEDIES
 from dlskills.messages import say
 from harness.lab import starts_with
-from tests.test_ch4_notebook import settings_text
+from harness.statuses import settings_text
 
 NOTEBOOK = "05_deep_network_lab.ipynb"
 RUN_TIMEOUT = 900
