@@ -10,6 +10,11 @@ training explorer says "press Run" after the move; Run is clicked and the traine
 must arrive the same way. Printed: the time to come up and, per control, the seconds from
 the input to the new figure (under load: read them as upper bounds).
 
+The page must also show only widgets its widget manager can find (each one named in the
+kernel's answer to the manager's request for every widget's state, none closed since)
+and ask nothing of another host (no internet in a classroom): the failure report names
+any widget missing, the cell showing it, and its class.
+
 A start that stops making progress fails as ``VoilaStalled`` after ``STALL`` s, while
 Voilà runs the notebook (its loading text and the CPU time of Voilà and its kernel all
 still) or after it showed the page (no explorer, figure or "Loading widget..." placeholder
@@ -132,10 +137,16 @@ def test_lecture_page_in_voila(chapter, voila_page):
           f"{page.progress[-1][1] if page.progress else '-'}); widgets: "
           + "; ".join(page.widget_protocol().splitlines()[1:]))
     assert page.errors() == []
+    # every widget an output shows is one the widget manager can find: named in the
+    # kernel's answer to its request for every widget's state, and not closed since (a
+    # view asking for any other says "model not found")
+    assert page.widgets_not_restored() == [], page.widget_report()
+    # the page asks nothing of another host (a classroom may have no internet): the
+    # lecture template leaves out Voilà's Font Awesome stylesheets from a CDN
+    assert page.external_requests() == []
     # no extension fails to load (voila.json leaves out those a lecture page does not
-    # need); a resource from the internet may fail offline
-    assert [text for _, text in page.console
-            if not text.startswith("Failed to load resource")] == []
+    # need), no resource fails
+    assert page.console == []
     names = page.explorer_names()
     assert len(names) == expected, names
     text = visible_text(page)
