@@ -1,8 +1,9 @@
 """Voilà, the lecture mode, driven by headless Chromium: for tests and benchmarks.
 
-The server is started exactly as the README says, ``voila notebooks/<chapter>.ipynb`` run
-in the repository root (so Voilà reads the project's ``voila.json``), plus only what a
-headless run needs (no browser, a free port on 127.0.0.1, a token). It is
+The server is started exactly as the README says, ``python tools/lecture.py
+notebooks/<chapter>.ipynb`` run in the repository root (so Voilà reads the project's
+``voila.json`` and finds its lecture template), plus only what a headless run needs (no
+browser, a free port on 127.0.0.1, a token). It is
 :class:`harness.lab.JupyterLab`'s launcher with another command: the same private Jupyter
 folders, kernel spec (this interpreter), environment, log and clean stop::
 
@@ -25,7 +26,6 @@ errors and Voilà's log. It never retries.
 """
 import contextlib
 import json
-import shutil
 import socket
 import time
 from collections import Counter
@@ -37,6 +37,7 @@ from harness import procs
 from harness.lab import REPO_ROOT, ExplorerPage, JupyterLab, LabTimeout
 
 NOTEBOOK_FOLDER = "notebooks/"
+LECTURE = REPO_ROOT / "tools" / "lecture.py"          # the README's command
 
 
 WIDGET = "application/vnd.jupyter.widget-view+json"
@@ -67,8 +68,9 @@ class VoilaStalled(LabTimeout):
 
 
 class Voila(JupyterLab):
-    """``voila <folder><notebook>`` in ``cwd`` (default: ``notebooks/<notebook>`` in the
-    repository root, as the README says). One page load = one kernel running the whole
+    """``python tools/lecture.py <folder><notebook>`` (Voilà with the lecture template)
+    in ``cwd`` (default: ``notebooks/<notebook>`` in the repository root, as the README
+    says). One page load = one kernel running the whole
     notebook. ``keep=True`` keeps the temp folder (the log) after ``stop()``."""
 
     def __init__(self, notebook, *, cwd=REPO_ROOT, folder=NOTEBOOK_FOLDER,
@@ -80,10 +82,7 @@ class Voila(JupyterLab):
         self.notebook = notebook
 
     def _command(self):
-        voila = Path(self.python).with_name("voila")
-        if not voila.exists():
-            voila = Path(shutil.which("voila") or "voila")
-        return ([str(voila), f"{self.serve}{self.notebook}", "--no-browser",
+        return ([self.python, str(LECTURE), f"{self.serve}{self.notebook}", "--no-browser",
                  "--Voila.ip=127.0.0.1", f"--port={self.port}", "--Voila.port_retries=0",
                  f"--token={self.token}"], self.cwd)
 

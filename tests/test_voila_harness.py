@@ -4,6 +4,10 @@ the widget manager's exchange is told in the lines a hang report shows, the widg
 page shows but the manager cannot find are named, and requests leaving the server are
 told apart."""
 import json
+import os
+import subprocess
+import sys
+from pathlib import Path
 
 from jupyter_server.services.kernels.connection.base import (serialize_binary_message,
                                                              serialize_msg_to_ws_v1)
@@ -94,3 +98,29 @@ def test_only_requests_to_another_host_are_external():
     assert not is_external("ws://127.0.0.1:8866/api/kernels/k/channels", server)
     assert not is_external("data:image/png;base64,AAAA", server)
     assert not is_external("blob:http://127.0.0.1:8866/1234", server)
+
+
+def test_the_lecture_command_gives_voila_the_lecture_template():
+    """``python tools/lecture.py notebooks/<chapter>.ipynb`` in the root (README): Voilà
+    reads voila.json and uses the course's template "lecture" (the lab template without
+    Font Awesome from a CDN), found first in deploy/voila/templates. Checked by Voilà's
+    own configuration step, in a child process (tools/lecture.py sets JUPYTER_PATH)."""
+    root = Path(__file__).resolve().parents[1]
+    code = ("import json, runpy, sys\n"
+            "lecture = runpy.run_path('tools/lecture.py')\n"
+            "import os; os.environ['JUPYTER_PATH'] = lecture['jupyter_path']('/elsewhere')\n"
+            "from voila.app import Voila\n"
+            "app = Voila()\n"
+            "app.initialize(lecture['arguments'](\n"
+            "    ['notebooks/01_vanishing_exploding_gradients.ipynb']))\n"
+            "print(json.dumps([app.voila_configuration.template, app.template_paths[0],\n"
+            "                  os.environ['JUPYTER_PATH']]))")
+    out = subprocess.run([sys.executable, "-c", code], cwd=root, capture_output=True,
+                         text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    template, first, jupyter_path = json.loads(out.stdout.strip().splitlines()[-1])
+    assert template == "lecture"
+    assert Path(first) == root / "deploy" / "voila" / "templates" / "lecture"
+    assert jupyter_path == os.pathsep.join([str(root / "deploy"), "/elsewhere"])
+    lecture = (Path(first) / "index.html.j2").read_text(encoding="utf-8")
+    assert "extends 'lab/index.html.j2'" in lecture and "cdn.jsdelivr.net" in lecture
