@@ -1,5 +1,6 @@
-"""The lecture page: each chapter in Voilà (``voila notebooks/<chapter>.ipynb`` in the
-repository root, reading ``voila.json``) in headless Chromium.
+"""The lecture page: each chapter in Voilà (``python tools/lecture.py
+notebooks/<chapter>.ipynb`` in the repository root: Voilà reading ``voila.json``, with
+the lecture template) in headless Chromium.
 
 Per chapter, Voilà is started once, with a generous timeout and no retry. The page must
 come up with every explorer the chapter shows (counted from the notebook), no error
