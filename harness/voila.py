@@ -195,6 +195,22 @@ _MODEL_NOT_FOUND = """() => [...document.querySelectorAll('.jp-OutputArea-output
                return cell ? Number(cell.getAttribute('cell-index')) : null; })"""
 
 
+# The icon (Font Awesome) of a button: the font family its ::before glyph asks for, the
+# glyph, and whether a font face of that family is loaded (document.fonts.check alone
+# says true when no face of the family was ever declared).
+_ICON = """async (button) => {
+  const icon = button.querySelector('i.fa, .fa');
+  if (!icon) return null;
+  const style = getComputedStyle(icon, '::before');
+  const family = style.fontFamily.split(',')[0].trim().replace(/^["']|["']$/g, '');
+  await document.fonts.load(`${style.fontWeight} 16px "${family}"`).catch(() => null);
+  const faces = [...document.fonts].filter(face =>
+    face.family.replace(/^["']|["']$/g, '') === family);
+  return {family, glyph: style.content,
+          loaded: faces.some(face => face.status === 'loaded')};
+}"""
+
+
 class KernelMessage(NamedTuple):
     """What the harness keeps of one kernel websocket message: its type, the content's
     ``method``, its id and its parent's, the comm it belongs to, and ``models``: the
@@ -291,6 +307,12 @@ class VoilaPage(ExplorerPage):
 
         socket.on("framesent", lambda payload: keep(">", payload))
         socket.on("framereceived", lambda payload: keep("<", payload))
+
+    def icon(self, explorer, key):
+        """The icon of button ``key`` of an explorer: {family, glyph, loaded} (None: it
+        has none). ``loaded`` False: the icon font never arrived, the button shows a
+        box or nothing where its icon should be."""
+        return self.control(explorer, key).evaluate(_ICON)
 
     def external_requests(self):
         """The URLs the page asked of a host other than the Voilà server's: a classroom

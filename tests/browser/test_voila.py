@@ -148,6 +148,9 @@ def test_lecture_page_in_voila(chapter, voila_page):
     # no extension fails to load (voila.json leaves out those a lecture page does not
     # need), no resource fails
     assert page.console == []
+    for n in range(expected):               # the icons come from Voilà's own fonts
+        icon = page.icon(n, "code")
+        assert icon and icon["loaded"] and "Font Awesome" in icon["family"], icon
     names = page.explorer_names()
     assert len(names) == expected, names
     text = visible_text(page)
