@@ -141,6 +141,7 @@ def test_lecture_page_in_voila(chapter, voila_page):
     # every widget an output shows is one the widget manager can find: named in the
     # kernel's answer to its request for every widget's state, and not closed since (a
     # view asking for any other says "model not found")
+    assert len(page.shown_widgets()) == expected, page.widget_report()
     assert page.widgets_not_restored() == [], page.widget_report()
     # the page asks nothing of another host (a classroom may have no internet): the
     # lecture template leaves out Voilà's Font Awesome stylesheets from a CDN
