@@ -188,6 +188,12 @@ _SHOWN_WIDGETS = """() => (window.__dlskillsOutputs || []).map(({script, cell}) 
   }
 }).filter(Boolean)"""
 
+# the kernel Voilà started for this page (its page config)
+_PAGE_KERNEL = """() => {
+  const config = document.getElementById('jupyter-config-data');
+  try { return JSON.parse(config.textContent).kernelId; } catch (error) { return null; }
+}"""
+
 # the cells (cell-index) of the outputs showing ipywidgets' "model not found"
 _MODEL_NOT_FOUND = """() => [...document.querySelectorAll('.jp-OutputArea-output')]
   .filter(el => /model not found/.test(el.textContent))
@@ -284,6 +290,7 @@ class VoilaPage(ExplorerPage):
         self.console = []
         self.requests = []
         self.widget_messages = []
+        self.kernel_sockets = []
         self._clock = time.monotonic()
         page.add_init_script(_RECORD_OUTPUTS)
         page.on("console", lambda message: message.type == "error" and self.console.append(
@@ -299,6 +306,7 @@ class VoilaPage(ExplorerPage):
     def _watch(self, socket):
         if "/channels" not in socket.url:             # the kernel's, not Voilà's others
             return
+        self.kernel_sockets.append(socket.url.split("?")[0])
 
         def keep(direction, payload):
             message = kernel_message(payload)
@@ -438,7 +446,10 @@ class VoilaPage(ExplorerPage):
         for _, way, m in self.widget_messages:
             if way == "<" and m.models:
                 named.update(m.models)
-        lines = [f"outputs showing a widget: {len(shown)} "
+        kernel = self.page.evaluate(_PAGE_KERNEL)
+        lines = [f"the page's kernel: {kernel}; kernel connections: "
+                 f"{', '.join(self.kernel_sockets) or 'none'}",
+                 f"outputs showing a widget: {len(shown)} "
                  f"({', '.join(f'cell {c}: {m}' for c, m in shown) or 'none'}); "
                  f"the kernel named {len(named)} widgets"]
         lines += [f"not restorable: cell {c}: {m}: {why}"
