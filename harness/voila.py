@@ -70,8 +70,8 @@ class VoilaStalled(LabTimeout):
 class Voila(JupyterLab):
     """``python tools/lecture.py <folder><notebook>`` (Voilà with the lecture template)
     in ``cwd`` (default: ``notebooks/<notebook>`` in the repository root, as the README
-    says). One page load = one kernel running the whole
-    notebook. ``keep=True`` keeps the temp folder (the log) after ``stop()``."""
+    says). One page load = one kernel running the whole notebook. ``keep=True`` keeps
+    the temp folder (the log) after ``stop()``."""
 
     def __init__(self, notebook, *, cwd=REPO_ROOT, folder=NOTEBOOK_FOLDER,
                  startup_timeout=60.0, python=None, keep=False):
