@@ -415,23 +415,22 @@ class VoilaPage(ExplorerPage):
         """The shown widgets (``shown``: default :meth:`shown_widgets`) the widget manager
         could not have found: named neither in the kernel's answer to its request for
         every widget (``update_states``, or the fallback's ``comm_info_reply``) nor opened
-        by the kernel later, or closed by the kernel afterwards (a closed model leaves the
-        manager's registry). A view asking for one shows "model not found". ->
+        by the kernel later, or closed afterwards, by the kernel or by the page (a closed
+        model leaves the manager's registry). A view asking for one shows "model not found". ->
         [(cell index, model id, why)]."""
         known, opened, closed = {}, set(), {}
         for t, way, m in self.widget_messages:
-            if way != "<":
-                continue
-            if m.models is not None:
+            if m.msg_type == "comm_close":
+                closed.setdefault(m.comm_id, (t, "the kernel" if way == "<" else "the page"))
+            elif way == "<" and m.models is not None:
                 known.update(m.models)
-            elif m.msg_type == "comm_open":
+            elif way == "<" and m.msg_type == "comm_open":
                 opened.add(m.comm_id)
-            elif m.msg_type == "comm_close":
-                closed.setdefault(m.comm_id, t)
         missing = []
         for cell, model in self.shown_widgets() if shown is None else shown:
             if model in closed:
-                missing.append((cell, model, f"closed by the kernel at {closed[model]} s"))
+                t, by = closed[model]
+                missing.append((cell, model, f"closed by {by} at {t} s"))
             elif model not in known and model not in opened:
                 missing.append((cell, model, f"not among the {len(known)} widgets the "
                                              "kernel named, never opened"))

@@ -82,12 +82,15 @@ def test_a_shown_widget_the_manager_cannot_find_is_named():
                                  {"w1": "VBoxModel", "w2": "VBoxModel"})),
         (1.5, "<", KernelMessage("comm_open", None, "o", None, "w3")),   # opened later
         (2.0, "<", KernelMessage("comm_close", None, "x", None, "w2")),
+        (2.5, ">", KernelMessage("comm_close", None, "y", None, "w1")),
+        (2.6, ">", KernelMessage("comm_close", None, "z", None, "ctl")),
     ]
     shown = [(10, "w1"), (25, "w2"), (30, "w3"), (40, "w4")]
     assert page.widgets_not_restored(shown) == [
+        (10, "w1", "closed by the page at 2.5 s"),
         (25, "w2", "closed by the kernel at 2.0 s"),
         (40, "w4", "not among the 2 widgets the kernel named, never opened")]
-    assert page.widgets_not_restored(shown[:1]) == []
+    assert page.widgets_not_restored(shown[2:3]) == []
 
 
 def test_only_requests_to_another_host_are_external():
