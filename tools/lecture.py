@@ -17,13 +17,14 @@ import os
 import sys
 from pathlib import Path
 
-TEMPLATES = Path(__file__).resolve().parents[1] / "deploy"
+# a Jupyter data folder: Voilà looks for templates in its voila/templates
+JUPYTER_DATA = Path(__file__).resolve().parents[1] / "deploy"
 
 
 def jupyter_path(current=None):
     """JUPYTER_PATH with ``deploy/`` (holding voila/templates/lecture) first."""
-    others = [p for p in (current or "").split(os.pathsep) if p and p != str(TEMPLATES)]
-    return os.pathsep.join([str(TEMPLATES), *others])
+    others = [p for p in (current or "").split(os.pathsep) if p and p != str(JUPYTER_DATA)]
+    return os.pathsep.join([str(JUPYTER_DATA), *others])
 
 
 def arguments(args):
