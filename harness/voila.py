@@ -158,11 +158,15 @@ _WIDGET_PROTOCOL = ("kernel_info_request", "kernel_info_reply", "comm_open", "co
 
 # Records, from the first byte of the page, each cell output Voilà streams in (a
 # <script type="application/vnd.voila.cell-output+json"> inside <div cell-index="N">):
-# the page replaces these scripts by the rendered outputs, so they are kept here.
+# the page replaces these scripts by the rendered outputs, so they are kept here, each
+# once (the page moves its cells into its shell, which adds them again).
 _RECORD_OUTPUTS = """(() => {
   const kept = window.__dlskillsOutputs = [];
+  const seen = new Set();
   const selector = 'script[type="application/vnd.voila.cell-output+json"]';
   const keep = (script) => {
+    if (seen.has(script)) return;
+    seen.add(script);
     const cell = script.closest('[cell-index]');
     kept.push({script, cell: cell ? Number(cell.getAttribute('cell-index')) : null});
   };
