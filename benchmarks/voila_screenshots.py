@@ -1,8 +1,8 @@
 """Screenshots of each chapter's lecture page in Voilà, and how long each takes to come up
 (not a test): ``python benchmarks/voila_screenshots.py [--chapters 01 04] [--repeat N]``.
 
-Starts Voilà as the README says (``voila notebooks/<chapter>.ipynb`` in the repository
-root, ``harness/voila.py``), opens the page in headless Chromium at a projector's
+Starts Voilà as the README says (``python tools/lecture.py notebooks/<chapter>.ipynb`` in
+the repository root, ``harness/voila.py``), opens the page in headless Chromium at a projector's
 1920x1080, waits for every explorer, and saves into ``benchmarks/results/voila/``:
 
 - ``<chapter>__<W>x<H>.png``: the whole page at that window width (stitched);
@@ -11,7 +11,10 @@ root, ``harness/voila.py``), opens the page in headless Chromium at a projector'
 
 first at 1920x1080, then the same page resized to 1280x720. ``--repeat N`` starts each
 chapter N times more without screenshots, to count starts that stall (a stall is
-reported, never retried). Prints the seconds to the page and to the drawn explorers.
+reported, never retried; so is a page showing an error, e.g. "model not found", with the
+widget it could not find). Prints the seconds to the page and to the drawn explorers,
+the widgets the page shows but its widget manager could not find, and the requests to
+other hosts.
 """
 import argparse
 import sys
@@ -26,7 +29,7 @@ else:                                         # python benchmarks/voila_screensh
     from screenshots import full_notebook
 
 from harness import course  # noqa: E402
-from harness.lab import chromium  # noqa: E402
+from harness.lab import LabTimeout, chromium  # noqa: E402
 from harness.voila import Voila, VoilaPage, VoilaStalled, shown_explorers  # noqa: E402
 
 OUT = bench.REPO / "benchmarks" / "results" / "voila"
@@ -80,7 +83,7 @@ def main(argv=None):
     args = parser.parse_args(argv)
     args.out.mkdir(parents=True, exist_ok=True)
     print(bench.load_text())
-    starts, stalls = 0, []
+    starts, stalls, failed = 0, [], []
     with chromium() as browser:
         for name in chapters(args.chapters):
             for attempt in range(1 + args.repeat):
@@ -95,7 +98,9 @@ def main(argv=None):
                               stall=args.stall)
                     print(f"{name} start {attempt + 1}: page {page.timings['executed']:.1f} s, "
                           f"explorers {page.timings['explorers']:.1f} s; "
-                          f"errors on the page: {page.errors() or 'none'}")
+                          f"errors on the page: {page.errors() or 'none'}; widgets not "
+                          f"restorable: {page.widgets_not_restored() or 'none'}; requests "
+                          f"to other hosts: {page.external_requests() or 'none'}")
                     if attempt == 0:
                         for path in screenshots(page, name, args.out):
                             print("   ", path)
@@ -103,11 +108,17 @@ def main(argv=None):
                     stalls.append(f"{name} start {attempt + 1}")
                     print(f"{name} start {attempt + 1}: STALLED after "
                           f"{time.monotonic() - began:.0f} s\n{error}")
+                except LabTimeout as error:            # an error shown, or the timeout
+                    failed.append(f"{name} start {attempt + 1}")
+                    print(f"{name} start {attempt + 1}: FAILED after "
+                          f"{time.monotonic() - began:.0f} s\n{error}")
                 finally:
                     page.close()
                     if server is not None:
                         server.stop()
     print(f"{len(stalls)} stalled of {starts} starts{': ' + ', '.join(stalls) if stalls else ''}")
+    print(f"{len(failed)} failed (an error on the page) of {starts} starts"
+          f"{': ' + ', '.join(failed) if failed else ''}")
     print(bench.load_text())
     return 0
 

@@ -175,7 +175,7 @@ def needs(command):
 
 def test_the_guide_gives_the_commands_a_teacher_needs():
     given = " ".join(commands())
-    for part in ("voila notebooks/0", "python tools/make_course.py", "nbgrader generate_assignment ch1",
+    for part in ("python tools/lecture.py notebooks/0", "python tools/make_course.py", "nbgrader generate_assignment ch1",
                  "nbgrader autograde ch1", "nbgrader export", 'pip install -e ".[notebooks,classroom]"',
                  "python benchmarks/ch1_latency.py"):
         assert part in given, part

@@ -1,5 +1,6 @@
-"""The lecture page: each chapter in Voilà (``voila notebooks/<chapter>.ipynb`` in the
-repository root, reading ``voila.json``) in headless Chromium.
+"""The lecture page: each chapter in Voilà (``python tools/lecture.py
+notebooks/<chapter>.ipynb`` in the repository root: Voilà reading ``voila.json``, with
+the lecture template) in headless Chromium.
 
 Per chapter, Voilà is started once, with a generous timeout and no retry. The page must
 come up with every explorer the chapter shows (counted from the notebook), no error
@@ -9,6 +10,11 @@ a new, inked image and the status must name a finished result, never an error. A
 training explorer says "press Run" after the move; Run is clicked and the trained result
 must arrive the same way. Printed: the time to come up and, per control, the seconds from
 the input to the new figure (under load: read them as upper bounds).
+
+The page must also show only widgets its widget manager can find (each one named in the
+kernel's answer to the manager's request for every widget's state, none closed since)
+and ask nothing of another host (no internet in a classroom): the failure report names
+any widget missing, the cell showing it, and its class.
 
 A start that stops making progress fails as ``VoilaStalled`` after ``STALL`` s, while
 Voilà runs the notebook (its loading text and the CPU time of Voilà and its kernel all
@@ -132,12 +138,22 @@ def test_lecture_page_in_voila(chapter, voila_page):
           f"{page.progress[-1][1] if page.progress else '-'}); widgets: "
           + "; ".join(page.widget_protocol().splitlines()[1:]))
     assert page.errors() == []
+    # every widget an output shows is one the widget manager can find: named in the
+    # kernel's answer to its request for every widget's state, and not closed since (a
+    # view asking for any other says "model not found")
+    assert len(page.shown_widgets()) == expected, page.widget_report()
+    assert page.widgets_not_restored() == [], page.widget_report()
+    # the page asks nothing of another host (a classroom may have no internet): the
+    # lecture template leaves out Voilà's Font Awesome stylesheets from a CDN
+    assert page.external_requests() == []
     # no extension fails to load (voila.json leaves out those a lecture page does not
-    # need); a resource from the internet may fail offline
-    assert [text for _, text in page.console
-            if not text.startswith("Failed to load resource")] == []
+    # need), no resource fails
+    assert page.console == []
     names = page.explorer_names()
     assert len(names) == expected, names
+    for n in range(len(names)):               # the icons come from Voilà's own fonts
+        icon = page.icon(n, "code")
+        assert icon and icon["loaded"] and "Font Awesome" in icon["family"], icon
     text = visible_text(page)
     for line in hidden_lines(cells):
         assert line not in text, f"hidden cell shown on the lecture page: {line!r}"
