@@ -9,7 +9,8 @@ in this process. Then:
   part, with the load average printed before and after each;
 - ``time_changes``: wall and CPU time of ``explorer.set(...)`` changes in this process;
 - ``lab_page``: JupyterLab + headless Chromium (``harness/lab.py``) with a notebook
-  open (``explorer_notebook``: a notebook folder holding one explorer alone); ``time_slider``: alternate key presses on a slider, each timed from the key press
+  open (``explorer_notebook``: a notebook folder holding one explorer alone);
+  ``time_slider``: alternate key presses on a slider, each timed from the key press
   to the new status and a new inked image; ``screenshots``;
 - ``report``: median, p95, min and max of a series, against a median target.
 
