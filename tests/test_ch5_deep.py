@@ -163,3 +163,13 @@ def test_view_layer_axis_spans_the_layers_and_names_both_ends():
     assert ax.get_xlim() == (0.5, 31.5)
     ticks = [t for t in ax.get_xticks() if 0.5 <= t <= 31.5]
     assert ticks[0] == 1 and ticks[-1] == 31
+
+
+def test_an_empty_frame_spans_the_depth_that_is_set():
+    """Before any run the layer axis spans the layers of the depth set (it read 0, 1)."""
+    from dlskills.explorers.deep import DeepLab
+    lab = DeepLab(depth=40)
+    ax = lab.view.grads.ax
+    assert ax.get_xlim() == (0.5, 41.5)
+    ticks = [t for t in ax.get_xticks() if 0.5 <= t <= 41.5]
+    assert ticks[0] == 1 and ticks[-1] == 41

@@ -28,3 +28,7 @@ class DeepLab(TrainingExplorer):
         """``run_deep``'s: the ticked remedies as one list, depth and epochs."""
         return {"remedies": [remedy for remedy in REMEDIES if settings[remedy]],
                 "depth": settings["depth"], "epochs": settings["epochs"]}
+
+    def draw(self, result):
+        """The base's, with the layer axis of an empty frame spanning the depth set."""
+        self.view.update(result, self.previous, layers=self.settings["depth"] + 1)

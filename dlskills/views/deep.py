@@ -35,9 +35,10 @@ class DeepView(View):
         self.curves = TrainingCurves(ax_loss, ax_acc, legend_below=True, whole_epochs=True)
         ax_acc.set_ylabel(say("deep.axis.val_accuracy"))
 
-    def update(self, run, previous=None):
+    def update(self, run, previous=None, layers=None):
         """Draw ``run`` (a History of :func:`~dlskills.experiments.deep.run_deep`, possibly
-        still growing; None: nothing trained yet)."""
+        still growing; None: nothing trained yet). ``layers``: the weight layers the
+        layer axis spans while no run has measured any (the depth set, plus the output)."""
         self.grads.begin()
         for marks in (*self.zeros.values(), *self.infs.values()):
             marks.set_data([], [])
@@ -51,7 +52,7 @@ class DeepView(View):
                         label=say("deep.legend.now", iteration=len(run.grad_norms)))
         zeros = any(len(marks.get_xdata()) for marks in self.zeros.values())
         layers = max((len(h.grad_norms[0]) for h in (run, previous)
-                      if h is not None and h.grad_norms), default=0)
+                      if h is not None and h.grad_norms), default=layers or 0)
         # the layer axis spans the layers (LayerTicks names its ends: 1 and the last)
         self.grads.finish(xlim=(0.5, layers + 0.5) if layers else None,
                           extra=[self.zero_key] if zeros else [])
