@@ -26,13 +26,14 @@ reported, never retried away, and costs ``STALL`` s, not ``TIMEOUT``.
 """
 import json
 import re
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
 from dlskills.messages import catalogue, say
-from harness.lab import VIEWPORT
+from harness.lab import VIEWPORT, LabTimeout
 from harness.voila import (Voila, VoilaPage, VoilaStalled, is_removed, removed_tags,
                            shown_explorers)
 
@@ -117,12 +118,26 @@ def finished_and_new(old_status):
 @pytest.fixture
 def voila_page(chromium_browser):
     """A VoilaPage; after the test, its server (if opened) is stopped: a failure report
-    (tests/browser/conftest.py) still finds Voilà's log."""
-    page = VoilaPage.new(chromium_browser, viewport=VIEWPORT)
-    yield page
-    page.close()
-    if page.lab is not None:
-        page.lab.stop()
+    (tests/browser/conftest.py) still finds Voilà's log. ``voila_page.again()`` gives a
+    fresh page, cleaned up the same way."""
+    pages = [VoilaPage.new(chromium_browser, viewport=VIEWPORT)]
+    pages[0].again = lambda: pages.append(VoilaPage.new(chromium_browser,
+                                                         viewport=VIEWPORT)) or pages[-1]
+    yield pages[0]
+    for page in pages:
+        page.close()
+        if page.lab is not None:
+            page.lab.stop()
+
+
+def upstream_race(page, error):
+    """True when the page shows "model not found" for widgets that the kernel named and
+    nothing closed: ipywidgets' get_model polls its registry for 2 s and, once the time
+    is up, throws without a last look, so a restore that ends in that last 100 ms shows
+    the error although the model is there (jupyter-widgets/ipywidgets#4026, fix proposed
+    in #4040). A reload shows the page; a widget our notebook really lost would not."""
+    return "model not found" in str(error) and page.shown_widgets() and \
+        page.widgets_not_restored() == []
 
 
 @pytest.mark.parametrize("chapter", sorted(MOVES))
@@ -131,7 +146,19 @@ def test_lecture_page_in_voila(chapter, voila_page):
     expected = shown_explorers(chapter)
     page = voila_page
     page.lab = server = Voila(chapter).start()
-    page.open(server, explorers=expected, timeout=TIMEOUT, stall=STALL)
+    try:
+        page.open(server, explorers=expected, timeout=TIMEOUT, stall=STALL)
+    except LabTimeout as error:
+        if not upstream_race(page, error):
+            raise
+        # said in the run's output and its warnings summary, then the page loaded once
+        # more: a second "model not found" fails the test
+        warnings.warn(f"{chapter}: ipywidgets' get_model race (#4026) on the first "
+                      f"load, page reloaded:\n{page.widget_report()}")
+        print(f"\n[voila] {chapter}: ipywidgets' get_model race (#4026), page reloaded")
+        page = voila_page.again()
+        page.lab = server = Voila(chapter).start()
+        page.open(server, explorers=expected, timeout=TIMEOUT, stall=STALL)
     print(f"\n[voila] {chapter}: page shown after {page.timings['executed']:.1f} s, "
           f"explorers drawn after {page.timings['explorers']:.1f} s "
           f"(progress {page.progress[0][1] if page.progress else '-'} .. "
