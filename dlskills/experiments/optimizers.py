@@ -123,6 +123,12 @@ def surface_min_value(surface, runs=()):
     return min((float(np.min(r.values)) for r in runs), default=0.0)
 
 
+def optimizer_settings(name):
+    """The settings the class of optimizer ``name`` takes: its signature's parameters
+    ("lr", "momentum", ...)."""
+    return tuple(inspect.signature(OPTIMIZERS.get(name)).parameters)
+
+
 def compare_paths(surface, names=OPTIMIZER_NAMES, lrs=None, lr=0.1, momentum=0.9,
                   decay=0.99, alpha1=0.9, alpha2=0.999, schedule=None, steps=30,
                   noise=0.0, start=None, seed=0):
@@ -136,7 +142,7 @@ def compare_paths(surface, names=OPTIMIZER_NAMES, lrs=None, lr=0.1, momentum=0.9
     runs = []
     for name in [n for n in OPTIMIZER_NAMES if n in names]:
         rate = (lrs or {}).get(name, lr)
-        takes = inspect.signature(OPTIMIZERS.get(name)).parameters
+        takes = optimizer_settings(name)
         opt = make_optimizer(name, lr=rate, **{k: v for k, v in extra.items() if k in takes})
         label = f"{name} lr={rate:.3g}" if lrs is not None else name
         runs.append(run_on_surface(opt, surf, start, steps, schedule, noise, seed=seed,

@@ -41,7 +41,7 @@ import numpy as np
 from matplotlib.layout_engine import ConstrainedLayoutEngine
 
 from .._blas import single_thread_blas
-from ..messages import catalogue, say, say_list
+from ..messages import catalogue, say, say_list, say_yes_no
 from ..training import History
 from ..views.base import View
 from ..views.style import PALETTE, freeze_layout, new_figure, png_bytes, style
@@ -411,7 +411,7 @@ def _shown(control, value):
 
 def _fmt(value):
     if isinstance(value, bool):
-        return say("bool.yes" if value else "bool.no")
+        return say_yes_no(value)
     if isinstance(value, float):
         return f"{value:.3g}"
     if isinstance(value, (tuple, list)):

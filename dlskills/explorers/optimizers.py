@@ -14,12 +14,9 @@ The computations are :func:`dlskills.experiments.optimizers.compare_paths` and
 class's (every setting by its catalogue label, then the result's finding).
 """
 
-import inspect
-
 from ..experiments.optimizers import (OPTIMIZER_NAMES, TUNED_LR, OptimizerComparison,
-                                      compare_optimizers, compare_paths)
+                                      compare_optimizers, compare_paths, optimizer_settings)
 from ..messages import say
-from ..optimizers import OPTIMIZERS
 from ..schedules import SCHEDULES
 from ..surfaces import SURFACES, get_surface
 from ..views.optimizers import PathsView, TrainingComparisonView
@@ -29,9 +26,8 @@ from .base import Explorer, TrainingExplorer
 SCHEDULE_NAMES = ("none",) + tuple(SCHEDULES.names())  # none, step, multistep, exponential
 
 
-def _takes(name):
-    """The settings the class of optimizer ``name`` takes (its signature's parameters)."""
-    return inspect.signature(OPTIMIZERS.get(name)).parameters
+#: the settings each optimizer class takes (read once from its signature)
+TAKES = {name: optimizer_settings(name) for name in OPTIMIZER_NAMES}
 
 
 class OptimizerPlayground(Explorer):
@@ -55,8 +51,8 @@ class OptimizerPlayground(Explorer):
     #: setting an optimizer class takes (its signature, as compare_paths passes them:
     #: momentum, decay, alpha1, alpha2) when a selected optimizer takes it
     used_when = {"lr": lambda s: not s["tuned_lr"],
-                 **{key: (lambda s, key=key: any(key in _takes(n) for n in s["optimizers"]))
-                    for key in dict.fromkeys(k for n in OPTIMIZER_NAMES for k in _takes(n))
+                 **{key: (lambda s, key=key: any(key in TAKES.get(n, ()) for n in s["optimizers"]))
+                    for key in dict.fromkeys(k for t in TAKES.values() for k in t)
                     if key != "lr"}}
 
     columns = (("optimizers", "tuned_lr"), ("surface", "lr", "steps", "schedule"),

@@ -72,6 +72,11 @@ def say_list(items):
     return say("list.sep").join(map(str, items))
 
 
+def say_yes_no(value):
+    """A yes/no setting (a checkbox) as the course writes it: 是 / 否 (keys ``bool.*``)."""
+    return say("bool.yes" if value else "bool.no")
+
+
 def say_layers(layers):
     """Layer numbers as the course writes them: [4] -> "第 4 层", [1, 2, 3] -> "第 1–3 层",
     [1, 3] -> "第 1、3 层" (keys ``axis.layer*``)."""

@@ -11,7 +11,7 @@ legend and note is a catalogue sentence (``reg.*``).
 import numpy as np
 
 from ..experiments.regularization import BN_HIDDEN
-from ..messages import say
+from ..messages import say, say_yes_no
 from ..stats import activation_bins, layer_histograms
 from .axes import WholeTicks, log_axis
 from .base import View
@@ -131,7 +131,7 @@ def settings_text(run):
     for key, symbol in SETTING_SYMBOLS.items():
         value = run.settings.get(key)
         if isinstance(value, bool):
-            parts.append(f"{symbol} {say('bool.yes' if value else 'bool.no')}")
+            parts.append(f"{symbol} {say_yes_no(value)}")
         elif value is not None:
             value = f"{value:.3g}" if isinstance(value, float) else value
             parts.append(str(value) if symbol is None else f"{symbol}={value}")
@@ -318,8 +318,7 @@ class BatchNormView(View):
         # the text changes, not the place: the explorer lays the figure out only once
         self.title.set_text(say("reg.title.bn", activation=activation,
                                 scale=frame.settings["weight_scale"],
-                                bn=say("bool.yes" if frame.settings["batchnorm"]
-                                       else "bool.no"),
+                                bn=say_yes_no(frame.settings["batchnorm"]),
                                 first=stds[0], n=len(stds), last=stds[-1]))
         # x to 2 % past the last epoch: its end markers whole
         _show_runs(self.curves, frame.run, previous, epochs=frame.settings["epochs"] * 1.02)
